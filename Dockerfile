@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# One image per service, all from this file:
+#   docker build --build-arg SERVICE=poller -t parcelwatch/poller .
+# SERVICE is a folder under services/. docker-compose.yml builds every one of them.
+ARG NODE_VERSION=20
+
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+WORKDIR /app
+ENV TURBO_TELEMETRY_DISABLED=1 \
+    npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+
+# The workspace manifests alone, so the `npm ci` layer below is reused until a
+# package.json or the lockfile changes, not rebuilt on every source edit.
+FROM base AS manifests
+COPY . /src
+RUN cd /src \
+ && find . -type f ! -name package.json ! -name package-lock.json ! -name .npmrc -delete \
+ && find . -type d -empty -delete
+
+FROM base AS build
+ARG SERVICE
+RUN test -n "${SERVICE}" || { echo "build with --build-arg SERVICE=<folder under services/>" >&2; exit 1; }
+COPY --from=manifests /src/ ./
+RUN npm ci
+COPY . .
+# turbo builds the service and, through ^build, every workspace package it depends on.
+RUN test -f "services/${SERVICE}/package.json" \
+ && npx turbo run build --filter="@parcelwatch/${SERVICE}" --output-logs=errors-only \
+ && npm prune --omit=dev
+
+FROM base AS runtime
+ARG SERVICE
+# One port per container: the health/metrics listener (and the api's own routes) on 8080
+# unless PORT says otherwise; HOST=0.0.0.0 because the loopback default is unreachable from outside.
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    SERVICE=${SERVICE} \
+    SERVICE_MAIN=services/${SERVICE}/dist/main.js
+COPY --from=build --chown=node:node /app /app
+USER node
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# exec, so node itself receives SIGTERM and the service's lifecycle drains and exits.
+CMD ["sh", "-c", "exec node \"$SERVICE_MAIN\""]

@@ -1,0 +1,18 @@
+import type { Migration } from 'kysely';
+import * as coreSchema from './2026-11-23T0800-core-schema.js';
+import * as tracking from './2026-11-23T0801-tracking.js';
+import * as exceptionsCompensation from './2026-11-23T0802-exceptions-compensation.js';
+import * as notificationsProofs from './2026-11-23T0803-notifications-proofs.js';
+import * as outboxAccess from './2026-11-23T0804-outbox-access.js';
+
+/**
+ * Every migration by name, in order. A static list rather than a folder scan, so the same
+ * set runs compiled, under jest and in a bundle. Names sort by their timestamp prefix.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23T0800-core-schema': coreSchema,
+  '2026-11-23T0801-tracking': tracking,
+  '2026-11-23T0802-exceptions-compensation': exceptionsCompensation,
+  '2026-11-23T0803-notifications-proofs': notificationsProofs,
+  '2026-11-23T0804-outbox-access': outboxAccess,
+};

@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { describeAdapters, selectAdapters } from './adapters.js';
+import { parseEnv } from './parse-env.js';
+import { serviceSettingsSchema } from './settings.schema.js';
+
+const plan = (env: Record<string, string>) => selectAdapters(parseEnv(serviceSettingsSchema({ defaultPort: 3000 }), env));
+
+describe('selectAdapters', () => {
+  it('picks the embedded adapters when no connection settings are given', () => {
+    expect(plan({})).toEqual({
+      bus: { kind: 'embedded' },
+      database: { kind: 'pglite', dataDir: './data/pglite' },
+      blobStore: { kind: 'filesystem', dir: './data/blobs' },
+    });
+    expect(plan({ PGLITE_DATA_DIR: 'memory://', BLOB_DIR: '/tmp/blobs' })).toMatchObject({
+      database: { kind: 'pglite', dataDir: 'memory://' },
+      blobStore: { kind: 'filesystem', dir: '/tmp/blobs' },
+    });
+  });
+
+  it('picks Kafka, PostgreSQL and S3 when they are configured', () => {
+    const selected = plan({
+      KAFKA_BROKERS: 'kafka:19092',
+      KAFKA_CLIENT_ID: 'poller',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      DATABASE_POOL_MAX: '4',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'proofs',
+      S3_REGION: 'eu-west-1',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(selected).toEqual({
+      bus: { kind: 'kafka', brokers: ['kafka:19092'], clientId: 'poller' },
+      database: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', max: 4 },
+      blobStore: {
+        kind: 's3',
+        endpoint: 'http://127.0.0.1:9000',
+        bucket: 'proofs',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'key', secretAccessKey: 'secret' },
+        objectLockMode: 'GOVERNANCE',
+      },
+    });
+    expect(describeAdapters(selected)).toEqual({ bus: 'kafka', database: 'postgres', blobStore: 's3' });
+  });
+
+  it('treats a bucket without an endpoint as AWS S3: virtual-hosted style, default credential chain', () => {
+    expect(plan({ S3_BUCKET: 'proofs', S3_OBJECT_LOCK_MODE: 'COMPLIANCE' }).blobStore).toEqual({
+      kind: 's3',
+      bucket: 'proofs',
+      region: 'us-east-1',
+      forcePathStyle: false,
+      objectLockMode: 'COMPLIANCE',
+    });
+  });
+
+  it('lets S3_FORCE_PATH_STYLE override the endpoint-based default', () => {
+    const blobStore = plan({ S3_ENDPOINT: 'https://s3.example.com', S3_BUCKET: 'proofs', S3_FORCE_PATH_STYLE: 'no' }).blobStore;
+    expect(blobStore).toMatchObject({ kind: 's3', forcePathStyle: false });
+  });
+});

@@ -1,0 +1,50 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import { KyselyPGlite } from 'kysely-pglite';
+import { types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+export type DbConfig = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string };
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+/**
+ * bigint as a JS number: money in minor units and identity ids stay far below 2^53, and
+ * one numeric type is simpler for every caller than string-or-bigint. Refuse silently
+ * losing precision rather than round.
+ */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`bigint ${text} is beyond Number.MAX_SAFE_INTEGER`);
+  return value;
+}
+
+/** A calendar date (promised delivery day) has no time zone: keep the text, never a Date at some midnight. */
+const parseDate = (text: string): string => text;
+
+const pgTypeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return parseInt8;
+    if (oid === DATE_OID) return parseDate;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** A kysely handle on PostgreSQL (pg Pool) or embedded PGlite; `db.destroy()` closes either. */
+export async function createDb(config: DbConfig): Promise<Kysely<Database>> {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.max ?? 10, types: pgTypeParsers });
+    // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const options = {
+    parsers: {
+      [pgliteTypes.INT8]: (text: string) => parseInt8(text),
+      [pgliteTypes.DATE]: (text: string) => parseDate(text),
+    },
+  };
+  const pglite = config.dataDir === undefined ? await KyselyPGlite.create(options) : await KyselyPGlite.create(config.dataDir, options);
+  return new Kysely<Database>({ dialect: pglite.dialect });
+}

@@ -1,0 +1,295 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Column types as both adapters return them (createDb installs the same parsers on each):
+ * timestamptz -> Date, date -> 'YYYY-MM-DD' string, bigint -> number (money in minor units
+ * and identities stay far below 2^53), jsonb -> parsed JSON.
+ */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+type JsonDefault<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+
+export type MilestoneColumn =
+  | 'pending' | 'info_received' | 'in_transit' | 'out_for_delivery' | 'available_for_pickup'
+  | 'failed_attempt' | 'delivered' | 'exception' | 'expired' | 'not_found';
+export type ExceptionKindColumn =
+  | 'not_picked_up' | 'stalled' | 'customs_hold' | 'delivery_overdue' | 'failed_delivery'
+  | 'pickup_uncollected' | 'returning' | 'lost' | 'damaged' | 'late';
+
+export interface MerchantsTable {
+  id: string;
+  name: string;
+  default_locale: Generated<string>;
+  default_timezone: Generated<string>;
+  settings: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface BuyerContactsTable {
+  id: string;
+  merchant_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  address: Json<Record<string, unknown>> | null;
+  locale: Generated<string>;
+  timezone: Generated<string>;
+  lifetime_spend_minor: Generated<number>;
+  lifetime_spend_currency: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  purged_at: Timestamp | null;
+}
+
+export interface ShipmentsTable {
+  id: string;
+  merchant_id: string;
+  buyer_contact_id: string | null;
+  order_id: string;
+  tracking_number: string;
+  carrier: string;
+  provider: string;
+  origin_country: string | null;
+  destination_country: string | null;
+  status: Generated<MilestoneColumn>;
+  status_reason: string | null;
+  status_at: Timestamp | null;
+  last_checkpoint_at: Timestamp | null;
+  info_received_at: Timestamp | null;
+  picked_up_at: Timestamp | null;
+  departed_origin_at: Timestamp | null;
+  arrived_destination_at: Timestamp | null;
+  customs_cleared_at: Timestamp | null;
+  out_for_delivery_at: Timestamp | null;
+  first_attempt_at: Timestamp | null;
+  available_for_pickup_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  exception_at: Timestamp | null;
+  returned_at: Timestamp | null;
+  failed_attempts: Generated<number>;
+  promised_delivery_date: string | null;
+  buyer_timezone: Generated<string>;
+  estimated_delivery_at: Timestamp | null;
+  order_value_minor: number | null;
+  order_currency: string | null;
+  active: Generated<boolean>;
+  provider_registered_at: Timestamp | null;
+  last_polled_at: Timestamp | null;
+  poll_attempts: Generated<number>;
+  next_poll_at: Timestamp | null;
+  next_check_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface TrackingSnapshotsTable {
+  id: string;
+  shipment_id: string;
+  provider: string;
+  source: 'poll' | 'webhook';
+  fetched_at: Timestamp;
+  http_status: number | null;
+  sha256: string;
+  blob_key: string | null;
+  byte_size: number;
+  metadata: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface CheckpointsTable {
+  id: Generated<string>;
+  shipment_id: string;
+  occurred_at: Timestamp;
+  local_time: string | null;
+  utc_offset_minutes: number | null;
+  zone_unknown: Generated<boolean>;
+  milestone: MilestoneColumn;
+  reason: string | null;
+  location_text: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  postal_code: string | null;
+  raw_code: string | null;
+  raw_text: string | null;
+  source: 'poll' | 'webhook';
+  provider: string;
+  fingerprint: string;
+  snapshot_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ExceptionsTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  kind: ExceptionKindColumn;
+  status: Generated<'open' | 'escalated' | 'resolved'>;
+  severity: Generated<'info' | 'warning' | 'critical'>;
+  opened_at: Timestamp;
+  escalated_at: Timestamp | null;
+  escalation_count: Generated<number>;
+  resolved_at: Timestamp | null;
+  resolution: string | null;
+  details: JsonDefault<Record<string, unknown>>;
+  updated_at: UpdatedAt;
+}
+
+export interface DelaysTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  against: 'promised' | 'estimated';
+  reference_at: Timestamp;
+  days_late: number;
+  tier: number;
+  computed_at: Timestamp;
+}
+
+export interface CompensationsTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  tier: number;
+  status: Generated<'pending' | 'approved' | 'rejected' | 'executing' | 'executed' | 'failed' | 'cancelled'>;
+  action: 'coupon' | 'free_shipping_voucher' | 'partial_refund' | 'full_refund' | 'reship' | 'priority_reship';
+  add_ons: JsonDefault<unknown[]>;
+  amount_minor: number;
+  currency: string;
+  channel: 'fast' | 'standard' | 'green';
+  approval_level: 'auto' | 'supervisor' | 'manager';
+  evidence_required: Generated<boolean>;
+  supersedes_id: string | null;
+  policy_version: string;
+  rule_fired: string;
+  decided_at: Timestamp;
+  approver: string | null;
+  approved_at: Timestamp | null;
+  rejected_reason: string | null;
+  execution_key: string;
+  external_ref: string | null;
+  executed_at: Timestamp | null;
+  error: string | null;
+  updated_at: UpdatedAt;
+}
+
+export interface DetectionOverridesTable {
+  id: Generated<number>;
+  rule: ExceptionKindColumn;
+  carrier: string | null;
+  origin_country: string | null;
+  destination_country: string | null;
+  merchant_id: string | null;
+  threshold: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NotificationsTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  idempotency_key: string;
+  trigger: string;
+  channel: 'email' | 'sms' | 'webhook' | 'marketplace';
+  template: string;
+  locale: string;
+  status: Generated<'scheduled' | 'deferred' | 'sending' | 'sent' | 'failed' | 'skipped'>;
+  scheduled_for: Timestamp;
+  attempts: Generated<number>;
+  sent_at: Timestamp | null;
+  provider_message_id: string | null;
+  body_sha256: string | null;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ProofsTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  kind: 'shipment' | 'delivery' | 'appeal';
+  object_key: string;
+  manifest_sha256: string;
+  previous_sha256: string | null;
+  parts: JsonDefault<unknown[]>;
+  retain_until: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  message_key: string;
+  event: Json<unknown>;
+  headers: JsonDefault<Record<string, string>>;
+  created_at: CreatedAt;
+  published_at: Timestamp | null;
+}
+
+export interface ProcessedMessagesTable {
+  consumer_group: string;
+  message_id: string;
+  processed_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  role: 'viewer' | 'approver' | 'admin' | 'ingest';
+  merchant_ids: string[];
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  merchant_id: string | null;
+  details: JsonDefault<Record<string, unknown>>;
+}
+
+export interface Database {
+  merchants: MerchantsTable;
+  buyer_contacts: BuyerContactsTable;
+  shipments: ShipmentsTable;
+  tracking_snapshots: TrackingSnapshotsTable;
+  checkpoints: CheckpointsTable;
+  exceptions: ExceptionsTable;
+  delays: DelaysTable;
+  compensations: CompensationsTable;
+  detection_overrides: DetectionOverridesTable;
+  notifications: NotificationsTable;
+  proofs: ProofsTable;
+  outbox: OutboxTable;
+  processed_messages: ProcessedMessagesTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+}
+
+export type Shipment = Selectable<ShipmentsTable>;
+export type NewShipment = Insertable<ShipmentsTable>;
+export type ShipmentUpdate = Updateable<ShipmentsTable>;
+export type Checkpoint = Selectable<CheckpointsTable>;
+export type NewCheckpoint = Insertable<CheckpointsTable>;
+export type TrackingSnapshot = Selectable<TrackingSnapshotsTable>;
+export type NewTrackingSnapshot = Insertable<TrackingSnapshotsTable>;
+export type ShipmentException = Selectable<ExceptionsTable>;
+export type Compensation = Selectable<CompensationsTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type Proof = Selectable<ProofsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type Merchant = Selectable<MerchantsTable>;
+export type BuyerContact = Selectable<BuyerContactsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;

@@ -1,0 +1,40 @@
+import { Migrator, NO_MIGRATIONS, type Kysely, type MigrationResult } from 'kysely';
+import { migrations } from '@parcelwatch/migrations';
+
+export class MigrationError extends Error {
+  readonly retriable = false;
+  constructor(
+    message: string,
+    readonly migrationName: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function check(results: MigrationResult[] | undefined, error: unknown, direction: string): string[] {
+  if (error !== undefined && error !== null) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const name = failed?.migrationName;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(`migration ${direction} failed${name ? ` at ${name}` : ''}: ${detail}`, name, { cause: error });
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}
+
+/** Applies every pending migration (kysely's Migrator holds a lock, so concurrent callers are safe). Returns the names applied. */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const { results, error } = await migrator(db).migrateToLatest();
+  return check(results, error, 'up');
+}
+
+/** Rolls back every applied migration, newest first. Returns the names rolled back. */
+export async function migrateDownAll(db: Kysely<any>): Promise<string[]> {
+  const { results, error } = await migrator(db).migrateTo(NO_MIGRATIONS);
+  return check(results, error, 'down');
+}

@@ -1,0 +1,26 @@
+export { createLifecycle, type Closer, type Lifecycle, type LifecycleOptions } from './lifecycle.js';
+export {
+  createHealthServer,
+  registerHealthRoutes,
+  runReadinessChecks,
+  type CheckResult,
+  type HealthRoutesOptions,
+  type HealthServer,
+  type HealthServerOptions,
+  type ReadinessCheck,
+  type ReadinessReport,
+} from './health-server.js';
+export { createMetricsRegistry, METRIC_PREFIX, type MetricsRegistryOptions } from './metrics.js';
+export {
+  acceleratedClock,
+  fixedClock,
+  sleep,
+  systemClock,
+  type AcceleratedClock,
+  type AcceleratedClockOptions,
+  type Clock,
+  type FixedClock,
+  type Instant,
+} from './clock.js';
+export { runService, type RunServiceOptions, type RunningService, type Service } from './service.js';
+export { checkServiceLifecycle, type ServiceCheckReport } from './service-check.js';

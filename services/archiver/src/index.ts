@@ -1,0 +1,1 @@
+export { createArchiverService, type ArchiverDeps } from './app.js';

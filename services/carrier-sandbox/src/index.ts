@@ -1,0 +1,1 @@
+export { createCarrierSandboxService, type CarrierSandboxDeps } from './app.js';

@@ -1,0 +1,1 @@
+export { createCompensationService, type CompensationDeps } from './app.js';

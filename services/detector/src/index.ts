@@ -1,0 +1,1 @@
+export { createDetectorService, type DetectorDeps } from './app.js';

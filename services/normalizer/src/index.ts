@@ -1,0 +1,1 @@
+export { createNormalizerService, type NormalizerDeps } from './app.js';

@@ -1,0 +1,1 @@
+export { createNotifierService, type NotifierDeps } from './app.js';

@@ -1,0 +1,1 @@
+export { createPollerService, type PollerDeps } from './app.js';
