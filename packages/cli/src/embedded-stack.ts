@@ -1,0 +1,99 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { AdapterPlan } from '@parcelwatch/config';
+import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
+import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
+import { createFilesystemBlobStore, createS3BlobStore, createS3Client, type BlobStore } from '@parcelwatch/archive';
+import type { Logger } from '@parcelwatch/logger';
+import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { createApiService } from '@parcelwatch/api';
+import { createPollerService } from '@parcelwatch/poller';
+import { createNormalizerService } from '@parcelwatch/normalizer';
+import { createDetectorService } from '@parcelwatch/detector';
+import { createNotifierService } from '@parcelwatch/notifier';
+import { createCompensationService } from '@parcelwatch/compensation';
+import { createArchiverService } from '@parcelwatch/archiver';
+import { createCarrierSandboxService } from '@parcelwatch/carrier-sandbox';
+
+/** The adapters every service shares in one process: one database, one bus, one blob store. */
+export interface Stack {
+  db: Kysely<Database>;
+  bus: EventBus;
+  blobStore: BlobStore;
+  relay: OutboxRelay;
+  services: Service[];
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  plan: AdapterPlan;
+  logger: Logger;
+  clock: Clock;
+  /** infra/kafka/topics.yaml: topics are created from it when the bus is real Kafka. */
+  topicsFile: string;
+}
+
+async function openBus(options: StackOptions): Promise<EventBus> {
+  const { plan, logger } = options;
+  if (plan.bus.kind === 'embedded') return new EmbeddedBus({ logger: logger.child({ component: 'embedded-bus' }) });
+  const bus = new KafkaBus({ brokers: plan.bus.brokers, clientId: plan.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) });
+  const admin = bus.topicAdmin();
+  try {
+    await admin.ensureTopicsFromFile(options.topicsFile);
+  } finally {
+    await admin.disconnect();
+  }
+  return bus;
+}
+
+async function openBlobStore(plan: AdapterPlan): Promise<BlobStore> {
+  if (plan.blobStore.kind === 'filesystem') {
+    await mkdir(plan.blobStore.dir, { recursive: true });
+    return createFilesystemBlobStore({ dir: plan.blobStore.dir });
+  }
+  const { bucket, objectLockMode, ...client } = plan.blobStore;
+  const store = createS3BlobStore({ client: createS3Client(client), bucket, objectLockMode });
+  await store.ensureBucket();
+  return store;
+}
+
+/**
+ * Opens the adapters the plan names (embedded PGlite/bus/filesystem, or real PostgreSQL/Kafka/S3),
+ * migrates the database, and builds every service on them. Nothing is started yet.
+ */
+export async function openStack(options: StackOptions): Promise<Stack> {
+  const { plan, logger, clock } = options;
+  if (plan.database.kind === 'pglite' && plan.database.dataDir !== undefined) {
+    await mkdir(path.dirname(path.resolve(plan.database.dataDir)), { recursive: true });
+  }
+  const db = await createDb(plan.database);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const bus = await openBus(options);
+  await bus.connect();
+  const blobStore = await openBlobStore(plan);
+  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
+  const deps = { logger, clock };
+  const services: Service[] = [
+    createCarrierSandboxService(deps),
+    createApiService(deps),
+    createPollerService(deps),
+    createNormalizerService(deps),
+    createDetectorService(deps),
+    createNotifierService(deps),
+    createCompensationService(deps),
+    createArchiverService(deps),
+  ];
+  return {
+    db,
+    bus,
+    blobStore,
+    relay,
+    services,
+    async close() {
+      await bus.disconnect();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { openStack, type Stack, type StackOptions } from './embedded-stack.js';

@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// By absolute URL: the child runs in a scratch directory where `tsx` would not resolve.
+const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+
+function parcelwatch(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const { KAFKA_BROKERS: _k, DATABASE_URL: _d, S3_ENDPOINT: _s, S3_BUCKET: _b, ...inherited } = process.env;
+  return spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd,
+    env: { ...inherited, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('parcelwatch CLI', () => {
+  it('start --once brings every service up on embedded defaults, reports ready, and stops', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pw-start-'));
+    try {
+      const run = parcelwatch(['start', '--once'], dir);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/"bus":"embedded","database":"pglite","blobStore":"filesystem"/);
+      for (const name of ['api', 'poller', 'normalizer', 'detector', 'notifier', 'compensation', 'archiver', 'carrier-sandbox']) {
+        expect(run.stdout).toContain(`  ${name.padEnd(16)} started`);
+      }
+      expect(run.stdout).toMatch(/readiness: ready .*"database":\{"status":"ok"\}/);
+      // The embedded database persists under ./data, migrated.
+      expect(existsSync(path.join(dir, 'data', 'pglite'))).toBe(true);
+      const migrate = parcelwatch(['migrate'], dir);
+      expect(migrate.status).toBe(0);
+      expect(migrate.stdout).toBe('nothing to do\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('refuses an unknown command and bad settings with a clear message', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pw-cli-'));
+    try {
+      const unknown = parcelwatch(['launch'], dir);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain("unknown command 'launch'");
+      const bad = parcelwatch(['start', '--once'], dir, { PORT: 'not-a-port' });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/PORT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
