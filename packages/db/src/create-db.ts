@@ -3,6 +3,7 @@ import { KyselyPGlite } from 'kysely-pglite';
 import { types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { exclusiveConnectionDialect } from './pglite-dialect.js';
 
 export type DbConfig = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string };
 
@@ -46,5 +47,5 @@ export async function createDb(config: DbConfig): Promise<Kysely<Database>> {
     },
   };
   const pglite = config.dataDir === undefined ? await KyselyPGlite.create(options) : await KyselyPGlite.create(config.dataDir, options);
-  return new Kysely<Database>({ dialect: pglite.dialect });
+  return new Kysely<Database>({ dialect: exclusiveConnectionDialect(pglite.dialect) });
 }

@@ -1,0 +1,17 @@
+export * from './event-bus.js';
+export * from './errors.js';
+export { envelopeParser, rawParser, schemaParser, decodeJson, type MessageParser, type ParseOutcome, type SafeParseSchema } from './message-parsers.js';
+export { DEFAULT_RETRY_POLICY, retryPolicy, withRetry, type RetryPolicy } from './retry-policy.js';
+export { DLQ_HEADERS, deadLetterTopic, deadLetterRecord, type DeadLetter } from './dead-letter.js';
+export { EVENT_HEADERS, CLOUDEVENTS_JSON, envelopeHeaders, envelopeRecords } from './outgoing-records.js';
+export { processChunk, type ChunkProcessor, type ChunkResult } from './batch-processor.js';
+export { SupervisedConsumer, type ConsumerSession, type OpenSession, type SessionHooks } from './consumer-supervisor.js';
+export { EmbeddedBus, type EmbeddedBusOptions } from './embedded-bus.js';
+export { partitionForKey } from './embedded-log.js';
+export { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
+export { toRawMessage, type KafkaConsumerSettings } from './kafka-session.js';
+export { pinoLogCreator, kafkaLogLevel } from './kafka-logging.js';
+export { TopicAdmin, loadTopicsFile, planTopics, type TopicSpecInput, type EnsureTopicsResult } from './topic-admin.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { createIdempotentHandler, defaultMessageId, type IdempotentHandlerOptions } from './idempotent-handler.js';
+export type { DbTransaction, TransactionalDb } from './db-types.js';

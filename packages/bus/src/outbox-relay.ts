@@ -1,0 +1,140 @@
+import { claimOutboxBatch, markOutboxPublished, tryLockOutboxRelay, type OutboxMessage } from '@parcelwatch/db';
+import type { Envelope } from '@parcelwatch/contracts';
+import { createLogger, type Logger } from '@parcelwatch/logger';
+import type { TransactionalDb } from './db-types.js';
+import type { EventBus, OutgoingRecord } from './event-bus.js';
+import { envelopeHeaders } from './outgoing-records.js';
+import { restartDelay } from './retry-policy.js';
+
+export interface OutboxRelayOptions {
+  db: TransactionalDb;
+  bus: Pick<EventBus, 'send'>;
+  logger?: Logger;
+  /** Rows per claim. Default 200. */
+  batchSize?: number;
+  /** How long to sleep when the outbox is empty; `wake()` cuts it short. Default 500 ms. */
+  pollIntervalMs?: number;
+  /** Backoff after a failed round, doubling up to the max. */
+  backoff?: { minDelayMs?: number; maxDelayMs?: number };
+  /**
+   * Runs after the rows were published and before they are marked sent. Tests throw here to
+   * simulate a crash in that window; leave unset in production.
+   */
+  afterPublish?: (rows: readonly OutboxMessage[]) => Promise<void> | void;
+}
+
+/**
+ * Publishes committed outbox rows. Each round, in one transaction: take the relay lock, claim
+ * the oldest unpublished rows (FOR UPDATE SKIP LOCKED), publish them and wait for the acks,
+ * mark them published, commit.
+ *
+ * Delivery is at-least-once. If the relay dies after the broker acknowledged but before the
+ * transaction commits, the rows stay unpublished and the next round publishes them again.
+ * That duplicate carries the same envelope id (the id is written into the row, never made up at
+ * publish time), so consumers dedupe it in processed_messages (`createIdempotentHandler`).
+ */
+export class OutboxRelay {
+  private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly minDelayMs: number;
+  private readonly maxDelayMs: number;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private failures = 0;
+  private wakeUp: (() => void) | undefined;
+  private wakeRequested = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.logger = options.logger ?? createLogger({ name: 'outbox-relay' });
+    this.batchSize = options.batchSize ?? 200;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.minDelayMs = options.backoff?.minDelayMs ?? 200;
+    this.maxDelayMs = options.backoff?.maxDelayMs ?? 30_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Finishes the round in progress (its transaction commits or rolls back), then returns. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Call after committing a transaction that enqueued rows, to publish them without waiting for the poll. */
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeUp?.();
+  }
+
+  /** Unhealthy after three failed rounds in a row (broker or database unreachable). */
+  isHealthy(): boolean {
+    return this.running !== undefined && this.failures < 3;
+  }
+
+  /** One round; returns how many rows were published. */
+  async relayOnce(): Promise<number> {
+    return this.options.db.transaction().execute(async (trx) => {
+      if (!(await tryLockOutboxRelay(trx))) return 0;
+      const rows = await claimOutboxBatch(trx, this.batchSize);
+      if (rows.length === 0) return 0;
+      await this.options.bus.send(rows.map(toRecord));
+      await this.options.afterPublish?.(rows);
+      await markOutboxPublished(
+        trx,
+        rows.map((row) => row.id),
+      );
+      return rows.length;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let published = 0;
+      try {
+        published = await this.relayOnce();
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        const delay = restartDelay(this.failures - 1, this.minDelayMs, this.maxDelayMs);
+        this.logger.error({ err, failures: this.failures, retryInMs: delay }, 'outbox relay round failed; rows stay unpublished and are retried');
+        await this.sleep(delay, false);
+        continue;
+      }
+      // A full batch means more is waiting: go again at once.
+      if (published < this.batchSize) await this.sleep(this.pollIntervalMs, true);
+    }
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    if (wakeable && this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.wakeRequested = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = () => {
+        if (wakeable || this.stopping) done();
+      };
+    });
+  }
+}
+
+function toRecord(row: OutboxMessage): OutgoingRecord {
+  const event = row.event as Partial<Envelope>;
+  const routing = typeof event?.id === 'string' && typeof event.type === 'string' ? envelopeHeaders(event as Envelope) : {};
+  return { topic: row.topic, key: row.key, value: JSON.stringify(row.event), headers: { ...routing, ...row.headers } };
+}
