@@ -34,5 +34,7 @@ export function unitConfig(dir) {
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
     passWithNoTests: false,
+    // Unit tests may boot PGlite (a WASM PostgreSQL): seconds on a loaded 2-core machine.
+    testTimeout: 60_000,
   };
 }
