@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@parcelwatch/config';
+import { carriersDetect, carriersMap, UnreadablePayloadError, UsageError } from './commands/carriers.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { startCommand } from './commands/start.command.js';
 
@@ -11,6 +12,12 @@ commands:
                         KAFKA_BROKERS / DATABASE_URL / S3_ENDPOINT when set);
                         --once: start, check readiness, print the report and stop
   migrate [--down-all]  apply database migrations (or roll every one back)
+  carriers detect <number>
+                        which carrier a tracking number belongs to: ranked
+                        candidates [{carrier, confidence, checkDigitValid}]
+  carriers map --provider <17track|aftership|usps|ups|fedex|dhl|tiktok>
+               [--tracking-number <n>] <file>
+                        read one raw provider response into the status taxonomy
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +30,20 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const { values } = parseArgs({ args: rest, options: { 'down-all': { type: 'boolean', default: false } } });
       return migrateCommand({ downAll: values['down-all'] ?? false });
+    }
+    case 'carriers': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { provider: { type: 'string' }, 'tracking-number': { type: 'string' } },
+      });
+      if (sub === 'detect') process.stdout.write(`${carriersDetect(positionals[0])}\n`);
+      else if (sub === 'map') {
+        const output = await carriersMap({ provider: values.provider, file: positionals[0], trackingNumber: values['tracking-number'] });
+        process.stdout.write(`${output}\n`);
+      } else throw new UsageError(`unknown carriers command '${sub ?? ''}': use detect or map`);
+      return 0;
     }
     case undefined:
     case 'help':
@@ -38,7 +59,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (err instanceof UnreadablePayloadError) {
+      process.stderr.write(`parcelwatch: ${err.message}\n`);
+      process.exit(1);
+    }
+    if (err instanceof UsageError || err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`parcelwatch: ${err.message}\n`);
       process.exit(2);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,13 @@ describe('parcelwatch CLI', () => {
       const unknown = parcelwatch(['launch'], dir);
       expect(unknown.status).toBe(2);
       expect(unknown.stderr).toContain("unknown command 'launch'");
+      const detect = parcelwatch(['carriers', 'detect', '1Z999AA10123456784'], dir);
+      expect(detect.status).toBe(0);
+      expect(JSON.parse(detect.stdout)[0]).toEqual({ carrier: 'ups', confidence: expect.any(Number), checkDigitValid: true });
+      writeFileSync(path.join(dir, 'garbage.json'), '{"output": 42}');
+      const unreadable = parcelwatch(['carriers', 'map', '--provider', 'fedex', 'garbage.json'], dir);
+      expect(unreadable.status).toBe(1);
+      expect(unreadable.stderr).toMatch(/^parcelwatch: cannot read fedex payload in garbage.json: /);
       const bad = parcelwatch(['start', '--once'], dir, { PORT: 'not-a-port' });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/PORT/);

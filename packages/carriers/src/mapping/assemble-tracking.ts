@@ -1,0 +1,51 @@
+import type { MilestoneStatus, Provider } from '@parcelwatch/contracts';
+import type { MappedTracking, NormalizedCheckpoint, ProviderError } from './mapped-tracking.js';
+
+export type TrackingParts = {
+  provider: Provider;
+  trackingNumber: string;
+  carrier: string | null;
+  /** In the provider's order, OLDEST first (mappers reverse newest-first lists). */
+  checkpoints: NormalizedCheckpoint[];
+  /** The provider's own summary status, used only when there are no checkpoints. */
+  summary: MilestoneStatus | null;
+  notFound: boolean;
+  unknownCodes: readonly string[];
+  providerError?: ProviderError | null;
+};
+
+/**
+ * Order checkpoints by instant (stable, so same-minute scans keep the provider's order) and
+ * derive the current status from the latest one.
+ */
+export function assembleTracking(parts: TrackingParts): MappedTracking {
+  const checkpoints = parts.checkpoints
+    .map((checkpoint, index) => ({ checkpoint, index }))
+    .sort((a, b) => a.checkpoint.occurredAt.localeCompare(b.checkpoint.occurredAt) || a.index - b.index)
+    .map(({ checkpoint }) => checkpoint);
+  const latest = checkpoints.at(-1);
+  const fallback: MilestoneStatus = parts.notFound ? { milestone: 'not_found', reason: null } : { milestone: 'pending', reason: null };
+  const status: MilestoneStatus = latest
+    ? ({ milestone: latest.milestone, reason: latest.reason } as MilestoneStatus)
+    : (parts.summary ?? fallback);
+  return {
+    ...status,
+    provider: parts.provider,
+    trackingNumber: parts.trackingNumber,
+    carrier: parts.carrier,
+    checkpoints,
+    notFound: parts.notFound,
+    unknownCodes: [...parts.unknownCodes],
+    providerError: parts.providerError ?? null,
+  };
+}
+
+/** The not-found answer every provider's "unknown number" error body maps to. */
+export function notFoundTracking(
+  provider: Provider,
+  trackingNumber: string,
+  carrier: string | null,
+  providerError: ProviderError | null,
+): MappedTracking {
+  return assembleTracking({ provider, trackingNumber, carrier, checkpoints: [], summary: null, notFound: true, unknownCodes: [], providerError });
+}

@@ -1,0 +1,46 @@
+import type { MilestoneStatus } from '@parcelwatch/contracts';
+import { hasKeywordMatch, statusFromKeywords } from './keyword-fallback.js';
+
+/** A provider's published codes -> taxonomy. Data, not logic: one file per provider. */
+export type CodeTable = Readonly<Record<string, MilestoneStatus>>;
+
+export type StatusResolver = {
+  /**
+   * The status for a provider code, falling back to the wording when the code is missing or
+   * not in the table. When even the wording says nothing, `fallback` (e.g. the main status a
+   * 17TRACK sub-status starts with) and then in_transit/in_transit_other are used. Unknown
+   * codes are recorded, one entry per call.
+   */
+  resolve(code: string | null | undefined, text: string | null | undefined, fallback?: MilestoneStatus | null): MilestoneStatus;
+  readonly unknownCodes: string[];
+};
+
+const GENERIC_REASONS: ReadonlySet<string | null> = new Set(['other', 'in_transit_other']);
+
+/**
+ * A code that only says "delivered" or "in transit" keeps its milestone, but the wording may
+ * say more ("Delivered, Front Door", "Left at front door"): take the wording's reason when it
+ * agrees on the milestone. The code always decides the milestone.
+ */
+function refineReason(status: MilestoneStatus, text: string | null | undefined): MilestoneStatus {
+  if (!text || !GENERIC_REASONS.has(status.reason)) return status;
+  const worded = statusFromKeywords(text);
+  return worded.milestone === status.milestone && !GENERIC_REASONS.has(worded.reason) ? worded : status;
+}
+
+export function createStatusResolver(table: CodeTable, normalizeCode: (code: string) => string = (code) => code.trim()): StatusResolver {
+  const unknownCodes: string[] = [];
+  return {
+    unknownCodes,
+    resolve(code, text, fallback) {
+      const key = code ? normalizeCode(code) : '';
+      if (key) {
+        const known = table[key];
+        if (known) return refineReason(known, text);
+        unknownCodes.push(key);
+      }
+      if (text && hasKeywordMatch(text)) return statusFromKeywords(text);
+      return fallback ?? statusFromKeywords(text);
+    },
+  };
+}
