@@ -135,3 +135,14 @@ export function assertValidTtl(ttlSeconds: number): void {
     throw new RangeError(`presigned URL TTL must be an integer between 1 and 604800 seconds, got ${ttlSeconds}`);
   }
 }
+
+/** `exists` for any store, through its `head`: only a missing object answers false; other failures propagate. */
+export async function existsByHead(head: (key: string) => Promise<unknown>, key: string): Promise<boolean> {
+  try {
+    await head(key);
+    return true;
+  } catch (err) {
+    if (err instanceof BlobNotFoundError) return false;
+    throw err;
+  }
+}

@@ -8,6 +8,7 @@ import {
   BlobNotFoundError,
   BlobRetainedError,
   ChecksumMismatchError,
+  existsByHead,
   sha256Hex,
   toBuffer,
   verifiedSha256,
@@ -156,15 +157,7 @@ export function createFilesystemBlobStore(options: FilesystemBlobStoreOptions): 
       return bytes;
     },
 
-    async exists(key) {
-      try {
-        await head(key);
-        return true;
-      } catch (err) {
-        if (err instanceof BlobNotFoundError) return false;
-        throw err;
-      }
-    },
+    exists: (key) => existsByHead(head, key),
 
     async presignGet(key, ttlSeconds) {
       assertValidKey(key);

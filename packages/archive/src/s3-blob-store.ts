@@ -16,6 +16,7 @@ import {
   base64ToHex,
   BlobNotFoundError,
   ChecksumMismatchError,
+  existsByHead,
   hexToBase64,
   sha256Hex,
   toBuffer,
@@ -207,15 +208,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       return bytes;
     },
 
-    async exists(key) {
-      try {
-        await head(key);
-        return true;
-      } catch (err) {
-        if (err instanceof BlobNotFoundError) return false;
-        throw err;
-      }
-    },
+    exists: (key) => existsByHead(head, key),
 
     async presignGet(key, ttlSeconds) {
       assertValidKey(key);
