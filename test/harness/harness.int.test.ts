@@ -1,6 +1,16 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  GetObjectRetentionCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  PutObjectRetentionCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createTestDatabase, kafkaBrokers, s3Settings, uniqueTopic } from '@parcelwatch/test-harness';
@@ -113,7 +123,8 @@ describe('S3', () => {
     forcePathStyle: settings.forcePathStyle,
     credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
   });
-  afterAll(() => client.destroy());
+  // Destroyed last (cleanups run in reverse), after the cleanups that still use it.
+  cleanups.push(async () => client.destroy());
   const key = `it/harness/${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const body = Buffer.from('{"proof":"of shipment"}');
   const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('base64');
@@ -145,5 +156,36 @@ describe('S3', () => {
     await expect(client.send(new HeadObjectCommand({ Bucket: settings.bucket, Key: badKey }))).rejects.toMatchObject({
       $metadata: { httpStatusCode: 404 },
     });
+  });
+
+  // What every S3 the harness offers has in common (S3Mock stores retention but does not enforce
+  // it, nor keep a mode sent on PutObject): the archive may send both, and set retention after.
+  it('keeps a retention set on an object in a bucket created with Object Lock', async () => {
+    const bucket = `pw-lock-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    await client.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+    const lockedKey = 'proofs/m/s/shipment/bundle.json';
+    cleanups.push(async () => {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: lockedKey, BypassGovernanceRetention: true }));
+      await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+    });
+    const retainUntil = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_600_000);
+
+    const put = await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: lockedKey,
+        Body: body,
+        ChecksumSHA256: sha256(body),
+        ObjectLockMode: 'GOVERNANCE',
+        ObjectLockRetainUntilDate: retainUntil,
+      }),
+    );
+    expect(put.ChecksumSHA256).toBe(sha256(body));
+    await client.send(
+      new PutObjectRetentionCommand({ Bucket: bucket, Key: lockedKey, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: retainUntil } }),
+    );
+    const { Retention } = await client.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: lockedKey }));
+    expect(Retention?.Mode).toBe('GOVERNANCE');
+    expect(Retention?.RetainUntilDate?.getTime()).toBe(retainUntil.getTime());
   });
 });

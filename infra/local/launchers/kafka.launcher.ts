@@ -42,6 +42,18 @@ export function serverProperties(opts: { brokerPort: number; controllerPort: num
   ].join('\n');
 }
 
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid`
+ * prints). Like Kafka's Uuid.randomUuid, never one starting with '-', which the storage tool's
+ * argument parser would take for an option (1 run in 64).
+ */
+export function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 // Small heap, quick JIT: the broker serves tests on a shared 2-core machine, not throughput.
 const jvmOptions = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 
@@ -58,8 +70,7 @@ export async function startLocalKafka(localRun: LocalRun, timeoutMs = 90_000): P
   writeFileSync(propsFile, serverProperties({ brokerPort, controllerPort, logDir }));
   const classpath = ['-cp', path.join(dist.libsDir, '*'), `-Dlog4j2.configurationFile=${dist.log4jConfig}`];
 
-  // A KRaft cluster id is 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints).
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = randomClusterId();
   await run('java', [...jvmOptions, ...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
     timeout: 60_000,
   }).catch((error: unknown) => {

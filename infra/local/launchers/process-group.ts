@@ -1,13 +1,16 @@
 // Detached service processes for one test run, and their cleanup.
 // Each run owns a directory under infra/local/.cache/runs/<run id>/ holding its data dirs, logs and
-// run.json (owner pid + the process groups it started). Setup reaps the directories of runs whose
-// owner died (a crashed or killed earlier run) without touching runs that are still alive, because
-// several suites may share this machine.
+// run.json (owner pid + the process groups it started). A watchdog (run-watchdog.sh) stops the
+// services as soon as the owner dies without its teardown (jest killed or interrupted); setup reaps
+// the directories and databases of runs whose owner died, without touching runs that are still
+// alive, because several suites may share this machine.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runsDir } from './local-paths.js';
+import { localDir, runsDir } from './local-paths.js';
+
+const watchdogScript = path.join(localDir, 'launchers', 'run-watchdog.sh');
 
 export interface RunProcess { name: string; pid: number }
 export interface RunDatabases { adminUrl: string; runTag: string }
@@ -81,22 +84,32 @@ export function createLocalRun(): LocalRun {
   const record: RunRecord = { ownerPid: process.pid, startedAt: new Date().toISOString(), processes: [] };
   writeRecord(dir, record);
 
+  const spawnGroup = (name: string, command: string, args: string[], logFile: string): RunProcess => {
+    const fd = openSync(logFile, 'a');
+    try {
+      const child = spawn(command, args, { cwd: dir, detached: true, stdio: ['ignore', fd, fd] });
+      if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+      child.unref();
+      const entry = { name, pid: child.pid };
+      record.processes.push(entry);
+      writeRecord(dir, record);
+      return entry;
+    } finally {
+      closeSync(fd);
+    }
+  };
+  let watched = false;
+
   return {
     id,
     dir,
     spawnService(name, command, args, logFile) {
-      const fd = openSync(logFile, 'a');
-      try {
-        const child = spawn(command, args, { cwd: dir, detached: true, stdio: ['ignore', fd, fd] });
-        if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
-        child.unref();
-        const entry = { name, pid: child.pid };
-        record.processes.push(entry);
-        writeRecord(dir, record);
-        return entry;
-      } finally {
-        closeSync(fd);
+      // Teardown does not run when jest is killed or interrupted: the watchdog stops the services then.
+      if (!watched) {
+        spawnGroup('watchdog', 'bash', [watchdogScript, String(process.pid), dir], path.join(dir, 'watchdog.log'));
+        watched = true;
       }
+      return spawnGroup(name, command, args, logFile);
     },
     recordDatabases(databases) {
       record.databases = databases;
