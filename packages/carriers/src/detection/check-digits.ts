@@ -45,6 +45,15 @@ export function fedex12CheckDigit(body11: string): number {
   return check === 10 ? 0 : check;
 }
 
+/**
+ * Deutsche Post / DHL Paket Identcode (12 digits, e.g. 470800204932 in dhl.md): weights 4 and 9
+ * alternating from the first of the 11 data digits, check = (10 - sum mod 10) mod 10.
+ */
+export function dhlPaketCheckDigit(body11: string): number {
+  const sum = digitsOf(body11).reduce((acc, digit, index) => acc + digit * (index % 2 === 0 ? 4 : 9), 0);
+  return (10 - (sum % 10)) % 10;
+}
+
 /** DHL Express 10-digit waybill: the first nine digits, read as a number, mod 7. */
 export function dhlExpressCheckDigit(body9: string): number {
   digitsOf(body9);

@@ -1,3 +1,10 @@
 export { detectCarrier, normalizeTrackingNumber, type DetectionCandidate } from './detect-carrier.js';
-export { dhlExpressCheckDigit, fedex12CheckDigit, mod10Weight31, s10CheckDigit, upsCheckDigit } from './check-digits.js';
-export { s10OperatorFor } from './s10-operators.js';
+export {
+  dhlExpressCheckDigit,
+  dhlPaketCheckDigit,
+  fedex12CheckDigit,
+  mod10Weight31,
+  s10CheckDigit,
+  upsCheckDigit,
+} from './check-digits.js';
+export { S10_OPERATORS, s10OperatorFor } from './s10-operators.js';

@@ -3,7 +3,7 @@
  * Only operators our sellers' lanes meet are listed; any other ISO country falls back to
  * `upu-<cc>` so the candidate still says "the national post of <cc>".
  */
-const OPERATOR_BY_COUNTRY: Readonly<Record<string, string>> = {
+export const S10_OPERATORS: Readonly<Record<string, string>> = {
   CN: 'china-post',
   HK: 'hong-kong-post',
   TW: 'taiwan-post',
@@ -14,7 +14,8 @@ const OPERATOR_BY_COUNTRY: Readonly<Record<string, string>> = {
   US: 'usps',
   CA: 'canada-post',
   GB: 'royal-mail',
-  DE: 'deutsche-post',
+  // AfterShip's slug for Deutsche Post Mail is spelled 'deutsch-post'.
+  DE: 'deutsch-post',
   FR: 'la-poste-colissimo',
   NL: 'postnl',
   BE: 'bpost',
@@ -34,5 +35,5 @@ const OPERATOR_BY_COUNTRY: Readonly<Record<string, string>> = {
 };
 
 export function s10OperatorFor(countryCode: string): string {
-  return OPERATOR_BY_COUNTRY[countryCode] ?? `upu-${countryCode.toLowerCase()}`;
+  return S10_OPERATORS[countryCode] ?? `upu-${countryCode.toLowerCase()}`;
 }

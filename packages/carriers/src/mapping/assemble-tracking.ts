@@ -1,5 +1,6 @@
 import type { MilestoneStatus, Provider } from '@parcelwatch/contracts';
 import type { MappedTracking, NormalizedCheckpoint, ProviderError } from './mapped-tracking.js';
+import { placeZonelessScans } from './zone-inference.js';
 
 export type TrackingParts = {
   provider: Provider;
@@ -15,11 +16,12 @@ export type TrackingParts = {
 };
 
 /**
- * Order checkpoints by instant (stable, so same-minute scans keep the provider's order) and
- * derive the current status from the latest one.
+ * Place zone-less scans by their neighbours where possible (`placeZonelessScans`), order
+ * checkpoints by instant (stable, so same-minute scans keep the provider's order) and derive
+ * the current status from the latest one.
  */
 export function assembleTracking(parts: TrackingParts): MappedTracking {
-  const checkpoints = parts.checkpoints
+  const checkpoints = placeZonelessScans(parts.checkpoints)
     .map((checkpoint, index) => ({ checkpoint, index }))
     .sort((a, b) => a.checkpoint.occurredAt.localeCompare(b.checkpoint.occurredAt) || a.index - b.index)
     .map(({ checkpoint }) => checkpoint);

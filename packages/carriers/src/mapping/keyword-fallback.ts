@@ -1,30 +1,48 @@
 import type { MilestoneStatus } from '@parcelwatch/contracts';
 
+type Rule = readonly [RegExp, MilestoneStatus];
+
+const RETURNING: MilestoneStatus = { milestone: 'exception', reason: 'returning' };
+const IN_TRANSIT_OTHER: MilestoneStatus = { milestone: 'in_transit', reason: 'in_transit_other' };
+
 /**
  * Status from a carrier's wording, for codes missing from a provider's table. Order matters:
  * the first rule that matches wins, so specific phrases ("returned to sender", "delivery
  * attempted", "ready for pickup") come before the words they contain ("delivered", "picked up").
+ *
+ * Final statuses are guessed conservatively, because the timeline never leaves them
+ * (contracts `isForwardMove`): only a finished return ("returned to sender") is `returned`,
+ * while "being returned", "return to sender" or a bare "returned" are `returning`; and
+ * "delivered" counts only when it is not negated ("not delivered", "could not be delivered")
+ * or in the future ("will be delivered today", "expected to be delivered").
  */
-const RULES: ReadonlyArray<readonly [RegExp, MilestoneStatus]> = [
-  [/return(ed)? to (sender|shipper)|delivered to (the )?sender|\breturned\b/i, { milestone: 'exception', reason: 'returned' }],
-  [/\breturn(ing)?\b/i, { milestone: 'exception', reason: 'returning' }],
+const RULES: readonly Rule[] = [
+  // Amazon-style "returned to the delivery station" is a failed delivery, not a return to sender.
+  [/returned to (the )?(delivery station|station|depot|facility|hub|post office|branch|local office)/i, { milestone: 'failed_attempt', reason: 'other' }],
+  [/\b(being|be|been scheduled to be) returned\b|\breturning\b|\breturn (to (sender|shipper)|in progress|initiated|requested)/i, RETURNING],
+  [/\b(returned|delivered) (back )?to (the )?(sender|shipper|merchant|seller)\b|sender received the return|\breturn (is )?(completed?|finished|received by (the )?(sender|shipper))/i, { milestone: 'exception', reason: 'returned' }],
+  [/\breturn(ed|s)?\b(?!\s+(label|receipt))/i, RETURNING],
   [/\b(destroyed|disposed)\b/i, { milestone: 'exception', reason: 'destroyed' }],
   [/\bdamage(d)?\b/i, { milestone: 'exception', reason: 'damaged' }],
   [/\bcancel(l)?ed\b/i, { milestone: 'exception', reason: 'cancelled' }],
-  [/customs.*((documents?|information|invoices?|paperwork) (required|needed|missing)|(awaiting|missing|provide) (the )?(documents?|information|invoices?|paperwork))|(documents?|information) required.*customs/i, { milestone: 'exception', reason: 'customs_documents_required' }],
+  [/customs.*((documents?|documentation|information|invoices?|paperwork) (required|needed|missing|requested)|(requires?|needs?|awaiting|missing|provide|requests?) (the )?(further |additional |more )?(documents?|documentation|information|invoices?|paperwork))|(documents?|documentation|information) (required|requested).*customs/i, { milestone: 'exception', reason: 'customs_documents_required' }],
   [/\b(duties|duty|import tax|vat)\b.*\b(unpaid|due|payment|pay)\b|\b(unpaid|payment|pay)\b.*\b(duties|duty|import tax|vat)\b/i, { milestone: 'exception', reason: 'duties_unpaid' }],
-  [/customs.*\b(held|hold|detained|seized)\b|\b(held|hold|detained)\b.*customs/i, { milestone: 'exception', reason: 'customs_hold' }],
-  [/customs.*\b(released|cleared|clearance (completed|complete))\b|clearance (processing )?(completed?|finished)|(international|import) (shipment )?release/i, { milestone: 'in_transit', reason: 'customs_released' }],
+  [/customs.*\b(held|hold|detained|seized|delay(ed)?)\b|\b(held|hold|detained|seized|delay(ed)?)\b.*customs|clearance delay/i, { milestone: 'exception', reason: 'customs_hold' }],
+  [/customs.*\b(released|cleared|clearance (processing )?(completed?|finished|success(ful)?))\b|\b(released|cleared) (by |through |from )?customs|clearance (processing )?(completed?|finished|success(ful)?)|(international|import) (shipment )?release/i, { milestone: 'in_transit', reason: 'customs_released' }],
   [/customs|clearance/i, { milestone: 'in_transit', reason: 'customs_processing' }],
   // After the customs rules: "missing documents" is a customs problem, not a lost parcel.
-  [/\blost\b|\b(package|parcel|item|shipment) (is |was |reported )?missing|missing (package|parcel|item|shipment)/i, { milestone: 'exception', reason: 'lost' }],
+  [/\blost\b|\b(package|parcel|item|shipment) (is |was |reported )?missing|missing (package|parcel|item|shipment)|(cannot|can't|could not|unable to) (be )?locate/i, { milestone: 'exception', reason: 'lost' }],
   [/\brefused\b|\brejected by (the )?(recipient|consignee|addressee)/i, { milestone: 'failed_attempt', reason: 'refused' }],
   [/business (was |is )?closed|closed (on|for) (arrival|delivery)/i, { milestone: 'failed_attempt', reason: 'business_closed' }],
   [/(customer|recipient|consignee|addressee) (was )?(not available|unavailable|not (at )?home|absent)|not at home/i, { milestone: 'failed_attempt', reason: 'recipient_unavailable' }],
   [/(attempt|notice left|unable to deliver|no one (home|available)|recipient not available)/i, { milestone: 'failed_attempt', reason: 'recipient_unavailable' }],
-  [/\b(insufficient|incorrect|wrong|invalid|bad) address|address (issue|problem|information required)/i, { milestone: 'failed_attempt', reason: 'address_issue' }],
+  [/\b(insufficient|incorrect|incomplete|wrong|invalid|bad) address|address(ee)? (issue|problem|information required|unknown|incomplete|incorrect|insufficient)|undeliverable as addressed|moved,? left no (forwarding )?address|no such (street|number|address)/i, { milestone: 'failed_attempt', reason: 'address_issue' }],
+  [/not yet delivered/i, IN_TRANSIT_OTHER],
+  [/\b(not|never) (been )?delivered\b|\bundeliver(ed|able)\b|(could not|couldn't|cannot|can't|unable to) be delivered|delivery (failed|unsuccessful|exception)|(failed|unsuccessful) delivery/i, { milestone: 'failed_attempt', reason: 'other' }],
   [/out for delivery|on (fedex )?vehicle for delivery|with (the )?(courier|driver) for delivery|with (the )?delivery (courier|driver)|loaded on delivery vehicle/i, { milestone: 'out_for_delivery', reason: 'out_for_delivery' }],
   [/(ready|available|awaiting) (for )?(customer )?(pick ?up|collection)|held for (customer )?pick ?up|at (the )?(pickup|collection|parcel) (point|location|locker)/i, { milestone: 'available_for_pickup', reason: 'at_pickup_point' }],
+  // A promise is not a delivery: "will be delivered today", "expected to be delivered Friday".
+  [/\b(will|to|should|may) be delivered\b|\b(expected|estimated|scheduled|planned|anticipated) (for |to be )?deliver/i, IN_TRANSIT_OTHER],
   [/delivered.*(neighbo(u)?r)/i, { milestone: 'delivered', reason: 'neighbour' }],
   [/delivered.*(front door|porch|mailbox|mail box|parcel locker|doorstep|garage)|left at (the )?(front |back |side )?(door|porch|doorstep|mailbox|garage|reception)/i, { milestone: 'delivered', reason: 'left_at_door' }],
   [/delivered.*(pick ?up point|access point|post office)|(picked up|collected) by (the )?(customer|recipient|addressee|consignee)/i, { milestone: 'delivered', reason: 'pickup_point' }],
@@ -33,26 +51,50 @@ const RULES: ReadonlyArray<readonly [RegExp, MilestoneStatus]> = [
   [/weather|storm|typhoon|snow/i, { milestone: 'exception', reason: 'delayed_weather' }],
   [/\bdelay(ed)?\b|running late/i, { milestone: 'exception', reason: 'delayed_carrier' }],
   [/\bheld\b|\bon hold\b/i, { milestone: 'exception', reason: 'other' }],
-  [/label (created|printed)|shipping (label|information) (created|received|sent)|pre-?shipment|electronic (shipping )?info|order (created|received|information)|shipment information|awaiting item|billing information/i, { milestone: 'info_received', reason: 'label_created' }],
+  [/label (has been )?(created|printed)|created (a |the )?(shipping )?label|shipping (label|information) (created|received|sent)|pre-?shipment|electronic (shipping )?info|order (created|received|information)|shipment information|awaiting item|billing information/i, { milestone: 'info_received', reason: 'label_created' }],
+  [/\bexception\b/i, { milestone: 'exception', reason: 'other' }],
   [/picked up|pick-?up scan|collected|accepted|acceptance|received by (the )?carrier|in possession|drop(ped)? off/i, { milestone: 'in_transit', reason: 'picked_up' }],
-  [/arrived (at|in) (the )?destination country|arrival (at|in) destination country|import (scan|processing)/i, { milestone: 'in_transit', reason: 'arrived_destination_country' }],
-  // departed_origin means leaving the origin COUNTRY; "left FedEx origin facility" is a hub scan.
-  [/(departed|left) (from )?(the )?(origin country|country of origin)|export(ed)?\b|(departed|left) .*origin country/i, { milestone: 'in_transit', reason: 'departed_origin' }],
+  [/arrived (at|in) (the )?destination (country|airport|port)|arrival (at|in) (the )?destination (country|airport|port)|import (scan|processing)/i, { milestone: 'in_transit', reason: 'arrived_destination_country' }],
+  // departed_origin means leaving the origin COUNTRY (its airport or port, as 17TRACK defines
+  // it); "left FedEx origin facility" is a hub scan. Likewise arriving at the destination airport.
+  [/(departed|left) (from )?(the )?(origin country|country of origin)|export(ed)?\b|(departed|left) .*origin (country|airport|port)/i, { milestone: 'in_transit', reason: 'departed_origin' }],
   [/forwarded|redirected|transferred to/i, { milestone: 'in_transit', reason: 'forwarded' }],
   [/depart|left|dispatched|despatched/i, { milestone: 'in_transit', reason: 'departed_hub' }],
   [/arriv|received at|processed at|sort(ing)? (center|centre|facility)|hub/i, { milestone: 'in_transit', reason: 'arrived_hub' }],
+  ...chineseRules(),
 ];
 
-const DEFAULT_STATUS: MilestoneStatus = { milestone: 'in_transit', reason: 'in_transit_other' };
+/**
+ * Chinese wording of CN domestic and cross-border carriers (some feeds and 17TRACK's
+ * untranslated events). Failures before successes: 投递失败 contains 投递, 未妥投 contains 妥投.
+ */
+function chineseRules(): Rule[] {
+  return [
+    [/退回|退件|退运|退还/, RETURNING],
+    [/丢失|遗失/, { milestone: 'exception', reason: 'lost' }],
+    [/破损/, { milestone: 'exception', reason: 'damaged' }],
+    [/扣留|扣关|扣押|查验/, { milestone: 'exception', reason: 'customs_hold' }],
+    [/清关(完成|成功)|海关放行|已放行/, { milestone: 'in_transit', reason: 'customs_released' }],
+    [/清关|海关/, { milestone: 'in_transit', reason: 'customs_processing' }],
+    [/拒收/, { milestone: 'failed_attempt', reason: 'refused' }],
+    [/(投递|派送|签收)失败|未妥投|无法投递/, { milestone: 'failed_attempt', reason: 'other' }],
+    [/签收|妥投|已投递/, { milestone: 'delivered', reason: 'other' }],
+    [/派送|派件|投递中/, { milestone: 'out_for_delivery', reason: 'out_for_delivery' }],
+    [/待取|自提|驿站|快递柜/, { milestone: 'available_for_pickup', reason: 'at_pickup_point' }],
+    [/揽收|揽件|收寄|已收件/, { milestone: 'in_transit', reason: 'picked_up' }],
+    [/离开|发往|已发出|起飞/, { milestone: 'in_transit', reason: 'departed_hub' }],
+    [/到达|已到|抵达/, { milestone: 'in_transit', reason: 'arrived_hub' }],
+  ];
+}
 
 /**
  * Best status for `text`. A scan we cannot read is most likely the parcel moving, hence
  * in_transit/in_transit_other; it is never dropped.
  */
 export function statusFromKeywords(text: string | null | undefined): MilestoneStatus {
-  if (!text) return DEFAULT_STATUS;
+  if (!text) return IN_TRANSIT_OTHER;
   for (const [pattern, status] of RULES) if (pattern.test(text)) return status;
-  return DEFAULT_STATUS;
+  return IN_TRANSIT_OTHER;
 }
 
 /** Whether any keyword rule matched (for tests and diagnostics). */

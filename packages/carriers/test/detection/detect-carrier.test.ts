@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   detectCarrier,
   dhlExpressCheckDigit,
+  dhlPaketCheckDigit,
   fedex12CheckDigit,
   mod10Weight31,
   normalizeTrackingNumber,
@@ -19,6 +20,7 @@ const ups = (body15: string) => `1Z${body15}${upsCheckDigit(body15)}`;
 const impb = (body: string) => `${body}${mod10Weight31(body)}`;
 const fedex12 = (body11: string) => `${body11}${fedex12CheckDigit(body11)}`;
 const dhl = (body9: string) => `${body9}${dhlExpressCheckDigit(body9)}`;
+const dhlPaket = (body11: string) => `${body11}${dhlPaketCheckDigit(body11)}`;
 const s10 = (service: string, serial8: string, country: string) => `${service}${serial8}${s10CheckDigit(serial8)}${country}`;
 
 function top(input: string) {
@@ -71,6 +73,20 @@ describe('USPS IMpb', () => {
     expect(top(flipDigit('9400109104250532908587', 8))).toMatchObject({ carrier: 'usps', checkDigitValid: false });
   });
 
+  it('accepts the 26-digit form, bare and behind a 420+ZIP5 prefix', () => {
+    const long = impb('9270190164917312345678912');
+    expect(long).toHaveLength(26);
+    expect(top(long)).toMatchObject({ carrier: 'usps', normalized: long, checkDigitValid: true });
+    expect(top(`42010001${long}`)).toMatchObject({ carrier: 'usps', normalized: long, checkDigitValid: true });
+  });
+
+  it('reads 20 digits without a 9x identifier (Certified Mail 71…) as USPS, as is or with "91" in front', () => {
+    const certified = impb('7112345678912345678');
+    expect(top(certified)).toMatchObject({ carrier: 'usps', format: 'usps-20', checkDigitValid: true });
+    const withoutIdentifier = `${'7196901075600307738'}${mod10Weight31('917196901075600307738')}`;
+    expect(top(withoutIdentifier)).toMatchObject({ carrier: 'usps', format: 'usps-20', checkDigitValid: true });
+  });
+
   it('lists FedEx Ground Economy second for a valid 92 number, never first', () => {
     const number = impb('923461090000000000001');
     const candidates = detectCarrier(number);
@@ -80,9 +96,11 @@ describe('USPS IMpb', () => {
 
 describe('FedEx', () => {
   it.each(['794843185271', '270872375308', '776094337676'])('accepts the real 12-digit number %s from fedex.md', (number) => {
-    expect(detectCarrier(number)).toEqual([
-      expect.objectContaining({ carrier: 'fedex', checkDigitValid: true, format: 'fedex-express-12' }),
-    ]);
+    const [first, ...rest] = detectCarrier(number);
+    expect(first).toMatchObject({ carrier: 'fedex', checkDigitValid: true, format: 'fedex-express-12' });
+    // 12 digits are also DHL Paket's length: listed, with its own check digit failing.
+    expect(rest).toEqual([expect.objectContaining({ carrier: 'dhl-germany', checkDigitValid: false })]);
+    expect(rest[0]!.confidence).toBeLessThan(first!.confidence);
   });
 
   it('checks constructed 12-digit numbers and rejects flipped ones', () => {
@@ -96,10 +114,25 @@ describe('FedEx', () => {
     expect(top(flipDigit('449044304137821', 0))).toMatchObject({ carrier: 'fedex', checkDigitValid: false });
   });
 
+  it('checks the 22-digit Ground 96 barcode by the mod 10 digit of its last 15 digits', () => {
+    const barcode = `9611020${impb('98765431234567')}`;
+    expect(top(barcode)).toMatchObject({ carrier: 'fedex', format: 'fedex-ground-96', checkDigitValid: true });
+    expect(top(flipDigit(barcode, 12))).toMatchObject({ carrier: 'fedex', format: 'fedex-ground-96', checkDigitValid: false });
+    // The USPS reading of a 96 barcode (not an IMpb channel identifier) stays far below.
+    expect(detectCarrier(barcode).find((c) => c.carrier === 'usps')?.confidence).toBeLessThan(0.2);
+  });
+
+  it('reads 20 digits without a 9x identifier as FedEx SmartPost when "92" + the digits pass the IMpb check', () => {
+    const body = '6129999882082117181';
+    const smartPost = `${body}${mod10Weight31(`92${body}`)}`;
+    expect(top(smartPost)).toMatchObject({ carrier: 'fedex', format: 'fedex-smartpost-20', checkDigitValid: true });
+    expect(detectCarrier(smartPost).map((c) => c.carrier)).toContain('usps');
+  });
+
   it('ranks FedEx over USPS for 96 barcodes (20 and 22 digits)', () => {
-    for (const number of ['96119876543210123456', '9611020987654312345672']) {
+    for (const [number, checked] of [['96119876543210123456', null], ['9611020987654312345672', true]] as const) {
       const candidates = detectCarrier(number);
-      expect(candidates[0]).toMatchObject({ carrier: 'fedex', checkDigitValid: null });
+      expect(candidates[0]).toMatchObject({ carrier: 'fedex', checkDigitValid: checked });
       expect(candidates.map((c) => c.carrier)).toContain('usps');
     }
   });
@@ -111,6 +144,27 @@ describe('DHL Express', () => {
     expect(number).toBe('1234567891');
     expect(top(number)).toMatchObject({ carrier: 'dhl', checkDigitValid: true });
     expect(top(flipDigit(number, 4))).toMatchObject({ carrier: 'dhl', checkDigitValid: false });
+  });
+});
+
+describe('DHL Paket', () => {
+  it('reads the parcel-de number of dhl.md as DHL Paket first (Identcode weights 4 and 9), FedEx second', () => {
+    const candidates = detectCarrier('4708 0020 4932');
+    expect(candidates[0]).toMatchObject({ carrier: 'dhl-germany', checkDigitValid: true, normalized: '470800204932' });
+    expect(candidates[1]).toMatchObject({ carrier: 'fedex', checkDigitValid: false });
+  });
+
+  it('lists both carriers when a 12-digit number passes both checks, FedEx first', () => {
+    // Search a number valid for both readings, so the test states the ambiguity, not luck.
+    let both = '';
+    for (let serial = 10_000_000_000; !both; serial += 1) {
+      const number = dhlPaket(String(serial));
+      if (number.endsWith(String(fedex12CheckDigit(number.slice(0, 11))))) both = number;
+    }
+    expect(detectCarrier(both).map((c) => [c.carrier, c.checkDigitValid])).toEqual([
+      ['fedex', true],
+      ['dhl-germany', true],
+    ]);
   });
 });
 
@@ -141,6 +195,8 @@ describe('sample numbers from the reference files', () => {
     // RA123456789HK (AfterShip fixture) and AA123456789BR (17TRACK fixture) are made up.
     expect(top('RA123456789HK')).toMatchObject({ carrier: 'hong-kong-post', checkDigitValid: false });
     expect(top('AA123456789BR')).toMatchObject({ carrier: 'brazil-correios', checkDigitValid: false });
+    // aftership.md's create-tracking example is shaped like an IMpb but fails its check.
+    expect(top('9400111899223197428490')).toMatchObject({ carrier: 'usps', checkDigitValid: false });
   });
 });
 
@@ -151,6 +207,7 @@ describe('China cross-border', () => {
     expect(top('LP00123456789012')).toMatchObject({ carrier: 'cainiao', checkDigitValid: null });
     expect(top('CNUSUP00012345678')).toMatchObject({ carrier: 'cainiao', checkDigitValid: null });
     expect(top('JT0001234567890')).toMatchObject({ carrier: 'jtexpress', checkDigitValid: null });
+    expect(top('304123456789012')).toMatchObject({ carrier: '4px', format: '4px-304', checkDigitValid: null });
     expect(top('UG123456789YP')).toMatchObject({ carrier: 'yanwen', checkDigitValid: null });
     expect(top('LP00123456789012').confidence).toBeLessThan(top('1Z023E2X0214323462').confidence);
   });

@@ -15,8 +15,11 @@ import {
   USPS_STATUS_CATEGORIES,
   type CodeTable,
 } from '../../src/index.js';
-import aftershipTaxonomy from '../fixtures/taxonomies/aftership_tags_subtags.json' with { type: 'json' };
-import seventeenTrackTaxonomy from '../fixtures/taxonomies/17track_status_substatus.json' with { type: 'json' };
+import { loadFixture } from '../load-fixture.js';
+
+// Read, not imported: jest's ESM mode warns on JSON imports whatever their import attribute.
+const aftershipTaxonomy = loadFixture('taxonomies/aftership_tags_subtags.json') as { tags: object; subtags: object };
+const seventeenTrackTaxonomy = loadFixture('taxonomies/17track_status_substatus.json') as { main: string[]; sub: object };
 
 const TABLES: Record<string, CodeTable> = {
   '17track sub-statuses': SEVENTEEN_TRACK_SUB_STATUSES,

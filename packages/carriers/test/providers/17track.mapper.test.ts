@@ -38,19 +38,28 @@ describe('map17Track on gettrackinfo', () => {
     expect(mapped.providerError).toEqual({ code: '-18019902', message: expect.stringContaining('does not register') });
   });
 
-  it('reads the Correios delivered scan that has no zone as UTC and flags it (BR has several zones)', () => {
+  it('flags the Correios delivered scan that has no zone and places it at the offset of the same city', () => {
     const mapped = map17Track(loadFixture('17track/gettrackinfo_correios_2151.json'));
     const delivered = mapped.checkpoints.at(-1);
+    // The out-for-delivery scan in RECIFE, BR carries -03:00; BR has several zones, so the
+    // country alone could not say.
     expect(delivered).toMatchObject({
       milestone: 'delivered',
       reason: 'other',
-      occurredAt: '2026-06-30T14:23:00Z',
+      occurredAt: '2026-06-30T17:23:00Z',
       localTime: '2026-06-30T14:23:00',
       utcOffsetMinutes: null,
       zoneUnknown: true,
     });
     expect(mapped.checkpoints[0]).toMatchObject({ occurredAt: '2026-06-25T13:12:00Z', utcOffsetMinutes: -180 });
     expect(mapped).toMatchObject({ milestone: 'delivered', carrier: 'brazil-correios' });
+  });
+
+  it('reads a zone-less scan as UTC when no scan of the same place has an offset', () => {
+    const payload = loadFixture('17track/gettrackinfo_correios_2151.json') as Json;
+    payload.data.accepted[0].track_info.tracking.providers[0].events[0].address.city = 'OLINDA';
+    const delivered = map17Track(payload).checkpoints.at(-1);
+    expect(delivered).toMatchObject({ occurredAt: '2026-06-30T14:23:00Z', localTime: '2026-06-30T14:23:00', utcOffsetMinutes: null, zoneUnknown: true });
   });
 
   it('places a zone-less scan in the single zone of its country when it has one', () => {

@@ -32,12 +32,26 @@ describe('mapUps', () => {
     expect(customs).toMatchObject({ localTime: '2024-02-01T02:30:00', utcOffsetMinutes: -300, zoneUnknown: false });
   });
 
-  it('flags an activity with no zone information and reads it as UTC (US has several zones)', () => {
+  it('flags an activity with no zone information and places it by a scan in the same city', () => {
     const payload = loadFixture(DELIVERED) as Json;
     const delivered = activities(payload)[0]!;
     delete delivered.gmtOffset;
     delete delivered.gmtDate;
     delete delivered.gmtTime;
+    const mapped = mapUps(payload);
+    // The out-for-delivery scan in NEWARK, CA carries -08:00: the delivery there is read at it.
+    expect(mapped.checkpoints.find((c) => c.rawCode === '011')).toMatchObject({ occurredAt: '2024-02-02T20:04:35Z', localTime: '2024-02-02T12:04:35', utcOffsetMinutes: null, zoneUnknown: true });
+    expect(mapped.checkpoints.at(-1)?.rawCode).toBe('011');
+    expect(mapped.milestone).toBe('delivered');
+  });
+
+  it('reads a zone-less activity as UTC when no scan in the same place has an offset (US has several zones)', () => {
+    const payload = loadFixture(DELIVERED) as Json;
+    const delivered = activities(payload)[0]!;
+    delete delivered.gmtOffset;
+    delete delivered.gmtDate;
+    delete delivered.gmtTime;
+    delivered.location.address.city = 'FREMONT';
     const mapped = mapUps(payload);
     expect(mapped.checkpoints.find((c) => c.rawCode === '011')).toMatchObject({ occurredAt: '2024-02-02T12:04:35Z', utcOffsetMinutes: null, zoneUnknown: true });
     // Read as UTC, the delivery now sorts before the out-for-delivery scan: ordering of

@@ -57,14 +57,18 @@ export const SEVENTEEN_TRACK_MAIN_STATUSES = {
   Exception: { milestone: 'exception', reason: 'other' },
 } as const satisfies CodeTable;
 
-/** 17TRACK numeric carrier keys (17track.md section 7) -> our carrier slugs. */
+/**
+ * 17TRACK numeric carrier keys (17track.md section 7) -> our carrier slugs: AfterShip's where
+ * its recorded couriers list has the carrier (dhl-germany, dhl-global-mail, la-poste-colissimo),
+ * so the same carrier gets one slug whichever provider named it.
+ */
 export const SEVENTEEN_TRACK_CARRIERS: Readonly<Record<string, string>> = {
   '21051': 'usps',
   '100002': 'ups',
   '100003': 'fedex',
   '100001': 'dhl',
-  '7041': 'dhl-paket',
-  '7047': 'dhl-ecommerce-us',
+  '7041': 'dhl-germany',
+  '7047': 'dhl-global-mail',
   '11031': 'royal-mail',
   '3041': 'canada-post',
   '1151': 'australia-post',
@@ -78,7 +82,7 @@ export const SEVENTEEN_TRACK_CARRIERS: Readonly<Record<string, string>> = {
   '190271': 'cainiao',
   '100012': 'sf-express',
   '2151': 'brazil-correios',
-  '6051': 'la-poste',
+  '6051': 'la-poste-colissimo',
   '100468': 'tiktok-shipping',
   '100295': 'jtexpress',
 };

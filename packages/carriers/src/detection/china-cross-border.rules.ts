@@ -1,0 +1,28 @@
+import { unchecked, type DetectionRule } from './detection-candidate.js';
+
+/**
+ * The China cross-border formats sellers ship with. None publishes a check digit, so these are
+ * prefix-and-length matches and score below every checked format; the shapes come from the
+ * numbers seen in the reference samples and common tracking-number libraries, and the looser
+ * ones (4PX `304…`, Cainiao `CN…`, Yanwen letter prefixes) score lower still.
+ */
+export const chinaCrossBorder: DetectionRule = (value) => {
+  const rules: Array<[RegExp, string, string, number]> = [
+    [/^YT\d{16}$/, 'yunexpress', 'yunexpress-yt', 0.9],
+    [/^4PX\d{10,16}(CN)?$/, '4px', '4px', 0.85],
+    // 4PX's all-digit "304…" numbers: a shape only (named in our issue, not in the references).
+    [/^304\d{10,14}$/, '4px', '4px-304', 0.3],
+    [/^LP\d{14}$/, 'cainiao', 'cainiao-lp', 0.85],
+    [/^CN[A-Z]{2}[A-Z0-9]{10,20}$/, 'cainiao', 'cainiao-cn', 0.6],
+    [/^JT\d{13}$/, 'jtexpress', 'jt-jt', 0.8],
+  ];
+  const found = rules
+    .filter(([pattern]) => pattern.test(value))
+    .filter(([, , format]) => format !== 'cainiao-cn' || /\d{8}/.test(value))
+    .map(([, carrier, format, score]) => unchecked(carrier, format, value, score));
+  // Yanwen's own prefixes; `UG…CN` is left to the S10 rule (a China Post number).
+  if (/^(YW|UG|UF|LW)\d{9}(CN|YP)?$/.test(value) && !/^[A-Z]{2}\d{9}CN$/.test(value)) {
+    found.push(unchecked('yanwen', 'yanwen', value, 0.5));
+  }
+  return found;
+};
