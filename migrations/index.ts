@@ -4,6 +4,9 @@ import * as tracking from './2026-11-23T0801-tracking.js';
 import * as exceptionsCompensation from './2026-11-23T0802-exceptions-compensation.js';
 import * as notificationsProofs from './2026-11-23T0803-notifications-proofs.js';
 import * as outboxAccess from './2026-11-23T0804-outbox-access.js';
+import * as webhookReceipts from './2026-11-23T0920-webhook-receipts.js';
+import * as checkpointPartitionUpkeep from './2026-11-23T0940-checkpoint-partition-upkeep.js';
+import * as exceptionHistoryIndex from './2026-11-23T0941-exception-history-index.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -15,4 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T0802-exceptions-compensation': exceptionsCompensation,
   '2026-11-23T0803-notifications-proofs': notificationsProofs,
   '2026-11-23T0804-outbox-access': outboxAccess,
+  '2026-11-23T0920-webhook-receipts': webhookReceipts,
+  '2026-11-23T0940-checkpoint-partition-upkeep': checkpointPartitionUpkeep,
+  '2026-11-23T0941-exception-history-index': exceptionHistoryIndex,
 };

@@ -3,7 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 /*
  * Column types as both adapters return them (createDb installs the same parsers on each):
  * timestamptz -> Date, date -> 'YYYY-MM-DD' string, bigint -> number (money in minor units
- * and identities stay far below 2^53), jsonb -> parsed JSON.
+ * and identities stay far below 2^53; a larger value throws rather than rounds), jsonb -> parsed
+ * JSON. uuid columns are plain strings; uuid[] comes back as string[].
  */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -11,6 +12,9 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 type JsonDefault<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+// pg sends a JS array parameter as a PostgreSQL array literal, which jsonb refuses (PGlite
+// happens to accept it): JSON arrays are written as JSON.stringify text on both engines.
+type JsonArrayDefault<T extends unknown[]> = ColumnType<T, string | undefined, string>;
 
 export type MilestoneColumn =
   | 'pending' | 'info_received' | 'in_transit' | 'out_for_delivery' | 'available_for_pickup'
@@ -156,7 +160,7 @@ export interface CompensationsTable {
   tier: number;
   status: Generated<'pending' | 'approved' | 'rejected' | 'executing' | 'executed' | 'failed' | 'cancelled'>;
   action: 'coupon' | 'free_shipping_voucher' | 'partial_refund' | 'full_refund' | 'reship' | 'priority_reship';
-  add_ons: JsonDefault<unknown[]>;
+  add_ons: JsonArrayDefault<unknown[]>;
   amount_minor: number;
   currency: string;
   channel: 'fast' | 'standard' | 'green';
@@ -216,7 +220,7 @@ export interface ProofsTable {
   object_key: string;
   manifest_sha256: string;
   previous_sha256: string | null;
-  parts: JsonDefault<unknown[]>;
+  parts: JsonArrayDefault<unknown[]>;
   retain_until: Timestamp | null;
   created_at: CreatedAt;
 }
@@ -260,6 +264,15 @@ export interface AuditLogTable {
   details: JsonDefault<Record<string, unknown>>;
 }
 
+/** A carrier webhook the api accepted; its key refuses the same push replayed. */
+export interface WebhookReceiptsTable {
+  provider: string;
+  replay_key: string;
+  body_sha256: string;
+  signed_at: Timestamp | null;
+  received_at: Timestamp;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   buyer_contacts: BuyerContactsTable;
@@ -276,6 +289,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  webhook_receipts: WebhookReceiptsTable;
 }
 
 export type Shipment = Selectable<ShipmentsTable>;
@@ -293,3 +307,16 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type Merchant = Selectable<MerchantsTable>;
 export type BuyerContact = Selectable<BuyerContactsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
+export type NewShipmentException = Insertable<ExceptionsTable>;
+export type ShipmentExceptionUpdate = Updateable<ExceptionsTable>;
+export type Delay = Selectable<DelaysTable>;
+export type NewDelay = Insertable<DelaysTable>;
+export type NewCompensation = Insertable<CompensationsTable>;
+export type CompensationUpdate = Updateable<CompensationsTable>;
+export type NewNotification = Insertable<NotificationsTable>;
+export type NotificationUpdate = Updateable<NotificationsTable>;
+export type NewProof = Insertable<ProofsTable>;
+export type DetectionOverride = Selectable<DetectionOverridesTable>;
+export type NewApiKey = Insertable<ApiKeysTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
+export type NewAuditEntry = Insertable<AuditLogTable>;

@@ -1,5 +1,12 @@
 export * from './database.js';
 export { createDb, type DbConfig } from './create-db.js';
 export { migrateToLatest, migrateDownAll, MigrationError } from './migrate.js';
+export * from './checkpoint-partition.repository.js';
 export * from './outbox.repository.js';
 export * from './processed-message.repository.js';
+export * from './poll-schedule.repository.js';
+export * from './checkpoint.repository.js';
+export * from './shipment-state.repository.js';
+export * from './tracking-snapshot.repository.js';
+export * from './shipment.repository.js';
+export * from './webhook-receipt.repository.js';

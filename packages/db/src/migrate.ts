@@ -1,4 +1,4 @@
-import { Migrator, NO_MIGRATIONS, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, NO_MIGRATIONS, type Kysely, type Migration, type MigrationResult } from 'kysely';
 import { migrations } from '@parcelwatch/migrations';
 
 export class MigrationError extends Error {
@@ -13,8 +13,12 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/** The migrations to run: the project's own, unless a test hands in its own set. */
+type MigrationSet = Record<string, Migration>;
+
+function migrator(db: Kysely<any>, set: MigrationSet): Migrator {
+  // kysely runs them in name order (the timestamp prefix), not in the record's key order.
+  return new Migrator({ db, provider: { getMigrations: async () => set } });
 }
 
 function check(results: MigrationResult[] | undefined, error: unknown, direction: string): string[] {
@@ -28,13 +32,13 @@ function check(results: MigrationResult[] | undefined, error: unknown, direction
 }
 
 /** Applies every pending migration (kysely's Migrator holds a lock, so concurrent callers are safe). Returns the names applied. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { results, error } = await migrator(db).migrateToLatest();
+export async function migrateToLatest(db: Kysely<any>, set: MigrationSet = migrations): Promise<string[]> {
+  const { results, error } = await migrator(db, set).migrateToLatest();
   return check(results, error, 'up');
 }
 
 /** Rolls back every applied migration, newest first. Returns the names rolled back. */
-export async function migrateDownAll(db: Kysely<any>): Promise<string[]> {
-  const { results, error } = await migrator(db).migrateTo(NO_MIGRATIONS);
+export async function migrateDownAll(db: Kysely<any>, set: MigrationSet = migrations): Promise<string[]> {
+  const { results, error } = await migrator(db, set).migrateTo(NO_MIGRATIONS);
   return check(results, error, 'down');
 }

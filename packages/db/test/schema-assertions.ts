@@ -1,53 +1,29 @@
 import { expect } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../src/index.js';
+import {
+  detachCheckpointPartitionsBefore, ensureCheckpointPartitions, listCheckpointPartitions, type Database,
+} from '../src/index.js';
+import { checkpointPartitions } from './schema-snapshot.js';
 
 /*
  * The same checks for every engine (PGlite in unit tests, PostgreSQL 15 in the integration
- * suite): the schema the migrations build, and the constraints the services rely on.
+ * suite): the constraints the services rely on, the types both adapters return, and the
+ * upkeep of the monthly checkpoint partitions. Expects a freshly migrated, empty database.
  */
-
-export const EXPECTED_TABLES = [
-  'api_keys', 'audit_log', 'buyer_contacts', 'checkpoints', 'compensations', 'delays', 'detection_overrides',
-  'exceptions', 'merchants', 'notifications', 'outbox', 'processed_messages', 'proofs', 'shipments', 'tracking_snapshots',
-];
-
-export const EXPECTED_INDEXES = [
-  'shipments_due_poll_idx', 'shipments_due_check_idx', 'shipments_stuck_idx', 'shipments_lane_perf_idx',
-  'shipments_tracking_number_idx', 'checkpoints_timeline_idx', 'exceptions_one_open_idx', 'exceptions_open_by_kind_idx',
-  'notifications_due_idx', 'compensations_pending_idx', 'outbox_unpublished_idx', 'proofs_once_idx',
-];
-
-export async function userTables(db: Kysely<any>): Promise<string[]> {
-  // Top-level tables only: checkpoint month partitions are an implementation detail.
-  const { rows } = await sql<{ name: string }>`
-    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-       AND c.relname NOT LIKE 'kysely_%' ORDER BY 1`.execute(db);
-  return rows.map((r) => r.name);
-}
-
-export async function indexNames(db: Kysely<any>): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public'`.execute(db);
-  return rows.map((r) => r.name);
-}
-
-export async function checkpointPartitions(db: Kysely<any>): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`
-    SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'checkpoints' ORDER BY 1`.execute(db);
-  return rows.map((r) => r.name);
-}
 
 async function seedShipment(db: Kysely<Database>) {
   const merchantId = randomUUID();
   const shipmentId = randomUUID();
+  const buyerContactId = randomUUID();
   await db.insertInto('merchants').values({ id: merchantId, name: 'Shop' }).execute();
+  await db.insertInto('buyer_contacts')
+    .values({ id: buyerContactId, merchant_id: merchantId, name: 'A. Buyer', email: 'a@example.com', phone: null, address: null, purged_at: null })
+    .execute();
   await db
     .insertInto('shipments')
     .values({
-      id: shipmentId, merchant_id: merchantId, buyer_contact_id: null, order_id: 'o-1', tracking_number: 'LX123456785CN',
+      id: shipmentId, merchant_id: merchantId, buyer_contact_id: buyerContactId, order_id: 'o-1', tracking_number: 'LX123456785CN',
       carrier: 'china-post', provider: '17track', origin_country: 'CN', destination_country: 'US', status_reason: null,
       status_at: null, last_checkpoint_at: null, info_received_at: null, picked_up_at: null, departed_origin_at: null,
       arrived_destination_at: null, customs_cleared_at: null, out_for_delivery_at: null, first_attempt_at: null,
@@ -56,7 +32,7 @@ async function seedShipment(db: Kysely<Database>) {
       provider_registered_at: null, last_polled_at: null, next_poll_at: new Date(), next_check_at: null,
     })
     .execute();
-  return { merchantId, shipmentId };
+  return { merchantId, shipmentId, buyerContactId };
 }
 
 function checkpoint(shipmentId: string, occurredAt: string, fingerprint: string) {
@@ -67,54 +43,109 @@ function checkpoint(shipmentId: string, occurredAt: string, fingerprint: string)
   };
 }
 
+/** The first instant of the UTC month `offset` months from now's. */
+function monthStart(offset: number): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+}
+
+function partitionName(month: Date): string {
+  return `checkpoints_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+async function partitionOf(db: Kysely<Database>, fingerprintPrefix: string): Promise<string[]> {
+  const { rows } = await sql<{ part: string }>`
+    SELECT tableoid::regclass::text AS part FROM checkpoints WHERE fingerprint LIKE ${`${fingerprintPrefix}%`}`.execute(db);
+  return rows.map((r) => r.part);
+}
+
 /** Writes through the main constraints and checks each one holds. */
 export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
-  const { merchantId, shipmentId } = await seedShipment(db);
+  const { merchantId, shipmentId, buyerContactId } = await seedShipment(db);
+  const stored = await db.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirstOrThrow();
 
   // Registration is idempotent on merchant + order + tracking number.
-  await expect(
-    db.insertInto('shipments').values({ ...(await db.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirstOrThrow()), id: randomUUID() }).execute(),
-  ).rejects.toThrow(/shipments_order_tracking_key/);
+  await expect(db.insertInto('shipments').values({ ...stored, id: randomUUID() }).execute()).rejects.toThrow(/shipments_order_tracking_key/);
 
   // Types come back the same on both engines.
-  const stored = await db.selectFrom('shipments').selectAll().where('id', '=', shipmentId).executeTakeFirstOrThrow();
   expect(stored.promised_delivery_date).toBe('2026-12-01');
   expect(stored.order_value_minor).toBe(2999);
   expect(stored.created_at).toBeInstanceOf(Date);
+  expect(stored.next_poll_at).toBeInstanceOf(Date);
+  await expect(sql`SELECT 9007199254740993::bigint AS n`.execute(db)).rejects.toThrow(RangeError);
+
+  // Enumerations are enforced by the database too.
+  await expect(sql`UPDATE shipments SET status = 'teleported' WHERE id = ${shipmentId}`.execute(db)).rejects.toThrow(/check/i);
 
   // A checkpoint lands in its month's partition; the same fingerprint is stored once.
-  const occurredAt = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 3, 12)).toISOString();
+  const thisMonth = monthStart(0);
+  const occurredAt = new Date(thisMonth.getTime() + 2 * 86_400_000 + 12 * 3_600_000).toISOString();
   await db.insertInto('checkpoints').values(checkpoint(shipmentId, occurredAt, 'a')).execute();
   const again = await db.insertInto('checkpoints').values(checkpoint(shipmentId, occurredAt, 'a'))
     .onConflict((oc) => oc.columns(['shipment_id', 'fingerprint', 'occurred_at']).doNothing()).returning('id').execute();
   expect(again).toHaveLength(0);
-  const month = occurredAt.slice(0, 7).replace('-', 'm');
-  const { rows } = await sql<{ part: string }>`SELECT tableoid::regclass::text AS part FROM checkpoints WHERE shipment_id = ${shipmentId}`.execute(db);
-  expect(rows).toEqual([{ part: `checkpoints_y${month}` }]);
+  await expect(db.insertInto('checkpoints').values(checkpoint(shipmentId, occurredAt, 'a')).execute()).rejects.toThrow(/checkpoints_y.*_key|unique/i);
+  expect(await partitionOf(db, 'a')).toEqual([partitionName(thisMonth)]);
 
   // An event from long ago still has a home: the default partition.
   await db.insertInto('checkpoints').values(checkpoint(shipmentId, '2001-01-01T00:00:00Z', 'b')).execute();
-  const { rows: old } = await sql<{ part: string }>`SELECT tableoid::regclass::text AS part FROM checkpoints WHERE fingerprint LIKE 'b%'`.execute(db);
-  expect(old).toEqual([{ part: 'checkpoints_default' }]);
+  expect(await partitionOf(db, 'b')).toEqual(['checkpoints_default']);
 
-  // Month partitions are created ahead, and old ones detach without touching the rest.
-  const created = await sql<{ n: number }>`SELECT ensure_checkpoint_partitions('2040-01-01', 2) AS n`.execute(db);
-  expect(created.rows[0]?.n).toBe(2);
-  const detached = await sql<{ name: string }>`SELECT detach_checkpoint_partitions_before((date_trunc('month', now()) - interval '6 months')::date) AS name`.execute(db);
-  expect(detached.rows.length).toBeGreaterThanOrEqual(6);
-  expect(await checkpointPartitions(db)).toContain(`checkpoints_y${month}`);
-  expect(await db.selectFrom('checkpoints').select('id').where('shipment_id', '=', shipmentId).execute()).toHaveLength(2);
+  await assertPartitionUpkeep(db, shipmentId);
 
   // One open exception per shipment and kind; a resolved one makes room for the next.
   const exception = { shipment_id: shipmentId, merchant_id: merchantId, kind: 'stalled' as const, opened_at: new Date(), escalated_at: null, resolved_at: null, resolution: null };
   const firstId = randomUUID();
   await db.insertInto('exceptions').values({ ...exception, id: firstId }).execute();
   await expect(db.insertInto('exceptions').values({ ...exception, id: randomUUID() }).execute()).rejects.toThrow(/exceptions_one_open_idx/);
+  await db.updateTable('exceptions').set({ status: 'escalated', escalated_at: new Date() }).where('id', '=', firstId).execute();
+  await expect(db.insertInto('exceptions').values({ ...exception, id: randomUUID() }).execute()).rejects.toThrow(/exceptions_one_open_idx/);
   await db.updateTable('exceptions').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', firstId).execute();
   await db.insertInto('exceptions').values({ ...exception, id: randomUUID() }).execute();
+  await db.insertInto('exceptions').values({ ...exception, kind: 'customs_hold', id: randomUUID() }).execute();
 
-  // Enumerations are enforced by the database too.
-  await expect(sql`UPDATE shipments SET status = 'teleported' WHERE id = ${shipmentId}`.execute(db)).rejects.toThrow(/check/i);
+  // A shipment is compensated at most once per tier.
+  const compensation = {
+    shipment_id: shipmentId, merchant_id: merchantId, tier: 1, action: 'coupon' as const, amount_minor: 500, currency: 'USD',
+    channel: 'fast' as const, approval_level: 'auto' as const, supersedes_id: null, policy_version: '2026-11', rule_fired: 'tier1.late_3_5_days',
+    decided_at: new Date(), approver: null, approved_at: null, rejected_reason: null, external_ref: null, executed_at: null, error: null,
+  };
+  await db.insertInto('compensations').values({ ...compensation, id: randomUUID(), execution_key: 'exec-1' }).execute();
+  await expect(db.insertInto('compensations').values({ ...compensation, id: randomUUID(), execution_key: 'exec-2' }).execute())
+    .rejects.toThrow(/compensations_tier_key/);
+  const stored1 = await db.selectFrom('compensations').select(['amount_minor', 'add_ons']).where('shipment_id', '=', shipmentId).executeTakeFirstOrThrow();
+  expect(stored1).toEqual({ amount_minor: 500, add_ons: [] });
+  // JSON arrays go in as text (pg would send a JS array as a PostgreSQL array literal).
+  await db.insertInto('compensations')
+    .values({ ...compensation, id: randomUUID(), tier: 3, action: 'full_refund', amount_minor: 2999, execution_key: 'exec-3', add_ons: JSON.stringify([{ kind: 'gift' }]) })
+    .execute();
+  const tier3 = await db.selectFrom('compensations').select('add_ons').where('execution_key', '=', 'exec-3').executeTakeFirstOrThrow();
+  expect(tier3.add_ons).toEqual([{ kind: 'gift' }]);
+
+  // A redelivered trigger never schedules the same message twice.
+  const notification = {
+    shipment_id: shipmentId, merchant_id: merchantId, idempotency_key: `${shipmentId}:delivered:email`, trigger: 'milestone.delivered',
+    channel: 'email' as const, template: 'delivered', locale: 'en', scheduled_for: new Date(), sent_at: null, provider_message_id: null,
+    body_sha256: null, error: null,
+  };
+  await db.insertInto('notifications').values({ ...notification, id: randomUUID() }).execute();
+  const duplicate = await db.insertInto('notifications').values({ ...notification, id: randomUUID() })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+  expect(duplicate).toHaveLength(0);
+
+  // Purging a buyer's contact keeps the shipment and its history.
+  await db.deleteFrom('buyer_contacts').where('id', '=', buyerContactId).execute();
+  const purged = await db.selectFrom('shipments').select('buyer_contact_id').where('id', '=', shipmentId).executeTakeFirstOrThrow();
+  expect(purged.buyer_contact_id).toBeNull();
+
+  // An API key's merchant scope is a uuid[] that comes back as string[].
+  await db.insertInto('api_keys')
+    .values({ id: randomUUID(), name: 'ops', key_hash: 'f'.repeat(64), prefix: 'pw_ops', role: 'viewer', merchant_ids: [merchantId], last_used_at: null, revoked_at: null })
+    .execute();
+  const key = await db.selectFrom('api_keys').select(['merchant_ids', 'role']).executeTakeFirstOrThrow();
+  expect(key).toEqual({ merchant_ids: [merchantId], role: 'viewer' });
+  await expect(sql`INSERT INTO api_keys (id, name, key_hash, prefix, role, merchant_ids)
+    VALUES (${randomUUID()}, 'x', ${'e'.repeat(64)}, 'pw_x', 'superuser', ${[merchantId]}::uuid[])`.execute(db)).rejects.toThrow(/check/i);
 
   // The outbox hands out identities in order.
   const ids = await db.insertInto('outbox').values([
@@ -122,4 +153,44 @@ export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
     { topic: 't', message_key: shipmentId, event: JSON.stringify({ n: 2 }) },
   ]).returning('id').execute();
   expect(ids[1]!.id).toBeGreaterThan(ids[0]!.id);
+}
+
+/** Months are created ahead (taking over rows the default partition caught) and old ones detach. */
+async function assertPartitionUpkeep(db: Kysely<Database>, shipmentId: string): Promise<void> {
+  const migrationWindow = await listCheckpointPartitions(db);
+  expect(migrationWindow.at(-1)).toEqual({ name: 'checkpoints_default', from: null, to: null });
+  expect(migrationWindow).toContainEqual({ name: partitionName(monthStart(0)), from: monthStart(0), to: monthStart(1) });
+  expect(migrationWindow.map((p) => p.name)).toContain(partitionName(monthStart(-12)));
+  expect(migrationWindow.map((p) => p.name)).toContain(partitionName(monthStart(6)));
+
+  // Creating ahead is idempotent.
+  expect(await ensureCheckpointPartitions(db, { from: monthStart(0), months: 3 })).toBe(0);
+  expect(await ensureCheckpointPartitions(db, { from: new Date('2040-01-20T00:00:00Z'), months: 2 })).toBe(2);
+  expect(await checkpointPartitions(db)).toEqual(expect.arrayContaining(['checkpoints_y2040m01', 'checkpoints_y2040m02']));
+
+  // A month with no partition yet: its rows wait in the default partition and move into the
+  // month when it is created (PostgreSQL would refuse a plain CREATE ... PARTITION OF here).
+  await db.insertInto('checkpoints').values(checkpoint(shipmentId, '2090-03-15T08:30:00Z', 'c')).execute();
+  expect(await partitionOf(db, 'c')).toEqual(['checkpoints_default']);
+  expect(await ensureCheckpointPartitions(db, { from: new Date('2090-03-01T00:00:00Z'), months: 1 })).toBe(1);
+  expect(await partitionOf(db, 'c')).toEqual(['checkpoints_y2090m03']);
+  expect(await partitionOf(db, 'b')).toEqual(['checkpoints_default']);
+  // The adopted month is a full partition: the dedupe key holds in it.
+  await expect(db.insertInto('checkpoints').values(checkpoint(shipmentId, '2090-03-15T08:30:00Z', 'c')).execute()).rejects.toThrow(/unique/i);
+
+  // Detaching months older than six: their rows leave checkpoints but stay in the detached table.
+  const oldMonth = monthStart(-8);
+  await db.insertInto('checkpoints').values(checkpoint(shipmentId, new Date(oldMonth.getTime() + 86_400_000).toISOString(), 'd')).execute();
+  expect(await partitionOf(db, 'd')).toEqual([partitionName(oldMonth)]);
+  const detached = await detachCheckpointPartitionsBefore(db, monthStart(-6));
+  expect(detached).toEqual(expect.arrayContaining([partitionName(monthStart(-12)), partitionName(oldMonth), partitionName(monthStart(-7))]));
+  expect(detached).not.toContain(partitionName(monthStart(-6)));
+  expect(await partitionOf(db, 'd')).toEqual([]);
+  const { rows: kept } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(partitionName(oldMonth))}`.execute(db);
+  expect(kept[0]?.n).toBe(1);
+  const attached = await checkpointPartitions(db);
+  expect(attached).not.toContain(partitionName(oldMonth));
+  expect(attached).toEqual(expect.arrayContaining([partitionName(monthStart(-6)), partitionName(monthStart(0)), 'checkpoints_default']));
+  expect(await detachCheckpointPartitionsBefore(db, monthStart(-6))).toEqual([]);
+  expect(await db.selectFrom('checkpoints').select('id').where('shipment_id', '=', shipmentId).execute()).toHaveLength(3);
 }

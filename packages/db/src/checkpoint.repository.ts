@@ -1,0 +1,93 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, MilestoneColumn } from './database.js';
+
+export type CheckpointExecutor = Kysely<Database> | Transaction<Database>;
+
+/** A normalized checkpoint ready to store; `occurredAt` is an ISO-8601 UTC instant. */
+export interface NewCheckpointRow {
+  id: string;
+  shipmentId: string;
+  occurredAt: string;
+  localTime: string | null;
+  utcOffsetMinutes: number | null;
+  zoneUnknown: boolean;
+  milestone: MilestoneColumn;
+  reason: string | null;
+  locationText: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  postalCode: string | null;
+  rawCode: string | null;
+  rawText: string | null;
+  source: 'poll' | 'webhook';
+  provider: string;
+  fingerprint: string;
+  snapshotId: string | null;
+}
+
+/**
+ * Inserts checkpoints in one statement (unnest: one round trip whatever the count) and returns
+ * the ids of the rows that were new. Idempotent on (shipment, fingerprint, instant); callers
+ * drop scans whose fingerprint the timeline already has first (`loadCheckpointFingerprints`),
+ * since the fingerprint hashes the instant only to the minute.
+ */
+export async function insertNewCheckpoints(db: CheckpointExecutor, rows: readonly NewCheckpointRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const col = <T>(pick: (row: NewCheckpointRow) => T): T[] => rows.map(pick);
+  const result = await sql<{ id: string }>`
+    INSERT INTO checkpoints (id, shipment_id, occurred_at, local_time, utc_offset_minutes, zone_unknown, milestone,
+      reason, location_text, city, state, country, postal_code, raw_code, raw_text, source, provider, fingerprint, snapshot_id)
+    SELECT v.* FROM unnest(
+      ${col((r) => r.id)}::uuid[], ${col((r) => r.shipmentId)}::uuid[], ${col((r) => r.occurredAt)}::timestamptz[],
+      ${col((r) => r.localTime)}::text[], ${col((r) => r.utcOffsetMinutes)}::smallint[], ${col((r) => r.zoneUnknown)}::boolean[],
+      ${col((r) => r.milestone)}::text[], ${col((r) => r.reason)}::text[], ${col((r) => r.locationText)}::text[],
+      ${col((r) => r.city)}::text[], ${col((r) => r.state)}::text[], ${col((r) => r.country)}::text[],
+      ${col((r) => r.postalCode)}::text[], ${col((r) => r.rawCode)}::text[], ${col((r) => r.rawText)}::text[],
+      ${col((r) => r.source)}::text[], ${col((r) => r.provider)}::text[], ${col((r) => r.fingerprint)}::text[],
+      ${col((r) => r.snapshotId)}::uuid[]
+    ) AS v(id, shipment_id, occurred_at, local_time, utc_offset_minutes, zone_unknown, milestone, reason, location_text,
+           city, state, country, postal_code, raw_code, raw_text, source, provider, fingerprint, snapshot_id)
+    ON CONFLICT (shipment_id, fingerprint, occurred_at) DO NOTHING
+    RETURNING id`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+/** Timeline length per shipment, in one grouped query. Shipments without checkpoints are absent. */
+export async function countCheckpoints(db: CheckpointExecutor, shipmentIds: readonly string[]): Promise<Map<string, number>> {
+  if (shipmentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('checkpoints')
+    .select(['shipment_id', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('shipment_id', 'in', [...shipmentIds])
+    .groupBy('shipment_id')
+    .execute();
+  return new Map(rows.map((row) => [row.shipment_id, Number(row.count)]));
+}
+
+/** A shipment's timeline in event-time order (ties by insertion). */
+export async function listCheckpoints(db: CheckpointExecutor, shipmentId: string) {
+  return db
+    .selectFrom('checkpoints')
+    .selectAll()
+    .where('shipment_id', '=', shipmentId)
+    .orderBy('occurred_at')
+    .orderBy('created_at')
+    .execute();
+}
+
+/**
+ * The fingerprints already on the timelines of `shipmentIds`, in one query: the caller drops
+ * scans a shipment already has (whatever their seconds) and learns each timeline's size.
+ */
+export async function loadCheckpointFingerprints(db: CheckpointExecutor, shipmentIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const timelines = new Map<string, Set<string>>(shipmentIds.map((id) => [id, new Set<string>()]));
+  if (shipmentIds.length === 0) return timelines;
+  const rows = await db
+    .selectFrom('checkpoints')
+    .select(['shipment_id', 'fingerprint'])
+    .where('shipment_id', '=', sql<string>`any(${[...shipmentIds]}::uuid[])`)
+    .execute();
+  for (const row of rows) timelines.get(row.shipment_id)?.add(row.fingerprint);
+  return timelines;
+}
