@@ -1,27 +1,121 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Counter, type Registry } from 'prom-client';
+import { sql } from 'kysely';
+import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import { createMetricsRegistry, METRIC_PREFIX, registerHealthRoutes, type Clock, type ReadinessCheck, type Service } from '@parcelwatch/service-kit';
+import { createShipmentRegistrar } from './shipments/shipment-registrar.js';
+import { registerShipmentRoutes } from './shipments/shipment.routes.js';
+import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-intake.js';
+import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
   logger: Logger;
   clock: Clock;
+  db: Kysely<Database>;
+  /** Per provider (env `WEBHOOK_SECRET_<PROVIDER>`); a provider without one has no webhook route. */
+  webhookSecrets?: WebhookSecrets;
+  /** Accepted distance between a push's signed timestamp and now. Default 300 s. */
+  webhookToleranceSeconds?: number;
+  /** Topic names, so tests can use unique ones. Default: the registry names. */
+  topics?: { shipments?: string; trackingSnapshots?: string };
+  /** Default 127.0.0.1 and 0 (an ephemeral port; read it from `url()`). */
+  host?: string;
+  port?: number;
+  /** Default: a fresh registry for this service, served at /metrics. */
+  registry?: Registry;
+  /** Further readiness checks for /readyz (the database ping is built in). */
+  checks?: readonly ReadinessCheck[];
 }
 
+export interface ApiService extends Service {
+  /** The fastify instance, routes registered; tests may use `inject` on it. */
+  readonly app: FastifyInstance;
+  /** Base URL once started, e.g. http://127.0.0.1:3000. */
+  url(): string;
+}
+
+const DEFAULT_TOLERANCE_SECONDS = 300;
+/** A bulk request of 1,000 full shipments stays under this. */
+const JSON_BODY_LIMIT = 4 * 1024 * 1024;
+
 /**
- * HTTP front door: shipment registration, carrier webhooks, ops reports, approvals, proof downloads.
- * Skeleton for now: it starts, reports health and stops; the handlers come next.
+ * HTTP front door: shipment registration (single, bulk, CSV) and carrier webhooks, plus
+ * /healthz, /readyz and /metrics on the same listener.
  */
-export function createApiService(deps: ApiDeps): Service {
+export function createApiService(deps: ApiDeps): ApiService {
   const logger = deps.logger.child({ component: 'api' });
+  const registry = deps.registry ?? createMetricsRegistry({ service: 'api' });
+  const app = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT });
   let running = false;
+  let baseUrl: string | null = null;
+
+  const webhooksReceived = new Counter({
+    name: `${METRIC_PREFIX}api_webhooks_total`,
+    help: 'Carrier webhooks by provider and outcome (accepted, ignored, invalid_signature, replay...)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [registry],
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      logger.error({ err, method: request.method, url: request.routeOptions.url }, 'request failed');
+      return reply.code(500).send({ error: 'internal_error', message: 'internal error; the request can be retried' });
+    }
+    return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }));
+
+  registerHealthRoutes(app, {
+    registry,
+    checks: [
+      { name: 'api', check: () => running },
+      { name: 'database', check: async () => void (await sql`select 1`.execute(deps.db)) },
+      ...(deps.checks ?? []),
+    ],
+  });
+  registerShipmentRoutes(
+    app,
+    createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
+  );
+  registerWebhookRoutes(
+    app,
+    createWebhookIntake({
+      db: deps.db,
+      clock: deps.clock,
+      secrets: deps.webhookSecrets ?? {},
+      toleranceSeconds: deps.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      snapshotsTopic: deps.topics?.trackingSnapshots ?? 'tracking.snapshots',
+    }),
+    logger,
+    webhooksReceived,
+  );
+
   return {
     name: 'api',
+    app,
+    url() {
+      if (baseUrl === null) throw new Error('api is not listening; call start() first');
+      return baseUrl;
+    },
     async start() {
+      const host = deps.host ?? '127.0.0.1';
+      await app.listen({ host, port: deps.port ?? 0 });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : deps.port;
+      baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       running = true;
-      logger.info({ at: deps.clock.now().toISO() }, 'api started');
+      logger.info({ url: baseUrl, at: deps.clock.now().toISO() }, 'api listening');
     },
     async stop() {
+      if (!running && baseUrl === null) return;
       running = false;
+      // Stops accepting, lets in-flight requests finish, then closes.
+      await app.close();
+      baseUrl = null;
       logger.info('api stopped');
     },
     isHealthy: () => running,

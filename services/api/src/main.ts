@@ -1,7 +1,9 @@
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
+import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
+import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
 import { createApiService } from './app.js';
+import { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 
 const DEFAULT_PORT = 3000;
 
@@ -9,9 +11,16 @@ async function main(): Promise<void> {
   const settings = parseEnv(serviceSettingsSchema({ defaultPort: DEFAULT_PORT }));
   const logger = createLogger({ name: 'api', level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === 'development' });
   const lifecycle = createLifecycle({ logger, timeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
-  logger.info({ adapters: describeAdapters(selectAdapters(settings)) }, 'configuration loaded');
-  const service = createApiService({ logger, clock: systemClock });
-  await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST });
+  const adapters = selectAdapters(settings);
+  logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
+  const db = await createDb(adapters.database);
+  lifecycle.register('database', () => db.destroy());
+  const webhookSecrets = webhookSecretsFromEnv(process.env);
+  logger.info({ webhookProviders: Object.keys(webhookSecrets) }, 'webhook intake configured');
+  // The api serves /healthz, /readyz and /metrics on its own listener, so no separate health server.
+  const service = createApiService({ logger, clock: systemClock, db, webhookSecrets, host: settings.HOST, port: settings.PORT });
+  await service.start();
+  lifecycle.register(service.name, () => service.stop());
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,98 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import {
+  carrierCodeSchema,
+  countryCodeSchema,
+  localDateSchema,
+  localeSchema,
+  marketplaceSchema,
+  nonNegativeMoneySchema,
+  providerSchema,
+  timeZoneSchema,
+  utcInstantSchema,
+} from '@parcelwatch/contracts';
+import { normalizeTrackingNumber } from '@parcelwatch/carriers';
+
+/** One shipment as a merchant registers it (JSON body or one CSV row). */
+
+const trimmed = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+const countrySchema = z
+  .string()
+  .transform((value) => value.trim().toUpperCase())
+  .pipe(countryCodeSchema.meta({}));
+
+const ianaZoneSchema = timeZoneSchema.refine((zone) => IANAZone.isValidZone(zone), 'must be a known IANA time zone');
+
+const addressSchema = z.strictObject({
+  line1: trimmed(200).optional(),
+  line2: trimmed(200).optional(),
+  city: trimmed(100).optional(),
+  region: trimmed(100).optional(),
+  postalCode: trimmed(20).optional(),
+  country: countrySchema.optional(),
+});
+
+/** Contact details stay in buyer_contacts; only locale and zone reach events. */
+const buyerSchema = z.strictObject({
+  name: trimmed(200).optional(),
+  email: z.email('must be an email address').max(254).optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number like +1 555 123 4567')
+    .optional(),
+  address: addressSchema.optional(),
+  locale: localeSchema.optional(),
+  timezone: ianaZoneSchema.optional(),
+});
+
+export const shipmentInputSchema = z.strictObject({
+  merchantId: z.uuid('must be a UUID').transform((id) => id.toLowerCase()),
+  orderId: trimmed(128),
+  trackingNumber: z
+    .string()
+    .transform(normalizeTrackingNumber)
+    .pipe(z.string().regex(/^[A-Z0-9]{4,64}$/, 'must be 4 to 64 letters or digits (spaces, dashes and dots are ignored)')),
+  carrier: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(carrierCodeSchema)
+    .optional(),
+  provider: providerSchema.default('17track'),
+  originCountry: countrySchema.optional(),
+  destinationCountry: countrySchema,
+  promisedDeliveryDate: localDateSchema.optional(),
+  shippedAt: utcInstantSchema.optional(),
+  marketplace: marketplaceSchema.optional(),
+  orderValue: nonNegativeMoneySchema.optional(),
+  buyer: buyerSchema.optional(),
+});
+export type ShipmentInput = z.output<typeof shipmentInputSchema>;
+
+/** Most shipments one request may register; larger uploads go through CSV import. */
+export const MAX_SHIPMENTS_PER_REQUEST = 1_000;
+
+export const bulkInputSchema = z.strictObject({
+  shipments: z
+    .array(z.unknown())
+    .min(1, 'must contain at least one shipment')
+    .max(MAX_SHIPMENTS_PER_REQUEST, `must contain at most ${MAX_SHIPMENTS_PER_REQUEST} shipments; split the batch or use CSV import`),
+});
+
+export interface FieldIssue {
+  /** Dotted path into the item, e.g. "buyer.email" ("" for the item itself). */
+  path: string;
+  message: string;
+}
+
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+export function describeFieldIssues(issues: readonly FieldIssue[]): string {
+  return issues.map((issue) => (issue.path === '' ? issue.message : `${issue.path}: ${issue.message}`)).join('; ');
+}

@@ -1,0 +1,179 @@
+import type { Kysely } from 'kysely';
+import {
+  createEvent,
+  EVENT_TYPES,
+  idFromName,
+  newId,
+  type EventData,
+  type MerchantId,
+} from '@parcelwatch/contracts';
+import {
+  enqueueOutbox,
+  findExistingMerchantIds,
+  registerShipments,
+  type Database,
+  type NewShipmentRegistration,
+  type RegisteredShipment,
+} from '@parcelwatch/db';
+import type { Clock } from '@parcelwatch/service-kit';
+import { resolveCarrier, type CarrierCandidateView } from './carrier-resolution.js';
+import { fieldIssues, shipmentInputSchema, type FieldIssue, type ShipmentInput } from './shipment-input.schema.js';
+
+export type RegistrationSource = 'api' | 'csv';
+
+/** A shipment as the api shows it: no buyer PII, only the contact's id. */
+export interface ShipmentView {
+  id: string;
+  merchantId: string;
+  orderId: string;
+  trackingNumber: string;
+  carrier: string;
+  provider: string;
+  status: string;
+  originCountry: string | null;
+  destinationCountry: string | null;
+  promisedDeliveryDate: string | null;
+  buyerContactId: string | null;
+  createdAt: string;
+}
+
+export type ItemErrorCode = 'invalid' | 'carrier_undetected' | 'carrier_ambiguous' | 'unknown_merchant';
+
+export type ItemResult =
+  | { status: 'created' | 'existing'; shipment: ShipmentView }
+  | { status: 'error'; code: ItemErrorCode; message: string; issues?: FieldIssue[]; candidates?: CarrierCandidateView[] };
+
+export interface ShipmentRegistrar {
+  /** One result per item, in order. Items fail alone; the valid ones are registered in one transaction. */
+  register(items: readonly unknown[], source: RegistrationSource): Promise<ItemResult[]>;
+}
+
+export interface ShipmentRegistrarDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  shipmentsTopic: string;
+}
+
+const EVENT_SOURCE = 'parcelwatch/api';
+
+function toView(shipment: RegisteredShipment): ShipmentView {
+  return { ...shipment, createdAt: shipment.createdAt.toISOString() };
+}
+
+type Prepared = { index: number; input: ShipmentInput; carrier: string };
+
+export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRegistrar {
+  return {
+    async register(items, source) {
+      const results: (ItemResult | undefined)[] = new Array(items.length);
+      const prepared: Prepared[] = [];
+      items.forEach((raw, index) => {
+        const parsed = shipmentInputSchema.safeParse(raw);
+        if (!parsed.success) {
+          const issues = fieldIssues(parsed.error);
+          results[index] = { status: 'error', code: 'invalid', message: 'invalid shipment', issues };
+          return;
+        }
+        const resolution = resolveCarrier(parsed.data.trackingNumber, parsed.data.carrier);
+        if (!resolution.ok) {
+          results[index] = { status: 'error', code: resolution.code, message: resolution.message, candidates: resolution.candidates };
+          return;
+        }
+        prepared.push({ index, input: parsed.data, carrier: resolution.carrier });
+      });
+
+      const merchants = await findExistingMerchantIds(deps.db, prepared.map((item) => item.input.merchantId));
+      const accepted = prepared.filter((item) => {
+        if (merchants.has(item.input.merchantId)) return true;
+        results[item.index] = { status: 'error', code: 'unknown_merchant', message: `merchantId: unknown merchant ${item.input.merchantId}` };
+        return false;
+      });
+
+      if (accepted.length > 0) {
+        const now = deps.clock.now();
+        const rows = accepted.map((item) => toRegistration(item, now.toJSDate()));
+        await deps.db.transaction().execute(async (trx) => {
+          const outcome = await registerShipments(trx, rows);
+          const messages = outcome.results.flatMap((result, position) => {
+            const item = accepted[position];
+            if (!result.created || item === undefined) return [];
+            const event = registeredEvent(item, result.shipment, now.toJSDate().toISOString(), source);
+            return [{ topic: deps.shipmentsTopic, key: result.shipment.id, event }];
+          });
+          await enqueueOutbox(trx, messages);
+          outcome.results.forEach((result, position) => {
+            const item = accepted[position];
+            if (item !== undefined) results[item.index] = { status: result.created ? 'created' : 'existing', shipment: toView(result.shipment) };
+          });
+        });
+      }
+      return results.map((result) => result ?? { status: 'error', code: 'invalid', message: 'not processed' });
+    },
+  };
+}
+
+function toRegistration({ input, carrier }: Prepared, now: Date): NewShipmentRegistration {
+  const buyer = input.buyer;
+  const hasContact = buyer !== undefined && Object.values(buyer).some((value) => value !== undefined);
+  return {
+    id: newId(now.getTime()),
+    merchantId: input.merchantId,
+    orderId: input.orderId,
+    trackingNumber: input.trackingNumber,
+    carrier,
+    provider: input.provider,
+    originCountry: input.originCountry ?? null,
+    destinationCountry: input.destinationCountry,
+    promisedDeliveryDate: input.promisedDeliveryDate ?? null,
+    buyerTimezone: buyer?.timezone ?? 'UTC',
+    orderValueMinor: input.orderValue?.amountMinor ?? null,
+    orderCurrency: input.orderValue?.currency ?? null,
+    // Derived from the natural key, so a repeated registration names the same contact.
+    contact: hasContact
+      ? {
+          id: idFromName('buyer-contact', input.merchantId, input.orderId, input.trackingNumber),
+          name: buyer.name ?? null,
+          email: buyer.email ?? null,
+          phone: buyer.phone ?? null,
+          address: buyer.address ?? null,
+          locale: buyer.locale ?? null,
+          timezone: buyer.timezone ?? null,
+        }
+      : null,
+    nextPollAt: now,
+  };
+}
+
+/** The registration event: the buyer appears only as a contact id, locale and zone. */
+function registeredEvent(item: Prepared, shipment: RegisteredShipment, registeredAt: string, source: RegistrationSource) {
+  const { input } = item;
+  const data = {
+    shipmentId: shipment.id,
+    orderRef: shipment.orderId,
+    marketplace: input.marketplace ?? null,
+    trackingNumber: shipment.trackingNumber,
+    carrier: shipment.carrier,
+    provider: shipment.provider,
+    originCountry: shipment.originCountry,
+    destinationCountry: input.destinationCountry,
+    buyer: {
+      contactId: shipment.buyerContactId,
+      locale: input.buyer?.locale ?? null,
+      timeZone: input.buyer?.timezone ?? null,
+      lifetimeSpend: null,
+    },
+    orderValue: input.orderValue ?? null,
+    promisedDeliveryDate: input.promisedDeliveryDate ?? null,
+    shippedAt: input.shippedAt ?? null,
+    registeredAt,
+    registrationSource: source,
+  } as unknown as EventData<typeof EVENT_TYPES.shipmentRegistered>;
+  return createEvent(EVENT_TYPES.shipmentRegistered, {
+    data,
+    merchantid: shipment.merchantId as MerchantId,
+    source: EVENT_SOURCE,
+    // One registration, one event id: a retried transaction cannot announce it twice under two ids.
+    id: idFromName('shipment.registered', shipment.id),
+    time: registeredAt,
+  });
+}

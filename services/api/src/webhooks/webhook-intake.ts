@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { normalizeTrackingNumber } from '@parcelwatch/carriers';
+import { createEvent, EVENT_TYPES, idFromName, type EventData, type MerchantId } from '@parcelwatch/contracts';
+import { enqueueOutbox, findShipmentsByTrackingNumber, recordWebhookReceipt, type Database } from '@parcelwatch/db';
+import type { Clock } from '@parcelwatch/service-kit';
+import { isWebhookProvider, SIGNATURE_HEADERS, verifySignature, type WebhookProvider } from './webhook-signature.js';
+
+export type WebhookSecrets = Partial<Record<WebhookProvider, string>>;
+
+export type WebhookOutcome =
+  | { kind: 'accepted'; snapshots: number }
+  /** Signed and fresh, but about no shipment we track: 202, nothing written. */
+  | { kind: 'ignored'; reason: 'unknown_tracking_number'; trackingNumber: string }
+  | { kind: 'refused'; status: 400 | 401 | 404; error: string; message: string };
+
+export interface WebhookIntakeDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  secrets: WebhookSecrets;
+  /** How far a signed timestamp may be from now, either way, in seconds. */
+  toleranceSeconds: number;
+  snapshotsTopic: string;
+}
+
+export interface WebhookIntake {
+  receive(provider: string, headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: Buffer): Promise<WebhookOutcome>;
+}
+
+/** What the push says about itself, read after the signature has been checked. */
+interface PushFacts {
+  trackingNumber: string | null;
+  event: string | null;
+  eventId: string | null;
+  signedAt: Date | null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+function readFacts(provider: WebhookProvider, body: Record<string, unknown>): PushFacts {
+  if (provider === '17track') {
+    return { trackingNumber: asString(asRecord(body.data)?.number), event: asString(body.event), eventId: null, signedAt: null };
+  }
+  const msg = asRecord(body.msg);
+  // The flat tracking of 2024-07+ webhooks, or v4's `{ tracking }`.
+  const number = asString(msg?.tracking_number) ?? asString(asRecord(msg?.tracking)?.tracking_number);
+  const ts = typeof body.ts === 'number' && Number.isFinite(body.ts) ? new Date(body.ts * 1000) : null;
+  return { trackingNumber: number, event: asString(body.event), eventId: asString(body.event_id), signedAt: ts };
+}
+
+class ReplayRefused extends Error {
+  readonly retriable = false;
+}
+
+const refuse = (status: 400 | 401 | 404, error: string, message: string): WebhookOutcome => ({ kind: 'refused', status, error, message });
+
+/**
+ * Carrier push intake: signature over the raw bytes (constant time), then freshness and
+ * replay, then one `tracking.snapshot.captured` per shipment with that number, written to the
+ * outbox in the transaction that records the receipt. A refused push writes nothing.
+ */
+export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
+  return {
+    async receive(provider, headers, rawBody) {
+      const secret = isWebhookProvider(provider) ? deps.secrets[provider] : undefined;
+      if (!isWebhookProvider(provider) || secret === undefined) {
+        return refuse(404, 'unknown_provider', `no webhook is configured for provider "${provider}"`);
+      }
+      const header = headers[SIGNATURE_HEADERS[provider]];
+      const presented = Array.isArray(header) ? header[0] : header;
+      if (!verifySignature(provider, rawBody, secret, presented)) {
+        return refuse(401, 'invalid_signature', `missing or invalid ${SIGNATURE_HEADERS[provider]} signature`);
+      }
+
+      let body: Record<string, unknown> | null;
+      try {
+        body = asRecord(JSON.parse(rawBody.toString('utf8')));
+      } catch {
+        body = null;
+      }
+      if (body === null) return refuse(400, 'invalid_body', 'body must be a JSON object');
+      const facts = readFacts(provider, body);
+      const now = deps.clock.now().toJSDate();
+      if (provider === 'aftership') {
+        if (facts.signedAt === null) return refuse(401, 'replay', 'ts is missing: a push without its timestamp cannot be checked for replay');
+        const skewSeconds = Math.abs(now.getTime() - facts.signedAt.getTime()) / 1000;
+        if (skewSeconds > deps.toleranceSeconds) {
+          return refuse(401, 'replay', `ts is ${Math.round(skewSeconds)} s away from now; at most ${deps.toleranceSeconds} s is accepted`);
+        }
+      }
+      if (facts.trackingNumber === null) return refuse(400, 'invalid_body', 'the push names no tracking number');
+
+      const trackingNumber = normalizeTrackingNumber(facts.trackingNumber);
+      const shipments = await findShipmentsByTrackingNumber(deps.db, trackingNumber, provider);
+      if (shipments.length === 0) return { kind: 'ignored', reason: 'unknown_tracking_number', trackingNumber };
+
+      const sha256 = createHash('sha256').update(rawBody).digest('hex');
+      const replayKey = facts.eventId === null ? `sha256:${sha256}` : `event:${facts.eventId}`;
+      const fetchedAt = now.toISOString();
+      try {
+        await deps.db.transaction().execute(async (trx) => {
+          const fresh = await recordWebhookReceipt(trx, { provider, replayKey, bodySha256: sha256, signedAt: facts.signedAt, receivedAt: now });
+          if (!fresh) throw new ReplayRefused(`${provider} webhook ${replayKey} was already accepted`);
+          await enqueueOutbox(
+            trx,
+            shipments.map((shipment) => {
+              const snapshotId = idFromName('webhook-snapshot', provider, replayKey, shipment.id);
+              const data = {
+                shipmentId: shipment.id,
+                snapshotId,
+                provider,
+                carrier: shipment.carrier,
+                trackingNumber: shipment.trackingNumber,
+                source: 'webhook',
+                fetchedAt,
+                httpStatus: null,
+                sha256,
+                payload: { encoding: 'json', body },
+                metadata: {
+                  webhookEvent: facts.event,
+                  webhookEventId: facts.eventId,
+                  signedAt: facts.signedAt?.toISOString() ?? null,
+                  signatureVerified: true,
+                  byteSize: rawBody.length,
+                },
+              } as unknown as EventData<typeof EVENT_TYPES.trackingSnapshotCaptured>;
+              const event = createEvent(EVENT_TYPES.trackingSnapshotCaptured, {
+                data,
+                merchantid: shipment.merchantId as MerchantId,
+                source: 'parcelwatch/api',
+                id: idFromName('tracking.snapshot.captured', snapshotId),
+                time: fetchedAt,
+              });
+              return { topic: deps.snapshotsTopic, key: shipment.id, event };
+            }),
+          );
+        });
+      } catch (err) {
+        if (err instanceof ReplayRefused) return refuse(401, 'replay', err.message);
+        throw err;
+      }
+      return { kind: 'accepted', snapshots: shipments.length };
+    },
+  };
+}
