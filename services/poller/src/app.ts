@@ -1,29 +1,151 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import { TOPIC } from '@parcelwatch/contracts';
+import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { DEFAULT_CADENCE, type CadencePolicy } from './domain/cadence.js';
+import type { PollerClients } from './poller.clients.js';
+import { runPollRound } from './poll.round.js';
+import { runRegistrationRound, type RoundContext } from './registration.round.js';
+
+export interface PollerOptions {
+  /** Real milliseconds between ticks when nothing was due. */
+  idleIntervalMs: number;
+  /** Shipments per claim (one claim is one round). */
+  claimLimit: number;
+  /** Rounds per tick at most, so one tick ends even when work keeps coming. */
+  maxRoundsPerTick: number;
+  /** Clock time a claim holds its shipments; a crashed poller's claims fall due after it. */
+  leaseMs: number;
+  cadence: CadencePolicy;
+  topics: { trackingSnapshots: string };
+  /** The CloudEvents `source` of the snapshots. */
+  source: string;
+}
+
+export const DEFAULT_POLLER_OPTIONS: Readonly<PollerOptions> = {
+  idleIntervalMs: 1_000,
+  claimLimit: 200,
+  maxRoundsPerTick: 20,
+  leaseMs: 10 * 60_000,
+  cadence: DEFAULT_CADENCE,
+  topics: { trackingSnapshots: TOPIC.trackingSnapshots },
+  source: 'parcelwatch/poller',
+};
 
 /** Everything the poller service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface PollerDeps {
   logger: Logger;
   clock: Clock;
+  db: Kysely<Database>;
+  /**
+   * One client per provider, sharing one CarrierClientRegistry (see createSandboxPollerClients),
+   * or a factory called once at the first start()/tick(): the embedded stack knows the carrier
+   * sandbox's URL only after the sandbox has started.
+   */
+  clients: PollerClients | (() => PollerClients);
+  options?: Partial<PollerOptions>;
+}
+
+export interface PollerTickReport {
+  registered: number;
+  registrationFailed: number;
+  polled: number;
+  snapshots: number;
+  failed: number;
+  stopped: number;
+  /** Shipment ids claimed for polling, per round, in order. */
+  rounds: string[][];
+}
+
+export interface PollerService extends Service {
+  /** Registers and polls everything due now (bounded by maxRoundsPerTick). The loop calls it; tests too. */
+  tick(): Promise<PollerTickReport>;
 }
 
 /**
- * Polls carriers for due shipments and publishes tracking snapshots.
- * Skeleton for now: it starts, reports health and stops; the handlers come next.
+ * Registers new shipments with their provider and polls due ones, publishing each answer as a
+ * tracking snapshot through the outbox. Several pollers may share one database: claims use
+ * FOR UPDATE SKIP LOCKED and a lease on `next_poll_at`.
  */
-export function createPollerService(deps: PollerDeps): Service {
+export function createPollerService(deps: PollerDeps): PollerService {
   const logger = deps.logger.child({ component: 'poller' });
-  let running = false;
+  const options: PollerOptions = { ...DEFAULT_POLLER_OPTIONS, ...deps.options };
+  let controller = new AbortController();
+  let loop: Promise<void> | null = null;
+  let healthy = false;
+  let clients: PollerClients | null = null;
+  const resolveClients = (): PollerClients => (clients ??= typeof deps.clients === 'function' ? deps.clients() : deps.clients);
+
+  const context = (): RoundContext => ({
+    db: deps.db,
+    clients: resolveClients(),
+    logger,
+    now: () => deps.clock.now().toJSDate(),
+    leaseMs: options.leaseMs,
+    claimLimit: options.claimLimit,
+    cadence: options.cadence,
+    signal: controller.signal,
+  });
+
+  async function tick(): Promise<PollerTickReport> {
+    const report: PollerTickReport = { registered: 0, registrationFailed: 0, polled: 0, snapshots: 0, failed: 0, stopped: 0, rounds: [] };
+    const ctx = context();
+    for (let round = 0; round < options.maxRoundsPerTick && !ctx.signal.aborted; round += 1) {
+      const registration = await runRegistrationRound(ctx);
+      report.registered += registration.registered;
+      report.registrationFailed += registration.failed;
+      if (registration.claimed < options.claimLimit) break;
+    }
+    for (let round = 0; round < options.maxRoundsPerTick && !ctx.signal.aborted; round += 1) {
+      const poll = await runPollRound({ ...ctx, topic: options.topics.trackingSnapshots, source: options.source });
+      if (poll.claimed > 0) report.rounds.push(poll.polledIds);
+      report.polled += poll.claimed;
+      report.snapshots += poll.snapshots;
+      report.failed += poll.failed;
+      report.stopped += poll.stopped;
+      if (poll.claimed < options.claimLimit) break;
+    }
+    return report;
+  }
+
+  async function run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let busy = false;
+      try {
+        const report = await tick();
+        busy = report.polled + report.registered + report.registrationFailed >= options.claimLimit;
+        if (report.polled > 0 || report.registered > 0) logger.debug({ ...report, rounds: report.rounds.length }, 'poller tick');
+        healthy = true;
+      } catch (err) {
+        // The database may be away for a moment; claims are leased, so nothing is lost.
+        healthy = false;
+        logger.error({ err }, 'poller tick failed');
+      }
+      if (busy) continue;
+      await wait(options.idleIntervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
   return {
     name: 'poller',
+    tick,
     async start() {
-      running = true;
-      logger.info({ at: deps.clock.now().toISO() }, 'poller started');
+      if (loop) return;
+      controller = new AbortController();
+      healthy = true;
+      loop = run(controller.signal);
+      logger.info({ at: deps.clock.now().toISO(), providers: Object.keys(resolveClients()) }, 'poller started');
     },
     async stop() {
-      running = false;
+      if (!loop) return;
+      controller.abort();
+      await loop;
+      loop = null;
+      healthy = false;
       logger.info('poller stopped');
     },
-    isHealthy: () => running,
+    isHealthy: () => loop !== null && healthy,
   };
 }

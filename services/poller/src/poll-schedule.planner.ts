@@ -1,0 +1,46 @@
+import type { PollableShipment, PollScheduleUpdate } from '@parcelwatch/db';
+import { nextPoll, type CadenceDecision, type CadencePolicy } from './domain/cadence.js';
+
+/** Turns a cadence decision into the row update for one claimed shipment. */
+export function planSchedule(
+  shipment: PollableShipment,
+  result: { kind: 'answered' } | { kind: 'failed' } | { kind: 'registered' },
+  now: Date,
+  policy: CadencePolicy,
+): { update: PollScheduleUpdate; decision: CadenceDecision } {
+  const base = { id: shipment.id, leaseUntil: shipment.leaseUntil };
+  if (result.kind === 'registered') {
+    // Known to the provider now: poll straight away.
+    const decision: CadenceDecision = { kind: 'poll', at: now, because: 'registered' };
+    return { decision, update: { ...base, nextPollAt: now, active: true, pollAttempts: 0, polledAt: null, registeredAt: now } };
+  }
+  const failures = result.kind === 'failed' ? shipment.pollAttempts + 1 : 0;
+  const decision = nextPoll(
+    shipment,
+    result.kind === 'failed' ? { kind: 'failed', consecutiveFailures: failures } : { kind: 'answered' },
+    now,
+    policy,
+  );
+  const polledAt = result.kind === 'answered' ? now : null;
+  if (decision.kind === 'stop') {
+    return { decision, update: { ...base, nextPollAt: null, active: false, pollAttempts: failures, polledAt, registeredAt: null } };
+  }
+  return { decision, update: { ...base, nextPollAt: decision.at, active: true, pollAttempts: failures, polledAt, registeredAt: null } };
+}
+
+export function groupByProvider(shipments: readonly PollableShipment[]): Map<string, PollableShipment[]> {
+  const groups = new Map<string, PollableShipment[]>();
+  for (const shipment of shipments) {
+    const group = groups.get(shipment.provider) ?? [];
+    group.push(shipment);
+    groups.set(shipment.provider, group);
+  }
+  return groups;
+}
+
+/** What the provider is asked about: TikTok Shop tracks orders, every other provider numbers. */
+export function queryKeyOf(shipment: PollableShipment): string {
+  return shipment.provider === 'tiktok' ? shipment.orderId : shipment.trackingNumber;
+}
+
+export const normalizeKey = (key: string) => key.trim().toUpperCase();
