@@ -1,29 +1,68 @@
+import { createIdempotentHandler, schemaParser, type BusConsumer, type EventBus, type SafeParseSchema } from '@parcelwatch/bus';
+import { TOPIC, trackingSnapshotCapturedEventSchema, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
+import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { createSnapshotApplier } from './snapshot.handler.js';
+
+export const NORMALIZER_GROUP = 'normalizer';
 
 /** Everything the normalizer service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface NormalizerDeps {
   logger: Logger;
   clock: Clock;
+  db: Kysely<Database>;
+  /** Connected by the caller; the service only subscribes (and stops its consumer). */
+  bus: EventBus;
+  /** Defaults: the registry names (tests pass unique ones). */
+  topics?: { trackingSnapshots?: string; shipmentEvents?: string };
+  groupId?: string;
+  /** Snapshots per transaction (default 100) and partitions handled at once (default 2). */
+  maxBatchSize?: number;
+  concurrency?: number;
+}
+
+export interface NormalizerService extends Service {
+  readonly topics: { trackingSnapshots: string; shipmentEvents: string };
 }
 
 /**
- * Turns tracking snapshots into normalized checkpoints and shipment events.
- * Skeleton for now: it starts, reports health and stops; the handlers come next.
+ * Turns tracking snapshots into normalized checkpoints, parcel state and shipment events (via
+ * the outbox; the relay that publishes them is wired next to the service, not in it).
  */
-export function createNormalizerService(deps: NormalizerDeps): Service {
+export function createNormalizerService(deps: NormalizerDeps): NormalizerService {
   const logger = deps.logger.child({ component: 'normalizer' });
-  let running = false;
+  const topics = {
+    trackingSnapshots: deps.topics?.trackingSnapshots ?? TOPIC.trackingSnapshots,
+    shipmentEvents: deps.topics?.shipmentEvents ?? TOPIC.shipmentEvents,
+  };
+  const groupId = deps.groupId ?? NORMALIZER_GROUP;
+  const apply = createSnapshotApplier({ shipmentEventsTopic: topics.shipmentEvents, now: () => deps.clock.now().toUTC().toISO() ?? '' });
+  let consumer: BusConsumer | null = null;
   return {
     name: 'normalizer',
+    topics,
     async start() {
-      running = true;
-      logger.info({ at: deps.clock.now().toISO() }, 'normalizer started');
+      if (consumer !== null) return;
+      consumer = deps.bus.subscribe<TrackingSnapshotCapturedEvent>({
+        topics: topics.trackingSnapshots,
+        groupId,
+        parse: schemaParser(trackingSnapshotCapturedEventSchema as unknown as SafeParseSchema<TrackingSnapshotCapturedEvent>, 'tracking snapshot'),
+        handler: createIdempotentHandler<TrackingSnapshotCapturedEvent>({ db: deps.db, groupId, apply }),
+        maxBatchSize: deps.maxBatchSize ?? 100,
+        concurrency: deps.concurrency ?? 2,
+        logger,
+      });
+      await consumer.start();
+      logger.info({ topic: topics.trackingSnapshots, groupId, at: deps.clock.now().toISO() }, 'normalizer started');
     },
     async stop() {
-      running = false;
+      const running = consumer;
+      consumer = null;
+      await running?.stop();
       logger.info('normalizer stopped');
     },
-    isHealthy: () => running,
+    isHealthy: () => consumer?.isHealthy() ?? false,
   };
 }
