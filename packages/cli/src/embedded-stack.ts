@@ -5,10 +5,11 @@ import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
 import { createFilesystemBlobStore, createS3BlobStore, createS3Client, type BlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
-import { createApiService } from '@parcelwatch/api';
-import { createPollerService } from '@parcelwatch/poller';
+import { createApiService, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
+import { createPollerService, createSandboxPollerClients } from '@parcelwatch/poller';
+import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
 import { createDetectorService } from '@parcelwatch/detector';
 import { createNotifierService } from '@parcelwatch/notifier';
@@ -22,6 +23,9 @@ export interface Stack {
   bus: EventBus;
   blobStore: BlobStore;
   relay: OutboxRelay;
+  /** The front door: shipment intake, webhooks, /healthz, /readyz and /metrics on one port. */
+  api: ApiService;
+  /** In start order; stopped in reverse. */
   services: Service[];
   close(): Promise<void>;
 }
@@ -32,6 +36,7 @@ export interface StackOptions {
   clock: Clock;
   /** infra/kafka/topics.yaml: topics are created from it when the bus is real Kafka. */
   topicsFile: string;
+  http: { host: string; port: number };
 }
 
 async function openBus(options: StackOptions): Promise<EventBus> {
@@ -75,21 +80,41 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const blobStore = await openBlobStore(plan);
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
   const deps = { logger, clock };
-  const services: Service[] = [
-    createCarrierSandboxService(deps),
-    createApiService(deps),
-    createPollerService(deps),
-    createNormalizerService(deps),
+  const sandbox = createCarrierSandboxService(deps);
+  const services: Service[] = [];
+  const allHealthy: ReadinessCheck = {
+    name: 'services',
+    check: async () => {
+      const states = await Promise.all(services.map(async (service) => [service.name, await service.isHealthy()] as const));
+      const down = states.filter(([, healthy]) => !healthy).map(([name]) => name);
+      if (down.length > 0) throw new Error(`not healthy: ${down.join(', ')}`);
+    },
+  };
+  const api = createApiService({
+    ...deps,
+    db,
+    webhookSecrets: webhookSecretsFromEnv(process.env),
+    host: options.http.host,
+    port: options.http.port,
+    checks: [allHealthy],
+  });
+  services.push(
+    sandbox,
+    createNormalizerService({ ...deps, db, bus }),
+    // The sandbox's URL is known once it has started, hence the factory.
+    createPollerService({ ...deps, db, clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry() }) }),
     createDetectorService(deps),
     createNotifierService(deps),
     createCompensationService(deps),
     createArchiverService(deps),
-  ];
+    api,
+  );
   return {
     db,
     bus,
     blobStore,
     relay,
+    api,
     services,
     async close() {
       await bus.disconnect();

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
-import { createLifecycle, runService, systemClock, type Service } from '@parcelwatch/service-kit';
+import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
 import { openStack } from '../embedded-stack.js';
 
 export interface StartOptions {
@@ -25,30 +24,19 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const plan = selectAdapters(settings);
   logger.info({ adapters: describeAdapters(plan) }, 'starting parcelwatch');
 
-  const stack = await openStack({ plan, logger, clock: systemClock, topicsFile: TOPICS_FILE });
+  const stack = await openStack({ plan, logger, clock: systemClock, topicsFile: TOPICS_FILE, http: { host: settings.HOST, port: settings.PORT } });
   lifecycle.register('adapters', () => stack.close());
-  const whole: Service = {
-    name: 'parcelwatch',
-    async start() {
-      for (const service of stack.services) await service.start();
-      stack.relay.start();
-    },
-    async stop() {
-      await stack.relay.stop();
-      for (const service of [...stack.services].reverse()) await service.stop();
-    },
-    async isHealthy() {
-      const states = await Promise.all(stack.services.map((s) => s.isHealthy()));
-      return states.every(Boolean);
-    },
-  };
-  const checks = [{ name: 'database', check: async () => void (await sql`SELECT 1`.execute(stack.db)) }];
-  const running = await runService(whole, { logger, lifecycle, port: settings.PORT, host: settings.HOST, checks });
+  for (const service of stack.services) {
+    await service.start();
+    lifecycle.register(service.name, () => service.stop());
+  }
+  stack.relay.start();
+  lifecycle.register('outbox relay', () => stack.relay.stop());
 
-  const report = await fetch(`${running.url}/readyz`);
+  const report = await fetch(`${stack.api.url()}/readyz`);
   const body = (await report.json()) as unknown;
   const lines = [
-    `parcelwatch is up: ${running.url} (adapters: ${JSON.stringify(describeAdapters(plan))})`,
+    `parcelwatch is up: ${stack.api.url()} (adapters: ${JSON.stringify(describeAdapters(plan))})`,
     ...stack.services.map((s) => `  ${s.name.padEnd(16)} started`),
     `  readiness: ${report.status === 200 ? 'ready' : 'NOT ready'} ${JSON.stringify(body)}`,
   ];
