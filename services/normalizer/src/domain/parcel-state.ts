@@ -1,19 +1,9 @@
 import { isForwardMove, PROGRESS_RANK, type JourneyMilestone, type Milestone, type Reason } from '@parcelwatch/contracts';
+import { MILESTONE_TIMESTAMP_COLUMNS } from '@parcelwatch/db';
 import { byEventTime, instantMs, type TimelineCheckpoint } from './timeline.js';
 
-export const MILESTONE_TIMESTAMPS = [
-  'info_received_at',
-  'picked_up_at',
-  'departed_origin_at',
-  'arrived_destination_at',
-  'customs_cleared_at',
-  'out_for_delivery_at',
-  'first_attempt_at',
-  'available_for_pickup_at',
-  'delivered_at',
-  'exception_at',
-  'returned_at',
-] as const;
+// The shipment columns themselves are the single list; the domain reads it, never kysely.
+export const MILESTONE_TIMESTAMPS = MILESTONE_TIMESTAMP_COLUMNS;
 export type MilestoneTimestamp = (typeof MILESTONE_TIMESTAMPS)[number];
 
 /** A shipment's tracking state as the normalizer keeps it; instants are ISO-8601 UTC strings. */
