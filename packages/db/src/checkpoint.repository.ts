@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MilestoneColumn } from './database.js';
+import { jsonRecords } from './json-records.js';
 
 export type CheckpointExecutor = Kysely<Database> | Transaction<Database>;
 
@@ -26,28 +27,45 @@ export interface NewCheckpointRow {
   snapshotId: string | null;
 }
 
+const CHECKPOINT_RECORD = sql`id uuid, shipment_id uuid, occurred_at timestamptz, local_time text, utc_offset_minutes smallint,
+  zone_unknown boolean, milestone text, reason text, location_text text, city text, state text, country text, postal_code text,
+  raw_code text, raw_text text, source text, provider text, fingerprint text, snapshot_id uuid`;
+
 /**
- * Inserts checkpoints in one statement (unnest: one round trip whatever the count) and returns
- * the ids of the rows that were new. Idempotent on (shipment, fingerprint, instant); callers
- * drop scans whose fingerprint the timeline already has first (`loadCheckpointFingerprints`),
- * since the fingerprint hashes the instant only to the minute.
+ * Inserts checkpoints in one statement (one jsonb parameter: one round trip whatever the count)
+ * and returns the ids of the rows that were new. Idempotent on (shipment, fingerprint, instant);
+ * callers drop scans whose fingerprint the timeline already has first
+ * (`loadCheckpointFingerprints`), since the fingerprint hashes the instant only to the minute.
  */
 export async function insertNewCheckpoints(db: CheckpointExecutor, rows: readonly NewCheckpointRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  const col = <T>(pick: (row: NewCheckpointRow) => T): T[] => rows.map(pick);
+  const records = rows.map((r) => ({
+    id: r.id,
+    shipment_id: r.shipmentId,
+    occurred_at: r.occurredAt,
+    local_time: r.localTime,
+    utc_offset_minutes: r.utcOffsetMinutes,
+    zone_unknown: r.zoneUnknown,
+    milestone: r.milestone,
+    reason: r.reason,
+    location_text: r.locationText,
+    city: r.city,
+    state: r.state,
+    country: r.country,
+    postal_code: r.postalCode,
+    raw_code: r.rawCode,
+    raw_text: r.rawText,
+    source: r.source,
+    provider: r.provider,
+    fingerprint: r.fingerprint,
+    snapshot_id: r.snapshotId,
+  }));
   const result = await sql<{ id: string }>`
     INSERT INTO checkpoints (id, shipment_id, occurred_at, local_time, utc_offset_minutes, zone_unknown, milestone,
       reason, location_text, city, state, country, postal_code, raw_code, raw_text, source, provider, fingerprint, snapshot_id)
-    SELECT v.* FROM unnest(
-      ${col((r) => r.id)}::uuid[], ${col((r) => r.shipmentId)}::uuid[], ${col((r) => r.occurredAt)}::timestamptz[],
-      ${col((r) => r.localTime)}::text[], ${col((r) => r.utcOffsetMinutes)}::smallint[], ${col((r) => r.zoneUnknown)}::boolean[],
-      ${col((r) => r.milestone)}::text[], ${col((r) => r.reason)}::text[], ${col((r) => r.locationText)}::text[],
-      ${col((r) => r.city)}::text[], ${col((r) => r.state)}::text[], ${col((r) => r.country)}::text[],
-      ${col((r) => r.postalCode)}::text[], ${col((r) => r.rawCode)}::text[], ${col((r) => r.rawText)}::text[],
-      ${col((r) => r.source)}::text[], ${col((r) => r.provider)}::text[], ${col((r) => r.fingerprint)}::text[],
-      ${col((r) => r.snapshotId)}::uuid[]
-    ) AS v(id, shipment_id, occurred_at, local_time, utc_offset_minutes, zone_unknown, milestone, reason, location_text,
-           city, state, country, postal_code, raw_code, raw_text, source, provider, fingerprint, snapshot_id)
+    SELECT id, shipment_id, occurred_at, local_time, utc_offset_minutes, zone_unknown, milestone,
+      reason, location_text, city, state, country, postal_code, raw_code, raw_text, source, provider, fingerprint, snapshot_id
+    FROM ${jsonRecords(records, CHECKPOINT_RECORD)}
     ON CONFLICT (shipment_id, fingerprint, occurred_at) DO NOTHING
     RETURNING id`.execute(db);
   return result.rows.map((row) => row.id);

@@ -27,24 +27,21 @@ export interface OutboxMessage {
   createdAt: Date;
 }
 
+const OUTBOX_RECORD = sql`topic text, message_key text, event jsonb, headers jsonb`;
+
 /** Call inside the transaction that changes the state the events describe. Returns the row ids in order. */
 export async function enqueueOutbox(trx: OutboxExecutor, messages: readonly NewOutboxMessage[]): Promise<number[]> {
   if (messages.length === 0) return [];
-  const rows = await trx
-    .insertInto('outbox')
-    .values(
-      messages.map((message) => ({
-        topic: message.topic,
-        message_key: message.key,
-        // Stringified so that pg and PGlite both store the value as jsonb (pg would turn a
-        // JS array into a Postgres array).
-        event: JSON.stringify(message.event),
-        headers: JSON.stringify(message.headers ?? {}),
-      })),
-    )
-    .returning('id')
-    .execute();
-  return rows.map((row) => row.id);
+  const records = messages.map((message) => ({ topic: message.topic, message_key: message.key, event: message.event, headers: message.headers ?? {} }));
+  // WITH ORDINALITY + ORDER BY: ids follow the input order, so a shipment's events keep theirs.
+  const rows = await sql<{ id: string | number }>`
+    INSERT INTO outbox (topic, message_key, event, headers)
+    SELECT v.topic, v.message_key, v.event, v.headers
+    FROM jsonb_array_elements(${JSON.stringify(records)}::jsonb) WITH ORDINALITY AS r(record, n)
+    CROSS JOIN LATERAL jsonb_to_record(r.record) AS v(${OUTBOX_RECORD})
+    ORDER BY r.n
+    RETURNING id`.execute(trx);
+  return rows.rows.map((row) => Number(row.id));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MilestoneColumn } from './database.js';
+import { jsonRecords } from './json-records.js';
 
 export type ShipmentStateExecutor = Kysely<Database> | Transaction<Database>;
 
@@ -69,30 +70,30 @@ export async function lockShipmentStates(trx: Transaction<Database>, ids: readon
   );
 }
 
-/** Writes the tracking state of many shipments in one statement (UPDATE ... FROM unnest). */
+const STATE_RECORD = sql.raw(
+  ['id uuid, status text, status_reason text, status_at timestamptz, last_checkpoint_at timestamptz, failed_attempts integer',
+    ...MILESTONE_TIMESTAMP_COLUMNS.map((column) => `${column} timestamptz`)].join(', '),
+);
+const MILESTONE_ASSIGNMENTS = sql.raw(MILESTONE_TIMESTAMP_COLUMNS.map((column) => `${column} = v.${column}`).join(', '));
+
+/** Writes the tracking state of many shipments in one statement (UPDATE ... FROM jsonb_to_recordset). */
 export async function updateShipmentStates(db: ShipmentStateExecutor, states: readonly ShipmentTrackingState[]): Promise<number> {
   if (states.length === 0) return 0;
-  const col = <T>(pick: (state: ShipmentTrackingState) => T): T[] => states.map(pick);
-  const at = (column: MilestoneTimestampColumn) => sql`${col((s) => s.milestones[column])}::timestamptz[]`;
+  const records = states.map((s) => ({
+    id: s.id,
+    status: s.status,
+    status_reason: s.statusReason,
+    status_at: s.statusAt,
+    last_checkpoint_at: s.lastCheckpointAt,
+    failed_attempts: s.failedAttempts,
+    ...s.milestones,
+  }));
   const result = await sql`
     UPDATE shipments AS s SET
       status = v.status, status_reason = v.status_reason, status_at = v.status_at,
       last_checkpoint_at = v.last_checkpoint_at, failed_attempts = v.failed_attempts,
-      info_received_at = v.info_received_at, picked_up_at = v.picked_up_at, departed_origin_at = v.departed_origin_at,
-      arrived_destination_at = v.arrived_destination_at, customs_cleared_at = v.customs_cleared_at,
-      out_for_delivery_at = v.out_for_delivery_at, first_attempt_at = v.first_attempt_at,
-      available_for_pickup_at = v.available_for_pickup_at, delivered_at = v.delivered_at,
-      exception_at = v.exception_at, returned_at = v.returned_at, updated_at = now()
-    FROM unnest(
-      ${col((s) => s.id)}::uuid[], ${col((s) => s.status)}::text[], ${col((s) => s.statusReason)}::text[],
-      ${col((s) => s.statusAt)}::timestamptz[], ${col((s) => s.lastCheckpointAt)}::timestamptz[],
-      ${col((s) => s.failedAttempts)}::integer[],
-      ${at('info_received_at')}, ${at('picked_up_at')}, ${at('departed_origin_at')}, ${at('arrived_destination_at')},
-      ${at('customs_cleared_at')}, ${at('out_for_delivery_at')}, ${at('first_attempt_at')},
-      ${at('available_for_pickup_at')}, ${at('delivered_at')}, ${at('exception_at')}, ${at('returned_at')}
-    ) AS v(id, status, status_reason, status_at, last_checkpoint_at, failed_attempts,
-           info_received_at, picked_up_at, departed_origin_at, arrived_destination_at, customs_cleared_at,
-           out_for_delivery_at, first_attempt_at, available_for_pickup_at, delivered_at, exception_at, returned_at)
+      ${MILESTONE_ASSIGNMENTS}, updated_at = now()
+    FROM ${jsonRecords(records, STATE_RECORD)}
     WHERE s.id = v.id`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -1,4 +1,4 @@
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime } from 'luxon';
 
 /** When a scan happened: the UTC instant plus what the carrier said, see `NormalizedCheckpoint`. */
 export type CarrierTime = {
@@ -76,15 +76,38 @@ export function parseUtcOffset(text: string): number | null {
 const UTC_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 const LOCAL_FORMAT = "yyyy-MM-dd'T'HH:mm:ss";
 
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/**
+ * A wall time at a fixed offset, by arithmetic: the common case (the carrier sent an offset, or
+ * there is no zone to guess) and the normalizer's hot path, where luxon costs most of a mapping.
+ * Null for a wall time that does not exist on the calendar (2025-02-30, 25:00).
+ */
+function fromWallTimeAtOffset(localTime: string, offsetMinutes: number, zoneUnknown: boolean): CarrierTime | null {
+  const [year, month, day, hours, minutes, seconds] = localTime.split(/[-T:]/).map(Number) as [number, number, number, number, number, number];
+  const wall = new Date(0);
+  wall.setUTCFullYear(year, month - 1, day);
+  wall.setUTCHours(hours, minutes, seconds, 0);
+  const exists =
+    wall.getUTCFullYear() === year && wall.getUTCMonth() === month - 1 && wall.getUTCDate() === day &&
+    wall.getUTCHours() === hours && wall.getUTCMinutes() === minutes && wall.getUTCSeconds() === seconds;
+  if (!exists) return null;
+  const instant = new Date(wall.getTime() - offsetMinutes * 60_000);
+  if (instant.getUTCFullYear() < 0 || instant.getUTCFullYear() > 9999) return null;
+  const occurredAt = `${pad(instant.getUTCFullYear(), 4)}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())}T${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())}:${pad(instant.getUTCSeconds())}Z`;
+  return { occurredAt, localTime, utcOffsetMinutes: zoneUnknown ? null : offsetMinutes, zoneUnknown };
+}
+
 function fromWallTime(localTime: string, offsetMinutes: number | null, countryCode: string | null | undefined): CarrierTime | null {
-  const zone = offsetMinutes === null ? (singleZoneOf(countryCode) ?? 'UTC') : FixedOffsetZone.instance(offsetMinutes);
-  const local = DateTime.fromISO(localTime, { zone });
+  const countryZone = offsetMinutes === null ? singleZoneOf(countryCode) : null;
+  if (countryZone === null) return fromWallTimeAtOffset(localTime, offsetMinutes ?? 0, offsetMinutes === null);
+  const local = DateTime.fromISO(localTime, { zone: countryZone });
   if (!local.isValid) return null;
   return {
     occurredAt: local.toUTC().toFormat(UTC_FORMAT),
     localTime: local.toFormat(LOCAL_FORMAT),
-    utcOffsetMinutes: offsetMinutes,
-    zoneUnknown: offsetMinutes === null,
+    utcOffsetMinutes: null,
+    zoneUnknown: true,
   };
 }
 

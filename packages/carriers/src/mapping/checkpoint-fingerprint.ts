@@ -15,13 +15,17 @@ function normalizeText(value: string | null | undefined): string {
 /**
  * A stable identity for "the same scan", used to dedupe checkpoints that arrive twice (poll
  * and webhook, a re-sent page, an aggregator re-sync). Lowercase hex SHA-256 over:
- * shipment key, instant truncated to the minute, milestone, reason, city and country
- * (case, accents and punctuation folded) and the raw code (trimmed, upper case).
+ * shipment key, instant truncated to the minute, milestone, city and country (case, accents
+ * and punctuation folded) and the raw code (trimmed, upper case); the reason only when the
+ * scan has no code.
  *
  * Deliberately NOT included:
  * - the raw text: carriers and aggregators edit wording after the fact ("Arrived at facility"
  *   becomes "Arrived at FedEx location", translations get fixed); hashing it would turn one
  *   scan into two timeline entries and two buyer notifications.
+ * - the reason, when there is a code: the code decides the milestone, and a generic code's
+ *   reason is refined from the wording ("Delivered" -> "Left at front door"), so an edited
+ *   wording would otherwise read as a new scan. Without a code, the reason is all there is.
  * - seconds: some feeds round or drop them between a poll and a webhook of the same scan.
  * - the location's free text, region and postal code: formatting varies between sources
  *   ("RECIFE, PE" vs "Recife - PE") while city and country stay put.
@@ -29,14 +33,15 @@ function normalizeText(value: string | null | undefined): string {
  * as one; that loses nothing a buyer or an appeal needs.
  */
 export function checkpointFingerprint(shipmentKey: string, checkpoint: FingerprintInput): string {
+  const code = (checkpoint.rawCode ?? '').trim().toUpperCase();
   const parts = [
     shipmentKey,
     checkpoint.occurredAt.slice(0, 16),
     checkpoint.milestone,
-    checkpoint.reason ?? '',
+    code ? '' : (checkpoint.reason ?? ''),
     normalizeText(checkpoint.location.city),
     checkpoint.location.countryCode ?? '',
-    (checkpoint.rawCode ?? '').trim().toUpperCase(),
+    code,
   ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }

@@ -33,8 +33,15 @@ describe('resolveCarrierTime', () => {
     expect(singleZoneOf('BR')).toBeNull();
   });
 
+  it('carries an offset across the day and year, and knows leap days', () => {
+    expect(resolveCarrierTime('2025-01-01T02:30:00+08:00')?.occurredAt).toBe('2024-12-31T18:30:00Z');
+    expect(resolveCarrierTime('2024-12-31T20:00:00-10:00')?.occurredAt).toBe('2025-01-01T06:00:00Z');
+    expect(resolveCarrierTime('2024-02-29T10:00:00Z')?.occurredAt).toBe('2024-02-29T10:00:00Z');
+    expect(resolveCarrierTime('2025-02-29T10:00:00Z')).toBeNull();
+  });
+
   it('returns null for text that is not a time', () => {
-    for (const text of ['yesterday', '2024-13-45T10:00:00', '10:00', '2024-01-01T25:00:00', '2024-01-01T10:00:00+99:00']) {
+    for (const text of ['yesterday', '2024-13-45T10:00:00', '2024-04-31T10:00:00+02:00', '2024-01-01T10:60:00Z', '10:00', '2024-01-01T25:00:00', '2024-01-01T10:00:00+99:00']) {
       expect(resolveCarrierTime(text)).toBeNull();
     }
   });

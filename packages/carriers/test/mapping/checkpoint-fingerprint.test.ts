@@ -25,11 +25,19 @@ describe('checkpointFingerprint', () => {
     expect(checkpointFingerprint('ship-1', accented)).toBe(checkpointFingerprint('ship-1', { ...accented, location: { ...accented.location, city: 'SAO PAULO' } }));
   });
 
-  it('changes with the shipment, minute, status, city, country or code', () => {
+  it('ignores the reason when the scan has a code (a generic code refined from edited wording)', () => {
+    expect(checkpointFingerprint('ship-1', { ...base, reason: 'departed_hub' })).toBe(checkpointFingerprint('ship-1', base));
+  });
+
+  it('keeps the reason when the scan has no code', () => {
+    const codeless = { ...base, rawCode: null };
+    expect(checkpointFingerprint('ship-1', { ...codeless, reason: 'departed_hub' })).not.toBe(checkpointFingerprint('ship-1', codeless));
+  });
+
+  it('changes with the shipment, minute, milestone, city, country or code', () => {
     const print = checkpointFingerprint('ship-1', base);
     const variants: FingerprintInput[] = [
       { ...base, occurredAt: '2026-06-24T01:01:00Z' },
-      { ...base, reason: 'departed_hub' },
       { ...base, milestone: 'exception', reason: 'other' },
       { ...base, location: { ...base.location, city: 'Guangzhou' } },
       { ...base, location: { ...base.location, countryCode: 'HK' } },
