@@ -4,6 +4,7 @@ import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
+import { createCheckpointUpkeep } from './checkpoint-upkeep.js';
 import { createSnapshotApplier } from './snapshot.handler.js';
 
 export const NORMALIZER_GROUP = 'normalizer';
@@ -40,6 +41,7 @@ export function createNormalizerService(deps: NormalizerDeps): NormalizerService
   const groupId = deps.groupId ?? NORMALIZER_GROUP;
   const apply = createSnapshotApplier({ shipmentEventsTopic: topics.shipmentEvents, now: () => deps.clock.now().toUTC().toISO() ?? '' });
   let consumer: BusConsumer | null = null;
+  const upkeep = createCheckpointUpkeep({ db: deps.db, clock: deps.clock, logger });
   return {
     name: 'normalizer',
     topics,
@@ -55,11 +57,13 @@ export function createNormalizerService(deps: NormalizerDeps): NormalizerService
         logger,
       });
       await consumer.start();
+      upkeep.start();
       logger.info({ topic: topics.trackingSnapshots, groupId, at: deps.clock.now().toISO() }, 'normalizer started');
     },
     async stop() {
       const running = consumer;
       consumer = null;
+      upkeep.stop();
       await running?.stop();
       logger.info('normalizer stopped');
     },
