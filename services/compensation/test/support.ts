@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- policy drafts and event payloads are edited loosely in tests on purpose */
 import { readFileSync } from 'node:fs';
-import type { ReceivedMessage } from '@parcelwatch/bus';
+import { createIdempotentHandler, type ReceivedMessage } from '@parcelwatch/bus';
 import {
   EVENT_TYPES,
   createEnvelope,
@@ -20,7 +20,9 @@ import type { Kysely } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy, type CompensationPolicy } from '../src/policy/policy.schema.js';
 import { DEFAULT_POLICY_PATH, type PolicySource } from '../src/policy/policy-store.js';
-import type { TriggerEvent } from '../src/trigger.handler.js';
+import { createTriggerApplier, type TriggerEvent } from '../src/trigger.handler.js';
+import { createLogger } from '@parcelwatch/logger';
+import type { Clock } from '@parcelwatch/service-kit';
 
 export const DETECTED_AT = '2026-11-23T08:00:00Z';
 
@@ -176,4 +178,11 @@ export async function waitFor(description: string, condition: () => Promise<bool
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Delivers events to the compensation consumer's handler, as the bus would (dedupe included). */
+export async function applyTriggers(db: Kysely<Database>, policy: PolicySource, clock: Clock, events: readonly TriggerEvent[], topic = 'compensations'): Promise<void> {
+  const handler = createIdempotentHandler<TriggerEvent>({ db, groupId: 'compensation', apply: createTriggerApplier({ policy, compensationsTopic: topic, now: () => clock.now() }) });
+  const logger = createLogger({ name: 'compensation-test', level: 'silent' });
+  await handler(received(events), { groupId: 'compensation', topic: 'shipment.delays', partition: 0, logger, heartbeat: async () => undefined, isRunning: () => true });
 }
