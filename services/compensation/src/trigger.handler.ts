@@ -1,4 +1,4 @@
-import { NonRetriableError, schemaParser, type BatchContext, type DbTransaction, type MessageParser, type ReceivedMessage, type SafeParseSchema } from '@parcelwatch/bus';
+import { NonRetriableError, decodeJson, schemaParser, type BatchContext, type DbTransaction, type MessageParser, type ReceivedMessage, type SafeParseSchema } from '@parcelwatch/bus';
 import {
   EVENT_TYPES,
   delayDetectedEventSchema,
@@ -42,14 +42,11 @@ const PARSERS: Record<string, MessageParser<TriggerEvent>> = {
 
 /** shipment.delays and shipment.exceptions share one consumer: the parser picks the schema by event type. */
 export const triggerParser: MessageParser<TriggerEvent> = (value, message) => {
-  let type: unknown;
-  try {
-    type = (JSON.parse(value?.toString('utf8') ?? 'null') as { type?: unknown } | null)?.type;
-  } catch {
-    type = undefined;
-  }
+  const decoded = decodeJson(value);
+  if (!decoded.ok) return decoded;
+  const type = (decoded.event as { type?: unknown } | null)?.type;
   const parser = typeof type === 'string' ? PARSERS[type] : undefined;
-  if (parser === undefined) return typeof type === 'string' ? { ok: false, reason: `unexpected event type ${type}` } : schemaParser(exceptionOpenedEventSchema as unknown as SafeParseSchema<TriggerEvent>, 'event')(value, message);
+  if (parser === undefined) return { ok: false, reason: `not a delay or exception event (type ${JSON.stringify(type ?? null)})` };
   return parser(value, message);
 };
 

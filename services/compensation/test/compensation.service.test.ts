@@ -51,16 +51,21 @@ describe('compensation service on the embedded bus and PGlite', () => {
     await service.start();
     await bus.publish('shipment.delays', delays);
     await bus.publish('shipment.exceptions', exceptions);
-    // Every message again (a redelivery), and one that is not an event at all.
+    // Every message again (a redelivery), and two it cannot use.
     await bus.publish('shipment.delays', delays);
     await bus.publish('shipment.exceptions', exceptions);
-    await bus.send([{ topic: 'shipment.delays', key: delayed.shipmentId, value: '{"type":"parcelwatch.shipment.delay.detected.v1","data":{}}' }]);
+    await bus.send([
+      { topic: 'shipment.delays', key: delayed.shipmentId, value: '{"type":"parcelwatch.shipment.delay.detected.v1","data":{}}' },
+      { topic: 'shipment.delays', key: delayed.shipmentId, value: '{"type":"parcelwatch.shipment.registered.v1","data":{}}' },
+    ]);
     const dlq: RawMessage[] = [];
     const reader = bus.subscribe({ topics: 'shipment.delays.dlq', groupId: 'dlq-reader', parse: rawParser(), handler: async (batch) => void dlq.push(...batch) });
     await reader.start();
-    await waitFor('every event processed and the bad one dead-lettered', async () => (await processed()) === 4 && dlq.length === 1);
+    await waitFor('every event processed and the bad one dead-lettered', async () => (await processed()) === 4 && dlq.length === 2);
     await reader.stop();
-    expect(dlq[0]!.headers[DLQ_HEADERS.reason]).toMatch(/invalid delay event/);
+    const reasons = dlq.map((m) => m.headers[DLQ_HEADERS.reason]).sort();
+    expect(reasons[0]).toMatch(/invalid delay event: specversion/);
+    expect(reasons[1]).toMatch(/not a delay or exception event \(type "parcelwatch\.shipment\.registered\.v1"\)/);
 
     expect((await compensationsOf(db, delayed.shipmentId)).map((r) => [r.tier, r.action, r.amount_minor, r.status])).toEqual([
       [1, 'coupon', 500, 'approved'],
