@@ -125,6 +125,10 @@ describe('compensation on Kafka and PostgreSQL', () => {
     for (const { s, journey } of shipments) {
       const rows = await compensationsOf(db, s.shipmentId);
       expect([journey.name, rows.map((r): Row => [r.tier, r.action, r.amount_minor, r.currency.trim(), r.status])]).toEqual([journey.name, journey.expected]);
+      for (const row of rows) {
+        expect(row.policy_version).toBe('2026-11-23.1');
+        expect(row.explanation).toMatch(new RegExp(`^Tier ${row.tier} \\(.*Policy 2026-11-23\\.1, rule ${row.rule_fired.replace(/[.|]/g, '\\$&')}\\.$`));
+      }
     }
 
     // Supervisors and managers decide the pending ones; then two workers execute at once.

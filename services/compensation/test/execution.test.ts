@@ -5,7 +5,7 @@ import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { createExecutionWorker } from '../src/execution/execution.worker.js';
-import type { CompensationExecutor } from '../src/execution/executor.js';
+import { ExecutionError, type CompensationExecutor } from '../src/execution/executor.js';
 import { createTikTokMarketplaceExecutor } from '../src/execution/tiktok-marketplace.executor.js';
 import { startMarketplacePeer, type MarketplacePeer, type PeerCredentials } from './marketplace-peer.js';
 import { applyTriggers, compensationsOf, defaultPolicy, delayEvent, exceptionEvent, fixedPolicy, outboxEvents, seedShipment } from './support.js';
@@ -122,6 +122,24 @@ describe('executing approved compensations against a TikTok Shop style marketpla
     expect(peer.payouts).toHaveLength(0);
     expect(peer.requests.map((r) => r.outcome)).toEqual(['refused 106001']);
     expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/code 106001 invalid sign/) });
+  });
+
+  it('gives up on an execution that keeps failing retriably, and says so', async () => {
+    const s = await seedShipment(db, { name: name('flaky'), orderValue: '20.00' });
+    await applyTriggers(db, policy, clock, [exceptionEvent(s, 'lost')]);
+    const down = async () => {
+      throw new ExecutionError('marketplace /return_refund/202309/returns answered HTTP 503', true);
+    };
+    const flaky = createExecutionWorker({ db, clock, logger, executor: { issueCoupon: down, refund: down, reship: down }, compensationsTopic: 'compensations', maxAttempts: 3 });
+    const rounds = [];
+    for (let i = 0; i < 4; i += 1) rounds.push(await flaky.runOnce());
+    expect(rounds.map((r) => [r.retryLater, r.failed])).toEqual([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ]);
+    expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'failed', error: 'gave up after 3 attempts; last error: marketplace /return_refund/202309/returns answered HTTP 503' });
   });
 
   it('cancels instead of paying when the "lost" parcel was delivered before execution', async () => {

@@ -17,6 +17,8 @@ export interface ExecutionWorkerDeps {
   /** How long an execution may stay unfinished before another worker retries it (same key). Default 5 min. */
   leaseMs?: number;
   batchSize?: number;
+  /** Attempts before an execution that keeps failing retriably is marked failed for ops to look at. Default 10. */
+  maxAttempts?: number;
 }
 
 export interface ExecutionRound {
@@ -66,6 +68,12 @@ export function createExecutionWorker(deps: ExecutionWorkerDeps) {
           if (cancelled) await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [rejectedEvent(cancelled, 'delivered_before_execution', at(), SYSTEM_ACTOR)]));
         });
         round.cancelled += 1;
+        continue;
+      }
+      if (row.execution_attempts > (deps.maxAttempts ?? 10)) {
+        await markExecutionFailed(deps.db, row.id, { error: `gave up after ${row.execution_attempts - 1} attempts; last error: ${row.error ?? 'none recorded'}`, retriable: false, at: at() });
+        logger.error({ compensationId: row.id, attempts: row.execution_attempts - 1 }, 'compensation execution gave up');
+        round.failed += 1;
         continue;
       }
       try {
