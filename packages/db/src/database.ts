@@ -178,6 +178,20 @@ export interface CompensationsTable {
   executed_at: Timestamp | null;
   error: string | null;
   updated_at: UpdatedAt;
+  explanation: Generated<string>;
+  trigger_kind: Generated<'delay' | 'damaged' | 'lost' | 'returning'>;
+  trigger_event_type: string | null;
+  trigger_event_id: string | null;
+  cancel_on_delivery: Generated<boolean>;
+  order_value_minor: number | null;
+  order_currency: string | null;
+  base_amount_minor: Generated<number>;
+  base_currency: Generated<string>;
+  approver_role: 'system' | 'supervisor' | 'manager' | null;
+  evidence: JsonArrayDefault<string[]>;
+  cancelled_reason: string | null;
+  execution_attempts: Generated<number>;
+  execution_claimed_at: Timestamp | null;
 }
 
 export interface DetectionOverridesTable {

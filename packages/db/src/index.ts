@@ -10,3 +10,4 @@ export * from './shipment-state.repository.js';
 export * from './tracking-snapshot.repository.js';
 export * from './shipment.repository.js';
 export * from './webhook-receipt.repository.js';
+export * from './compensation.repository.js';

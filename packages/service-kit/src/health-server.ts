@@ -73,6 +73,8 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthRoutes
 
 export interface HealthServerOptions extends HealthRoutesOptions {
   logger: Logger;
+  /** A service's own small HTTP surface (e.g. compensation approvals), served next to the probes. */
+  routes?: (app: FastifyInstance) => void;
   port: number;
   host?: string;
 }
@@ -88,6 +90,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   // Probes every few seconds would drown the service's own lines: this server logs nothing per request.
   const app = Fastify({ logger: false });
   registerHealthRoutes(app, options);
+  options.routes?.(app);
   const host = options.host ?? '127.0.0.1';
   return {
     app,

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@parcelwatch/logger';
 import { createHealthServer, type ReadinessCheck } from './health-server.js';
@@ -22,6 +23,8 @@ export interface RunServiceOptions {
   registry?: Registry;
   /** Further readiness checks (database ping, broker connection...). */
   checks?: readonly ReadinessCheck[];
+  /** Extra routes on the same listener as /healthz (see HealthServerOptions.routes). */
+  routes?: (app: FastifyInstance) => void;
 }
 
 export interface RunningService {
@@ -56,7 +59,7 @@ export async function runService(service: Service, options: RunServiceOptions): 
     },
     ...(options.checks ?? []),
   ];
-  const health = createHealthServer({ logger, checks, registry, port: options.port, host: options.host ?? '127.0.0.1' });
+  const health = createHealthServer({ logger, checks, registry, port: options.port, host: options.host ?? '127.0.0.1', routes: options.routes });
   const url = await health.listen();
   lifecycle.register('health server', () => health.close());
   try {

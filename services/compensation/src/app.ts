@@ -1,29 +1,126 @@
+import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
+import { TOPIC } from '@parcelwatch/contracts';
+import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { registerApprovalRoutes } from './approval/approval.routes.js';
+import { createApprovalWorkflow, type ApprovalWorkflow } from './approval/approval.workflow.js';
+import { createExecutionWorker, type ExecutionRound } from './execution/execution.worker.js';
+import type { CompensationExecutor } from './execution/executor.js';
+import type { PolicySource } from './policy/policy-store.js';
+import { createTriggerApplier, triggerParser, type TriggerEvent } from './trigger.handler.js';
+
+export const COMPENSATION_GROUP = 'compensation';
 
 /** Everything the compensation service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface CompensationDeps {
   logger: Logger;
   clock: Clock;
+  db: Kysely<Database>;
+  /** Connected by the caller; the service only subscribes (and stops its consumer). */
+  bus: EventBus;
+  /** The current policy (a PolicyStore reloads it from its file). */
+  policy: PolicySource;
+  /** Where approved compensations are paid; without one they wait, approved, until one is configured. */
+  executor?: CompensationExecutor | null;
+  /** Defaults: the registry names (tests pass unique ones). */
+  topics?: { delays?: string; exceptions?: string; compensations?: string };
+  groupId?: string;
+  maxBatchSize?: number;
+  concurrency?: number;
+  /** Clock time between execution rounds (default 10 s); 0 runs none on its own (tests call executeDue). */
+  executionIntervalMs?: number;
+  /** Lease of an unfinished execution before it is retried with the same key (default 5 min). */
+  executionLeaseMs?: number;
 }
 
+export interface CompensationService extends Service {
+  readonly topics: { delays: string; exceptions: string; compensations: string };
+  readonly approvals: ApprovalWorkflow;
+  /** One execution round now (the loop calls it too). */
+  executeDue(): Promise<ExecutionRound>;
+  /** The approval routes, on the caller's fastify instance (the service's health server, or the api). */
+  registerRoutes(app: FastifyInstance): void;
+}
+
+const NO_ROUND: ExecutionRound = { executed: 0, cancelled: 0, failed: 0, retryLater: 0 };
+
 /**
- * Decides tiered delay compensation, routes approvals and executes them.
- * Skeleton for now: it starts, reports health and stops; the handlers come next.
+ * Decides tiered compensation from delay and exception events, routes approvals and pays what
+ * is approved. Decisions and their events are written in one transaction (outbox); the relay
+ * that publishes them is wired next to the service, not in it.
  */
-export function createCompensationService(deps: CompensationDeps): Service {
+export function createCompensationService(deps: CompensationDeps): CompensationService {
   const logger = deps.logger.child({ component: 'compensation' });
-  let running = false;
+  const topics = {
+    delays: deps.topics?.delays ?? TOPIC.shipmentDelays,
+    exceptions: deps.topics?.exceptions ?? TOPIC.shipmentExceptions,
+    compensations: deps.topics?.compensations ?? TOPIC.compensations,
+  };
+  const groupId = deps.groupId ?? COMPENSATION_GROUP;
+  const apply = createTriggerApplier({ policy: deps.policy, compensationsTopic: topics.compensations, now: () => deps.clock.now() });
+  const approvals = createApprovalWorkflow({ db: deps.db, clock: deps.clock, compensationsTopic: topics.compensations });
+  const worker =
+    deps.executor === undefined || deps.executor === null
+      ? null
+      : createExecutionWorker({ db: deps.db, clock: deps.clock, logger, executor: deps.executor, compensationsTopic: topics.compensations, leaseMs: deps.executionLeaseMs });
+  const intervalMs = deps.executionIntervalMs ?? 10_000;
+  let consumer: BusConsumer | null = null;
+  let loop: { abort: AbortController; done: Promise<void> } | null = null;
+
+  async function executionLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await sleep(deps.clock, intervalMs, signal);
+      } catch {
+        return;
+      }
+      try {
+        await worker?.runOnce();
+      } catch (err) {
+        logger.error({ err }, 'compensation execution round failed; next round retries');
+      }
+    }
+  }
+
   return {
     name: 'compensation',
+    topics,
+    approvals,
+    executeDue: () => (worker === null ? Promise.resolve(NO_ROUND) : worker.runOnce()),
+    registerRoutes: (app) => registerApprovalRoutes(app, approvals),
     async start() {
-      running = true;
-      logger.info({ at: deps.clock.now().toISO() }, 'compensation started');
+      if (consumer !== null) return;
+      consumer = deps.bus.subscribe<TriggerEvent>({
+        topics: [topics.delays, topics.exceptions],
+        groupId,
+        parse: triggerParser,
+        handler: createIdempotentHandler<TriggerEvent>({ db: deps.db, groupId, apply }),
+        maxBatchSize: deps.maxBatchSize ?? 100,
+        concurrency: deps.concurrency ?? 2,
+        logger,
+      });
+      await consumer.start();
+      if (worker !== null && intervalMs > 0) {
+        const abort = new AbortController();
+        loop = { abort, done: executionLoop(abort.signal) };
+      } else if (worker === null) {
+        logger.warn('no marketplace executor configured: approved compensations wait until one is');
+      }
+      logger.info({ topics: [topics.delays, topics.exceptions], groupId, policy: deps.policy.current().version, at: deps.clock.now().toISO() }, 'compensation started');
     },
     async stop() {
-      running = false;
+      const running = consumer;
+      consumer = null;
+      const executing = loop;
+      loop = null;
+      executing?.abort.abort();
+      await executing?.done;
+      await running?.stop();
       logger.info('compensation stopped');
     },
-    isHealthy: () => running,
+    isHealthy: () => consumer?.isHealthy() ?? false,
   };
 }

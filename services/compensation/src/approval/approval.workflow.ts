@@ -1,0 +1,52 @@
+import type { Compensation, Database } from '@parcelwatch/db';
+import { enqueueOutbox, findCompensation, listCompensations, lockCompensation, recordApproval, recordRejection, type CompensationStatus } from '@parcelwatch/db';
+import type { Clock } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { approvedEvent, rejectedEvent, toOutbox } from '../compensation-events.js';
+import { approvalFromDb } from '../domain/db-names.js';
+import { ApprovalError, assertEvidence, assertMayDecide, type ApproverRole } from './approval.rules.js';
+
+/** The person deciding. Until access control exists (issue 7) the caller vouches for id and role. */
+export interface Approver {
+  id: string;
+  role: ApproverRole;
+}
+
+export interface ApprovalWorkflow {
+  approve(compensationId: string, approver: Approver, evidence: readonly string[]): Promise<Compensation>;
+  reject(compensationId: string, approver: Approver, reason: string): Promise<Compensation>;
+  get(compensationId: string): Promise<Compensation | undefined>;
+  list(filter: { status?: CompensationStatus; merchantId?: string; shipmentId?: string; limit?: number }): Promise<Compensation[]>;
+}
+
+/**
+ * pending -> approved | rejected, by a user whose role matches the approval level, recorded with
+ * the approver and published (approved / rejected events) in the same transaction.
+ */
+export function createApprovalWorkflow(deps: { db: Kysely<Database>; clock: Clock; compensationsTopic: string }): ApprovalWorkflow {
+  async function decide(compensationId: string, approver: Approver, verdict: { approve: true; evidence: readonly string[] } | { approve: false; reason: string }) {
+    return deps.db.transaction().execute(async (trx) => {
+      const row = await lockCompensation(trx, compensationId);
+      if (row === undefined) throw new ApprovalError('not_found', `no compensation ${compensationId}`);
+      assertMayDecide({ compensationId, level: approvalFromDb(row.approval_level), status: row.status, role: approver.role });
+      const at = deps.clock.now().toJSDate();
+      if (verdict.approve) {
+        assertEvidence({ compensationId, evidenceRequired: row.evidence_required, evidence: verdict.evidence });
+        const approved = await recordApproval(trx, compensationId, { approver: approver.id, role: approver.role, at, evidence: verdict.evidence });
+        if (approved === undefined) throw new ApprovalError('not_pending', `compensation ${compensationId} is no longer pending`);
+        await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [approvedEvent(approved)]));
+        return approved;
+      }
+      const rejected = await recordRejection(trx, compensationId, { approver: approver.id, role: approver.role, at, reason: verdict.reason });
+      if (rejected === undefined) throw new ApprovalError('not_pending', `compensation ${compensationId} is no longer pending`);
+      await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [rejectedEvent(rejected, verdict.reason, at)]));
+      return rejected;
+    });
+  }
+  return {
+    approve: (id, approver, evidence) => decide(id, approver, { approve: true, evidence }),
+    reject: (id, approver, reason) => decide(id, approver, { approve: false, reason }),
+    get: (id) => findCompensation(deps.db, id),
+    list: (filter) => listCompensations(deps.db, { ...filter, limit: Math.min(filter.limit ?? 100, 500) }),
+  };
+}

@@ -1,0 +1,188 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- policy drafts and event payloads are edited loosely in tests on purpose */
+import { readFileSync } from 'node:fs';
+import { createIdempotentHandler, type ReceivedMessage } from '@parcelwatch/bus';
+import {
+  EVENT_TYPES,
+  createEnvelope,
+  delayDetectedEventSchema,
+  exceptionOpenedEventSchema,
+  exceptionResolvedEventSchema,
+  idFromName,
+  parseMoney,
+  type CurrencyCode,
+  type DelayDetectedEvent,
+  type ExceptionKind,
+  type ExceptionOpenedEvent,
+  type ExceptionResolvedEvent,
+} from '@parcelwatch/contracts';
+import type { Compensation, Database } from '@parcelwatch/db';
+import type { Kysely } from 'kysely';
+import { parse as parseYaml } from 'yaml';
+import { parsePolicy, type CompensationPolicy } from '../src/policy/policy.schema.js';
+import { DEFAULT_POLICY_PATH, type PolicySource } from '../src/policy/policy-store.js';
+import { createTriggerApplier, type TriggerEvent } from '../src/trigger.handler.js';
+import { createLogger } from '@parcelwatch/logger';
+import type { Clock } from '@parcelwatch/service-kit';
+
+export const DETECTED_AT = '2026-11-23T08:00:00Z';
+
+/** The shipped policy file, optionally with some fields changed. */
+export function defaultPolicy(edit: (raw: Record<string, any>) => void = () => undefined): CompensationPolicy {
+  const raw = parseYaml(readFileSync(DEFAULT_POLICY_PATH, 'utf8')) as Record<string, any>;
+  edit(raw);
+  const parsed = parsePolicy(raw);
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.policy;
+}
+
+export function fixedPolicy(policy: CompensationPolicy): PolicySource {
+  return { current: () => policy };
+}
+
+let sequence = 0;
+/** A deterministic lowercase UUID per name, so scenarios read as words. */
+export const uuid = (...name: string[]) => idFromName('test', ...name);
+
+export interface SeededShipment {
+  shipmentId: string;
+  merchantId: string;
+  orderId: string;
+}
+
+/** A merchant (one per scenario keeps daily budgets apart), a buyer and a shipment. */
+export async function seedShipment(
+  db: Kysely<Database>,
+  input: { name: string; orderValue?: string | null; currency?: CurrencyCode; lifetimeSpend?: string; merchantId?: string; status?: 'in_transit' | 'delivered' },
+): Promise<SeededShipment> {
+  sequence += 1;
+  const merchantId = input.merchantId ?? uuid('merchant', input.name);
+  const shipmentId = uuid('shipment', input.name);
+  const buyerId = uuid('buyer', input.name);
+  const currency = input.currency ?? 'USD';
+  await db.insertInto('merchants').values({ id: merchantId, name: `merchant ${input.name}` }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('buyer_contacts')
+    .values({ id: buyerId, merchant_id: merchantId, lifetime_spend_minor: parseMoney(input.lifetimeSpend ?? '0', 'USD').amountMinor, lifetime_spend_currency: 'USD' })
+    .execute();
+  const value = input.orderValue === undefined ? '29.99' : input.orderValue;
+  const orderId = `order-${input.name}-${sequence}`;
+  await db
+    .insertInto('shipments')
+    .values({
+      id: shipmentId,
+      merchant_id: merchantId,
+      buyer_contact_id: buyerId,
+      order_id: orderId,
+      tracking_number: `LX${String(sequence).padStart(9, '0')}CN`,
+      carrier: 'china-post',
+      provider: '17track',
+      status: input.status ?? 'in_transit',
+      order_value_minor: value === null ? null : parseMoney(value, currency).amountMinor,
+      order_currency: value === null ? null : currency,
+    })
+    .execute();
+  return { shipmentId, merchantId, orderId };
+}
+
+export function delayEvent(s: SeededShipment, daysLate: number, detectedAt = DETECTED_AT): DelayDetectedEvent {
+  return delayDetectedEventSchema.parse(createEnvelope({
+    id: uuid('delay', s.shipmentId, String(daysLate)),
+    type: EVENT_TYPES.delayDetected,
+    source: 'parcelwatch/detector',
+    subject: s.shipmentId,
+    merchantid: s.merchantId,
+    time: detectedAt,
+    data: {
+      shipmentId: s.shipmentId,
+      daysLate,
+      against: 'promised',
+      referenceDate: '2026-11-01',
+      timeZone: 'America/New_York',
+      tier: daysLate >= 14 ? 2 : daysLate >= 3 ? 1 : null,
+      detectedAt,
+      status: { milestone: 'in_transit', reason: 'arrived_hub' },
+      lastCheckpointAt: null,
+    },
+  }));
+}
+
+export function exceptionEvent(s: SeededShipment, kind: ExceptionKind, facts: Record<string, string | number | boolean | null> = {}): ExceptionOpenedEvent {
+  return exceptionOpenedEventSchema.parse(createEnvelope({
+    id: uuid('exception', s.shipmentId, kind, JSON.stringify(facts)),
+    type: EVENT_TYPES.exceptionOpened,
+    source: 'parcelwatch/detector',
+    subject: s.shipmentId,
+    merchantid: s.merchantId,
+    time: DETECTED_AT,
+    data: {
+      shipmentId: s.shipmentId,
+      exceptionId: uuid('exception-id', s.shipmentId, kind),
+      kind,
+      severity: 'high',
+      openedAt: DETECTED_AT,
+      ruleFired: `${kind}@v1`,
+      status: { milestone: 'exception', reason: kind === 'damaged' ? 'damaged' : 'lost' },
+      lastCheckpointAt: null,
+      checkpointId: null,
+      facts,
+    },
+  }));
+}
+
+export function deliveredEvent(s: SeededShipment, kind: ExceptionKind = 'lost'): ExceptionResolvedEvent {
+  return exceptionResolvedEventSchema.parse(createEnvelope({
+    id: uuid('resolved', s.shipmentId, kind),
+    type: EVENT_TYPES.exceptionResolved,
+    source: 'parcelwatch/detector',
+    subject: s.shipmentId,
+    merchantid: s.merchantId,
+    time: DETECTED_AT,
+    data: {
+      shipmentId: s.shipmentId,
+      exceptionId: uuid('exception-id', s.shipmentId, kind),
+      kind,
+      resolution: 'delivered',
+      resolvedAt: DETECTED_AT,
+      resolvedBy: { kind: 'system', ref: null },
+      checkpointId: null,
+    },
+  }));
+}
+
+export function received(events: readonly TriggerEvent[], topic = 'shipment.delays'): ReceivedMessage<TriggerEvent>[] {
+  return events.map((event, offset) => ({
+    topic,
+    partition: 0,
+    offset: String(offset),
+    key: event.subject,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: {},
+    timestamp: DETECTED_AT,
+    event,
+  })) as unknown as ReceivedMessage<TriggerEvent>[];
+}
+
+export async function compensationsOf(db: Kysely<Database>, shipmentId: string): Promise<Compensation[]> {
+  return db.selectFrom('compensations').selectAll().where('shipment_id', '=', shipmentId).orderBy('tier').execute();
+}
+
+export async function outboxEvents(db: Kysely<Database>, shipmentId?: string): Promise<{ type: string; id: string; data: Record<string, any> }[]> {
+  let query = db.selectFrom('outbox').select(['event', 'message_key']).orderBy('id');
+  if (shipmentId !== undefined) query = query.where('message_key', '=', shipmentId);
+  return (await query.execute()).map((row) => row.event as { type: string; id: string; data: Record<string, any> });
+}
+
+export async function waitFor(description: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Delivers events to the compensation consumer's handler, as the bus would (dedupe included). */
+export async function applyTriggers(db: Kysely<Database>, policy: PolicySource, clock: Clock, events: readonly TriggerEvent[], topic = 'compensations'): Promise<void> {
+  const handler = createIdempotentHandler<TriggerEvent>({ db, groupId: 'compensation', apply: createTriggerApplier({ policy, compensationsTopic: topic, now: () => clock.now() }) });
+  const logger = createLogger({ name: 'compensation-test', level: 'silent' });
+  await handler(received(events), { groupId: 'compensation', topic: 'shipment.delays', partition: 0, logger, heartbeat: async () => undefined, isRunning: () => true });
+}
