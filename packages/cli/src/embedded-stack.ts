@@ -13,7 +13,7 @@ import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
 import { createDetectorService } from '@parcelwatch/detector';
 import { createNotifierService } from '@parcelwatch/notifier';
-import { createCompensationService } from '@parcelwatch/compensation';
+import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore } from '@parcelwatch/compensation';
 import { createArchiverService } from '@parcelwatch/archiver';
 import { createCarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 
@@ -98,6 +98,11 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     port: options.http.port,
     checks: [allHealthy],
   });
+  // The compensation policy reloads when its file changes; approvals are served by the api.
+  const policy = await loadPolicyStore(process.env['COMPENSATION_POLICY_PATH'] ?? DEFAULT_POLICY_PATH, logger);
+  policy.watch();
+  const compensation = createCompensationService({ ...deps, db, bus, policy });
+  compensation.registerRoutes(api.app);
   services.push(
     sandbox,
     createNormalizerService({ ...deps, db, bus }),
@@ -105,7 +110,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     createPollerService({ ...deps, db, clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry() }) }),
     createDetectorService(deps),
     createNotifierService(deps),
-    createCompensationService(deps),
+    compensation,
     createArchiverService(deps),
     api,
   );
@@ -117,6 +122,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     api,
     services,
     async close() {
+      policy.close();
       await bus.disconnect();
       await db.destroy();
     },
