@@ -1,7 +1,10 @@
+import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
+import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
 import { createDetectorService } from './app.js';
+import { loadThresholdsFile } from './thresholds.config.js';
 
 const DEFAULT_PORT = 3003;
 
@@ -9,8 +12,24 @@ async function main(): Promise<void> {
   const settings = parseEnv(serviceSettingsSchema({ defaultPort: DEFAULT_PORT }));
   const logger = createLogger({ name: 'detector', level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === 'development' });
   const lifecycle = createLifecycle({ logger, timeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
-  logger.info({ adapters: describeAdapters(selectAdapters(settings)) }, 'configuration loaded');
-  const service = createDetectorService({ logger, clock: systemClock });
+  const adapters = selectAdapters(settings);
+  logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
+  // Optional: per carrier / lane / merchant thresholds (YAML or JSON); a bad file stops the start.
+  const thresholdsPath = process.env['DETECTOR_THRESHOLDS_FILE'];
+  const thresholdsFile = thresholdsPath ? await loadThresholdsFile(thresholdsPath) : null;
+  const db = await createDb(adapters.database);
+  lifecycle.register('database', () => db.destroy());
+  const bus: EventBus =
+    adapters.bus.kind === 'kafka'
+      ? new KafkaBus({ brokers: adapters.bus.brokers, clientId: adapters.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) })
+      : new EmbeddedBus({ logger });
+  await bus.connect();
+  lifecycle.register('bus', () => bus.disconnect());
+  // The exceptions and delays this service writes to the outbox leave through this relay.
+  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
+  relay.start();
+  lifecycle.register('outbox relay', () => relay.stop());
+  const service = createDetectorService({ logger, clock: systemClock, db, bus, thresholdsFile });
   await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST });
 }
 
