@@ -24,14 +24,20 @@ export interface LaneTransit extends Lane {
 export async function loadLaneTransit(db: TransitHistoryExecutor, lanes: readonly Lane[], since: Date): Promise<LaneTransit[]> {
   if (lanes.length === 0) return [];
   const records = lanes.map((lane) => ({ carrier: lane.carrier, origin_country: lane.originCountry, destination_country: lane.destinationCountry }));
+  // LATERAL: one index range scan per lane on shipments_lane_perf_idx; the casts to char(2) keep
+  // the comparison on the column's own type (a text comparison would bypass the index).
   const result = await sql<{ carrier: string; origin_country: string; destination_country: string; samples: number; p50_days: number; p90_days: number }>`
-    SELECT s.carrier, v.origin_country, v.destination_country, count(*)::int AS samples,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.delivered_at - s.picked_up_at) / 86400) AS p50_days,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM s.delivered_at - s.picked_up_at) / 86400) AS p90_days
+    SELECT v.carrier, v.origin_country, v.destination_country, t.samples, t.p50_days, t.p90_days
     FROM ${jsonRecords(records, sql`carrier text, origin_country text, destination_country text`)}
-    JOIN shipments s ON s.carrier = v.carrier AND s.origin_country = v.origin_country AND s.destination_country = v.destination_country
-    WHERE s.delivered_at >= ${since} AND s.picked_up_at IS NOT NULL AND s.delivered_at > s.picked_up_at
-    GROUP BY s.carrier, v.origin_country, v.destination_country`.execute(db);
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS samples,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.delivered_at - s.picked_up_at) / 86400) AS p50_days,
+        percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM s.delivered_at - s.picked_up_at) / 86400) AS p90_days
+      FROM shipments s
+      WHERE s.carrier = v.carrier AND s.origin_country = v.origin_country::char(2) AND s.destination_country = v.destination_country::char(2)
+        AND s.delivered_at >= ${since} AND s.picked_up_at IS NOT NULL AND s.delivered_at > s.picked_up_at
+    ) AS t
+    WHERE t.samples > 0`.execute(db);
   return result.rows.map((row) => ({
     carrier: row.carrier,
     originCountry: row.origin_country,

@@ -1,6 +1,8 @@
-import { DateTime, IANAZone } from 'luxon';
 import { DAY_MS, type TrackingState } from './detection.types.js';
+import { addDays, daysBetween, localDateOf, safeZone, startOfLocalDay } from './local-calendar.js';
 import type { Thresholds } from './thresholds.js';
+
+export { safeZone };
 
 export type DelayAgainst = 'promised' | 'estimated';
 export type DelayTier = 1 | 2 | null;
@@ -31,11 +33,6 @@ export interface TransitEstimate {
   source: 'history' | 'default';
 }
 
-/** An unknown zone name must not break detection: such buyers are judged in UTC. */
-export function safeZone(zone: string): string {
-  return IANAZone.isValidZone(zone) ? zone : 'UTC';
-}
-
 /** The delay tier of the contract (delay.events.ts): null below tier 1, then 1, then 2. */
 export function delayTier(daysLate: number, tiers: Pick<Thresholds['late'], 'tier1Days' | 'tier2Days'>): DelayTier {
   if (daysLate >= tiers.tier2Days) return 2;
@@ -45,7 +42,7 @@ export function delayTier(daysLate: number, tiers: Pick<Thresholds['late'], 'tie
 
 /** End of `date` in `zone`: the next local midnight, which luxon finds across DST changes. */
 export function deadlineOf(date: string, zone: string): number {
-  return DateTime.fromISO(date, { zone }).plus({ days: 1 }).toMillis();
+  return startOfLocalDay(addDays(date, 1), zone);
 }
 
 /**
@@ -59,12 +56,11 @@ export function assessDelay(
   journeyOver: boolean,
   tiers: Pick<Thresholds['late'], 'tier1Days' | 'tier2Days'>,
 ): DelayAssessment {
-  const start = DateTime.fromISO(reference.date, { zone: reference.timeZone });
-  const deadline = start.plus({ days: 1 }).toMillis();
+  const deadline = deadlineOf(reference.date, reference.timeZone);
   if (asOf < deadline) return { reference, deadline, daysLate: 0, tier: null, nextCheckAt: journeyOver ? null : deadline };
-  const today = DateTime.fromMillis(asOf, { zone: reference.timeZone }).startOf('day');
-  const daysLate = Math.round(today.diff(start, 'days').days);
-  const nextCheckAt = journeyOver ? null : today.plus({ days: 1 }).toMillis();
+  const today = localDateOf(asOf, reference.timeZone);
+  const daysLate = daysBetween(reference.date, today);
+  const nextCheckAt = journeyOver ? null : startOfLocalDay(addDays(today, 1), reference.timeZone);
   return { reference, deadline, daysLate, tier: delayTier(daysLate, tiers), nextCheckAt };
 }
 
@@ -78,8 +74,7 @@ export function delayReference(state: TrackingState, estimate: TransitEstimate):
   const timeZone = safeZone(state.buyerTimezone);
   if (state.promisedDeliveryDate !== null) return { against: 'promised', date: state.promisedDeliveryDate, timeZone };
   if (state.pickedUpAt === null) return null;
-  const estimated = DateTime.fromMillis(state.pickedUpAt + Math.ceil(estimate.p90Days) * DAY_MS, { zone: timeZone }).toISODate();
-  return estimated === null ? null : { against: 'estimated', date: estimated, timeZone };
+  return { against: 'estimated', date: localDateOf(state.pickedUpAt + Math.ceil(estimate.p90Days) * DAY_MS, timeZone), timeZone };
 }
 
 /** The history's figures once there are enough deliveries, else the configured defaults. */
