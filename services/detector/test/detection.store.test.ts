@@ -94,4 +94,21 @@ describe('the detector sweep on PGlite', () => {
     const last = (await outboxEvents(db)).at(-1);
     expect(last?.event).toMatchObject({ type: EVENT_TYPES.exceptionResolved, data: { kind: 'stalled', resolution: 'progressed' } });
   });
+
+  it('with no promised date, judges lateness by the lane history once it has 30 deliveries', async () => {
+    // 30 DHL CN -> DE deliveries taking 5..34 days: p90 = 31.1 days, so the estimate is pickup + 32 days.
+    const now = clock.now().toMillis();
+    await seedShipments(db, Array.from({ length: 30 }, (_, i) => ({
+      id: id(`history-${i}`), carrier: 'dhl', destination_country: 'DE', active: false, status: 'delivered' as const, status_reason: 'signed',
+      picked_up_at: new Date(now - 60 * 86_400_000).toISOString(), delivered_at: new Date(now - (60 - 5 - i) * 86_400_000).toISOString(),
+    })));
+    await seedShipments(db, [{ id: id('estimated'), carrier: 'dhl', destination_country: 'DE', buyer_timezone: 'Europe/Berlin', status: 'in_transit',
+      status_reason: 'arrived_destination_country', status_at: '2025-03-10T00:00:00Z', last_checkpoint_at: '2025-03-10T00:00:00Z',
+      picked_up_at: '2025-02-01T00:00:00Z', next_check_at: '2025-03-01T00:00:00Z' }]);
+    const detector = createDetectorService({ logger, clock, db, bus, sweep: { enabled: false } });
+    expect(await detector.sweepOnce()).toMatchObject({ shipments: 1, delays: 1 });
+    // 1 Feb + 32 days = 5 March (Berlin); on 11 March it is 6 days late. The defaults (p90 20 days) would say 18.
+    expect((await delayRows(db)).filter((d) => d.shipment_id === id('estimated'))).toEqual([{ shipment_id: id('estimated'), against: 'estimated', days_late: 6, tier: 1 }]);
+    expect((await outboxEvents(db)).at(-1)?.event.data).toMatchObject({ against: 'estimated', referenceDate: '2025-03-05', timeZone: 'Europe/Berlin', daysLate: 6 });
+  });
 });
