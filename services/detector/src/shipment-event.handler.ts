@@ -1,20 +1,22 @@
 import type { BatchContext, DbTransaction, MessageParser, ReceivedMessage } from '@parcelwatch/bus';
 import { decodeJson } from '@parcelwatch/bus';
-import { parseAnyEvent, topicSpec, type ParcelwatchEvent } from '@parcelwatch/contracts';
+import { eventSchemasByType, parseAnyEvent, topicSpec, type ParcelwatchEvent } from '@parcelwatch/contracts';
 import { lockDetectionShipments } from '@parcelwatch/db';
 import { detectAndWrite, type DetectionRoundDeps } from './detection.round.js';
 
 /** What the detector reacts to: the normalizer's progress events, and registrations and their changes (promised date). */
 const ACCEPTED_TYPES: ReadonlySet<string> = new Set([...topicSpec('shipment.events').eventTypes, ...topicSpec('shipments').eventTypes]);
 
+const isEventType = (type: string): boolean => Object.hasOwn(eventSchemasByType, type);
+
 /** JSON, a known event type of shipment.events or shipments, and its schema; anything else goes to the DLQ with the reason. */
 export const shipmentEventParser: MessageParser<ParcelwatchEvent> = (value) => {
   const decoded = decodeJson(value);
   if (!decoded.ok) return decoded;
-  const parsed = parseAnyEvent(decoded.event);
-  if (!parsed.ok) return parsed;
-  if (!ACCEPTED_TYPES.has(parsed.event.type)) return { ok: false, reason: `event type "${parsed.event.type}" is not for the detector` };
-  return parsed;
+  const type = (decoded.event as { type?: unknown } | null)?.type;
+  // A known type of another topic is refused before its schema: the reason says what went wrong.
+  if (typeof type === 'string' && isEventType(type) && !ACCEPTED_TYPES.has(type)) return { ok: false, reason: `event type "${type}" is not for the detector` };
+  return parseAnyEvent(decoded.event);
 };
 
 /**
