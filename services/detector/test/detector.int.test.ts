@@ -88,7 +88,7 @@ describe('detector on Kafka and PostgreSQL', () => {
       },
     });
 
-  it('turns shipment events into exactly the expected exceptions, delays and events; redelivery and a restart change nothing', async () => {
+  it('turns shipment events into exactly the expected exceptions, delays and events; redelivery and a restart change nothing; delivery resolves', async () => {
     const events = shipments.map((s) => statusChanged(s));
     await bus.publish(topics.shipmentEvents, events);
     await bus.send([{ topic: topics.shipmentEvents, key: shipments[0]?.id ?? null, value: '{"specversion":' }]);
@@ -127,6 +127,29 @@ describe('detector on Kafka and PostgreSQL', () => {
     expect(await describeRows()).toEqual(expectedExceptions);
     expect(await outboxEvents(db)).toHaveLength(outboxBefore.length);
 
+    // The normalizer delivers the stalled and late parcels and says so: their exceptions resolve as
+    // delivered, the late one's delay stays at the 5 days it had, and nothing else moves.
+    const delivered = shipments.filter((s) => s.name === 'stalled' || s.name === 'late');
+    await db.updateTable('shipments').set({ status: 'delivered', status_reason: 'signed', status_at: ago(0.1), delivered_at: ago(0.1), last_checkpoint_at: ago(0.1) })
+      .where('id', 'in', delivered.map((s) => s.id)).execute();
+    await bus.publish(topics.shipmentEvents, delivered.map((s) => statusChanged(s, 'delivered')));
+    const third = detector();
+    await third.start();
+    try {
+      await waitFor('the delivery events processed', async () => (await processedCount()) === 2 * events.length + delivered.length);
+    } finally {
+      await third.stop();
+    }
+    const afterDelivery = await exceptionRows(db);
+    for (const s of delivered) {
+      expect(afterDelivery.filter((r) => r.shipment_id === s.id)).toEqual([expect.objectContaining({ status: 'resolved', resolution: 'delivered' })]);
+    }
+    expect(afterDelivery.filter((r) => r.status !== 'resolved')).toHaveLength(expectedExceptions.length - delivered.length);
+    expect((await delayRows(db)).filter((d) => d.against === 'promised')).toHaveLength(expectedDelays.length);
+    const resolvedEvents = (await outboxEvents(db)).slice(outboxBefore.length);
+    expect(resolvedEvents.map((e) => e.event.type)).toEqual(delivered.map(() => EVENT_TYPES.exceptionResolved));
+    const outboxAll = await outboxEvents(db);
+
     // The relay publishes them; consumers of shipment.exceptions and shipment.delays read valid events.
     const relay = new OutboxRelay({ db, bus, logger });
     while ((await relay.relayOnce()) > 0);
@@ -138,7 +161,7 @@ describe('detector on Kafka and PostgreSQL', () => {
     ];
     await Promise.all(readers.map((r) => r.start()));
     try {
-      await waitFor('events and the dead letter consumed', async () => received.length >= outboxBefore.length && dlq.length >= 1);
+      await waitFor('events and the dead letter consumed', async () => received.length >= outboxAll.length && dlq.length >= 1);
     } finally {
       await Promise.all(readers.map((r) => r.stop()));
     }
@@ -146,7 +169,7 @@ describe('detector on Kafka and PostgreSQL', () => {
       const registryTopic = message.topic === topics.shipmentDelays ? 'shipment.delays' : 'shipment.exceptions';
       expect(parseEvent(registryTopic, message.value?.toString('utf8'))).toEqual(expect.objectContaining({ ok: true }));
     }
-    expect(received.filter((m) => m.topic === topics.shipmentDelays).length).toBe(outboxBefore.filter((e) => e.topic === topics.shipmentDelays).length);
+    expect(received.filter((m) => m.topic === topics.shipmentDelays).length).toBe(outboxAll.filter((e) => e.topic === topics.shipmentDelays).length);
     expect(dlq[0]?.headers[DLQ_HEADERS.reason]).toMatch(/JSON/);
   });
 
