@@ -5,3 +5,4 @@ export { ThresholdSource } from './threshold.source.js';
 export { TransitSource } from './transit.source.js';
 export { DEFAULT_THRESHOLDS, type Thresholds, type ThresholdsFile } from './domain/thresholds.js';
 export { loadThresholdsFile, parseThresholdsFile, ThresholdsFileError } from './thresholds.config.js';
+export { detectorSettingsSchema, type DetectorSettings } from './detector.settings.js';

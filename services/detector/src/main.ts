@@ -4,19 +4,20 @@ import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
 import { createDetectorService } from './app.js';
+import { detectorSettingsSchema } from './detector.settings.js';
 import { loadThresholdsFile } from './thresholds.config.js';
 
 const DEFAULT_PORT = 3003;
 
 async function main(): Promise<void> {
   const settings = parseEnv(serviceSettingsSchema({ defaultPort: DEFAULT_PORT }));
+  const detector = parseEnv(detectorSettingsSchema);
   const logger = createLogger({ name: 'detector', level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === 'development' });
   const lifecycle = createLifecycle({ logger, timeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
   const adapters = selectAdapters(settings);
   logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
-  // Optional: per carrier / lane / merchant thresholds (YAML or JSON); a bad file stops the start.
-  const thresholdsPath = process.env['DETECTOR_THRESHOLDS_FILE'];
-  const thresholdsFile = thresholdsPath ? await loadThresholdsFile(thresholdsPath) : null;
+  // A bad thresholds file stops the start with its reason rather than detecting with wrong limits.
+  const thresholdsFile = detector.DETECTOR_THRESHOLDS_FILE ? await loadThresholdsFile(detector.DETECTOR_THRESHOLDS_FILE) : null;
   const db = await createDb(adapters.database);
   lifecycle.register('database', () => db.destroy());
   const bus: EventBus =
@@ -29,7 +30,14 @@ async function main(): Promise<void> {
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
   relay.start();
   lifecycle.register('outbox relay', () => relay.stop());
-  const service = createDetectorService({ logger, clock: systemClock, db, bus, thresholdsFile });
+  const service = createDetectorService({
+    logger,
+    clock: systemClock,
+    db,
+    bus,
+    thresholdsFile,
+    sweep: { intervalMs: detector.DETECTOR_SWEEP_INTERVAL_MS, batchSize: detector.DETECTOR_SWEEP_BATCH_SIZE, concurrency: detector.DETECTOR_SWEEP_CONCURRENCY },
+  });
   await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST });
 }
 
