@@ -113,6 +113,12 @@ describe('late against the estimate', () => {
 });
 
 describe('assessDelay', () => {
+  it('stops looking daily once the parcel is 60 days late (handled as lost by then)', () => {
+    const reference = { against: 'promised' as const, date: '2025-03-14', timeZone: 'UTC' };
+    expect(assessDelay(reference, ms('2025-05-12T12:00:00Z'), false, tiers)).toMatchObject({ daysLate: 59, nextCheckAt: ms('2025-05-13T00:00:00Z') });
+    expect(assessDelay(reference, ms('2025-05-13T12:00:00Z'), false, tiers)).toMatchObject({ daysLate: 60, tier: 2, nextCheckAt: null });
+  });
+
   it('is 0 days late before the deadline and looks again at the deadline', () => {
     const reference = { against: 'promised' as const, date: '2025-03-14', timeZone: 'UTC' };
     expect(assessDelay(reference, ms('2025-03-14T23:59:59Z'), false, tiers)).toMatchObject({ daysLate: 0, nextCheckAt: ms('2025-03-15T00:00:00Z') });

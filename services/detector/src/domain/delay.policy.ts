@@ -54,13 +54,13 @@ export function assessDelay(
   reference: DelayReference,
   asOf: number,
   journeyOver: boolean,
-  tiers: Pick<Thresholds['late'], 'tier1Days' | 'tier2Days'>,
+  tiers: Pick<Thresholds['late'], 'tier1Days' | 'tier2Days' | 'maxTrackedDays'>,
 ): DelayAssessment {
   const deadline = deadlineOf(reference.date, reference.timeZone);
   if (asOf < deadline) return { reference, deadline, daysLate: 0, tier: null, nextCheckAt: journeyOver ? null : deadline };
   const today = localDateOf(asOf, reference.timeZone);
   const daysLate = daysBetween(reference.date, today);
-  const nextCheckAt = journeyOver ? null : startOfLocalDay(addDays(today, 1), reference.timeZone);
+  const nextCheckAt = journeyOver || daysLate >= tiers.maxTrackedDays ? null : startOfLocalDay(addDays(today, 1), reference.timeZone);
   return { reference, deadline, daysLate, tier: delayTier(daysLate, tiers), nextCheckAt };
 }
 

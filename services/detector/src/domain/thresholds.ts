@@ -19,6 +19,8 @@ export const thresholdsSchema = z.object({
   /**
    * Delay tiers by whole days late, and the transit estimate used when no date was promised:
    * `defaultP50Days`/`defaultP90Days` until a carrier + lane has `minHistorySamples` deliveries.
+   * Past `maxTrackedDays` late the delay is no longer re-checked daily: by then the parcel is
+   * handled as lost, and a daily event for ever would only be noise.
    */
   late: z
     .object({
@@ -27,6 +29,7 @@ export const thresholdsSchema = z.object({
       minHistorySamples: z.int().min(1),
       defaultP50Days: positive,
       defaultP90Days: positive,
+      maxTrackedDays: wholeDays,
     })
     .strict(),
 });
@@ -47,7 +50,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   returning: {},
   lost: { days: 30 },
   damaged: {},
-  late: { tier1Days: 3, tier2Days: 14, minHistorySamples: 30, defaultP50Days: 12, defaultP90Days: 20 },
+  late: { tier1Days: 3, tier2Days: 14, minHistorySamples: 30, defaultP50Days: 12, defaultP90Days: 20, maxTrackedDays: 60 },
 };
 
 /** Where an override applies; an unset scope matches any shipment. */
