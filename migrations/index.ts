@@ -7,6 +7,7 @@ import * as outboxAccess from './2026-11-23T0804-outbox-access.js';
 import * as webhookReceipts from './2026-11-23T0920-webhook-receipts.js';
 import * as checkpointPartitionUpkeep from './2026-11-23T0940-checkpoint-partition-upkeep.js';
 import * as exceptionHistoryIndex from './2026-11-23T0941-exception-history-index.js';
+import * as exceptionSeverity from './2026-11-23T1100-exception-severity.js';
 import * as compensationDecisions from './2026-11-23T1110-compensation-decisions.js';
 
 /**
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T0920-webhook-receipts': webhookReceipts,
   '2026-11-23T0940-checkpoint-partition-upkeep': checkpointPartitionUpkeep,
   '2026-11-23T0941-exception-history-index': exceptionHistoryIndex,
+  '2026-11-23T1100-exception-severity': exceptionSeverity,
   '2026-11-23T1110-compensation-decisions': compensationDecisions,
 };

@@ -108,7 +108,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     createNormalizerService({ ...deps, db, bus }),
     // The sandbox's URL is known once it has started, hence the factory.
     createPollerService({ ...deps, db, clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry() }) }),
-    createDetectorService(deps),
+    createDetectorService({ ...deps, db, bus }),
     createNotifierService(deps),
     compensation,
     createArchiverService(deps),

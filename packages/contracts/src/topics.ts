@@ -43,7 +43,7 @@ export const TOPICS = [
     name: 'shipments',
     key: 'shipment id',
     producers: ['api', 'cli'],
-    consumers: ['poller', 'normalizer'],
+    consumers: ['poller', 'normalizer', 'detector'],
     eventTypes: [T.shipmentRegistered, T.shipmentUpdated],
   },
   {

@@ -126,13 +126,16 @@ export interface CheckpointsTable {
   created_at: CreatedAt;
 }
 
+/** The contract's severity scale (migration 2026-11-23T1100). */
+export type ExceptionSeverityColumn = 'low' | 'medium' | 'high' | 'critical';
+
 export interface ExceptionsTable {
   id: string;
   shipment_id: string;
   merchant_id: string;
   kind: ExceptionKindColumn;
   status: Generated<'open' | 'escalated' | 'resolved'>;
-  severity: Generated<'info' | 'warning' | 'critical'>;
+  severity: Generated<ExceptionSeverityColumn>;
   opened_at: Timestamp;
   escalated_at: Timestamp | null;
   escalation_count: Generated<number>;

@@ -11,3 +11,8 @@ export * from './tracking-snapshot.repository.js';
 export * from './shipment.repository.js';
 export * from './webhook-receipt.repository.js';
 export * from './compensation.repository.js';
+export * from './detection-schedule.repository.js';
+export * from './exception.repository.js';
+export * from './delay.repository.js';
+export * from './detection-override.repository.js';
+export * from './transit-history.repository.js';

@@ -1,29 +1,130 @@
+import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
+import { TOPIC, type ParcelwatchEvent } from '@parcelwatch/contracts';
+import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import type { DetectionCounts } from './detection.round.js';
+import { sweepDue } from './detection.sweep.js';
+import { DEFAULT_THRESHOLDS, fileOverrides, withDefaults, type ThresholdsFile } from './domain/thresholds.js';
+import { createShipmentEventApplier, shipmentEventParser } from './shipment-event.handler.js';
+import { ThresholdSource } from './threshold.source.js';
+import { TransitSource } from './transit.source.js';
+
+export const DETECTOR_GROUP = 'detector';
+
+export interface DetectorTopics {
+  shipmentEvents: string;
+  shipments: string;
+  shipmentExceptions: string;
+  shipmentDelays: string;
+}
 
 /** Everything the detector service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface DetectorDeps {
   logger: Logger;
   clock: Clock;
+  db: Kysely<Database>;
+  /** Connected by the caller; the service only subscribes (and stops its consumer). */
+  bus: EventBus;
+  /** Defaults: the registry names (tests pass unique ones). */
+  topics?: Partial<DetectorTopics>;
+  groupId?: string;
+  /** The parsed thresholds file (DETECTOR_THRESHOLDS_FILE), or none: the table's defaults. */
+  thresholdsFile?: ThresholdsFile | null;
+  /** Events per transaction (default 200) and partitions handled at once (default 2). */
+  maxBatchSize?: number;
+  concurrency?: number;
+  /** The time sweep: every `intervalMs` of clock time (default 60 s); `enabled: false` leaves it to sweepOnce(). */
+  sweep?: { enabled?: boolean; intervalMs?: number; batchSize?: number; concurrency?: number };
+}
+
+export interface DetectorService extends Service {
+  readonly topics: DetectorTopics;
+  /** Claims and evaluates every shipment due now; what the sweep loop runs each interval. */
+  sweepOnce(): Promise<DetectionCounts>;
 }
 
 /**
- * Detects stalls, customs holds and late parcels; opens exceptions and delay events.
- * Skeleton for now: it starts, reports health and stops; the handlers come next.
+ * Turns parcel state into exceptions and delay events: re-evaluates a shipment whenever
+ * shipment.events (or shipments) says something about it, and sweeps the shipments whose
+ * `next_check_at` deadline has come. Events leave through the outbox; the relay that publishes
+ * them is wired next to the service, not in it.
  */
-export function createDetectorService(deps: DetectorDeps): Service {
+export function createDetectorService(deps: DetectorDeps): DetectorService {
   const logger = deps.logger.child({ component: 'detector' });
-  let running = false;
+  const topics: DetectorTopics = {
+    shipmentEvents: deps.topics?.shipmentEvents ?? TOPIC.shipmentEvents,
+    shipments: deps.topics?.shipments ?? TOPIC.shipments,
+    shipmentExceptions: deps.topics?.shipmentExceptions ?? TOPIC.shipmentExceptions,
+    shipmentDelays: deps.topics?.shipmentDelays ?? TOPIC.shipmentDelays,
+  };
+  const groupId = deps.groupId ?? DETECTOR_GROUP;
+  const file = deps.thresholdsFile ?? null;
+  const round = {
+    thresholds: new ThresholdSource({ base: withDefaults(DEFAULT_THRESHOLDS, file), fileOverrides: fileOverrides(file), logger }),
+    transit: new TransitSource(),
+    topics,
+  };
+  const sweepSettings = { enabled: true, intervalMs: 60_000, batchSize: 1000, concurrency: 1, ...deps.sweep };
+  const sweepOnce = () =>
+    sweepDue(deps.clock.now().toMillis(), { ...round, db: deps.db, batchSize: sweepSettings.batchSize, concurrency: sweepSettings.concurrency });
+
+  let consumer: BusConsumer | null = null;
+  let sweeper: { abort: AbortController; done: Promise<void> } | null = null;
+  let sweepFailing = false;
+
+  async function sweepLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const counts = await sweepOnce();
+        sweepFailing = false;
+        if (counts.shipments > 0) logger.info(counts, 'sweep done');
+      } catch (err) {
+        // The next interval tries again; until then health says so.
+        sweepFailing = true;
+        logger.error({ err }, 'sweep failed');
+      }
+      await sleep(deps.clock, { milliseconds: sweepSettings.intervalMs }, signal).catch(() => undefined);
+    }
+  }
+
   return {
     name: 'detector',
+    topics,
+    sweepOnce,
     async start() {
-      running = true;
-      logger.info({ at: deps.clock.now().toISO() }, 'detector started');
+      if (consumer !== null) return;
+      consumer = deps.bus.subscribe<ParcelwatchEvent>({
+        topics: [topics.shipmentEvents, topics.shipments],
+        groupId,
+        parse: shipmentEventParser,
+        handler: createIdempotentHandler<ParcelwatchEvent>({
+          db: deps.db,
+          groupId,
+          apply: createShipmentEventApplier({ ...round, now: () => deps.clock.now().toMillis() }),
+        }),
+        maxBatchSize: deps.maxBatchSize ?? 200,
+        concurrency: deps.concurrency ?? 2,
+        logger,
+      });
+      await consumer.start();
+      if (sweepSettings.enabled) {
+        const abort = new AbortController();
+        sweeper = { abort, done: sweepLoop(abort.signal) };
+      }
+      logger.info({ topics: [topics.shipmentEvents, topics.shipments], groupId, at: deps.clock.now().toISO() }, 'detector started');
     },
     async stop() {
-      running = false;
+      const running = consumer;
+      const sweeping = sweeper;
+      consumer = null;
+      sweeper = null;
+      sweeping?.abort.abort();
+      await sweeping?.done;
+      await running?.stop();
       logger.info('detector stopped');
     },
-    isHealthy: () => running,
+    isHealthy: () => (consumer?.isHealthy() ?? false) && !sweepFailing,
   };
 }

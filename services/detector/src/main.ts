@@ -1,16 +1,43 @@
+import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
+import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
 import { createDetectorService } from './app.js';
+import { detectorSettingsSchema } from './detector.settings.js';
+import { loadThresholdsFile } from './thresholds.config.js';
 
 const DEFAULT_PORT = 3003;
 
 async function main(): Promise<void> {
   const settings = parseEnv(serviceSettingsSchema({ defaultPort: DEFAULT_PORT }));
+  const detector = parseEnv(detectorSettingsSchema);
   const logger = createLogger({ name: 'detector', level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === 'development' });
   const lifecycle = createLifecycle({ logger, timeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
-  logger.info({ adapters: describeAdapters(selectAdapters(settings)) }, 'configuration loaded');
-  const service = createDetectorService({ logger, clock: systemClock });
+  const adapters = selectAdapters(settings);
+  logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
+  // A bad thresholds file stops the start with its reason rather than detecting with wrong limits.
+  const thresholdsFile = detector.DETECTOR_THRESHOLDS_FILE ? await loadThresholdsFile(detector.DETECTOR_THRESHOLDS_FILE) : null;
+  const db = await createDb(adapters.database);
+  lifecycle.register('database', () => db.destroy());
+  const bus: EventBus =
+    adapters.bus.kind === 'kafka'
+      ? new KafkaBus({ brokers: adapters.bus.brokers, clientId: adapters.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) })
+      : new EmbeddedBus({ logger });
+  await bus.connect();
+  lifecycle.register('bus', () => bus.disconnect());
+  // The exceptions and delays this service writes to the outbox leave through this relay.
+  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
+  relay.start();
+  lifecycle.register('outbox relay', () => relay.stop());
+  const service = createDetectorService({
+    logger,
+    clock: systemClock,
+    db,
+    bus,
+    thresholdsFile,
+    sweep: { intervalMs: detector.DETECTOR_SWEEP_INTERVAL_MS, batchSize: detector.DETECTOR_SWEEP_BATCH_SIZE, concurrency: detector.DETECTOR_SWEEP_CONCURRENCY },
+  });
   await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST });
 }
 

@@ -1,0 +1,198 @@
+import { newId, type Envelope } from '@parcelwatch/contracts';
+import {
+  enqueueOutbox,
+  escalateExceptions,
+  insertExceptions,
+  loadOpenExceptions,
+  loadRecordedDelays,
+  recordDelays,
+  resolveExceptions,
+  setNextCheckAt,
+  delayKey,
+  type Database,
+  type DetectionShipment,
+  type ExceptionEscalation,
+  type ExceptionResolution,
+  type NewDelayRow,
+  type NewExceptionRow,
+} from '@parcelwatch/db';
+import type { Transaction } from 'kysely';
+import { evaluateShipment } from './domain/detection.js';
+import type { TrackingState } from './domain/detection.types.js';
+import { delayDetectedEvent, exceptionEscalatedEvent, exceptionOpenedEvent, exceptionResolvedEvent } from './detection-events.js';
+import type { ThresholdSource } from './threshold.source.js';
+import type { TransitSource } from './transit.source.js';
+
+export interface DetectionRoundDeps {
+  thresholds: ThresholdSource;
+  transit: TransitSource;
+  topics: { shipmentExceptions: string; shipmentDelays: string };
+}
+
+export interface DetectionCounts {
+  shipments: number;
+  opened: number;
+  escalated: number;
+  resolved: number;
+  delays: number;
+  events: number;
+}
+
+export const emptyCounts = (): DetectionCounts => ({ shipments: 0, opened: 0, escalated: 0, resolved: 0, delays: 0, events: 0 });
+export function addCounts(total: DetectionCounts, more: DetectionCounts): DetectionCounts {
+  return {
+    shipments: total.shipments + more.shipments,
+    opened: total.opened + more.opened,
+    escalated: total.escalated + more.escalated,
+    resolved: total.resolved + more.resolved,
+    delays: total.delays + more.delays,
+    events: total.events + more.events,
+  };
+}
+
+const msOrNull = (value: Date | null): number | null => (value === null ? null : value.getTime());
+const isoOrNull = (value: number | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+export function toTrackingState(row: DetectionShipment): TrackingState {
+  return {
+    shipmentId: row.id,
+    merchantId: row.merchantId,
+    carrier: row.carrier,
+    originCountry: row.originCountry,
+    destinationCountry: row.destinationCountry,
+    status: row.status,
+    statusReason: row.statusReason,
+    statusAt: msOrNull(row.statusAt),
+    lastCheckpointAt: msOrNull(row.lastCheckpointAt),
+    registeredAt: row.createdAt.getTime(),
+    infoReceivedAt: msOrNull(row.infoReceivedAt),
+    pickedUpAt: msOrNull(row.pickedUpAt),
+    customsClearedAt: msOrNull(row.customsClearedAt),
+    outForDeliveryAt: msOrNull(row.outForDeliveryAt),
+    availableForPickupAt: msOrNull(row.availableForPickupAt),
+    deliveredAt: msOrNull(row.deliveredAt),
+    returnedAt: msOrNull(row.returnedAt),
+    failedAttempts: row.failedAttempts,
+    promisedDeliveryDate: row.promisedDeliveryDate,
+    buyerTimezone: row.buyerTimezone,
+  };
+}
+
+/** An event and the row write it announces: it is published only if that write happened. */
+interface Announcement {
+  topic: string;
+  event: Envelope;
+  written: () => boolean;
+}
+
+/**
+ * Evaluates shipments locked by the caller's transaction and writes the outcome, set-based:
+ * two reads (open exceptions, recorded delays), at most one transit query, then one statement
+ * each for the openings, escalations, resolutions, delays, deadlines and outbox rows, whatever
+ * the batch's size. Idempotent: a step the database already holds (a second open exception of
+ * a kind, a days-late value already recorded) is neither written nor announced again.
+ */
+export async function detectAndWrite(
+  trx: Transaction<Database>,
+  shipments: readonly DetectionShipment[],
+  nowMs: number,
+  deps: DetectionRoundDeps,
+): Promise<DetectionCounts> {
+  const active = shipments.filter((shipment) => shipment.active);
+  if (active.length === 0) return emptyCounts();
+  const ids = active.map((shipment) => shipment.id);
+  const states = active.map(toTrackingState);
+  const openByShipment = await loadOpenExceptions(trx, ids);
+  const recorded = await loadRecordedDelays(trx, ids);
+  await deps.thresholds.refresh(trx);
+  await deps.transit.prepare(trx, states, nowMs);
+
+  const at = new Date(nowMs).toISOString();
+  const openings: NewExceptionRow[] = [];
+  const escalations: ExceptionEscalation[] = [];
+  const resolutions: ExceptionResolution[] = [];
+  const delays: NewDelayRow[] = [];
+  const checks: Array<{ id: string; nextCheckAt: Date | null }> = [];
+  const announcements: Announcement[] = [];
+  const exceptionsTopic = deps.topics.shipmentExceptions;
+
+  for (const state of states) {
+    const thresholds = deps.thresholds.forShipment(state);
+    const open = (openByShipment.get(state.shipmentId) ?? []).map((row) => ({ ...row, openedAt: row.openedAt.getTime() }));
+    const evaluation = evaluateShipment({
+      state,
+      open,
+      thresholds,
+      now: nowMs,
+      estimate: deps.transit.estimate(state, thresholds.late),
+      recordedDaysLate: recorded.get(state.shipmentId) ?? { promised: 0, estimated: 0 },
+    });
+    const base = { shipmentId: state.shipmentId, merchantId: state.merchantId, at };
+    const lastCheckpointAt = isoOrNull(state.lastCheckpointAt);
+    checks.push({ id: state.shipmentId, nextCheckAt: evaluation.nextCheckAt === null ? null : new Date(evaluation.nextCheckAt) });
+
+    // Per shipment: what ends, then what starts, then how it grows, then the delay.
+    for (const { exception, resolution } of evaluation.resolve) {
+      resolutions.push({ id: exception.id, resolution, resolvedAt: at });
+      announcements.push({ topic: exceptionsTopic, event: exceptionResolvedEvent({ ...base, exceptionId: exception.id, kind: exception.kind, resolution }), written: () => resolvedIds.has(exception.id) });
+    }
+    const openedIds = new Map<string, string>();
+    for (const opening of evaluation.open) {
+      const id = newId(nowMs);
+      openedIds.set(opening.kind, id);
+      const escalation = evaluation.escalate.find((step) => step.exception === null && step.kind === opening.kind);
+      openings.push({
+        id,
+        shipmentId: state.shipmentId,
+        merchantId: state.merchantId,
+        kind: opening.kind,
+        status: escalation ? 'escalated' : 'open',
+        severity: escalation?.toSeverity ?? opening.severity,
+        level: escalation?.toLevel ?? 0,
+        openedAt: at,
+        escalatedAt: escalation ? at : null,
+        details: { ruleFired: escalation?.ruleFired ?? opening.ruleFired, facts: escalation?.facts ?? opening.facts },
+      });
+      announcements.push({
+        topic: exceptionsTopic,
+        event: exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt, facts: opening.facts }),
+        written: () => insertedIds.has(id),
+      });
+    }
+    for (const step of evaluation.escalate) {
+      const id = step.exception?.id ?? openedIds.get(step.kind);
+      if (id === undefined) continue;
+      if (step.exception !== null) {
+        escalations.push({ id, severity: step.toSeverity, level: step.toLevel, escalatedAt: at, details: { ruleFired: step.ruleFired, facts: step.facts } });
+      }
+      announcements.push({
+        topic: exceptionsTopic,
+        event: exceptionEscalatedEvent({ ...base, exceptionId: id, kind: step.kind, fromSeverity: step.fromSeverity, toSeverity: step.toSeverity, level: step.toLevel, ruleFired: step.ruleFired, facts: step.facts }),
+        written: () => (step.exception === null ? insertedIds.has(id) : escalatedIds.has(id)),
+      });
+    }
+    const delay = evaluation.delay;
+    if (delay !== null) {
+      const against = delay.reference.against;
+      delays.push({ id: newId(nowMs), shipmentId: state.shipmentId, merchantId: state.merchantId, against, referenceAt: new Date(delay.deadline).toISOString(), daysLate: delay.daysLate, tier: delay.tier ?? 0, computedAt: at });
+      const key = delayKey(state.shipmentId, against, delay.daysLate);
+      announcements.push({ topic: deps.topics.shipmentDelays, event: delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt }), written: () => recordedKeys.has(key) });
+    }
+  }
+
+  const resolvedIds = await resolveExceptions(trx, resolutions);
+  const insertedIds = await insertExceptions(trx, openings);
+  const escalatedIds = await escalateExceptions(trx, escalations);
+  const recordedKeys = await recordDelays(trx, delays);
+  await setNextCheckAt(trx, checks);
+  const outgoing = announcements.filter((announcement) => announcement.written());
+  await enqueueOutbox(trx, outgoing.map(({ topic, event }) => ({ topic, key: event.subject, event })));
+  return {
+    shipments: active.length,
+    opened: insertedIds.size,
+    escalated: escalatedIds.size,
+    resolved: resolvedIds.size,
+    delays: recordedKeys.size,
+    events: outgoing.length,
+  };
+}
