@@ -15,3 +15,4 @@ export { TopicAdmin, loadTopicsFile, planTopics, type TopicSpecInput, type Ensur
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { createIdempotentHandler, defaultMessageId, type IdempotentHandlerOptions } from './idempotent-handler.js';
 export type { DbTransaction, TransactionalDb } from './db-types.js';
+export { openServiceAdapters, type ServiceAdapters, type ServiceBusConfig } from './service-adapters.js';

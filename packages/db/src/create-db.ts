@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import { types as pgliteTypes } from '@electric-sql/pglite';
@@ -46,6 +48,10 @@ export async function createDb(config: DbConfig): Promise<Kysely<Database>> {
       [pgliteTypes.DATE]: (text: string) => parseDate(text),
     },
   };
+  if (config.dataDir !== undefined) {
+    // PGlite creates its own folder but not the ones above it (./data on a fresh checkout).
+    await mkdir(path.dirname(path.resolve(config.dataDir)), { recursive: true });
+  }
   const pglite = config.dataDir === undefined ? await KyselyPGlite.create(options) : await KyselyPGlite.create(config.dataDir, options);
   return new Kysely<Database>({ dialect: exclusiveConnectionDialect(pglite.dialect) });
 }

@@ -1,6 +1,5 @@
-import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
+import { openServiceAdapters } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
-import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
 import { z } from 'zod';
@@ -45,17 +44,8 @@ async function main(): Promise<void> {
     policy.close();
   });
 
-  const db = await createDb(adapters.database);
-  lifecycle.register('database', () => db.destroy());
-  const bus: EventBus =
-    adapters.bus.kind === 'kafka'
-      ? new KafkaBus({ brokers: adapters.bus.brokers, clientId: adapters.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) })
-      : new EmbeddedBus({ logger });
-  await bus.connect();
-  lifecycle.register('bus', () => bus.disconnect());
-  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
-  relay.start();
-  lifecycle.register('outbox relay', () => relay.stop());
+  // The events this service writes to the outbox leave through the relay opened here.
+  const { db, bus } = await openServiceAdapters(adapters, logger, (name, close) => lifecycle.register(name, close));
 
   const shopCipher = env.MARKETPLACE_SHOP_CIPHER ?? '';
   const executor =

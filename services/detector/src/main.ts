@@ -1,6 +1,5 @@
-import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
+import { openServiceAdapters } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
-import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
 import { createDetectorService } from './app.js';
@@ -18,18 +17,8 @@ async function main(): Promise<void> {
   logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
   // A bad thresholds file stops the start with its reason rather than detecting with wrong limits.
   const thresholdsFile = detector.DETECTOR_THRESHOLDS_FILE ? await loadThresholdsFile(detector.DETECTOR_THRESHOLDS_FILE) : null;
-  const db = await createDb(adapters.database);
-  lifecycle.register('database', () => db.destroy());
-  const bus: EventBus =
-    adapters.bus.kind === 'kafka'
-      ? new KafkaBus({ brokers: adapters.bus.brokers, clientId: adapters.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) })
-      : new EmbeddedBus({ logger });
-  await bus.connect();
-  lifecycle.register('bus', () => bus.disconnect());
-  // The exceptions and delays this service writes to the outbox leave through this relay.
-  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
-  relay.start();
-  lifecycle.register('outbox relay', () => relay.stop());
+  // The events this service writes to the outbox leave through the relay opened here.
+  const { db, bus } = await openServiceAdapters(adapters, logger, (name, close) => lifecycle.register(name, close));
   const service = createDetectorService({
     logger,
     clock: systemClock,

@@ -1,6 +1,5 @@
-import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
+import { openServiceAdapters } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
-import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
 import { createNormalizerService } from './app.js';
@@ -13,18 +12,8 @@ async function main(): Promise<void> {
   const lifecycle = createLifecycle({ logger, timeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
   const adapters = selectAdapters(settings);
   logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
-  const db = await createDb(adapters.database);
-  lifecycle.register('database', () => db.destroy());
-  const bus: EventBus =
-    adapters.bus.kind === 'kafka'
-      ? new KafkaBus({ brokers: adapters.bus.brokers, clientId: adapters.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) })
-      : new EmbeddedBus({ logger });
-  await bus.connect();
-  lifecycle.register('bus', () => bus.disconnect());
-  // The events this service writes to the outbox leave through this relay.
-  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
-  relay.start();
-  lifecycle.register('outbox relay', () => relay.stop());
+  // The events this service writes to the outbox leave through the relay opened here.
+  const { db, bus } = await openServiceAdapters(adapters, logger, (name, close) => lifecycle.register(name, close));
   const service = createNormalizerService({ logger, clock: systemClock, db, bus });
   await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST });
 }
