@@ -112,8 +112,10 @@ export class TopicAdmin {
     const missing = topics.filter((topic) => !present.has(topic.name));
     const existing = topics.filter((topic) => present.has(topic.name)).map((topic) => topic.name);
     if (missing.length > 0) {
+      // Not kafkajs's waitForLeaders: it gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft
+      // broker answers under load while the new topic's metadata is still propagating.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic: topic.name,
           numPartitions: topic.partitions,
@@ -121,10 +123,30 @@ export class TopicAdmin {
           configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
         })),
       });
+      await this.waitForLeaders(missing.map((topic) => topic.name));
       this.logger.info({ topics: missing.map((topic) => topic.name) }, 'kafka topics created');
     }
     if (existing.length > 0) await this.warnOnFewerPartitions(topics.filter((topic) => present.has(topic.name)));
     return { created: missing.map((topic) => topic.name), existing };
+  }
+
+  /** Until every partition of `names` has a leader; metadata errors in the meantime are expected. */
+  private async waitForLeaders(names: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+      let lastError: unknown = null;
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics: [...names] });
+        const ready = metadata.topics.length === names.length && metadata.topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0));
+        if (ready) return;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`kafka topics ${names.join(', ')} have no leader after ${timeoutMs} ms`, { cause: lastError ?? undefined });
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   }
 
   private async warnOnFewerPartitions(topics: readonly KafkaTopicToCreate[]): Promise<void> {
