@@ -42,7 +42,9 @@ describe('Kafka', () => {
     const admin = kafka.admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true })).toBe(true);
+    // No waitForLeaders: kafkajs gives up on UNKNOWN_TOPIC_OR_PARTITION while a loaded broker propagates
+    // the new topic; the idempotent producer below retries until the partitions have leaders.
+    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: false })).toBe(true);
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
