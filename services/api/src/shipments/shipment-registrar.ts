@@ -21,21 +21,8 @@ import { fieldIssues, shipmentInputSchema, type FieldIssue, type ShipmentInput }
 
 export type RegistrationSource = 'api' | 'csv';
 
-/** A shipment as the api shows it: no buyer PII, only the contact's id. */
-export interface ShipmentView {
-  id: string;
-  merchantId: string;
-  orderId: string;
-  trackingNumber: string;
-  carrier: string;
-  provider: string;
-  status: string;
-  originCountry: string | null;
-  destinationCountry: string | null;
-  promisedDeliveryDate: string | null;
-  buyerContactId: string | null;
-  createdAt: string;
-}
+/** A shipment as the api shows it (the repository's view, already without buyer PII), as JSON. */
+export type ShipmentView = Omit<RegisteredShipment, 'createdAt'> & { createdAt: string };
 
 export type ItemErrorCode = 'invalid' | 'carrier_undetected' | 'carrier_ambiguous' | 'unknown_merchant';
 
