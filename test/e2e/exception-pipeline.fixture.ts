@@ -231,7 +231,17 @@ export class ExceptionPipeline {
     return ends.reduce((total, end) => total + Number(end.high) - Number(end.low), 0);
   }
 
+  /** Consumer lag over the topics; unknown (infinite) while the broker's metadata does not list a new topic yet. */
   private async lag(groupId: string, topics: string[]): Promise<number> {
+    try {
+      return await this.lagOrThrow(groupId, topics);
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable === true) return Number.POSITIVE_INFINITY;
+      throw error;
+    }
+  }
+
+  private async lagOrThrow(groupId: string, topics: string[]): Promise<number> {
     let total = 0;
     const committed = await this.admin!.fetchOffsets({ groupId, topics });
     for (const topic of topics) {

@@ -36,6 +36,10 @@ describe('exception pipeline end to end (sandbox -> poller -> normalizer -> dete
     expect(count(opened('failed_delivery', 'high'))).toBeGreaterThanOrEqual(3);
     expect(planned.filter((p) => p.spec === 'lost-silent' && opened('lost')(p.expected)).length).toBeGreaterThanOrEqual(3);
     expect(planned.filter((p) => p.spec === 'lost-carrier' && opened('lost')(p.expected)).length).toBeGreaterThanOrEqual(3);
+    // Stalls of 5 to 7 days: a stall on a courier lane, none yet on a postal one.
+    const sixDays = planned.filter((p) => p.spec === 'stall-6-days');
+    expect(sixDays.some((p) => p.postal && !opened('stalled')(p.expected))).toBe(true);
+    expect(sixDays.some((p) => !p.postal && opened('stalled')(p.expected))).toBe(true);
     expect(count((o) => o.tier === 1)).toBeGreaterThanOrEqual(3);
     expect(count((o) => o.tier === 2)).toBeGreaterThanOrEqual(3);
     expect(count((o) => o.exceptions.length === 0 && o.maxDaysLate === 0)).toBeGreaterThanOrEqual(3);

@@ -23,6 +23,8 @@ interface Spec {
   accept?: (journey: Journey) => boolean;
   /** What the oracle must expect of it, e.g. a delay tier (the poller only sees what a step catches). */
   want?: (expected: Expected) => boolean;
+  /** Only journeys whose outcome differs between a postal (7-day stall) and a courier (5-day) lane. */
+  laneMatters?: boolean;
 }
 
 const SPECS: Spec[] = [
@@ -30,6 +32,7 @@ const SPECS: Spec[] = [
   { name: 'late-tier1', count: 4, outcome: 'delivered', shiftDays: 9, want: (e) => e.tier === 1 },
   { name: 'late-tier2', count: 4, outcome: 'delivered', shiftDays: 21, want: (e) => e.tier === 2 },
   { name: 'stall', count: 6, outcome: 'delivered', incidents: ['stall'] },
+  { name: 'stall-6-days', count: 4, outcome: 'delivered', incidents: ['stall'], laneMatters: true },
   { name: 'customs', count: 5, outcome: 'delivered', incidents: ['customs_documents'], shiftDays: 3 },
   ...[1, 2, 3].map((attempts) => ({ name: `failed-${attempts}`, count: 3, outcome: 'delivered' as const, incidents: ['failed_attempts' as const], accept: (j: Journey) => j.failedAttempts === attempts })),
   { name: 'lost-carrier', count: 4, outcome: 'lost', accept: (j) => !j.incidents.includes('silent_loss') },
@@ -90,6 +93,7 @@ export function planShipments(): PlannedShipment[] {
       const registered: RegisteredJourney = { journey, promisedDeliveryDate: promised, orderValue: ORDER_VALUES[index % ORDER_VALUES.length]!, postal };
       const expected = expectedFor(registered, steps);
       if (expected.ambiguous !== null || (spec.want && !spec.want(expected))) continue;
+      if (spec.laneMatters && JSON.stringify(expectedFor({ ...registered, postal: !postal }, steps).exceptions) === JSON.stringify(expected.exceptions)) continue;
       planned.push({ ...registered, spec: spec.name, shippedAt: shippedAt.toISO()!, incidents: spec.incidents ?? [], expected });
       found += 1;
     }
