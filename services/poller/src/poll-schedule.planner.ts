@@ -23,7 +23,11 @@ export function planSchedule(
   );
   const polledAt = result.kind === 'answered' ? now : null;
   if (decision.kind === 'stop') {
-    return { decision, update: { ...base, nextPollAt: null, active: false, pollAttempts: failures, polledAt, registeredAt: null } };
+    // A parcel quiet for 30 days stops being polled but stays active: `active` also gates the
+    // detector, whose lost rule fires at exactly that silence (and whose delay keeps counting).
+    // Deactivating it here would hide every silent loss. Finished or too old ones are done.
+    const active = decision.reason === 'expired_quiet';
+    return { decision, update: { ...base, nextPollAt: null, active, pollAttempts: failures, polledAt, registeredAt: null } };
   }
   return { decision, update: { ...base, nextPollAt: decision.at, active: true, pollAttempts: failures, polledAt, registeredAt: null } };
 }

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { diffOutcomes, storedOutcomes, type Outcome } from './exception-pipeline.expectations.js';
+import { ExceptionPipeline, type ExceptionRun } from './exception-pipeline.fixture.js';
+import { planShipments, type PlannedShipment } from './exception-pipeline.journeys.js';
+
+const planned: PlannedShipment[] = planShipments();
+const expected: Outcome[] = planned.map(({ expected: { ambiguous: _ambiguous, ...outcome } }) => outcome);
+const label = (trackingNumber: string) => {
+  const p = planned.find((x) => x.journey.trackingNumber === trackingNumber);
+  return p ? `${trackingNumber} (${p.spec}, ${p.postal ? 'postal' : 'courier'}, promised ${p.promisedDeliveryDate} ${p.journey.destination.zone}, ${p.orderValue.amountMinor} ${p.orderValue.currency})` : trackingNumber;
+};
+
+/** Fails with one readable block per shipment whose stored outcome is not the oracle's. */
+function expectOracle(stored: Map<string, Outcome>): void {
+  expect(diffOutcomes(expected, stored, label).join('\n')).toBe('');
+}
+
+describe('exception pipeline end to end (sandbox -> poller -> normalizer -> detector -> compensation, Kafka + PostgreSQL)', () => {
+  const plain = new ExceptionPipeline();
+  const redelivered = new ExceptionPipeline();
+  let runs: [ExceptionRun, ExceptionRun] | undefined;
+
+  beforeAll(async () => {
+    runs = await Promise.all([plain.run(planned), redelivered.run(planned, { deliverTwice: true, restartAfterStep: 40 })]);
+  }, 600_000);
+
+  afterAll(async () => {
+    await Promise.all([plain.stop(), redelivered.stop()]);
+  });
+
+  it('plans every kind the issue names several times (the oracle is only as good as its cases)', () => {
+    const count = (pred: (o: Outcome) => boolean) => expected.filter(pred).length;
+    const opened = (kind: string, status?: string) => (o: Outcome) => o.exceptions.some((e) => e.kind === kind && (status === undefined || e.status === status || e.severity === status));
+    for (const kind of ['stalled', 'customs_hold', 'failed_delivery', 'returning', 'lost', 'damaged', 'late']) expect([kind, count(opened(kind)) >= 3]).toEqual([kind, true]);
+    for (const attempts of [1, 2, 3]) expect(planned.filter((p) => p.journey.failedAttempts === attempts && p.expected.exceptions.some((e) => e.kind === 'failed_delivery')).length).toBeGreaterThanOrEqual(3);
+    expect(count(opened('failed_delivery', 'high'))).toBeGreaterThanOrEqual(3);
+    expect(planned.filter((p) => p.spec === 'lost-silent' && opened('lost')(p.expected)).length).toBeGreaterThanOrEqual(3);
+    expect(planned.filter((p) => p.spec === 'lost-carrier' && opened('lost')(p.expected)).length).toBeGreaterThanOrEqual(3);
+    // Stalls of 5 to 7 days: a stall on a courier lane, none yet on a postal one.
+    const sixDays = planned.filter((p) => p.spec === 'stall-6-days');
+    expect(sixDays.some((p) => p.postal && !opened('stalled')(p.expected))).toBe(true);
+    expect(sixDays.some((p) => !p.postal && opened('stalled')(p.expected))).toBe(true);
+    expect(count((o) => o.tier === 1)).toBeGreaterThanOrEqual(3);
+    expect(count((o) => o.tier === 2)).toBeGreaterThanOrEqual(3);
+    expect(count((o) => o.exceptions.length === 0 && o.maxDaysLate === 0)).toBeGreaterThanOrEqual(3);
+    const compensations = expected.flatMap((o) => o.compensations);
+    for (const tier of [1, 2, 3]) expect(compensations.filter((c) => c.tier === tier).length).toBeGreaterThanOrEqual(3);
+    for (const approval of ['auto', 'supervisor', 'manager']) expect(compensations.filter((c) => c.approval === approval).length).toBeGreaterThanOrEqual(3);
+    // Returned after a refusal: the delay may pay, the return itself never does.
+    expect(planned.filter((p) => p.spec === 'returned').every((p) => p.expected.compensations.every((c) => c.tier < 3))).toBe(true);
+  });
+
+  it(`stores exactly the expected exceptions, delays and compensation decisions for ${planned.length} journeys`, async () => {
+    const [run] = runs!;
+    expectOracle(await storedOutcomes(run.db));
+    for (const [topic, counts] of Object.entries(run.topics)) expect({ topic, published: counts.published }).toEqual({ topic, published: counts.written });
+  });
+
+  it('stores the same outcome when every message is delivered twice and the services restart mid-run', async () => {
+    const [first, second] = runs!;
+    for (const [topic, counts] of Object.entries(second.topics)) {
+      expect({ topic, written: counts.written > 0 }).toEqual({ topic, written: true });
+      expect({ topic, published: counts.published }).toEqual({ topic, published: 2 * counts.written });
+    }
+    const stored = await storedOutcomes(second.db);
+    expect([...stored.values()]).toEqual([...(await storedOutcomes(first.db)).values()]);
+    expectOracle(stored);
+  });
+});
