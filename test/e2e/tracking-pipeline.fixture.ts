@@ -235,6 +235,10 @@ export class Pipeline {
         const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
         return total + Number(end.high) - Math.max(Number(at), 0);
       }, 0);
+    } catch (err) {
+      // Unknown while a loaded broker's metadata does not list the topic yet: look again.
+      if ((err as { retriable?: boolean }).retriable === true) return Number.POSITIVE_INFINITY;
+      throw err;
     } finally {
       await admin.disconnect();
     }
