@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, MilestoneColumn } from './database.js';
+import { jsonRecords } from './json-records.js';
 
 /**
  * The poller's schedule on the shipments table: which shipments are due to be registered with
@@ -136,29 +137,26 @@ export interface PollScheduleUpdate {
  */
 export async function applyPollSchedules(trx: PollScheduleExecutor, updates: readonly PollScheduleUpdate[]): Promise<string[]> {
   if (updates.length === 0) return [];
-  const rows = JSON.stringify(
-    updates.map((u) => ({
-      id: u.id,
-      lease_until: u.leaseUntil.toISOString(),
-      next_poll_at: u.nextPollAt?.toISOString() ?? null,
-      active: u.active,
-      poll_attempts: u.pollAttempts,
-      polled_at: u.polledAt?.toISOString() ?? null,
-      registered_at: u.registeredAt?.toISOString() ?? null,
-    })),
-  );
+  const rows = updates.map((u) => ({
+    id: u.id,
+    lease_until: u.leaseUntil.toISOString(),
+    next_poll_at: u.nextPollAt?.toISOString() ?? null,
+    active: u.active,
+    poll_attempts: u.pollAttempts,
+    polled_at: u.polledAt?.toISOString() ?? null,
+    registered_at: u.registeredAt?.toISOString() ?? null,
+  }));
   const result = await sql<{ id: string }>`
     UPDATE shipments s SET
-      next_poll_at = u.next_poll_at,
-      active = u.active,
-      poll_attempts = u.poll_attempts,
-      last_polled_at = coalesce(u.polled_at, s.last_polled_at),
-      provider_registered_at = coalesce(s.provider_registered_at, u.registered_at),
+      next_poll_at = v.next_poll_at,
+      active = v.active,
+      poll_attempts = v.poll_attempts,
+      last_polled_at = coalesce(v.polled_at, s.last_polled_at),
+      provider_registered_at = coalesce(s.provider_registered_at, v.registered_at),
       updated_at = now()
-    FROM jsonb_to_recordset(${rows}::jsonb) AS u(
-      id uuid, lease_until timestamptz, next_poll_at timestamptz, active boolean,
-      poll_attempts integer, polled_at timestamptz, registered_at timestamptz)
-    WHERE s.id = u.id AND s.next_poll_at = u.lease_until
+    FROM ${jsonRecords(rows, sql`id uuid, lease_until timestamptz, next_poll_at timestamptz, active boolean,
+      poll_attempts integer, polled_at timestamptz, registered_at timestamptz`)}
+    WHERE s.id = v.id AND s.next_poll_at = v.lease_until
     RETURNING s.id`.execute(trx);
   return result.rows.map((row) => row.id);
 }
