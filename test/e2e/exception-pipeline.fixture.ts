@@ -28,6 +28,37 @@ export interface ExceptionRunOptions {
   restartAfterStep?: number;
 }
 
+/** What the pipeline offers a stage added after compensation (the notification e2e's notifier and archiver). */
+export interface PipelineContext {
+  db: Kysely<Database>;
+  bus: KafkaBus;
+  clock: ReturnType<typeof fixedClock>;
+  topics: Record<string, string>;
+  api: ApiService;
+  relay(): Promise<void>;
+  caughtUp(groupId: string, topics: string[]): Promise<void>;
+}
+
+/** Buyer details a registration carries (the exception e2e sends only the zone). */
+export type BuyerInput = Record<string, unknown> & { timezone: string };
+
+/**
+ * More stages at the end of the pipeline. Between two steps the clock moves in `tickHours`
+ * increments with `tick` at each (messages due in the night go out at the right hour).
+ */
+export interface PipelineExtension {
+  topics: Record<string, string>;
+  tickHours: number;
+  buyer(planned: PlannedShipment, index: number): BuyerInput;
+  /** Once the merchants exist, before registration. */
+  prepare(ctx: PipelineContext, merchantIds: string[]): Promise<void>;
+  startStages(ctx: PipelineContext): Promise<void>;
+  stopStages(): Promise<void>;
+  tick(ctx: PipelineContext): Promise<void>;
+  /** After compensation caught up on a step. */
+  afterStep(ctx: PipelineContext, step: number): Promise<void>;
+}
+
 export interface ExceptionRun {
   db: Kysely<Database>;
   /** Per topic: outbox rows written, and messages that reached the topic. */
@@ -35,19 +66,32 @@ export interface ExceptionRun {
 }
 
 export class ExceptionPipeline {
-  private readonly clock = fixedClock(START);
-  private readonly topics = {
-    shipments: uniqueTopic('shipments'),
-    trackingSnapshots: uniqueTopic('tracking.snapshots'),
-    shipmentEvents: uniqueTopic('shipment.events'),
-    shipmentExceptions: uniqueTopic('shipment.exceptions'),
-    shipmentDelays: uniqueTopic('shipment.delays'),
-    compensations: uniqueTopic('compensations'),
-  };
-  private readonly groups = (() => {
+  private readonly extension: PipelineExtension | undefined;
+  constructor(extension?: PipelineExtension) {
+    this.extension = extension;
+    this.topics = {
+      shipments: uniqueTopic('shipments'),
+      trackingSnapshots: uniqueTopic('tracking.snapshots'),
+      shipmentEvents: uniqueTopic('shipment.events'),
+      shipmentExceptions: uniqueTopic('shipment.exceptions'),
+      shipmentDelays: uniqueTopic('shipment.delays'),
+      compensations: uniqueTopic('compensations'),
+      ...extension?.topics,
+    };
     const suffix = idFromName('e2e-exceptions', this.topics.shipmentEvents).slice(0, 8);
-    return { normalizer: `normalizer-${suffix}`, detector: `detector-${suffix}`, compensation: `compensation-${suffix}` };
-  })();
+    this.groups = { normalizer: `normalizer-${suffix}`, detector: `detector-${suffix}`, compensation: `compensation-${suffix}` };
+  }
+
+  private readonly clock = fixedClock(START);
+  private readonly topics: Record<string, string> & {
+    shipments: string;
+    trackingSnapshots: string;
+    shipmentEvents: string;
+    shipmentExceptions: string;
+    shipmentDelays: string;
+    compensations: string;
+  };
+  private readonly groups: { normalizer: string; detector: string; compensation: string };
   private database: { url: string; drop(): Promise<void> } | undefined;
   private dbHandle: Kysely<Database> | undefined;
   private bus: KafkaBus | undefined;
@@ -73,6 +117,7 @@ export class ExceptionPipeline {
       { name: this.topics.shipmentExceptions, partitions: 2, dlq: true },
       { name: this.topics.shipmentDelays, partitions: 2, dlq: true },
       { name: this.topics.compensations, partitions: 2 },
+      ...Object.values(this.extension?.topics ?? {}).map((name) => ({ name, partitions: 2, dlq: true })),
     ]);
     this.admin = bus.kafka.admin();
     await this.admin.connect();
@@ -103,7 +148,11 @@ export class ExceptionPipeline {
     await this.caughtUp(this.groups.detector, [this.topics.shipments, this.topics.shipmentEvents]);
 
     for (let step = 1; step <= STEPS; step += 1) {
-      this.clock.advance({ hours: STEP_HOURS });
+      const tickHours = this.extension?.tickHours ?? STEP_HOURS;
+      for (let hours = 0; hours < STEP_HOURS; hours += tickHours) {
+        this.clock.advance({ hours: tickHours });
+        if (this.extension && hours + tickHours < STEP_HOURS) await this.extension.tick(this.context());
+      }
       await this.drainPoller(poller);
       await this.relay();
       await this.caughtUp(this.groups.normalizer, [this.topics.trackingSnapshots]);
@@ -113,6 +162,7 @@ export class ExceptionPipeline {
       await this.relay();
       await this.caughtUp(this.groups.compensation, [this.topics.shipmentExceptions, this.topics.shipmentDelays]);
       await this.relay();
+      if (this.extension) await this.extension.afterStep(this.context(), step);
       if (step === options.restartAfterStep) {
         await this.stopServices();
         await this.startServices();
@@ -121,6 +171,23 @@ export class ExceptionPipeline {
     const topics: ExceptionRun['topics'] = {};
     for (const [name, topic] of Object.entries(this.topics)) topics[name] = { written: await this.written([topic]), published: await this.published(topic) };
     return { db, topics };
+  }
+
+  /** The clock, for checks after the run (the time the run ended at). */
+  now(): string {
+    return this.clock.now().toISO()!;
+  }
+
+  private context(): PipelineContext {
+    return {
+      db: this.dbHandle!,
+      bus: this.bus!,
+      clock: this.clock,
+      topics: this.topics,
+      api: this.api!,
+      relay: () => this.relay(),
+      caughtUp: (groupId, topics) => this.caughtUp(groupId, topics),
+    };
   }
 
   async stop(): Promise<void> {
@@ -147,10 +214,12 @@ export class ExceptionPipeline {
       }),
     };
     await Promise.all(Object.values(this.services).map((service) => service.start()));
+    await this.extension?.startStages(this.context());
   }
 
   private async stopServices(): Promise<void> {
     if (!this.services) return;
+    await this.extension?.stopStages();
     await Promise.all(Object.values(this.services).map((service) => service.stop()));
     this.services = undefined;
   }
@@ -159,6 +228,7 @@ export class ExceptionPipeline {
     const merchant = (i: number) => idFromName('e2e-exceptions-merchant', this.topics.shipments, String(i));
     // One merchant per shipment: the daily compensation budget per merchant is not this test's subject.
     await this.dbHandle!.insertInto('merchants').values(planned.map((_, i) => ({ id: merchant(i), name: `E2E Merchant ${i}` }))).execute();
+    await this.extension?.prepare(this.context(), planned.map((_, i) => merchant(i)));
     const shipments = planned.map((p, i) => ({
       merchantId: merchant(i),
       orderId: `E2E-X-${i}`,
@@ -168,7 +238,7 @@ export class ExceptionPipeline {
       provider: '17track',
       promisedDeliveryDate: p.promisedDeliveryDate,
       orderValue: p.orderValue,
-      buyer: { timezone: p.journey.destination.zone },
+      buyer: this.extension?.buyer(p, i) ?? { timezone: p.journey.destination.zone },
     }));
     const response = await fetch(`${this.api!.url()}/v1/shipments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shipments }) });
     const body = (await response.json()) as { summary?: { created: number }; results?: unknown[] };
