@@ -125,8 +125,10 @@ export async function makeEndpointDeliveriesDue(db: WebhookDbExecutor, endpointI
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '>', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    // RETURNING rather than numUpdatedRows: the PGlite dialect does not report affected rows.
+    .returning('id')
+    .execute();
+  return result.length;
 }
 
 /** A deleted endpoint's waiting deliveries end as failed, with the reason, rather than waiting for ever. */
@@ -136,8 +138,9 @@ export async function failPendingWebhookDeliveries(db: WebhookDbExecutor, endpoi
     .set({ status: 'failed', last_error: reason, lease_until: null })
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning('id')
+    .execute();
+  return result.length;
 }
 
 export async function findWebhookDelivery(db: WebhookDbExecutor, id: string): Promise<WebhookDelivery | undefined> {

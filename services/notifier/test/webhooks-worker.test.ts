@@ -146,6 +146,10 @@ describe('merchant webhook delivery', () => {
     sink.answerNext(1, 410);
     expect(await webhooks.worker.runOnce()).toEqual({ sent: 0, retryLater: 0, failed: 1 });
     expect(await webhooks.admin.get(endpoint.id)).toMatchObject({ status: 'disabled', disabled_reason: 'the receiver answered 410 Gone' });
+    // Enabled again before its backoff ran out: the delivery is moved forward and goes at once.
+    expect((await webhooks.admin.enable(endpoint.id))?.dueNow).toBe(1);
+    expect(await webhooks.worker.runOnce()).toEqual({ sent: 1, retryLater: 0, failed: 0 });
+    expect(sink.received().map((r) => r.payload['shipmentId'])).toEqual([shipment]);
 
     const other = await seedMerchant(db, 'blip');
     const healing = await endpointWithSink(other);
