@@ -307,6 +307,9 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   webhook_receipts: WebhookReceiptsTable;
+  // Merchant webhooks (issue 6).
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Shipment = Selectable<ShipmentsTable>;
@@ -337,3 +340,52 @@ export type DetectionOverride = Selectable<DetectionOverridesTable>;
 export type NewApiKey = Insertable<ApiKeysTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
+
+// --- Merchant webhooks (issue 6) ---
+
+export type WebhookEndpointStatus = 'enabled' | 'disabled' | 'deleted';
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookEndpointsTable {
+  id: string;
+  merchant_id: string;
+  url: string;
+  secret: string;
+  /** Null: every event type. */
+  event_types: string[] | null;
+  status: Generated<WebhookEndpointStatus>;
+  consecutive_failures: Generated<number>;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  seq: Generated<number>;
+  endpoint_id: string;
+  merchant_id: string;
+  shipment_id: string;
+  source_event_id: string;
+  event_type: string;
+  occurred_at: Timestamp;
+  /** The exact JSON bytes sent (text, so retries and replays hash the same). */
+  body: string;
+  body_sha256: string;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  delivered_at: Timestamp | null;
+  replay_of: string | null;
+  created_at: CreatedAt;
+}
+
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
+export type NewWebhookEndpoint = Insertable<WebhookEndpointsTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
+export type NewWebhookDelivery = Insertable<WebhookDeliveriesTable>;

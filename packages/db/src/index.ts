@@ -16,3 +16,6 @@ export * from './exception.repository.js';
 export * from './delay.repository.js';
 export * from './detection-override.repository.js';
 export * from './transit-history.repository.js';
+// Merchant webhooks (issue 6).
+export * from './webhook-endpoint.repository.js';
+export * from './webhook-delivery.repository.js';

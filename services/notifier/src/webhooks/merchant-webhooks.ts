@@ -1,0 +1,64 @@
+import { TOPIC, newId } from '@parcelwatch/contracts';
+import { insertWebhookDeliveries, listSubscribedEndpoints, type Database } from '@parcelwatch/db';
+import type { Logger } from '@parcelwatch/logger';
+import type { Clock } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import type { MerchantWebhookEvent, MerchantWebhooks } from './merchant-webhook.port.js';
+import { createWebhookAdmin, type WebhookAdmin } from './webhook-admin.js';
+import { createWebhookDeliveryWorker, type WebhookWorker, type WebhookWorkerOptions } from './webhook-delivery.worker.js';
+import { registerWebhookEndpointRoutes } from './webhook-endpoint.routes.js';
+import { sha256Hex, webhookBody } from './webhook-message.js';
+
+export interface MerchantWebhooksDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  /** Where each attempt is announced (default: the registry's `notifications`). */
+  notificationsTopic?: string;
+  worker?: WebhookWorkerOptions;
+}
+
+export type MerchantWebhooksSubsystem = MerchantWebhooks & { readonly worker: WebhookWorker; readonly admin: WebhookAdmin };
+
+/** Records the deliveries of one event, in the caller's transaction: one per subscribed endpoint, none twice. */
+async function enqueueDeliveries(trx: Parameters<MerchantWebhooks['enqueue']>[0], clock: Clock, event: MerchantWebhookEvent): Promise<number> {
+  const endpoints = await listSubscribedEndpoints(trx, event.merchantId, event.eventType);
+  if (endpoints.length === 0) return 0;
+  const at = clock.now();
+  const rows = endpoints.map((endpoint) => {
+    const id = newId(at.toMillis());
+    const body = webhookBody(id, event);
+    return {
+      id,
+      endpoint_id: endpoint.id,
+      merchant_id: event.merchantId,
+      shipment_id: event.shipmentId,
+      source_event_id: event.sourceEventId,
+      event_type: event.eventType,
+      occurred_at: event.occurredAt,
+      body,
+      body_sha256: sha256Hex(body),
+      next_attempt_at: at.toJSDate(),
+      created_at: at.toJSDate(),
+    };
+  });
+  return (await insertWebhookDeliveries(trx, rows)).length;
+}
+
+/** The merchant webhook subsystem behind the port: enqueue, the delivery worker, the admin routes. */
+export function createMerchantWebhooks(deps: MerchantWebhooksDeps): MerchantWebhooksSubsystem {
+  const admin = createWebhookAdmin({ db: deps.db, clock: deps.clock });
+  const worker = createWebhookDeliveryWorker({
+    ...deps.worker,
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    notificationsTopic: deps.notificationsTopic ?? TOPIC.notifications,
+  });
+  return {
+    admin,
+    worker,
+    enqueue: (trx, event) => enqueueDeliveries(trx, deps.clock, event),
+    registerRoutes: (app) => registerWebhookEndpointRoutes(app, admin),
+  };
+}

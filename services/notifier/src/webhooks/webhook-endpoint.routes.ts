@@ -1,0 +1,161 @@
+import type { WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { WebhookAdmin } from './webhook-admin.js';
+
+/*
+ * Admin routes for merchant webhook endpoints. Access control is issue 7 and does not exist
+ * yet: these routes take NO authentication and must not be exposed beyond a trusted network
+ * until API keys (admin role, scoped to the merchant) guard them.
+ */
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2000);
+const eventTypes = z.array(z.string().regex(/^parcelwatch\.[a-z0-9_.]+\.v\d+$/, 'must be an event type like parcelwatch.shipment.milestone_reached.v1')).min(1).max(100);
+const createBody = z.strictObject({ merchantId: z.uuid(), url: httpUrl, eventTypes: eventTypes.nullable().optional() });
+const patchBody = z
+  .strictObject({ url: httpUrl.optional(), eventTypes: eventTypes.nullable().optional() })
+  .refine((body) => body.url !== undefined || body.eventTypes !== undefined, 'give url or eventTypes (or both)');
+const idParams = z.object({ id: z.uuid() });
+const listQuery = z.object({ merchantId: z.uuid() });
+const deliveriesQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  shipmentId: z.uuid().optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const replayBody = z
+  .strictObject({ since: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }).optional(), shipmentId: z.uuid().optional() })
+  .refine((body) => body.until === undefined || Date.parse(body.until) > Date.parse(body.since), { message: 'until must be after since', path: ['until'] });
+
+export function endpointView(row: WebhookEndpoint) {
+  return {
+    id: row.id,
+    merchantId: row.merchant_id,
+    url: row.url,
+    eventTypes: row.event_types,
+    status: row.status,
+    consecutiveFailures: row.consecutive_failures,
+    disabledAt: row.disabled_at?.toISOString() ?? null,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function deliveryView(row: WebhookDelivery) {
+  return {
+    id: row.id,
+    seq: row.seq,
+    endpointId: row.endpoint_id,
+    shipmentId: row.shipment_id,
+    sourceEventId: row.source_event_id,
+    eventType: row.event_type,
+    occurredAt: row.occurred_at.toISOString(),
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? row.next_attempt_at.toISOString() : null,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    providerMessageId: row.provider_message_id,
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+    replayOf: row.replay_of,
+    bodySha256: row.body_sha256.trim(),
+    payload: JSON.parse(row.body) as unknown,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function invalid(reply: FastifyReply, error: z.ZodError) {
+  return reply.code(400).send({ error: 'invalid_request', message: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
+}
+
+const notFound = (reply: FastifyReply, id: string) => reply.code(404).send({ error: 'not_found', message: `no webhook endpoint ${id}` });
+
+function isForeignKeyViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
+}
+
+export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: WebhookAdmin): void {
+  app.post('/v1/webhook-endpoints', async (request, reply) => {
+    const body = createBody.safeParse(request.body);
+    if (!body.success) return invalid(reply, body.error);
+    try {
+      const row = await admin.create({ merchantId: body.data.merchantId, url: body.data.url, eventTypes: body.data.eventTypes ?? null });
+      // The only time the secret is shown; rotate it if it is lost.
+      return reply.code(201).send({ ...endpointView(row), secret: row.secret });
+    } catch (err) {
+      if (isForeignKeyViolation(err)) return reply.code(422).send({ error: 'unknown_merchant', message: `no merchant ${body.data.merchantId}` });
+      throw err;
+    }
+  });
+
+  app.get('/v1/webhook-endpoints', async (request, reply) => {
+    const query = listQuery.safeParse(request.query);
+    if (!query.success) return invalid(reply, query.error);
+    return reply.send({ items: (await admin.list(query.data.merchantId)).map(endpointView) });
+  });
+
+  app.get('/v1/webhook-endpoints/:id', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const row = await admin.get(params.data.id);
+    return row === undefined ? notFound(reply, params.data.id) : reply.send(endpointView(row));
+  });
+
+  app.patch('/v1/webhook-endpoints/:id', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const body = patchBody.safeParse(request.body);
+    if (!body.success) return invalid(reply, body.error);
+    const row = await admin.update(params.data.id, body.data);
+    return row === undefined ? notFound(reply, params.data.id) : reply.send(endpointView(row));
+  });
+
+  app.delete('/v1/webhook-endpoints/:id', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const row = await admin.remove(params.data.id);
+    return row === undefined ? notFound(reply, params.data.id) : reply.send(endpointView(row));
+  });
+
+  app.post('/v1/webhook-endpoints/:id/enable', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const result = await admin.enable(params.data.id);
+    return result === undefined ? notFound(reply, params.data.id) : reply.send({ ...endpointView(result.endpoint), dueNow: result.dueNow });
+  });
+
+  app.post('/v1/webhook-endpoints/:id/rotate-secret', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const row = await admin.rotateSecret(params.data.id);
+    return row === undefined ? notFound(reply, params.data.id) : reply.send({ ...endpointView(row), secret: row.secret });
+  });
+
+  app.get('/v1/webhook-endpoints/:id/deliveries', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const query = deliveriesQuery.safeParse(request.query);
+    if (!query.success) return invalid(reply, query.error);
+    const { cursor, ...filter } = query.data;
+    const rows = await admin.deliveries(params.data.id, { ...filter, ...(cursor === undefined ? {} : { afterSeq: cursor }) });
+    if (rows === undefined) return notFound(reply, params.data.id);
+    const last = rows.at(-1);
+    return reply.send({ items: rows.map(deliveryView), nextCursor: rows.length === filter.limit && last ? String(last.seq) : null });
+  });
+
+  app.post('/v1/webhook-endpoints/:id/replay', async (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    const body = replayBody.safeParse(request.body);
+    if (!body.success) return invalid(reply, body.error);
+    const count = await admin.replay(params.data.id, {
+      since: new Date(body.data.since),
+      until: body.data.until === undefined ? null : new Date(body.data.until),
+      ...(body.data.shipmentId === undefined ? {} : { shipmentId: body.data.shipmentId }),
+    });
+    return count === undefined ? notFound(reply, params.data.id) : reply.code(202).send({ replayed: count });
+  });
+}
