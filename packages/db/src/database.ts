@@ -290,6 +290,20 @@ export interface WebhookReceiptsTable {
   received_at: Timestamp;
 }
 
+/* issue 6 archiver: raw carrier snapshots copied to the blob store (migration 2026-11-23T1330). */
+export interface ArchivedSnapshotsTable {
+  snapshot_id: string;
+  shipment_id: string;
+  blob_key: string;
+  sha256: string;
+  received_sha256: string;
+  content_type: string;
+  byte_size: number;
+  fetched_at: Timestamp;
+  retain_until: Timestamp | null;
+  archived_at: CreatedAt;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   buyer_contacts: BuyerContactsTable;
@@ -307,6 +321,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   webhook_receipts: WebhookReceiptsTable;
+  // issue 6 archiver
+  archived_snapshots: ArchivedSnapshotsTable;
 }
 
 export type Shipment = Selectable<ShipmentsTable>;
@@ -337,3 +353,6 @@ export type DetectionOverride = Selectable<DetectionOverridesTable>;
 export type NewApiKey = Insertable<ApiKeysTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
+// issue 6 archiver
+export type ArchivedSnapshot = Selectable<ArchivedSnapshotsTable>;
+export type NewArchivedSnapshot = Insertable<ArchivedSnapshotsTable>;

@@ -16,3 +16,7 @@ export * from './exception.repository.js';
 export * from './delay.repository.js';
 export * from './detection-override.repository.js';
 export * from './transit-history.repository.js';
+// issue 6 archiver
+export * from './archived-snapshot.repository.js';
+export * from './proof.repository.js';
+export * from './proof-evidence.repository.js';
