@@ -1,6 +1,6 @@
 import type { BlobStore } from '@parcelwatch/archive';
 import { NonRetriableError, RetriableError, type DbTransaction } from '@parcelwatch/bus';
-import { EVENT_TYPES, createEnvelope, idFromName, newId, type EventRef, type MilestoneReachedEvent, type ProofKind, type ProofStoredEvent } from '@parcelwatch/contracts';
+import { EVENT_TYPES, TOPIC, createEnvelope, idFromName, newId, type EventRef, type MilestoneReachedEvent, type ProofKind, type ProofStoredEvent } from '@parcelwatch/contracts';
 import {
   enqueueOutbox,
   findArchivedSnapshots,
@@ -43,7 +43,8 @@ export interface ProofArchiveDeps {
   blobStore: BlobStore;
   clock: Clock;
   logger: Logger;
-  proofsTopic: string;
+  /** Default: the registry's `proofs`. */
+  proofsTopic?: string;
   /** How long bundles are write-once (Object Lock), from their trigger time. */
   retentionDays?: number;
 }
@@ -69,6 +70,7 @@ interface BundleRequest {
 export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
   const retentionMs = (deps.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000;
   const logger = deps.logger.child({ component: 'proof-archive' });
+  const proofsTopic = deps.proofsTopic ?? TOPIC.proofs;
 
   /**
    * Stores the parts, then the manifest (a manifest present means its parts are), then records
@@ -134,7 +136,7 @@ export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
         trigger: request.trigger,
       },
     }) as ProofStoredEvent;
-    await enqueueOutbox(trx, [{ topic: deps.proofsTopic, key: shipment.id, event }]);
+    await enqueueOutbox(trx, [{ topic: proofsTopic, key: shipment.id, event }]);
     logger.info({ shipmentId: shipment.id, kind, proofId: proof.id, manifestSha256: bundle.manifestSha256, retained: retained !== null }, 'proof bundle stored');
     return proof;
   }
