@@ -17,7 +17,7 @@ export async function lockProofChain(trx: Transaction<Database>, shipmentId: str
   await sql`SELECT pg_advisory_xact_lock(${PROOF_CHAIN_LOCK_NAMESPACE}::int, ${key}::int)`.execute(trx);
 }
 
-/** A shipment's proofs in chain order: the order they were written (created_at is the insert time). */
+/** A shipment's proofs in chain order: the order they were written (created_at is the insert's clock time). */
 export async function listProofs(db: ProofExecutor, shipmentId: string): Promise<Proof[]> {
   return db.selectFrom('proofs').selectAll().where('shipment_id', '=', shipmentId).orderBy('created_at').orderBy('id').execute();
 }
@@ -45,7 +45,9 @@ export async function findProofOfKind(db: ProofExecutor, shipmentId: string, kin
 export async function insertProof(db: ProofExecutor, proof: NewProof): Promise<Proof | undefined> {
   return db
     .insertInto('proofs')
-    .values(proof)
+    // clock_timestamp(), not now(): one transaction may write two bundles of a shipment (shipped and
+    // delivered in one consumer batch), and the chain order is read back from created_at.
+    .values({ ...proof, created_at: sql<Date>`clock_timestamp()` })
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
