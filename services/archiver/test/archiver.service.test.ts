@@ -7,6 +7,7 @@ import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import Fastify from 'fastify';
 import type { Kysely } from 'kysely';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -95,6 +96,20 @@ describe('archiver on the embedded bus, PGlite and the filesystem store', () => 
       expect(parsed.data.partCount).toBe(5);
       expect(parsed.data.trigger?.type).toBe(EVENT_TYPES.milestoneReached);
     }
+  });
+
+  it('archives a non-JSON snapshot as the exact bytes received, once', async () => {
+    const s = await seedShipment(db, 'xml');
+    await service.start();
+    const xml = Buffer.from('<track><event code="PU">Accepted</event></track>');
+    const event = snapshotEvent(s, s.checkpoints.shipped);
+    const binary = { ...event, data: { ...event.data, sha256: createHash('sha256').update(xml).digest('hex'), payload: { encoding: 'base64' as const, contentType: 'application/xml', body: xml.toString('base64') } } };
+    await bus.publish(topics.snapshots, [binary, binary] as Envelope[]);
+    await waitFor('the snapshot archived', async () => (await db.selectFrom('archived_snapshots').select('snapshot_id').execute()).length === 1);
+    const [row] = await db.selectFrom('archived_snapshots').selectAll().execute();
+    expect(row).toMatchObject({ snapshot_id: s.checkpoints.shipped.snapshotId, content_type: 'application/xml', byte_size: xml.length, received_sha256: binary.data.sha256, sha256: binary.data.sha256 });
+    expect(row!.blob_key).toBe(`raw/${s.merchantId}/${s.shipmentId}/${s.checkpoints.shipped.fetchedAt.replace(/:/g, '-')}-${binary.data.sha256}.bin`);
+    expect((await store.get(row!.blob_key)).equals(xml)).toBe(true);
   });
 
   it('chains an appeal bundle to the delivery bundle, over HTTP', async () => {
