@@ -11,6 +11,8 @@ import * as exceptionSeverity from './2026-11-23T1100-exception-severity.js';
 import * as compensationDecisions from './2026-11-23T1110-compensation-decisions.js';
 // Merchant webhooks (issue 6).
 import * as merchantWebhooks from './2026-11-23T1210-merchant-webhooks.js';
+// issue 6 archiver
+import * as archivedSnapshots from './2026-11-23T1330-archived-snapshots.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -29,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1110-compensation-decisions': compensationDecisions,
   // Merchant webhooks (issue 6).
   '2026-11-23T1210-merchant-webhooks': merchantWebhooks,
+  // issue 6 archiver
+  '2026-11-23T1330-archived-snapshots': archivedSnapshots,
 };

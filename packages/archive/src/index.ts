@@ -21,3 +21,4 @@ export {
   type WarningLogger,
 } from './s3-blob-store.js';
 export { S3BlobStoreError } from './s3-errors.js';
+export { openBlobStore, type BlobStoreSettings } from './open-blob-store.js';

@@ -131,7 +131,8 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
       } catch (err) {
         if (!isNotFound(err)) throw new S3BlobStoreError(`HeadBucket ${bucket} failed`, err);
       }
-      const region = await client.config.region();
+      // The SDK's resolved-config type loses `region` with the installed @smithy/core (3.41): read it structurally.
+      const region = await (client.config as unknown as { region: () => Promise<string> }).region();
       try {
         await client.send(
           new CreateBucketCommand({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AdapterPlan } from '@parcelwatch/config';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
-import { createFilesystemBlobStore, createS3BlobStore, createS3Client, type BlobStore } from '@parcelwatch/archive';
+import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
@@ -52,17 +52,6 @@ async function openBus(options: StackOptions): Promise<EventBus> {
   return bus;
 }
 
-async function openBlobStore(plan: AdapterPlan): Promise<BlobStore> {
-  if (plan.blobStore.kind === 'filesystem') {
-    await mkdir(plan.blobStore.dir, { recursive: true });
-    return createFilesystemBlobStore({ dir: plan.blobStore.dir });
-  }
-  const { bucket, objectLockMode, ...client } = plan.blobStore;
-  const store = createS3BlobStore({ client: createS3Client(client), bucket, objectLockMode });
-  await store.ensureBucket();
-  return store;
-}
-
 /**
  * Opens the adapters the plan names (embedded PGlite/bus/filesystem, or real PostgreSQL/Kafka/S3),
  * migrates the database, and builds every service on them. Nothing is started yet.
@@ -77,7 +66,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const bus = await openBus(options);
   await bus.connect();
-  const blobStore = await openBlobStore(plan);
+  const blobStore = await openBlobStore(plan.blobStore);
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
   const deps = { logger, clock };
   const sandbox = createCarrierSandboxService(deps);
@@ -103,6 +92,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   policy.watch();
   const compensation = createCompensationService({ ...deps, db, bus, policy });
   compensation.registerRoutes(api.app);
+  const archiver = createArchiverService({ ...deps, db, bus, blobStore });
+  archiver.registerRoutes(api.app);
   services.push(
     sandbox,
     createNormalizerService({ ...deps, db, bus }),
@@ -111,7 +102,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     createDetectorService({ ...deps, db, bus }),
     createNotifierService(deps),
     compensation,
-    createArchiverService(deps),
+    archiver,
     api,
   );
   return {

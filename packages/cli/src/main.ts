@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@parcelwatch/config';
 import { carriersDetect, carriersMap, UnreadablePayloadError, UsageError } from './commands/carriers.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
+import { proofsAppealCommand, proofsVerifyCommand } from './commands/proofs.command.js';
 import { startCommand } from './commands/start.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -18,6 +19,11 @@ commands:
   carriers map --provider <17track|aftership|usps|ups|fedex|dhl|tiktok>
                [--tracking-number <n>] <file>
                         read one raw provider response into the status taxonomy
+  proofs verify <shipment>
+                        re-read every stored proof object of a shipment and check
+                        it against its manifest and the chain (exit 1 on any mismatch)
+  proofs appeal <shipment> [--requested-by <id>]
+                        write an appeal bundle now and print its proof
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -44,6 +50,14 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${output}\n`);
       } else throw new UsageError(`unknown carriers command '${sub ?? ''}': use detect or map`);
       return 0;
+    }
+    case 'proofs': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'requested-by': { type: 'string' } } });
+      if (positionals.length > 1) throw new UsageError(`proofs ${sub ?? ''} takes one shipment id`);
+      if (sub === 'verify') return proofsVerifyCommand(positionals[0]);
+      if (sub === 'appeal') return proofsAppealCommand(positionals[0], values['requested-by'] ?? null);
+      throw new UsageError(`unknown proofs command '${sub ?? ''}': use verify or appeal`);
     }
     case undefined:
     case 'help':

@@ -290,6 +290,20 @@ export interface WebhookReceiptsTable {
   received_at: Timestamp;
 }
 
+/* issue 6 archiver: raw carrier snapshots copied to the blob store (migration 2026-11-23T1330). */
+export interface ArchivedSnapshotsTable {
+  snapshot_id: string;
+  shipment_id: string;
+  blob_key: string;
+  sha256: string;
+  received_sha256: string;
+  content_type: string;
+  byte_size: number;
+  fetched_at: Timestamp;
+  retain_until: Timestamp | null;
+  archived_at: CreatedAt;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   buyer_contacts: BuyerContactsTable;
@@ -310,6 +324,8 @@ export interface Database {
   // Merchant webhooks (issue 6).
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  // issue 6 archiver
+  archived_snapshots: ArchivedSnapshotsTable;
 }
 
 export type Shipment = Selectable<ShipmentsTable>;
@@ -389,3 +405,6 @@ export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
 export type NewWebhookEndpoint = Insertable<WebhookEndpointsTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type NewWebhookDelivery = Insertable<WebhookDeliveriesTable>;
+// issue 6 archiver
+export type ArchivedSnapshot = Selectable<ArchivedSnapshotsTable>;
+export type NewArchivedSnapshot = Insertable<ArchivedSnapshotsTable>;

@@ -17,7 +17,7 @@ export const proofStoredDataSchema = z.object({
   /** The manifest's key: proofs/<merchant>/<shipment>/<kind>/<time>-<sha256>.manifest.json */
   objectKey: z.string().regex(/^proofs\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/, 'must be proofs/<merchant>/<shipment>/<kind>/<file>'),
   manifestSha256: sha256Schema,
-  /** The previous bundle of this shipment and kind, chaining bundles so none can be dropped unseen. */
+  /** The manifest SHA-256 of the shipment's previous bundle of any kind, chaining bundles so none can be dropped unseen. */
   previousSha256: sha256Schema.nullable(),
   partCount: z.int().min(1),
   sizeBytes: z.int().min(0),

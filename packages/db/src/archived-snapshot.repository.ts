@@ -1,0 +1,35 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ArchivedSnapshot, Database, NewArchivedSnapshot } from './database.js';
+
+export type ArchivedSnapshotExecutor = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Records a raw snapshot the archiver stored. Idempotent on the snapshot id: a redelivered
+ * snapshot finds its row and changes nothing. Returns whether the row is new.
+ */
+export async function insertArchivedSnapshot(db: ArchivedSnapshotExecutor, row: NewArchivedSnapshot): Promise<boolean> {
+  const inserted = await db
+    .insertInto('archived_snapshots')
+    .values(row)
+    .onConflict((oc) => oc.column('snapshot_id').doNothing())
+    .returning('snapshot_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findArchivedSnapshots(db: ArchivedSnapshotExecutor, snapshotIds: readonly string[]): Promise<ArchivedSnapshot[]> {
+  if (snapshotIds.length === 0) return [];
+  return db.selectFrom('archived_snapshots').selectAll().where('snapshot_id', 'in', [...snapshotIds]).execute();
+}
+
+/** A shipment's archived snapshots fetched up to `fetchedUpTo`, oldest first (a stable order for bundles). */
+export async function listArchivedSnapshots(db: ArchivedSnapshotExecutor, shipmentId: string, fetchedUpTo: Date): Promise<ArchivedSnapshot[]> {
+  return db
+    .selectFrom('archived_snapshots')
+    .selectAll()
+    .where('shipment_id', '=', shipmentId)
+    .where('fetched_at', '<=', fetchedUpTo)
+    .orderBy('fetched_at')
+    .orderBy('snapshot_id')
+    .execute();
+}

@@ -1,0 +1,44 @@
+import type { Proof } from '@parcelwatch/db';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { UnknownShipmentError, type ProofArchive } from './proof-archive.js';
+
+/*
+ * Appeal bundles on request. Access control is issue 7: until API keys with roles exist, the
+ * requester's opaque id comes in the body, validated for shape only.
+ */
+const paramsSchema = z.object({ id: z.uuid() });
+const bodySchema = z.strictObject({ requestedBy: z.string().min(1).max(200).nullable().default(null) }).default({ requestedBy: null });
+
+export function proofView(proof: Proof) {
+  return {
+    id: proof.id,
+    shipmentId: proof.shipment_id,
+    merchantId: proof.merchant_id,
+    kind: proof.kind,
+    objectKey: proof.object_key,
+    manifestSha256: proof.manifest_sha256,
+    previousSha256: proof.previous_sha256,
+    parts: proof.parts,
+    retainUntil: proof.retain_until?.toISOString() ?? null,
+    createdAt: proof.created_at.toISOString(),
+  };
+}
+
+export function registerAppealRoutes(app: FastifyInstance, archive: Pick<ProofArchive, 'createAppealBundle'>): void {
+  app.post('/v1/shipments/:id/appeal-bundles', async (request, reply) => {
+    const params = paramsSchema.safeParse(request.params);
+    const body = bodySchema.safeParse(request.body ?? undefined);
+    const error = !params.success ? params.error : !body.success ? body.error : null;
+    if (error !== null || !params.success || !body.success) {
+      return reply.code(400).send({ error: 'invalid_request', message: error?.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
+    }
+    try {
+      const proof = await archive.createAppealBundle(params.data.id, body.data.requestedBy);
+      return reply.code(201).send(proofView(proof));
+    } catch (err) {
+      if (err instanceof UnknownShipmentError) return reply.code(404).send({ error: 'not_found', message: err.message });
+      throw err;
+    }
+  });
+}
