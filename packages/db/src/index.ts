@@ -16,3 +16,5 @@ export * from './exception.repository.js';
 export * from './delay.repository.js';
 export * from './detection-override.repository.js';
 export * from './transit-history.repository.js';
+// notifier (issue 6)
+export * from './notification.repository.js';
