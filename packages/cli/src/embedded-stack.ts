@@ -109,7 +109,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     // The sandbox's URL is known once it has started, hence the factory.
     createPollerService({ ...deps, db, clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry() }) }),
     createDetectorService({ ...deps, db, bus }),
-    createNotifierService(deps),
+    // No buyer channel yet in the embedded stack (the loopback sinks get wired here later): events are consumed, nothing is sent.
+    createNotifierService({ ...deps, db, bus, senders: [] }),
     compensation,
     createArchiverService(deps),
     api,
