@@ -10,7 +10,8 @@ import { createSmsSender } from '../src/channels/sms.sender.js';
 import { createNotificationDispatcher, retryDelayMs } from '../src/dispatch/notification-dispatcher.js';
 import { createNotificationApplier } from '../src/notification.handler.js';
 import { startSmsSink, startSmtpSink, type SmsSink, type SmtpSink } from '../src/sinks/index.js';
-import { milestoneEvent } from './event-fixtures.js';
+import type { MerchantWebhookEvent, MerchantWebhooks } from '../src/webhooks/merchant-webhook.port.js';
+import { compensationDecidedEvent, exceptionOpenedEvent, milestoneEvent } from './event-fixtures.js';
 import { seedBuyerShipment, seedMerchant } from './notifier-seed.js';
 
 /* Planning and dispatch on embedded PostgreSQL (PGlite, the embedded mode's engine) against real loopback servers. */
@@ -44,8 +45,8 @@ describe('notification dispatch', () => {
     ]);
   const dispatcher = (maxAttempts = 8) => createNotificationDispatcher({ db, clock, logger, senders: senders(), notificationsTopic: 'notifications', maxAttempts });
 
-  async function plan(events: Envelope[]): Promise<void> {
-    const apply = createNotificationApplier({ notificationsTopic: 'notifications', now: () => clock.now(), channels: new Set(['email', 'sms']) });
+  async function plan(events: Envelope[], merchantWebhooks?: MerchantWebhooks): Promise<void> {
+    const apply = createNotificationApplier({ notificationsTopic: 'notifications', now: () => clock.now(), channels: new Set(['email', 'sms']), merchantWebhooks });
     const handler = createIdempotentHandler<Envelope>({ db, groupId: 'notifier', apply });
     const messages = events.map((event, offset) => ({ topic: 'shipment.events', partition: 0, offset: String(offset), key: event.subject, value: null, headers: {}, timestamp: '0', event })) as ReceivedMessage<Envelope>[];
     await handler(messages, { groupId: 'notifier', topic: 'shipment.events', partition: 0, logger, heartbeat: async () => undefined, isRunning: () => true });
@@ -91,5 +92,31 @@ describe('notification dispatch', () => {
     expect(await dispatcher().runOnce()).toMatchObject({ failed: 1, sent: 0 });
     expect(smtp.received()).toHaveLength(before);
     expect(await db.selectFrom('notifications').select(['status', 'error_code']).where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error_code: 'no_address' });
+  });
+
+  it('hands every consumed event to merchant webhooks inside the planning transaction, once', async () => {
+    const s = await seedBuyerShipment(db, { name: 'webhooks', merchantId, locale: 'en', timezone: 'Europe/Berlin' });
+    const seen: { event: MerchantWebhookEvent; rowsVisible: number }[] = [];
+    const merchantWebhooks: MerchantWebhooks = {
+      async enqueue(trx, event) {
+        // The transaction is the planner's: a row written before this call in it is visible here.
+        const rows = await trx.selectFrom('processed_messages').select('message_id').where('consumer_group', '=', 'notifier').where('message_id', '=', event.sourceEventId).execute();
+        seen.push({ event, rowsVisible: rows.length });
+        return 1;
+      },
+      worker: { name: 'w', start: async () => undefined, stop: async () => undefined, isHealthy: () => true, runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }) },
+      registerRoutes: () => undefined,
+    };
+    const events = [
+      milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z'),
+      exceptionOpenedEvent(s, 'not_picked_up', '2026-11-23T09:30:00Z'),
+      compensationDecidedEvent(s, '2026-11-23T10:00:00Z', { tier: 2, action: 'reship', amount: null, approval: 'supervisor' }),
+    ];
+    await plan(events, merchantWebhooks);
+    await plan(events, merchantWebhooks); // redelivered: already processed
+    expect(seen.map((x) => [x.event.eventType, x.event.sourceEventId, x.rowsVisible])).toEqual(events.map((e) => [e.type, e.id, 1]));
+    expect(seen[0]?.event).toEqual({ merchantId, shipmentId: s.shipmentId, sourceEventId: events[0]!.id, eventType: events[0]!.type, occurredAt: '2026-11-23T09:00:00.000Z', data: events[0]!.data });
+    // Only the milestone is a buyer message here (not_picked_up is the seller's, the reship awaits approval).
+    expect((await db.selectFrom('notifications').select('template').where('shipment_id', '=', s.shipmentId).execute()).map((r) => r.template)).toEqual(['shipped']);
   });
 });
