@@ -9,6 +9,8 @@ import * as checkpointPartitionUpkeep from './2026-11-23T0940-checkpoint-partiti
 import * as exceptionHistoryIndex from './2026-11-23T0941-exception-history-index.js';
 import * as exceptionSeverity from './2026-11-23T1100-exception-severity.js';
 import * as compensationDecisions from './2026-11-23T1110-compensation-decisions.js';
+// notifier (issue 6)
+import * as notificationDispatch from './2026-11-23T1200-notification-dispatch.js';
 // Merchant webhooks (issue 6).
 import * as merchantWebhooks from './2026-11-23T1210-merchant-webhooks.js';
 // issue 6 archiver
@@ -29,6 +31,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T0941-exception-history-index': exceptionHistoryIndex,
   '2026-11-23T1100-exception-severity': exceptionSeverity,
   '2026-11-23T1110-compensation-decisions': compensationDecisions,
+  // notifier (issue 6)
+  '2026-11-23T1200-notification-dispatch': notificationDispatch,
   // Merchant webhooks (issue 6).
   '2026-11-23T1210-merchant-webhooks': merchantWebhooks,
   // issue 6 archiver

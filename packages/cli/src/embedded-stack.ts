@@ -12,7 +12,8 @@ import { createPollerService, createSandboxPollerClients } from '@parcelwatch/po
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
 import { createDetectorService } from '@parcelwatch/detector';
-import { createNotifierService } from '@parcelwatch/notifier';
+import { createMerchantWebhooks, createNotifierService } from '@parcelwatch/notifier';
+import { openMessageSinks } from './message-sinks.js';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore } from '@parcelwatch/compensation';
 import { createArchiverService } from '@parcelwatch/archiver';
 import { createCarrierSandboxService } from '@parcelwatch/carrier-sandbox';
@@ -37,6 +38,8 @@ export interface StackOptions {
   /** infra/kafka/topics.yaml: topics are created from it when the bus is real Kafka. */
   topicsFile: string;
   http: { host: string; port: number };
+  /** Where local message sinks keep what they receive when no provider is configured (default data/outbox). */
+  outboxDir?: string;
 }
 
 async function openBus(options: StackOptions): Promise<EventBus> {
@@ -92,6 +95,12 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   policy.watch();
   const compensation = createCompensationService({ ...deps, db, bus, policy });
   compensation.registerRoutes(api.app);
+  // Buyer messages go to local sinks unless providers are configured; merchant webhooks and
+  // their admin routes are served by the api.
+  const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', process.env, logger);
+  const merchantWebhooks = createMerchantWebhooks({ ...deps, db });
+  const notifier = createNotifierService({ ...deps, db, bus, senders: sinks.senders, merchantWebhooks });
+  notifier.registerRoutes(api.app);
   const archiver = createArchiverService({ ...deps, db, bus, blobStore });
   archiver.registerRoutes(api.app);
   services.push(
@@ -100,7 +109,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     // The sandbox's URL is known once it has started, hence the factory.
     createPollerService({ ...deps, db, clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry() }) }),
     createDetectorService({ ...deps, db, bus }),
-    createNotifierService(deps),
+    // No buyer channel yet in the embedded stack (the loopback sinks get wired here later): events are consumed, nothing is sent.
+    notifier,
     compensation,
     archiver,
     api,
@@ -114,6 +124,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     services,
     async close() {
       policy.close();
+      await sinks.close();
       await bus.disconnect();
       await db.destroy();
     },

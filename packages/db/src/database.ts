@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 
 /*
  * Column types as both adapters return them (createDb installs the same parsers on each):
@@ -214,11 +214,12 @@ export interface NotificationsTable {
   shipment_id: string;
   merchant_id: string;
   idempotency_key: string;
+  /** The natural trigger key, e.g. "milestone:shipped" or "exception:<id>:opened". */
   trigger: string;
-  channel: 'email' | 'sms' | 'webhook' | 'marketplace';
+  channel: NotificationChannelColumn;
   template: string;
   locale: string;
-  status: Generated<'scheduled' | 'deferred' | 'sending' | 'sent' | 'failed' | 'skipped'>;
+  status: Generated<NotificationStatusColumn>;
   scheduled_for: Timestamp;
   attempts: Generated<number>;
   sent_at: Timestamp | null;
@@ -227,6 +228,36 @@ export interface NotificationsTable {
   error: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // notifier (issue 6): 2026-11-23T1200-notification-dispatch
+  seq: GeneratedAlways<number>;
+  trigger_type: string | null;
+  trigger_event_id: string | null;
+  params: JsonDefault<Record<string, unknown>>;
+  occurred_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  defer_reason: NotificationDeferReasonColumn | null;
+  lease_until: Timestamp | null;
+  error_code: string | null;
+  failed_at: Timestamp | null;
+}
+
+// notifier (issue 6)
+export type NotificationChannelColumn = 'email' | 'sms' | 'merchant_webhook' | 'marketplace_message';
+export type NotificationStatusColumn = 'scheduled' | 'deferred' | 'sending' | 'sent' | 'failed' | 'skipped';
+export type NotificationDeferReasonColumn = 'quiet_hours' | 'daily_cap' | 'rate_limited' | 'provider_unavailable';
+
+export interface NotificationAttemptsTable {
+  id: GeneratedAlways<number>;
+  notification_id: string;
+  attempt: number;
+  status: 'sent' | 'failed' | 'deferred';
+  provider_message_id: string | null;
+  body_sha256: string | null;
+  error_code: string | null;
+  error: string | null;
+  retriable: boolean | null;
+  defer_reason: string | null;
+  deferred_until: Timestamp | null;
+  at: Timestamp;
 }
 
 export interface ProofsTable {
@@ -315,6 +346,7 @@ export interface Database {
   compensations: CompensationsTable;
   detection_overrides: DetectionOverridesTable;
   notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
   proofs: ProofsTable;
   outbox: OutboxTable;
   processed_messages: ProcessedMessagesTable;
@@ -351,6 +383,7 @@ export type NewCompensation = Insertable<CompensationsTable>;
 export type CompensationUpdate = Updateable<CompensationsTable>;
 export type NewNotification = Insertable<NotificationsTable>;
 export type NotificationUpdate = Updateable<NotificationsTable>;
+export type NotificationAttempt = Selectable<NotificationAttemptsTable>;
 export type NewProof = Insertable<ProofsTable>;
 export type DetectionOverride = Selectable<DetectionOverridesTable>;
 export type NewApiKey = Insertable<ApiKeysTable>;

@@ -23,3 +23,5 @@ export * from './webhook-delivery.repository.js';
 export * from './archived-snapshot.repository.js';
 export * from './proof.repository.js';
 export * from './proof-evidence.repository.js';
+// notifier (issue 6)
+export * from './notification.repository.js';

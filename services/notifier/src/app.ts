@@ -1,29 +1,133 @@
+import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
+import { TOPIC, type Envelope } from '@parcelwatch/contracts';
+import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ChannelSender } from './channels/channel-sender.js';
+import { createNotificationDispatcher, type DispatchRound } from './dispatch/notification-dispatcher.js';
+import type { BuyerChannel } from './domain/notification-planner.js';
+import { notifierEventParser } from './notification-event.parser.js';
+import { createNotificationApplier } from './notification.handler.js';
+import type { MerchantWebhooks } from './webhooks/merchant-webhook.port.js';
+
+export const NOTIFIER_GROUP = 'notifier';
 
 /** Everything the notifier service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface NotifierDeps {
   logger: Logger;
   clock: Clock;
+  db: Kysely<Database>;
+  /** Connected by the caller; the service only subscribes (and stops its consumer). */
+  bus: EventBus;
+  /** One sender per channel that is configured; messages are planned only for these channels. */
+  senders: readonly ChannelSender[];
+  /** Merchant webhooks (signed deliveries to the merchant's endpoints); every consumed event is handed over. */
+  merchantWebhooks?: MerchantWebhooks;
+  /** Defaults: the registry names (tests pass unique ones). */
+  topics?: { shipmentEvents?: string; exceptions?: string; delays?: string; compensations?: string; notifications?: string };
+  groupId?: string;
+  maxBatchSize?: number;
+  concurrency?: number;
+  /** Clock time between dispatch rounds (default 5 s); 0 runs none on its own (tests call dispatchDue). */
+  dispatchIntervalMs?: number;
+  /** Lease of a claimed message before another worker sends it (default 2 min). */
+  dispatchLeaseMs?: number;
+  /** Attempts before a retriable failure becomes final (default 8). */
+  maxAttempts?: number;
+}
+
+export interface NotifierService extends Service {
+  readonly topics: { shipmentEvents: string; exceptions: string; delays: string; compensations: string; notifications: string };
+  /** One dispatch round now (the loop calls it too). */
+  dispatchDue(): Promise<DispatchRound>;
+  /** The notifier's routes and the merchant webhook admin routes, on the caller's fastify instance. */
+  registerRoutes(app: FastifyInstance): void;
 }
 
 /**
- * Tells buyers about milestones, exceptions and delays on every channel.
- * Skeleton for now: it starts, reports health and stops; the handlers come next.
+ * Tells buyers about milestones, exceptions, delays and compensations by email, SMS and
+ * marketplace message, and hands every event to merchant webhooks. The consumer plans messages
+ * (one transaction per chunk, idempotent); the dispatch loop sends them when due. The events it
+ * writes to the outbox leave through the relay wired next to the service.
  */
-export function createNotifierService(deps: NotifierDeps): Service {
+export function createNotifierService(deps: NotifierDeps): NotifierService {
   const logger = deps.logger.child({ component: 'notifier' });
-  let running = false;
+  const topics = {
+    shipmentEvents: deps.topics?.shipmentEvents ?? TOPIC.shipmentEvents,
+    exceptions: deps.topics?.exceptions ?? TOPIC.shipmentExceptions,
+    delays: deps.topics?.delays ?? TOPIC.shipmentDelays,
+    compensations: deps.topics?.compensations ?? TOPIC.compensations,
+    notifications: deps.topics?.notifications ?? TOPIC.notifications,
+  };
+  const groupId = deps.groupId ?? NOTIFIER_GROUP;
+  const senders = new Map<BuyerChannel, ChannelSender>(deps.senders.map((sender) => [sender.channel, sender]));
+  const apply = createNotificationApplier({
+    notificationsTopic: topics.notifications,
+    now: () => deps.clock.now(),
+    channels: new Set(senders.keys()),
+    merchantWebhooks: deps.merchantWebhooks,
+  });
+  const dispatcher = createNotificationDispatcher({ db: deps.db, clock: deps.clock, logger, senders, notificationsTopic: topics.notifications, leaseMs: deps.dispatchLeaseMs, maxAttempts: deps.maxAttempts });
+  const intervalMs = deps.dispatchIntervalMs ?? 5_000;
+  let consumer: BusConsumer | null = null;
+  let loop: { abort: AbortController; done: Promise<void> } | null = null;
+
+  async function dispatchLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await sleep(deps.clock, intervalMs, signal);
+      } catch {
+        return;
+      }
+      try {
+        await dispatcher.runOnce();
+      } catch (err) {
+        logger.error({ err }, 'notification dispatch round failed; next round retries');
+      }
+    }
+  }
+
   return {
     name: 'notifier',
+    topics,
+    dispatchDue: () => dispatcher.runOnce(),
+    registerRoutes(app) {
+      deps.merchantWebhooks?.registerRoutes(app);
+    },
     async start() {
-      running = true;
-      logger.info({ at: deps.clock.now().toISO() }, 'notifier started');
+      if (consumer !== null) return;
+      const subscribed = [topics.shipmentEvents, topics.exceptions, topics.delays, topics.compensations];
+      consumer = deps.bus.subscribe<Envelope>({
+        topics: subscribed,
+        groupId,
+        parse: notifierEventParser,
+        handler: createIdempotentHandler<Envelope>({ db: deps.db, groupId, apply }),
+        maxBatchSize: deps.maxBatchSize ?? 100,
+        concurrency: deps.concurrency ?? 2,
+        logger,
+      });
+      await consumer.start();
+      await deps.merchantWebhooks?.worker.start();
+      if (intervalMs > 0) {
+        const abort = new AbortController();
+        loop = { abort, done: dispatchLoop(abort.signal) };
+      }
+      if (senders.size === 0) logger.warn('no notification channel configured: buyers are told nothing');
+      logger.info({ topics: subscribed, groupId, channels: [...senders.keys()], at: deps.clock.now().toISO() }, 'notifier started');
     },
     async stop() {
-      running = false;
+      const running = consumer;
+      consumer = null;
+      const dispatching = loop;
+      loop = null;
+      dispatching?.abort.abort();
+      await dispatching?.done;
+      await running?.stop();
+      await deps.merchantWebhooks?.worker.stop();
       logger.info('notifier stopped');
     },
-    isHealthy: () => running,
+    isHealthy: () => consumer?.isHealthy() ?? false,
   };
 }

@@ -13,6 +13,7 @@ export {
 } from './provider-transport.js';
 export { retryAfterMs } from './retry-after.js';
 export { signTikTokRequest } from './tiktok-signature.js';
+export { callTikTokShop, TikTokShopApiError, TIKTOK_RETRIABLE_CODES, type TikTokShopCall, type TikTokShopCredentials } from './tiktok-shop-api.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export {
   chunk,

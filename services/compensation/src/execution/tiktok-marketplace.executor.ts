@@ -1,4 +1,4 @@
-import { signTikTokRequest } from '@parcelwatch/carriers';
+import { callTikTokShop, TikTokShopApiError } from '@parcelwatch/carriers';
 import { toDecimalString } from '@parcelwatch/contracts';
 import { ExecutionError, type CompensationExecutor, type ExecutionOrder, type ExecutionResult } from './executor.js';
 
@@ -29,53 +29,26 @@ export const MARKETPLACE_PATHS = {
   reship: (orderId: string) => `/fulfillment/202309/orders/${encodeURIComponent(orderId)}/replacements`,
 } as const;
 
-/** Marketplace codes worth retrying: rate limited, internal error, timeout. */
-const RETRIABLE_CODES = new Set([36009002, 36009003, 36009007]);
-
-interface MarketplaceAnswer {
-  code: number;
-  message?: string;
-  data?: Record<string, unknown>;
-}
-
 export function createTikTokMarketplaceExecutor(options: TikTokMarketplaceOptions): CompensationExecutor {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const credentials = { baseUrl: options.baseUrl, appKey: options.appKey, appSecret: options.appSecret, accessToken: options.accessToken };
 
   async function call(order: ExecutionOrder, path: string, body: Record<string, unknown>, refField: string): Promise<ExecutionResult> {
-    const query: Record<string, string> = {
-      app_key: options.appKey,
-      timestamp: String(Math.floor(options.nowSeconds())),
-      shop_cipher: options.shopCipher(order.merchantId),
-      idempotency_key: order.executionKey,
-    };
-    const raw = JSON.stringify(body);
-    const sign = signTikTokRequest({ appSecret: options.appSecret, path, query, body: raw });
-    const url = `${options.baseUrl.replace(/\/$/, '')}${path}?${new URLSearchParams({ ...query, sign }).toString()}`;
-    let response: Response;
     try {
-      response = await fetch(url, {
+      const data = await callTikTokShop(credentials, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tts-access-token': options.accessToken },
-        body: raw,
-        signal: AbortSignal.timeout(timeoutMs),
+        path,
+        shopCipher: options.shopCipher(order.merchantId),
+        nowSeconds: options.nowSeconds(),
+        query: { idempotency_key: order.executionKey },
+        body,
+        timeoutMs: options.timeoutMs ?? 10_000,
       });
+      const ref = data[refField];
+      return { externalRef: typeof ref === 'string' && ref.length > 0 ? ref : null };
     } catch (err) {
-      // A timeout may come after the marketplace applied it: the retry sends the same key.
-      throw new ExecutionError(`marketplace ${path} unreachable: ${(err as Error).message}`, true, { cause: err });
+      if (err instanceof TikTokShopApiError) throw new ExecutionError(err.message, err.retriable, { cause: err });
+      throw err;
     }
-    const text = await response.text();
-    if (response.status === 429 || response.status >= 500) throw new ExecutionError(`marketplace ${path} answered HTTP ${response.status}`, true);
-    let answer: MarketplaceAnswer;
-    try {
-      answer = JSON.parse(text) as MarketplaceAnswer;
-    } catch {
-      throw new ExecutionError(`marketplace ${path} answered HTTP ${response.status} without JSON`, response.status >= 500);
-    }
-    if (answer.code !== 0) {
-      throw new ExecutionError(`marketplace ${path} refused: code ${answer.code} ${answer.message ?? ''}`.trim(), RETRIABLE_CODES.has(answer.code));
-    }
-    const ref = answer.data?.[refField];
-    return { externalRef: typeof ref === 'string' && ref.length > 0 ? ref : null };
   }
 
   function amountOf(order: ExecutionOrder): { amount: string; currency: string } {

@@ -1,0 +1,50 @@
+import type { BuyerChannel } from '../domain/notification-planner.js';
+
+/** One rendered message on its way to one buyer. `to` is PII: never log it. */
+export interface OutgoingMessage {
+  notificationId: string;
+  shipmentId: string;
+  merchantId: string;
+  /** The marketplace order (the marketplace channel finds the buyer through it). */
+  orderId: string;
+  /** Email address or phone number; null for the marketplace channel. */
+  to: string | null;
+  /** Email only. */
+  subject: string | null;
+  body: string;
+  senderName: string;
+  fromAddress: string | null;
+}
+
+export interface SendResult {
+  /** The provider's id for the message (SMTP Message-ID, SMS sid, marketplace message id). */
+  providerMessageId: string | null;
+}
+
+/** A channel's provider: email over SMTP, SMS over an HTTP API, marketplace buyer messages. */
+export interface ChannelSender {
+  readonly channel: BuyerChannel;
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+/** A failed send; `retriable` ones are tried again with backoff. `message` carries no addresses. */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(redactAddresses(message), options);
+  }
+}
+
+const EMAIL = /[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g;
+const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+
+/** Provider error texts quote the recipient ("550 <bob@example.com> unknown"): keep them out of logs and events. */
+export function redactAddresses(text: string): string {
+  return text.replace(EMAIL, '[address]').replace(PHONE, '[number]');
+}

@@ -1,0 +1,173 @@
+import type { Database, Notification, NotificationRecipient } from '@parcelwatch/db';
+import { claimDueNotifications, countSentIntents, enqueueOutbox, finishNotificationClaim, loadNotificationRecipient, recordNotificationAttempts } from '@parcelwatch/db';
+import type { Logger } from '@parcelwatch/logger';
+import type { Clock } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { SendError, type ChannelSender, type OutgoingMessage } from '../channels/channel-sender.js';
+import type { BuyerChannel } from '../domain/notification-planner.js';
+import { notificationSettingsOf } from '../domain/notification-settings.js';
+import { sendTimeCheck } from '../domain/send-schedule.js';
+import { deferredEvent, failedEvent, sentEvent, toOutbox } from '../notification-events.js';
+import { bodySha256, renderNotification } from '../templates/template-renderer.js';
+
+export interface DispatcherDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  logger: Logger;
+  senders: ReadonlyMap<BuyerChannel, ChannelSender>;
+  notificationsTopic: string;
+  /** How long a claimed message may stay unfinished before another worker sends it. Default 2 min. */
+  leaseMs?: number;
+  batchSize?: number;
+  /** Attempts before a message that keeps failing retriably is given up. Default 8. */
+  maxAttempts?: number;
+}
+
+export interface DispatchRound {
+  sent: number;
+  failed: number;
+  retryLater: number;
+  deferred: number;
+}
+
+const RETRY_BASE_MS = 30_000;
+const RETRY_CAP_MS = 60 * 60_000;
+
+/** Exponential backoff from 30 s, capped at 1 h. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+}
+
+interface Content {
+  subject: string | null;
+  body: string;
+}
+
+/**
+ * Sends due buyer messages. Claim (with a lease) and outcome are separate transactions around
+ * the provider call; the outcome, its attempt row and its `notifications` event commit together.
+ * A crash between send and commit leaves the row claimed, and it is sent again when the lease
+ * ends (at-least-once toward the provider, in that window only).
+ */
+export function createNotificationDispatcher(deps: DispatcherDeps) {
+  const logger = deps.logger.child({ component: 'notification-dispatch' });
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const maxAttempts = deps.maxAttempts ?? 8;
+
+  async function defer(row: Notification, attempt: number, until: Date, reason: 'quiet_hours' | 'daily_cap', at: Date): Promise<void> {
+    await deps.db.transaction().execute(async (trx) => {
+      // Not an attempt: the claim's count is given back.
+      const done = await finishNotificationClaim(trx, row.id, { status: 'deferred', scheduled_for: until, defer_reason: reason, attempts: attempt - 1, updated_at: at });
+      if (done === undefined) return;
+      await recordNotificationAttempts(trx, [{ notification_id: row.id, attempt, status: 'deferred', defer_reason: reason, deferred_until: until, at }]);
+      await enqueueOutbox(trx, toOutbox(deps.notificationsTopic, [deferredEvent(done, { attempt, at, until, reason })]));
+    });
+  }
+
+  async function fail(row: Notification, attempt: number, error: SendError, hash: string | null, at: Date): Promise<'failed' | 'retryLater'> {
+    const retry = error.retriable && attempt < maxAttempts;
+    await deps.db.transaction().execute(async (trx) => {
+      const done = await finishNotificationClaim(
+        trx,
+        row.id,
+        retry
+          ? { status: 'scheduled', scheduled_for: new Date(at.getTime() + retryDelayMs(attempt)), error: error.message, error_code: error.code, body_sha256: hash, defer_reason: null, updated_at: at }
+          : { status: 'failed', failed_at: at, error: error.message, error_code: error.code, body_sha256: hash, updated_at: at },
+      );
+      if (done === undefined) return;
+      await recordNotificationAttempts(trx, [{ notification_id: row.id, attempt, status: 'failed', body_sha256: hash, error_code: error.code, error: error.message, retriable: error.retriable, at }]);
+      const event = failedEvent(done, { attempt, bodySha256: hash, at, error: { code: error.code, message: error.message, retriable: retry } });
+      await enqueueOutbox(trx, toOutbox(deps.notificationsTopic, [event]));
+    });
+    logger.warn({ notificationId: row.id, shipmentId: row.shipment_id, channel: row.channel, attempt, code: error.code, retry }, 'notification not sent');
+    return retry ? 'retryLater' : 'failed';
+  }
+
+  function contentFor(row: Notification, recipient: NotificationRecipient, senderName: string): Content {
+    const rendered = renderNotification(row.template, row.params, { locale: row.locale, timeZone: recipient.timezone, senderName });
+    if (row.channel === 'email') return { subject: rendered.subject, body: rendered.email };
+    if (row.channel === 'sms') return { subject: null, body: rendered.sms };
+    return { subject: null, body: rendered.marketplace };
+  }
+
+  async function dispatchOne(row: Notification): Promise<keyof DispatchRound> {
+    const attempt = row.attempts;
+    const now = deps.clock.now().toUTC();
+    const at = now.toJSDate();
+    const recipient = await loadNotificationRecipient(deps.db, row.shipment_id);
+    if (recipient === undefined) return fail(row, attempt, new SendError('shipment no longer exists', 'no_shipment', false), null, at);
+    const { settings } = notificationSettingsOf(recipient.merchantSettings);
+
+    // Due, but sending now could still break quiet hours (a backlog) or the day's cap (retries).
+    const day = now.setZone(recipient.timezone).startOf('day');
+    const sentToday = await countSentIntents(deps.db, { shipmentId: row.shipment_id, exceptTrigger: row.trigger, from: day.toJSDate(), to: day.plus({ days: 1 }).toJSDate() });
+    const wait = sendTimeCheck({ now, zone: recipient.timezone, quietHours: settings.quietHours, dailyCap: settings.dailyCap, sentToday });
+    if (wait !== null && wait.deferReason !== null) {
+      await defer(row, attempt, wait.at.toJSDate(), wait.deferReason, at);
+      return 'deferred';
+    }
+
+    const sender = deps.senders.get(row.channel as BuyerChannel);
+    if (sender === undefined) return fail(row, attempt, new SendError(`no sender configured for ${row.channel}`, 'no_sender', false), null, at);
+    const to = row.channel === 'email' ? recipient.email : row.channel === 'sms' ? recipient.phone : null;
+    if ((row.channel === 'email' || row.channel === 'sms') && (to === null || to === '')) {
+      return fail(row, attempt, new SendError(`the buyer has no ${row.channel === 'email' ? 'email address' : 'phone number'} any more`, 'no_address', false), null, at);
+    }
+    const senderName = settings.senderName ?? recipient.merchantName;
+    let content: Content;
+    try {
+      content = contentFor(row, recipient, senderName);
+    } catch (err) {
+      return fail(row, attempt, new SendError(`rendering failed: ${(err as Error).message}`, 'render_failed', false, { cause: err }), null, at);
+    }
+    const hash = bodySha256(content.subject, content.body);
+    const message: OutgoingMessage = {
+      notificationId: row.id,
+      shipmentId: row.shipment_id,
+      merchantId: row.merchant_id,
+      orderId: recipient.orderId,
+      to,
+      subject: content.subject,
+      body: content.body,
+      senderName,
+      fromAddress: settings.fromAddress ?? null,
+    };
+    let providerMessageId: string | null;
+    try {
+      ({ providerMessageId } = await sender.send(message));
+    } catch (err) {
+      const error = err instanceof SendError ? err : new SendError(`send failed: ${(err as Error).message}`, 'send_error', true, { cause: err });
+      return fail(row, attempt, error, hash, deps.clock.now().toJSDate());
+    }
+    const sentAt = deps.clock.now().toJSDate();
+    await deps.db.transaction().execute(async (trx) => {
+      const done = await finishNotificationClaim(trx, row.id, { status: 'sent', sent_at: sentAt, provider_message_id: providerMessageId, body_sha256: hash, error: null, error_code: null, defer_reason: null, updated_at: sentAt });
+      if (done === undefined) return;
+      await recordNotificationAttempts(trx, [{ notification_id: row.id, attempt, status: 'sent', provider_message_id: providerMessageId, body_sha256: hash, at: sentAt }]);
+      await enqueueOutbox(trx, toOutbox(deps.notificationsTopic, [sentEvent(done, { attempt, providerMessageId, bodySha256: hash, at: sentAt })]));
+    });
+    logger.info({ notificationId: row.id, shipmentId: row.shipment_id, channel: row.channel, template: row.template, attempt }, 'notification sent');
+    return 'sent';
+  }
+
+  async function runOnce(): Promise<DispatchRound> {
+    const round: DispatchRound = { sent: 0, failed: 0, retryLater: 0, deferred: 0 };
+    const now = deps.clock.now();
+    const claimed = await deps.db
+      .transaction()
+      .execute((trx) => claimDueNotifications(trx, { now: now.toJSDate(), leaseUntil: now.plus({ milliseconds: leaseMs }).toJSDate(), limit: deps.batchSize ?? 20 }));
+    for (const row of claimed) {
+      try {
+        round[await dispatchOne(row)] += 1;
+      } catch (err) {
+        // A database error mid-way: the row stays claimed and is retried when its lease ends.
+        logger.error({ notificationId: row.id, err }, 'notification dispatch interrupted; retried when its lease expires');
+        round.retryLater += 1;
+      }
+    }
+    return round;
+  }
+
+  return { runOnce };
+}
+export type NotificationDispatcher = ReturnType<typeof createNotificationDispatcher>;

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createIdempotentHandler, type ReceivedMessage } from '@parcelwatch/bus';
+import type { Envelope } from '@parcelwatch/contracts';
+import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
+import { createLogger } from '@parcelwatch/logger';
+import { fixedClock } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { createEmailSender } from '../src/channels/email.sender.js';
+import { createSmsSender } from '../src/channels/sms.sender.js';
+import { createNotificationDispatcher, retryDelayMs } from '../src/dispatch/notification-dispatcher.js';
+import { createNotificationApplier } from '../src/notification.handler.js';
+import { startSmsSink, startSmtpSink, type SmsSink, type SmtpSink } from '../src/sinks/index.js';
+import type { MerchantWebhookEvent, MerchantWebhooks } from '../src/webhooks/merchant-webhook.port.js';
+import { compensationDecidedEvent, exceptionOpenedEvent, milestoneEvent } from './event-fixtures.js';
+import { seedBuyerShipment, seedMerchant } from './notifier-seed.js';
+
+/* Planning and dispatch on embedded PostgreSQL (PGlite, the embedded mode's engine) against real loopback servers. */
+const logger = createLogger({ name: 'notifier-dispatch-test', level: 'silent' });
+const clock = fixedClock('2026-11-23T12:00:00Z'); // 13:00 in Berlin
+const smsCredentials = { accountSid: 'ACunit', authToken: 'unit-token' };
+
+describe('notification dispatch', () => {
+  let db: Kysely<Database>;
+  let smtp: SmtpSink;
+  let sms: SmsSink;
+  let merchantId: string;
+
+  beforeAll(async () => {
+    db = await createDb({ kind: 'pglite' });
+    await migrateToLatest(db);
+    smtp = await startSmtpSink();
+    sms = await startSmsSink(smsCredentials);
+    merchantId = await seedMerchant(db, 'Kettle & Co', { notifications: { quietHours: null, dailyCap: 10 } });
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    await sms?.close();
+    await db?.destroy();
+  });
+
+  const senders = () =>
+    new Map([
+      ['email' as const, createEmailSender({ smtpUrl: smtp.url, defaultFrom: 'n@shop.test' })],
+      ['sms' as const, createSmsSender({ baseUrl: sms.url, ...smsCredentials, from: '+15005550006' })],
+    ]);
+  const dispatcher = (maxAttempts = 8) => createNotificationDispatcher({ db, clock, logger, senders: senders(), notificationsTopic: 'notifications', maxAttempts });
+
+  async function plan(events: Envelope[], merchantWebhooks?: MerchantWebhooks): Promise<void> {
+    const apply = createNotificationApplier({ notificationsTopic: 'notifications', now: () => clock.now(), channels: new Set(['email', 'sms']), merchantWebhooks });
+    const handler = createIdempotentHandler<Envelope>({ db, groupId: 'notifier', apply });
+    const messages = events.map((event, offset) => ({ topic: 'shipment.events', partition: 0, offset: String(offset), key: event.subject, value: null, headers: {}, timestamp: '0', event })) as ReceivedMessage<Envelope>[];
+    await handler(messages, { groupId: 'notifier', topic: 'shipment.events', partition: 0, logger, heartbeat: async () => undefined, isRunning: () => true });
+  }
+
+  it('sends a shipment its messages one at a time, in event order', async () => {
+    const s = await seedBuyerShipment(db, { name: 'order', merchantId, locale: 'en', timezone: 'Europe/Berlin', phone: null });
+    await plan([milestoneEvent(s, 'customs_cleared', '2026-11-23T11:00:00Z'), milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
+    const d = dispatcher();
+    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 0, failed: 0, retryLater: 0, deferred: 0 });
+    expect(smtp.received().filter((m) => m.to[0] === s.email).map((m) => m.subject)).toEqual([`Your order ${s.orderId} has shipped`, `Your order ${s.orderId} has cleared customs`]);
+  });
+
+  it('backs off on retriable failures and gives up after the last attempt, logging each', async () => {
+    const s = await seedBuyerShipment(db, { name: 'retry', merchantId, locale: 'en', timezone: 'Europe/Berlin', email: null });
+    await plan([milestoneEvent(s, 'delivered', '2026-11-23T11:00:00Z')]);
+    sms.failWith(503);
+    const d = dispatcher(3);
+    expect(await d.runOnce()).toMatchObject({ retryLater: 1 });
+    expect(await d.runOnce()).toMatchObject({ retryLater: 0, failed: 0 }); // not due before the backoff
+    clock.advance({ milliseconds: retryDelayMs(1) });
+    expect(await d.runOnce()).toMatchObject({ retryLater: 1 });
+    clock.advance({ milliseconds: retryDelayMs(2) });
+    expect(await d.runOnce()).toMatchObject({ failed: 1 });
+    sms.failWith(null);
+    const row = await db.selectFrom('notifications').selectAll().where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'failed', attempts: 3, error_code: 'sms_20500', channel: 'sms' });
+    const attempts = await db.selectFrom('notification_attempts').select(['attempt', 'status', 'retriable']).where('notification_id', '=', row.id).orderBy('id').execute();
+    expect(attempts).toEqual([1, 2, 3].map((attempt) => ({ attempt, status: 'failed', retriable: true })));
+    const events = (await db.selectFrom('outbox').select('event').where('message_key', '=', s.shipmentId).orderBy('id').execute()).map((r) => r.event as { data: { error: { retriable: boolean } } });
+    expect(events.map((e) => e.data.error.retriable)).toEqual([true, true, false]);
+    expect([retryDelayMs(1), retryDelayMs(2), retryDelayMs(20)]).toEqual([30_000, 60_000, 3_600_000]);
+    expect(sms.received()).toHaveLength(0);
+  });
+
+  it('fails at once, without sending, when the buyer address is gone by send time', async () => {
+    const s = await seedBuyerShipment(db, { name: 'erased', merchantId, locale: 'en', timezone: 'Europe/Berlin', phone: null });
+    await plan([milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
+    await db.updateTable('buyer_contacts').set({ email: null, purged_at: clock.now().toJSDate() }).where('merchant_id', '=', merchantId).where('email', '=', s.email).execute();
+    const before = smtp.received().length;
+    expect(await dispatcher().runOnce()).toMatchObject({ failed: 1, sent: 0 });
+    expect(smtp.received()).toHaveLength(before);
+    expect(await db.selectFrom('notifications').select(['status', 'error_code']).where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error_code: 'no_address' });
+  });
+
+  it('hands every consumed event to merchant webhooks inside the planning transaction, once', async () => {
+    const s = await seedBuyerShipment(db, { name: 'webhooks', merchantId, locale: 'en', timezone: 'Europe/Berlin' });
+    const seen: { event: MerchantWebhookEvent; rowsVisible: number }[] = [];
+    const merchantWebhooks: MerchantWebhooks = {
+      async enqueue(trx, event) {
+        // The transaction is the planner's: a row written before this call in it is visible here.
+        const rows = await trx.selectFrom('processed_messages').select('message_id').where('consumer_group', '=', 'notifier').where('message_id', '=', event.sourceEventId).execute();
+        seen.push({ event, rowsVisible: rows.length });
+        return 1;
+      },
+      worker: { name: 'w', start: async () => undefined, stop: async () => undefined, isHealthy: () => true, runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }) },
+      registerRoutes: () => undefined,
+    };
+    const events = [
+      milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z'),
+      exceptionOpenedEvent(s, 'not_picked_up', '2026-11-23T09:30:00Z'),
+      compensationDecidedEvent(s, '2026-11-23T10:00:00Z', { tier: 2, action: 'reship', amount: null, approval: 'supervisor' }),
+    ];
+    await plan(events, merchantWebhooks);
+    await plan(events, merchantWebhooks); // redelivered: already processed
+    expect(seen.map((x) => [x.event.eventType, x.event.sourceEventId, x.rowsVisible])).toEqual(events.map((e) => [e.type, e.id, 1]));
+    expect(seen[0]?.event).toEqual({ merchantId, shipmentId: s.shipmentId, sourceEventId: events[0]!.id, eventType: events[0]!.type, occurredAt: '2026-11-23T09:00:00.000Z', data: events[0]!.data });
+    // Only the milestone is a buyer message here (not_picked_up is the seller's, the reship awaits approval).
+    expect((await db.selectFrom('notifications').select('template').where('shipment_id', '=', s.shipmentId).execute()).map((r) => r.template)).toEqual(['shipped']);
+  });
+});
