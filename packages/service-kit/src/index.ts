@@ -24,3 +24,4 @@ export {
 } from './clock.js';
 export { runService, type RunServiceOptions, type RunningService, type Service } from './service.js';
 export { checkServiceLifecycle, type ServiceCheckReport } from './service-check.js';
+export { startRoundLoop, type RoundLoop, type RoundLoopOptions } from './round-loop.js';

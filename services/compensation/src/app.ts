@@ -2,7 +2,7 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerApprovalRoutes } from './approval/approval.routes.js';
@@ -68,22 +68,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
       : createExecutionWorker({ db: deps.db, clock: deps.clock, logger, executor: deps.executor, compensationsTopic: topics.compensations, leaseMs: deps.executionLeaseMs });
   const intervalMs = deps.executionIntervalMs ?? 10_000;
   let consumer: BusConsumer | null = null;
-  let loop: { abort: AbortController; done: Promise<void> } | null = null;
-
-  async function executionLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await sleep(deps.clock, intervalMs, signal);
-      } catch {
-        return;
-      }
-      try {
-        await worker?.runOnce();
-      } catch (err) {
-        logger.error({ err }, 'compensation execution round failed; next round retries');
-      }
-    }
-  }
+  let loop: RoundLoop | null = null;
 
   return {
     name: 'compensation',
@@ -104,8 +89,12 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
       });
       await consumer.start();
       if (worker !== null && intervalMs > 0) {
-        const abort = new AbortController();
-        loop = { abort, done: executionLoop(abort.signal) };
+        loop = startRoundLoop({
+          clock: deps.clock,
+          intervalMs,
+          round: () => worker.runOnce(),
+          onError: (err) => logger.error({ err }, 'compensation execution round failed; next round retries'),
+        });
       } else if (worker === null) {
         logger.warn('no marketplace executor configured: approved compensations wait until one is');
       }
@@ -116,8 +105,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
       consumer = null;
       const executing = loop;
       loop = null;
-      executing?.abort.abort();
-      await executing?.done;
+      await executing?.stop();
       await running?.stop();
       logger.info('compensation stopped');
     },

@@ -2,7 +2,7 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC, type ParcelwatchEvent } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import type { DetectionCounts } from './detection.round.js';
 import { sweepDue } from './detection.sweep.js';
@@ -71,23 +71,8 @@ export function createDetectorService(deps: DetectorDeps): DetectorService {
     sweepDue(deps.clock.now().toMillis(), { ...round, db: deps.db, batchSize: sweepSettings.batchSize, concurrency: sweepSettings.concurrency });
 
   let consumer: BusConsumer | null = null;
-  let sweeper: { abort: AbortController; done: Promise<void> } | null = null;
+  let sweeper: RoundLoop | null = null;
   let sweepFailing = false;
-
-  async function sweepLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        const counts = await sweepOnce();
-        sweepFailing = false;
-        if (counts.shipments > 0) logger.info(counts, 'sweep done');
-      } catch (err) {
-        // The next interval tries again; until then health says so.
-        sweepFailing = true;
-        logger.error({ err }, 'sweep failed');
-      }
-      await sleep(deps.clock, { milliseconds: sweepSettings.intervalMs }, signal).catch(() => undefined);
-    }
-  }
 
   return {
     name: 'detector',
@@ -110,8 +95,21 @@ export function createDetectorService(deps: DetectorDeps): DetectorService {
       });
       await consumer.start();
       if (sweepSettings.enabled) {
-        const abort = new AbortController();
-        sweeper = { abort, done: sweepLoop(abort.signal) };
+        sweeper = startRoundLoop({
+          clock: deps.clock,
+          intervalMs: sweepSettings.intervalMs,
+          immediately: true,
+          round: sweepOnce,
+          onSuccess: (counts) => {
+            sweepFailing = false;
+            if (counts.shipments > 0) logger.info(counts, 'sweep done');
+          },
+          // The next interval tries again; until then health says so.
+          onError: (err) => {
+            sweepFailing = true;
+            logger.error({ err }, 'sweep failed');
+          },
+        });
       }
       logger.info({ topics: [topics.shipmentEvents, topics.shipments], groupId, at: deps.clock.now().toISO() }, 'detector started');
     },
@@ -120,8 +118,7 @@ export function createDetectorService(deps: DetectorDeps): DetectorService {
       const sweeping = sweeper;
       consumer = null;
       sweeper = null;
-      sweeping?.abort.abort();
-      await sweeping?.done;
+      await sweeping?.stop();
       await running?.stop();
       logger.info('detector stopped');
     },

@@ -2,7 +2,7 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC, type Envelope } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ChannelSender } from './channels/channel-sender.js';
@@ -72,22 +72,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
   const dispatcher = createNotificationDispatcher({ db: deps.db, clock: deps.clock, logger, senders, notificationsTopic: topics.notifications, leaseMs: deps.dispatchLeaseMs, maxAttempts: deps.maxAttempts });
   const intervalMs = deps.dispatchIntervalMs ?? 5_000;
   let consumer: BusConsumer | null = null;
-  let loop: { abort: AbortController; done: Promise<void> } | null = null;
-
-  async function dispatchLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await sleep(deps.clock, intervalMs, signal);
-      } catch {
-        return;
-      }
-      try {
-        await dispatcher.runOnce();
-      } catch (err) {
-        logger.error({ err }, 'notification dispatch round failed; next round retries');
-      }
-    }
-  }
+  let loop: RoundLoop | null = null;
 
   return {
     name: 'notifier',
@@ -111,8 +96,12 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
       await consumer.start();
       await deps.merchantWebhooks?.worker.start();
       if (intervalMs > 0) {
-        const abort = new AbortController();
-        loop = { abort, done: dispatchLoop(abort.signal) };
+        loop = startRoundLoop({
+          clock: deps.clock,
+          intervalMs,
+          round: () => dispatcher.runOnce(),
+          onError: (err) => logger.error({ err }, 'notification dispatch round failed; next round retries'),
+        });
       }
       if (senders.size === 0) logger.warn('no notification channel configured: buyers are told nothing');
       logger.info({ topics: subscribed, groupId, channels: [...senders.keys()], at: deps.clock.now().toISO() }, 'notifier started');
@@ -122,8 +111,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
       consumer = null;
       const dispatching = loop;
       loop = null;
-      dispatching?.abort.abort();
-      await dispatching?.done;
+      await dispatching?.stop();
       await running?.stop();
       await deps.merchantWebhooks?.worker.stop();
       logger.info('notifier stopped');

@@ -10,7 +10,7 @@ import {
   type Database,
 } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { sleep, type Clock, type Service } from '@parcelwatch/service-kit';
+import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './webhook-backoff.js';
 import { attemptOutboxMessage, messageIdOf } from './webhook-message.js';
@@ -92,7 +92,7 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
   const threshold = deps.disableAfterFailures ?? 20;
   const random = deps.random ?? Math.random;
   const send = deps.fetch ?? fetch;
-  let loop: { abort: AbortController; done: Promise<void> } | null = null;
+  let loop: RoundLoop | null = null;
   let started = false;
 
   async function post(row: ClaimedDelivery): Promise<SendResult> {
@@ -175,21 +175,6 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
     return round;
   }
 
-  async function runLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await sleep(deps.clock, intervalMs, signal);
-      } catch {
-        return;
-      }
-      try {
-        await runOnce();
-      } catch (err) {
-        logger.error({ err }, 'merchant webhook round failed; the next round retries');
-      }
-    }
-  }
-
   return {
     name: 'merchant-webhooks',
     runOnce,
@@ -197,16 +182,19 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
       if (started) return;
       started = true;
       if (intervalMs > 0) {
-        const abort = new AbortController();
-        loop = { abort, done: runLoop(abort.signal) };
+        loop = startRoundLoop({
+          clock: deps.clock,
+          intervalMs,
+          round: runOnce,
+          onError: (err) => logger.error({ err }, 'merchant webhook round failed; the next round retries'),
+        });
       }
     },
     async stop() {
       started = false;
       const running = loop;
       loop = null;
-      running?.abort.abort();
-      await running?.done;
+      await running?.stop();
     },
     isHealthy: () => started,
   };

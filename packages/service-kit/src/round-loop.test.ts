@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { fixedClock } from './clock.js';
+import { startRoundLoop } from './round-loop.js';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('startRoundLoop', () => {
+  it('runs a round each interval of clock time, keeps going after a failed round, and stops', async () => {
+    const clock = fixedClock('2026-01-01T00:00:00Z');
+    const calls: string[] = [];
+    const errors: unknown[] = [];
+    const loop = startRoundLoop({
+      clock,
+      intervalMs: 60_000,
+      round: async () => {
+        calls.push(clock.now().toISO()!);
+        if (calls.length === 2) throw new Error('database away');
+        return calls.length;
+      },
+      onError: (err) => errors.push(err),
+    });
+    await settle();
+    expect(calls).toEqual([]);
+    for (let minute = 1; minute <= 3; minute += 1) {
+      clock.advance({ minutes: 1 });
+      await settle();
+    }
+    expect(calls).toEqual(['2026-01-01T00:01:00.000Z', '2026-01-01T00:02:00.000Z', '2026-01-01T00:03:00.000Z']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['database away']);
+    await loop.stop();
+    await loop.stop();
+    clock.advance({ minutes: 5 });
+    await settle();
+    expect(calls).toHaveLength(3);
+  });
+
+  it('runs the first round at once when asked, reports results, and stop waits for a round in flight', async () => {
+    const clock = fixedClock('2026-01-01T00:00:00Z');
+    let release: () => void = () => undefined;
+    const results: number[] = [];
+    let finished = false;
+    const loop = startRoundLoop({
+      clock,
+      intervalMs: 1_000,
+      immediately: true,
+      round: () =>
+        new Promise<number>((resolve) => {
+          release = () => {
+            finished = true;
+            resolve(7);
+          };
+        }),
+      onSuccess: (n) => results.push(n),
+      onError: () => undefined,
+    });
+    await settle();
+    const stopping = loop.stop();
+    await settle();
+    expect(finished).toBe(false);
+    release();
+    await stopping;
+    expect({ finished, results }).toEqual({ finished: true, results: [7] });
+  });
+});

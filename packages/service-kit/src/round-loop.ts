@@ -1,0 +1,51 @@
+import type { Clock } from './clock.js';
+import { sleep } from './clock.js';
+
+/** A background loop of rounds (dispatch, execution, sweep) on the Clock, until stopped. */
+export interface RoundLoop {
+  /** Stops sleeping at once and waits for a round in flight to finish. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface RoundLoopOptions<T> {
+  clock: Clock;
+  /** Clock time between rounds. */
+  intervalMs: number;
+  round: () => Promise<T>;
+  onSuccess?: (result: T) => void;
+  /** A failed round is reported here; the next round retries (work is leased or idempotent). */
+  onError: (err: unknown) => void;
+  /** Run a round before the first wait (default false: wait first). */
+  immediately?: boolean;
+}
+
+export function startRoundLoop<T>(options: RoundLoopOptions<T>): RoundLoop {
+  const abort = new AbortController();
+  const { signal } = abort;
+  async function run(): Promise<void> {
+    let wait = options.immediately !== true;
+    while (!signal.aborted) {
+      if (wait) {
+        try {
+          await sleep(options.clock, options.intervalMs, signal);
+        } catch {
+          return;
+        }
+      }
+      wait = true;
+      try {
+        const result = await options.round();
+        options.onSuccess?.(result);
+      } catch (err) {
+        options.onError(err);
+      }
+    }
+  }
+  const done = run();
+  return {
+    async stop() {
+      abort.abort();
+      await done;
+    },
+  };
+}
