@@ -16,3 +16,4 @@ export * from './events/registry.js';
 export * from './json-schema.js';
 export { COUNTRY_CODES, CURRENCY_EXPONENTS } from './iso-codes.js';
 export * from './topic-config.schema.js';
+export { isE164, normalizePhone } from './phone.js';

@@ -47,7 +47,8 @@ describe('POST /v1/shipments', () => {
     expect(row.buyer_timezone).toBe('America/Chicago');
     expect(row.order_value_minor).toBe(2599);
     const contact = await t.db.selectFrom('buyer_contacts').selectAll().where('id', '=', row.buyer_contact_id ?? '').executeTakeFirstOrThrow();
-    expect(contact).toMatchObject({ email: 'jane.buyer@example.com', phone: '+1 555 123 4567', name: 'Jane Buyer', locale: 'en-US' });
+    // Kept as SMS providers take it (E.164), whatever formatting the seller sent.
+    expect(contact).toMatchObject({ email: 'jane.buyer@example.com', phone: '+15551234567', name: 'Jane Buyer', locale: 'en-US' });
 
     const events = (await outboxRows(t.db, 'shipments')).slice(before.length);
     expect(events).toHaveLength(1);

@@ -83,9 +83,14 @@ describe('SMS over a Twilio-style API', () => {
     sink.failWith(429);
     expect((await sendError(sender.send({ ...message, to: '+4915112345678' }))).retriable).toBe(true);
     sink.failWith(null);
-    const invalid = await sendError(sender.send({ ...message, to: '0151 1234 5678' }));
-    expect([invalid.code, invalid.retriable]).toEqual(['sms_21211', false]);
-    expect(invalid.message).not.toContain('1234');
+    // A national number cannot be sent (no country code): refused before the provider, without the number in the error.
+    const national = await sendError(sender.send({ ...message, to: '0151 1234 5678' }));
+    expect([national.code, national.retriable]).toEqual(['phone_not_e164', false]);
+    expect(national.message).not.toContain('1234');
+    // A formatted number goes out as E.164.
+    sink.failWith(null);
+    const formatted = await sender.send({ ...message, to: '+49 151 1234-5678' });
+    expect(sink.received().at(-1)).toMatchObject({ sid: formatted.providerMessageId, to: '+4915112345678' });
     const unauthorized = await sendError(createSmsSender({ baseUrl: sink.url, accountSid: credentials.accountSid, authToken: 'wrong', from: '+1500' }).send({ ...message, to: '+4915112345678' }));
     expect([unauthorized.code, unauthorized.retriable]).toEqual(['sms_20003', false]);
   });

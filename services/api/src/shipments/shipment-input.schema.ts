@@ -5,6 +5,7 @@ import {
   countryCodeSchema,
   localDateSchema,
   localeSchema,
+  normalizePhone,
   marketplaceSchema,
   nonNegativeMoneySchema,
   providerSchema,
@@ -41,6 +42,8 @@ const buyerSchema = z.strictObject({
     .string()
     .trim()
     .regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number like +1 555 123 4567')
+    // Stored as SMS providers take it: +15551234567.
+    .transform(normalizePhone)
     .optional(),
   address: addressSchema.optional(),
   locale: localeSchema.optional(),

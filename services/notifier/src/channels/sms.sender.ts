@@ -1,3 +1,4 @@
+import { isE164, normalizePhone } from '@parcelwatch/contracts';
 import { SendError, type ChannelSender } from './channel-sender.js';
 
 export interface SmsSenderOptions {
@@ -22,12 +23,15 @@ export function createSmsSender(options: SmsSenderOptions): ChannelSender {
     channel: 'sms',
     async send(message) {
       if (message.to === null) throw new SendError('no phone number', 'no_address', false);
+      // Numbers registered before intake normalized them may still carry spaces or dashes.
+      const to = normalizePhone(message.to);
+      if (!isE164(to)) throw new SendError('the phone number has no country code (E.164 +<country><number> needed)', 'phone_not_e164', false);
       let response: Response;
       try {
         response = await fetch(url, {
           method: 'POST',
           headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ To: message.to, From: options.from, Body: message.body }).toString(),
+          body: new URLSearchParams({ To: to, From: options.from, Body: message.body }).toString(),
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         });
       } catch (err) {
