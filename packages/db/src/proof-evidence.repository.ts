@@ -56,6 +56,19 @@ export async function loadProofCommunications(db: ProofEvidenceExecutor, shipmen
 }
 export type ProofCommunicationRow = Awaited<ReturnType<typeof loadProofCommunications>>[number];
 
+/** Every send attempt (sent, failed, deferred) of the shipment's messages up to `upTo`: the communication log proper. */
+export async function loadProofAttempts(db: ProofEvidenceExecutor, shipmentId: string, upTo: Date) {
+  return db
+    .selectFrom('notification_attempts as a')
+    .innerJoin('notifications as n', 'n.id', 'a.notification_id')
+    .select(['a.notification_id', 'a.attempt', 'a.status', 'a.at', 'a.provider_message_id', 'a.body_sha256', 'a.error_code', 'a.retriable', 'a.defer_reason', 'a.deferred_until'])
+    .where('n.shipment_id', '=', shipmentId)
+    .where('a.at', '<=', upTo)
+    .orderBy('a.at')
+    .orderBy('a.id')
+    .execute();
+}
+
 export async function loadProofExceptions(db: ProofEvidenceExecutor, shipmentId: string, upTo: Date) {
   return db
     .selectFrom('exceptions')

@@ -1,6 +1,7 @@
 import type { ProofKind } from '@parcelwatch/contracts';
 import {
   listArchivedSnapshots,
+  loadProofAttempts,
   loadProofCommunications,
   loadProofCompensations,
   loadProofExceptions,
@@ -23,10 +24,11 @@ export async function loadEvidence(
   timelineUpTo: Date,
   cutoff: Date,
 ): Promise<ProofEvidence> {
-  const [timeline, snapshots, communications, exceptions, compensations] = await Promise.all([
+  const [timeline, snapshots, communications, attempts, exceptions, compensations] = await Promise.all([
     loadProofTimeline(db, shipment.id, timelineUpTo),
     listArchivedSnapshots(db, shipment.id, cutoff),
     loadProofCommunications(db, shipment.id, cutoff),
+    loadProofAttempts(db, shipment.id, cutoff),
     loadProofExceptions(db, shipment.id, cutoff),
     loadProofCompensations(db, shipment.id, cutoff),
   ]);
@@ -81,6 +83,19 @@ export async function loadEvidence(
       providerMessageId: m.provider_message_id,
       bodySha256: m.body_sha256,
       attempts: m.attempts,
+      attemptLog: attempts
+        .filter((a) => a.notification_id === m.id)
+        .map((a) => ({
+          attempt: a.attempt,
+          status: a.status,
+          at: a.at.toISOString(),
+          providerMessageId: a.provider_message_id,
+          bodySha256: a.body_sha256,
+          errorCode: a.error_code,
+          retriable: a.retriable,
+          deferReason: a.defer_reason,
+          deferredUntil: iso(a.deferred_until),
+        })),
     })),
     exceptions: exceptions.map((e) => ({
       exceptionId: e.id,

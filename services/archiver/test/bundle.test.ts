@@ -68,6 +68,9 @@ function evidence(overrides: Partial<ProofEvidence> = {}): ProofEvidence {
         providerMessageId: 'msg-1',
         bodySha256: sha('body'),
         attempts: 1,
+        attemptLog: [
+          { attempt: 1, status: 'sent', at: '2025-03-01T02:21:00.000Z', providerMessageId: 'msg-1', bodySha256: sha('body'), errorCode: null, retriable: null, deferReason: null, deferredUntil: null },
+        ],
       },
     ],
     exceptions: [],

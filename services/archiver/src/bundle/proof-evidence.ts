@@ -57,6 +57,20 @@ export interface EvidenceMessage {
   providerMessageId: string | null;
   bodySha256: string | null;
   attempts: number;
+  /** Each try up to the cut-off: sent, failed (with the error code) or deferred (why, until when). */
+  attemptLog: EvidenceAttempt[];
+}
+
+export interface EvidenceAttempt {
+  attempt: number;
+  status: string;
+  at: string;
+  providerMessageId: string | null;
+  bodySha256: string | null;
+  errorCode: string | null;
+  retriable: boolean | null;
+  deferReason: string | null;
+  deferredUntil: string | null;
 }
 
 export interface EvidenceException {
