@@ -1,0 +1,61 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/*
+ * Who is calling an HTTP route, as the api's access layer (API keys, issue 7) establishes it,
+ * and the checks a route makes with it. Routes of other services (compensation approvals,
+ * merchant webhook admin, appeal bundles) are registered on the api's fastify instance; they
+ * use these helpers without depending on the api. Without an access layer on the instance
+ * (a service's own health server in tests) there is no caller and the checks let everything
+ * through: the api always installs the layer.
+ */
+
+export const ROLES = ['viewer', 'approver', 'admin', 'ingest'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Caller {
+  keyId: string;
+  /** The key's name, for audit entries (never the secret). */
+  name: string;
+  role: Role;
+  /** The merchants this key may see and act for. */
+  merchantIds: readonly string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the api's access layer; undefined where there is none. */
+    caller?: Caller;
+  }
+}
+
+export function callerOf(request: FastifyRequest): Caller | null {
+  return request.caller ?? null;
+}
+
+/** An actor string for audit entries and decisions: `key:<id>` or `anonymous`. */
+export function actorOf(request: FastifyRequest): string {
+  const caller = callerOf(request);
+  return caller === null ? 'anonymous' : `key:${caller.keyId}`;
+}
+
+/**
+ * Whether the caller may see a merchant's data. Routes answer 404 (not 403) for another
+ * merchant's resource, so a key cannot probe which ids exist.
+ */
+export function canAccessMerchant(request: FastifyRequest, merchantId: string): boolean {
+  const caller = callerOf(request);
+  return caller === null || caller.merchantIds.includes(merchantId);
+}
+
+/** The merchants a query must be limited to; null means no limit (no access layer). */
+export function merchantScope(request: FastifyRequest): readonly string[] | null {
+  return callerOf(request)?.merchantIds ?? null;
+}
+
+/** Replies 403 with a message and returns false when the caller's role is not one of `roles`. */
+export function requireRole(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): boolean {
+  const caller = callerOf(request);
+  if (caller === null || roles.includes(caller.role)) return true;
+  void reply.code(403).send({ error: 'forbidden', message: `this needs a key with role ${roles.join(' or ')}; yours is ${caller.role}` });
+  return false;
+}
