@@ -146,6 +146,13 @@ export class ExceptionPipeline {
     await this.startServices();
     await this.relay();
     await this.caughtUp(this.groups.detector, [this.topics.shipments, this.topics.shipmentEvents]);
+    if (this.extension) {
+      // What registration alone decides (a promise already broken) reaches the stages before the clock moves.
+      await this.relay();
+      await this.caughtUp(this.groups.compensation, [this.topics.shipmentExceptions, this.topics.shipmentDelays]);
+      await this.relay();
+      await this.extension.afterStep(this.context(), 0);
+    }
 
     for (let step = 1; step <= STEPS; step += 1) {
       const tickHours = this.extension?.tickHours ?? STEP_HOURS;
@@ -176,6 +183,15 @@ export class ExceptionPipeline {
   /** The clock, for checks after the run (the time the run ended at). */
   now(): string {
     return this.clock.now().toISO()!;
+  }
+
+  /** The run's adapters, for stages that go on after it and for checks. */
+  contextForChecks(): PipelineContext {
+    return this.context();
+  }
+
+  databaseUrl(): string {
+    return this.database!.url;
   }
 
   private context(): PipelineContext {

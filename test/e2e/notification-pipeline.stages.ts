@@ -1,0 +1,220 @@
+// The stages the notification e2e adds after compensation: the notifier (email, SMS and
+// marketplace messages to real servers on loopback, merchant webhooks to a receiver that goes
+// down for days) and the archiver (proof bundles in the S3 server), with their admin routes on a
+// small HTTP server of their own (the pipeline's api is already listening when stages are built).
+import { createS3BlobStore, createS3Client, type S3BlobStore } from '@parcelwatch/archive';
+import { createArchiverService, type ArchiverService } from '@parcelwatch/archiver';
+import { idFromName } from '@parcelwatch/contracts';
+import {
+  createEmailSender,
+  createMarketplaceMessageSender,
+  createMerchantWebhooks,
+  createNotifierService,
+  createSmsSender,
+  seededRandom,
+  startMarketplaceSink,
+  startSmsSink,
+  startSmtpSink,
+  startWebhookSink,
+  type ChannelSender,
+  type MarketplaceSink,
+  type MerchantWebhooksSubsystem,
+  type NotifierService,
+  type SmsSink,
+  type SmtpSink,
+  type WebhookSink,
+} from '@parcelwatch/notifier';
+import { s3Settings, uniqueTopic } from '@parcelwatch/test-harness';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { BuyerInput, PipelineContext, PipelineExtension } from './exception-pipeline.fixture.js';
+import type { PlannedShipment } from './exception-pipeline.journeys.js';
+import { logger } from './tracking-pipeline.fixture.js';
+
+const LANGUAGE_BY_COUNTRY: Record<string, string> = { DE: 'de', FR: 'fr', ES: 'es', IT: 'it' };
+const SMS_CREDENTIALS = { accountSid: 'ACe2e0000001', authToken: 'e2e-sms-token' };
+const SHOP = { appKey: 'e2e-app', appSecret: 'e2e-app-secret', accessToken: 'e2e-token', shopCipher: 'ROW_e2e' };
+export const WEBHOOK_SECRET = 'whsec_e2e_notification_pipeline';
+
+/** The buyer of the i-th planned shipment: every one has an email, every other a phone; the language follows the country (some US buyers read Spanish). */
+export function buyerOf(planned: PlannedShipment, index: number): BuyerInput & { locale: string; email: string; phone?: string } {
+  const country = planned.journey.destination.country;
+  const locale = LANGUAGE_BY_COUNTRY[country] ?? (index % 3 === 0 ? 'es-US' : 'en-US');
+  return {
+    email: `buyer-${index}@buyers.example`,
+    ...(index % 2 === 0 ? { phone: `+1 555 ${String(1_000_000 + index).slice(1)}` } : {}),
+    locale,
+    timezone: planned.journey.destination.zone,
+  };
+}
+
+/** Every fourth merchant has the marketplace's customer-service API connected; every third has a webhook endpoint. */
+export const marketplaceOn = (index: number): boolean => index % 4 === 0;
+export const webhookOn = (index: number): boolean => index % 3 === 0;
+
+export interface WebhookOutage {
+  /** The receiver refuses connections from the end of this step ... */
+  downAfterStep: number;
+  /** ... until the end of this one, when an admin re-enables the endpoints it got disabled. */
+  upAfterStep: number;
+}
+
+export class NotificationStages implements PipelineExtension {
+  readonly topics = { notifications: uniqueTopic('notifications'), proofs: uniqueTopic('proofs') };
+  readonly tickHours = 1;
+  readonly groups = (() => {
+    const suffix = idFromName('e2e-notifications', this.topics.notifications).slice(0, 8);
+    return { notifier: `notifier-${suffix}`, archiver: `archiver-${suffix}` };
+  })();
+  readonly bucket = `e2e-proofs-${idFromName('bucket', this.topics.proofs).slice(0, 12)}`;
+  smtp: SmtpSink | undefined;
+  sms: SmsSink | undefined;
+  marketplace: MarketplaceSink | undefined;
+  webhooks: WebhookSink | undefined;
+  blobStore: S3BlobStore | undefined;
+  admin: FastifyInstance | undefined;
+  adminUrl = '';
+  /** The outbox's highest id when each step's stages had caught up: which step an event was planned in. */
+  readonly watermarks: number[] = [];
+  /** Endpoints an admin re-enabled after the outage. */
+  reEnabled = 0;
+  private notifier: NotifierService | undefined;
+  private archiver: ArchiverService | undefined;
+  private merchantWebhooks: MerchantWebhooksSubsystem | undefined;
+  private senders: ChannelSender[] = [];
+
+  constructor(private readonly outage: WebhookOutage) {}
+
+  buyer(planned: PlannedShipment, index: number): BuyerInput {
+    return buyerOf(planned, index);
+  }
+
+  async prepare(ctx: PipelineContext, merchantIds: string[]): Promise<void> {
+    const now = () => ctx.clock.now().toSeconds();
+    this.smtp = await startSmtpSink();
+    this.sms = await startSmsSink(SMS_CREDENTIALS);
+    this.marketplace = await startMarketplaceSink(SHOP, { nowSeconds: now });
+    this.webhooks = await startWebhookSink({ secret: WEBHOOK_SECRET, nowSeconds: now });
+    this.senders = [
+      createEmailSender({ smtpUrl: this.smtp.url, defaultFrom: 'notifications@e2e.example' }),
+      createSmsSender({ baseUrl: this.sms.url, ...SMS_CREDENTIALS, from: '+15550000000' }),
+      createMarketplaceMessageSender({ baseUrl: this.marketplace.url, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds: now }),
+    ];
+    const s3 = s3Settings();
+    const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    this.blobStore = createS3BlobStore({ client, bucket: this.bucket });
+    await this.blobStore.ensureBucket({ objectLock: true });
+
+    for (const [i, id] of merchantIds.entries()) {
+      if (marketplaceOn(i)) await ctx.db.updateTable('merchants').set({ settings: JSON.stringify({ notifications: { channels: { marketplace_message: true } } }) }).where('id', '=', id).execute();
+    }
+    // The admin routes (webhook endpoints, appeal bundles) on their own loopback server.
+    this.admin = Fastify();
+    createMerchantWebhooks({ db: ctx.db, clock: ctx.clock, logger }).registerRoutes(this.admin);
+    this.archiverFor(ctx).registerRoutes(this.admin);
+    this.adminUrl = await this.admin.listen({ host: '127.0.0.1', port: 0 });
+    for (const [i, merchantId] of merchantIds.entries()) {
+      if (!webhookOn(i)) continue;
+      const created = await this.post(`/v1/webhook-endpoints`, { merchantId, url: this.webhooks.url });
+      // The receiver checks one secret; each endpoint got its own, shown once: give them the receiver's.
+      await ctx.db.updateTable('webhook_endpoints').set({ secret: WEBHOOK_SECRET }).where('id', '=', (created as { id: string }).id).execute();
+    }
+  }
+
+  async startStages(ctx: PipelineContext): Promise<void> {
+    this.merchantWebhooks = createMerchantWebhooks({
+      db: ctx.db,
+      clock: ctx.clock,
+      logger,
+      notificationsTopic: this.topics.notifications,
+      worker: { intervalMs: 0, disableAfterFailures: 20, random: seededRandom(7) },
+    });
+    this.notifier = createNotifierService({
+      logger,
+      clock: ctx.clock,
+      db: ctx.db,
+      bus: ctx.bus,
+      senders: this.senders,
+      merchantWebhooks: this.merchantWebhooks,
+      topics: { shipmentEvents: ctx.topics['shipmentEvents']!, exceptions: ctx.topics['shipmentExceptions']!, delays: ctx.topics['shipmentDelays']!, compensations: ctx.topics['compensations']!, notifications: this.topics.notifications },
+      groupId: this.groups.notifier,
+      dispatchIntervalMs: 0,
+    });
+    this.archiver = this.archiverFor(ctx);
+    await this.notifier.start();
+    await this.archiver.start();
+  }
+
+  async stopStages(): Promise<void> {
+    await this.notifier?.stop();
+    await this.archiver?.stop();
+    this.notifier = undefined;
+    this.archiver = undefined;
+  }
+
+  /** Between steps, each hour: send what has come due. */
+  async tick(ctx: PipelineContext): Promise<void> {
+    await this.send(ctx);
+  }
+
+  async afterStep(ctx: PipelineContext, step: number): Promise<void> {
+    await ctx.caughtUp(this.groups.notifier, [ctx.topics['shipmentEvents']!, ctx.topics['shipmentExceptions']!, ctx.topics['shipmentDelays']!, ctx.topics['compensations']!]);
+    await ctx.caughtUp(`${this.groups.archiver}-snapshots`, [ctx.topics['trackingSnapshots']!]);
+    await ctx.caughtUp(this.groups.archiver, [ctx.topics['shipmentEvents']!]);
+    const top = await ctx.db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+    this.watermarks[step] = Number(top.id ?? 0);
+    await this.send(ctx);
+    if (step === this.outage.downAfterStep) await this.webhooks!.down('refuse');
+    if (step === this.outage.upAfterStep) {
+      await this.webhooks!.up();
+      const disabled = await ctx.db.selectFrom('webhook_endpoints').select('id').where('status', '=', 'disabled').execute();
+      for (const endpoint of disabled) await this.post(`/v1/webhook-endpoints/${endpoint.id}/enable`, {});
+      this.reEnabled += disabled.length;
+      await this.send(ctx);
+    }
+  }
+
+  /** After the last step: hours more of sending, for messages deferred past the end (quiet hours, the daily cap, retries). */
+  async drain(ctx: PipelineContext, hours: number): Promise<void> {
+    for (let h = 0; h < hours; h += 1) {
+      ctx.clock.advance({ hours: 1 });
+      await this.send(ctx);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stopStages();
+    for (const sender of this.senders) await sender.close?.();
+    await this.admin?.close();
+    await Promise.all([this.smtp?.close(), this.sms?.close(), this.marketplace?.close(), this.webhooks?.close()]);
+  }
+
+  async post(path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${this.adminUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as unknown;
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+
+  private async send(ctx: PipelineContext): Promise<void> {
+    await ctx.relay();
+    // Rounds until nothing due is left (a round takes a bounded batch).
+    for (let i = 0; i < 50; i += 1) {
+      const round = await this.notifier!.dispatchDue();
+      const hooks = await this.merchantWebhooks!.worker.runOnce();
+      if (Object.values(round).every((n) => n === 0) && hooks.sent + hooks.failed + hooks.retryLater === 0) break;
+    }
+    await ctx.relay();
+  }
+
+  private archiverFor(ctx: PipelineContext): ArchiverService {
+    return createArchiverService({
+      logger,
+      clock: ctx.clock,
+      db: ctx.db,
+      bus: ctx.bus,
+      blobStore: this.blobStore!,
+      topics: { snapshots: ctx.topics['trackingSnapshots']!, shipmentEvents: ctx.topics['shipmentEvents']!, proofs: this.topics.proofs },
+      groupId: this.groups.archiver,
+    });
+  }
+}
