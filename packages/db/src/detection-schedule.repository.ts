@@ -5,7 +5,7 @@ import { jsonRecords } from './json-records.js';
 /**
  * The detector's schedule on the shipments table: `next_check_at` is the earliest instant one
  * of a shipment's time rules can change its verdict. The sweep claims due rows with
- * FOR UPDATE SKIP LOCKED through shipments_due_check_idx (active AND next_check_at IS NOT NULL),
+ * FOR NO KEY UPDATE SKIP LOCKED through shipments_due_check_idx (active AND next_check_at IS NOT NULL),
  * so it reads only the due rows and concurrent detectors never take the same one; the lock
  * is held until the batch's transaction commits with the new deadlines.
  */
@@ -94,6 +94,9 @@ function toShipment(row: DetectionRow): DetectionShipment {
 /**
  * Claims up to `limit` active shipments whose check is due, most overdue first, locking them
  * until the transaction ends; rows another detector holds are skipped, not waited for.
+ * NO KEY UPDATE, not UPDATE: an insert elsewhere that references the shipment (a checkpoint, a
+ * notification, a proof) takes KEY SHARE on it, which FOR UPDATE would conflict with, so
+ * SKIP LOCKED would pass over a due shipment for a whole sweep because of an unrelated insert.
  */
 export async function claimDueDetections(trx: Transaction<Database>, options: { now: Date; limit: number }): Promise<DetectionShipment[]> {
   const result = await sql<DetectionRow>`
@@ -101,7 +104,7 @@ export async function claimDueDetections(trx: Transaction<Database>, options: { 
     WHERE active AND next_check_at IS NOT NULL AND next_check_at <= ${options.now}
     ORDER BY next_check_at
     LIMIT ${options.limit}
-    FOR UPDATE SKIP LOCKED`.execute(trx);
+    FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
   return result.rows.map(toShipment);
 }
 
@@ -115,7 +118,7 @@ export async function lockDetectionShipments(trx: Transaction<Database>, ids: re
     SELECT ${COLUMNS} FROM shipments
     WHERE id IN (${sql.join([...new Set(ids)])})
     ORDER BY id
-    FOR UPDATE`.execute(trx);
+    FOR NO KEY UPDATE`.execute(trx);
   return result.rows.map(toShipment);
 }
 

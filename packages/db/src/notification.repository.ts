@@ -124,7 +124,7 @@ export async function claimDueNotifications(trx: Transaction<Database>, options:
         OR (n.status = 'sending' AND n.lease_until < ${options.now}))
     ORDER BY n.scheduled_for, n.seq
     LIMIT ${options.limit}
-    FOR UPDATE OF n SKIP LOCKED`.execute(trx);
+    FOR NO KEY UPDATE OF n SKIP LOCKED`.execute(trx);
   if (due.rows.length === 0) return [];
   return trx
     .updateTable('notifications')

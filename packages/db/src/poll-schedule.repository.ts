@@ -91,7 +91,7 @@ export async function claimUnregisteredShipments(db: PollScheduleExecutor, optio
       WHERE active AND provider_registered_at IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ${options.now})
       ORDER BY created_at, id
       LIMIT ${options.limit}
-      FOR UPDATE SKIP LOCKED
+      FOR NO KEY UPDATE SKIP LOCKED
     )
     UPDATE shipments s SET next_poll_at = ${options.leaseUntil}
     FROM due WHERE s.id = due.id
@@ -107,7 +107,7 @@ export async function claimDueShipments(db: PollScheduleExecutor, options: Claim
       WHERE active AND next_poll_at IS NOT NULL AND next_poll_at <= ${options.now} AND provider_registered_at IS NOT NULL
       ORDER BY next_poll_at, id
       LIMIT ${options.limit}
-      FOR UPDATE SKIP LOCKED
+      FOR NO KEY UPDATE SKIP LOCKED
     )
     UPDATE shipments s SET next_poll_at = ${options.leaseUntil}
     FROM due WHERE s.id = due.id

@@ -36,7 +36,8 @@ export interface ShipmentTrackingState {
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
 /**
- * Reads and locks (FOR UPDATE, in id order so two transactions never lock in opposite orders)
+ * Reads and locks (FOR NO KEY UPDATE: inserts referencing the shipment are not blocked; in id
+ * order so two transactions never lock in opposite orders)
  * the tracking state of `ids`, in one query. Unknown ids are absent from the result.
  */
 export async function lockShipmentStates(trx: Transaction<Database>, ids: readonly string[]): Promise<Map<string, ShipmentTrackingState>> {
@@ -47,7 +48,7 @@ export async function lockShipmentStates(trx: Transaction<Database>, ids: readon
     .select([...MILESTONE_TIMESTAMP_COLUMNS])
     .where('id', 'in', [...new Set(ids)])
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute();
   return new Map(
     rows.map((row) => [

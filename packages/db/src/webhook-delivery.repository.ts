@@ -56,7 +56,7 @@ export async function claimDueWebhookDeliveries(
     .orderBy('d.next_attempt_at')
     .orderBy('d.seq')
     .limit(options.limit)
-    .forUpdate('d')
+    .forNoKeyUpdate('d')
     .skipLocked()
     .execute();
   if (due.length === 0) return [];

@@ -198,4 +198,24 @@ describe('detector on Kafka and PostgreSQL', () => {
     const left = await db.selectFrom('shipments').select('id').where('active', '=', true).where('next_check_at', '<=', new Date(NOW)).execute();
     expect(left).toEqual([]);
   });
+
+  it('sweeps a due shipment while another transaction inserts a row that references it', async () => {
+    // A checkpoint batch, a notification or a proof being written for the shipment holds KEY SHARE
+    // on it until commit; the sweep must not pass over the shipment because of that.
+    const shipment = { id: idFromName('detector-int-key-share', 'one'), status: 'in_transit' as const, status_reason: 'arrived_hub', status_at: ago(6), last_checkpoint_at: ago(6), picked_up_at: ago(8), next_check_at: ago(1) };
+    await seedShipments(db, [shipment]);
+    const sweeper = createDetectorService({ db, bus, logger, clock, topics, groupId: `${groupId}-key-share`, sweep: { enabled: false } });
+    const swept = await db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .insertInto('tracking_snapshots')
+          .values({ id: idFromName('detector-int-key-share', 'snapshot'), shipment_id: shipment.id, provider: '17track', source: 'poll', fetched_at: new Date(NOW), sha256: 'a'.repeat(64), byte_size: 2 })
+          .execute();
+        const counts = await sweeper.sweepOnce();
+        throw Object.assign(new Error('roll back'), { counts });
+      })
+      .catch((err: { counts?: { shipments: number; opened: number } }) => err.counts);
+    expect(swept).toEqual(expect.objectContaining({ shipments: 1, opened: 1 }));
+  });
 });
