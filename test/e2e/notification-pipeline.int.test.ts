@@ -54,7 +54,8 @@ describe('notifications and proofs end to end (Kafka, PostgreSQL, S3, SMTP and H
 
   beforeAll(async () => {
     runs = await Promise.all([runOnce({}), runOnce({ deliverTwice: true, restartAfterStep: 40 })]);
-  }, 900_000);
+    // ~12 minutes on an idle machine; a loaded CI machine needs the headroom.
+  }, 2_400_000);
 
   afterAll(async () => {
     for (const r of runs ?? []) {
@@ -148,17 +149,11 @@ describe('notifications and proofs end to end (Kafka, PostgreSQL, S3, SMTP and H
     const stableKey = (key: string) => key.replace(/^exception:[^:]+:/, 'exception:').replace(/^compensation:.*$/, 'compensation');
     const view = async (r: Run) => {
       const shipments = await shipmentsOf(r);
-      const messages = (await storedMessages(r.run.db)).map((m) => ({ ...m, line: `${shipments.get(m.shipmentId)!.tracking_number} ${stableKey(m.key)} ${m.channel} ${m.template}` }));
-      return {
-        all: messages.map((m) => m.line).sort(),
-        // Milestones come from the normalizer, deterministic step by step: same text, same minute.
-        milestones: messages.filter((m) => m.key.startsWith('milestone:')).map((m) => `${m.line} ${m.sentAt} ${m.bodySha256}`).sort(),
-      };
+      return (await storedMessages(r.run.db)).map((m) => `${shipments.get(m.shipmentId)!.tracking_number} ${stableKey(m.key)} ${m.channel} ${m.template} ${m.sentAt} ${m.bodySha256}`).sort();
     };
     const [plain, redelivered] = [await view(first), await view(second)];
-    expect(redelivered.all).toEqual(plain.all);
-    expect(redelivered.milestones).toEqual(plain.milestones);
-    expect(redelivered.milestones.length).toBeGreaterThan(300);
+    // Same messages, same text, sent in the same minute.
+    expect(redelivered).toEqual(plain);
     for (const [topic, counts] of Object.entries(second.run.topics)) expect({ topic, published: counts.published }).toEqual({ topic, published: 2 * counts.written });
   });
 

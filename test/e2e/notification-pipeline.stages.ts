@@ -151,9 +151,12 @@ export class NotificationStages implements PipelineExtension {
     this.archiver = undefined;
   }
 
-  /** Between steps, each hour: send what has come due. */
+  /** Between steps, each hour: send what has come due (most hours nothing has: one query then). */
   async tick(ctx: PipelineContext): Promise<void> {
-    await this.send(ctx);
+    const now = ctx.clock.now().toJSDate();
+    const message = await ctx.db.selectFrom('notifications').select('id').where('status', 'in', ['scheduled', 'deferred', 'sending']).where('scheduled_for', '<=', now).limit(1).execute();
+    const delivery = await ctx.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'pending').where('next_attempt_at', '<=', now).limit(1).execute();
+    if (message.length + delivery.length > 0) await this.send(ctx);
   }
 
   async afterStep(ctx: PipelineContext, step: number): Promise<void> {
