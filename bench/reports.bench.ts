@@ -66,17 +66,26 @@ async function stuckCases(db: Kysely<Database>, now: Date): Promise<Array<[strin
 export async function run(): Promise<void> {
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
-    const database = await benchDatabase();
-    cleanups.unshift(() => database.drop());
-    const db = await createDb({ kind: 'postgres', url: database.url, max: PARALLEL + 1 });
+    // BENCH_REUSE_DATABASE_URL: measure a database an earlier BENCH_KEEP_DATABASE=1 run loaded (plans, indexes).
+    const reuse = process.env['BENCH_REUSE_DATABASE_URL'];
+    const database = reuse === undefined ? await benchDatabase() : null;
+    if (database !== null && process.env['BENCH_KEEP_DATABASE'] === '1') log(`keeping ${database.url}`);
+    else if (database !== null) cleanups.unshift(() => database.drop());
+    const db = await createDb({ kind: 'postgres', url: reuse ?? database!.url, max: PARALLEL + 1 });
     cleanups.unshift(() => db.destroy());
     await migrateToLatest(db);
-    const now = new Date();
-    const loadStarted = performance.now();
-    const counts = await loadReportData(db, { now, shipments: SHIPMENTS, checkpointsPerShipment: CHECKPOINTS_PER_SHIPMENT, parallel: PARALLEL, log });
-    const loadMs = performance.now() - loadStarted;
-    const active = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM shipments WHERE active`.execute(db)).rows[0]?.n);
-    console.log(`load: ${counts.shipments} shipments (${active} active), ${counts.exceptions} exceptions, ${counts.checkpoints} checkpoints in ${(loadMs / 1000).toFixed(1)} s (INSERT ... SELECT generate_series, ${PARALLEL} connections)`);
+    let now = new Date();
+    if (database !== null) {
+      const loadStarted = performance.now();
+      const counts = await loadReportData(db, { now, shipments: SHIPMENTS, checkpointsPerShipment: CHECKPOINTS_PER_SHIPMENT, parallel: PARALLEL, log });
+      const loadMs = performance.now() - loadStarted;
+      const active = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM shipments WHERE active`.execute(db)).rows[0]?.n);
+      console.log(`load: ${counts.shipments} shipments (${active} active), ${counts.exceptions} exceptions, ${counts.checkpoints} checkpoints in ${(loadMs / 1000).toFixed(1)} s (INSERT ... SELECT generate_series, ${PARALLEL} connections)`);
+    } else {
+      // The data's "now" is when it was loaded: the newest registration.
+      now = (await sql<{ at: Date }>`SELECT max(created_at) AS at FROM shipments`.execute(db)).rows[0]!.at;
+      await sql`ANALYZE`.execute(db);
+    }
 
     const baseline = await measure(async () => {
       await sql`SELECT count(*) FROM shipments WHERE active`.execute(db);

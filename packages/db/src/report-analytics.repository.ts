@@ -35,46 +35,66 @@ export interface PerformanceRow {
   lost: number;
 }
 
-/** The cohort is every shipment registered (created_at) in [from, to). */
+/**
+ * The cohort is every shipment registered (created_at) in [from, to). Two statements: the counts
+ * hash-aggregate over the cohort; the transit percentiles sort only delivered shipments, in one
+ * sort per group for both percentiles. JIT is off: compiling this plan costs more than running it.
+ */
 export async function carrierPerformance(db: Kysely<Database>, q: PerformanceQuery): Promise<PerformanceRow[]> {
   const conditions: RawBuilder<unknown>[] = [sql`s.created_at >= ${q.from}`, sql`s.created_at < ${q.to}`, scopeCondition(sql`s.merchant_id`, q.scope)];
   if (q.carrier !== undefined) conditions.push(sql`s.carrier = ${q.carrier}`);
   if (q.originCountry !== undefined) conditions.push(sql`s.origin_country = ${q.originCountry}`);
   if (q.destinationCountry !== undefined) conditions.push(sql`s.destination_country = ${q.destinationCountry}`);
+  const where = sql.join(conditions, sql` AND `);
   const lane = q.groupBy === 'lane';
-  const origin = lane ? sql`c.origin_country` : sql`NULL::char(2)`;
-  const destination = lane ? sql`c.destination_country` : sql`NULL::char(2)`;
-  const result = await sql<PerformanceRow>`
-    WITH cohort AS MATERIALIZED (
-      SELECT s.id, s.carrier, s.origin_country, s.destination_country, s.picked_up_at, s.delivered_at,
-        s.promised_delivery_date, s.buyer_timezone,
-        CASE WHEN s.delivered_at >= s.picked_up_at THEN extract(epoch FROM s.delivered_at - s.picked_up_at) / 86400 END AS transit_days
+  const origin = lane ? sql`s.origin_country::text` : sql`NULL::text`;
+  const destination = lane ? sql`s.destination_country::text` : sql`NULL::text`;
+  type Counts = Omit<PerformanceRow, 'median_transit_days' | 'p90_transit_days'>;
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL jit = off`.execute(trx);
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    const counts = await sql<Counts>`
+      SELECT s.carrier, ${origin} AS origin_country, ${destination} AS destination_country,
+        count(*)::int AS shipments,
+        count(s.delivered_at)::int AS delivered,
+        count(*) FILTER (WHERE s.delivered_at IS NOT NULL AND s.promised_delivery_date IS NOT NULL)::int AS delivered_with_promise,
+        count(*) FILTER (WHERE s.delivered_at < (s.promised_delivery_date + 1)::timestamp AT TIME ZONE s.buyer_timezone)::int AS delivered_on_time,
+        count(*) FILTER (WHERE s.delivered_at >= s.picked_up_at)::int AS transit_measured,
+        count(f.shipment_id)::int AS with_exception,
+        count(*) FILTER (WHERE f.customs_hold)::int AS customs_holds,
+        count(*) FILTER (WHERE f.lost)::int AS lost
       FROM shipments s
-      WHERE ${sql.join(conditions, sql` AND `)}
-    ), flagged AS (
-      SELECT e.shipment_id, bool_or(e.kind = 'customs_hold') AS customs_hold, bool_or(e.kind = 'lost') AS lost
-      FROM exceptions e WHERE e.shipment_id IN (SELECT id FROM cohort)
-      GROUP BY e.shipment_id
-    )
-    SELECT c.carrier, ${origin} AS origin_country, ${destination} AS destination_country,
-      count(*)::int AS shipments,
-      count(c.delivered_at)::int AS delivered,
-      count(*) FILTER (WHERE c.delivered_at IS NOT NULL AND c.promised_delivery_date IS NOT NULL)::int AS delivered_with_promise,
-      count(*) FILTER (WHERE c.delivered_at < (c.promised_delivery_date + 1)::timestamp AT TIME ZONE c.buyer_timezone)::int AS delivered_on_time,
-      count(c.transit_days)::int AS transit_measured,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY c.transit_days) AS median_transit_days,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY c.transit_days) AS p90_transit_days,
-      count(f.shipment_id)::int AS with_exception,
-      count(*) FILTER (WHERE f.customs_hold)::int AS customs_holds,
-      count(*) FILTER (WHERE f.lost)::int AS lost
-    FROM cohort c LEFT JOIN flagged f ON f.shipment_id = c.id
-    GROUP BY 1, 2, 3
-    ORDER BY 1, 2 NULLS FIRST, 3 NULLS FIRST`.execute(db);
-  return result.rows.map((row) => ({
-    ...row,
-    median_transit_days: row.median_transit_days === null ? null : Number(row.median_transit_days),
-    p90_transit_days: row.p90_transit_days === null ? null : Number(row.p90_transit_days),
-  }));
+      LEFT JOIN (
+        -- A cohort shipment's exceptions open after it was registered, so none before the range starts.
+        SELECT e.shipment_id, bool_or(e.kind = 'customs_hold') AS customs_hold, bool_or(e.kind = 'lost') AS lost
+        FROM exceptions e WHERE e.opened_at >= ${q.from}
+        GROUP BY e.shipment_id
+      ) f ON f.shipment_id = s.id
+      WHERE ${where}
+      GROUP BY 1, 2, 3`.execute(trx);
+    const transit = await sql<{ carrier: string; origin_country: string | null; destination_country: string | null; percentiles: number[] | string }>`
+      SELECT s.carrier, ${origin} AS origin_country, ${destination} AS destination_country,
+        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', s.delivered_at - s.picked_up_at) / 86400) AS percentiles
+      FROM shipments s
+      WHERE ${where} AND s.delivered_at >= s.picked_up_at
+      GROUP BY 1, 2, 3`.execute(trx);
+    const key = (r: { carrier: string; origin_country: string | null; destination_country: string | null }) => `${r.carrier}|${r.origin_country ?? ''}|${r.destination_country ?? ''}`;
+    const percentiles = new Map(transit.rows.map((r) => [key(r), parseFloatArray(r.percentiles)]));
+    return counts.rows
+      .map((row) => {
+        const [median, p90] = percentiles.get(key(row)) ?? [];
+        return { ...row, median_transit_days: median ?? null, p90_transit_days: p90 ?? null };
+      })
+      .sort((a, b) => compareText(a.carrier, b.carrier) || compareText(a.origin_country ?? '', b.origin_country ?? '') || compareText(a.destination_country ?? '', b.destination_country ?? ''));
+  });
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** float8[] arrives parsed from pg and as the literal `{1.5,2}` from some drivers. */
+function parseFloatArray(value: number[] | string): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  return value.replace(/^\{|\}$/g, '').split(',').filter((v) => v !== '').map(Number);
 }
 
 export interface ExceptionCauseRow {

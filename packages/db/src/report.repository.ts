@@ -48,6 +48,8 @@ export interface StuckQuery {
   order: SortOrder;
   limit: number;
   after?: StuckKey;
+  /** Default EXCEPTION_FIRST_BELOW; tests set it to take either plan. */
+  exceptionFirstBelow?: number;
 }
 
 export interface StuckRow {
@@ -91,6 +93,21 @@ export function scopeCondition(column: RawBuilder<unknown>, scope: MerchantScope
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Below this many open exceptions of the asked kind, the query starts from them and sorts the
+ * few shipments; above, it walks the sort index and checks each shipment. Open exceptions of a
+ * common kind (stalled) sit among the oldest scans and turn up at once in index order; a rare
+ * one (customs holds on moving parcels) can lie behind tens of thousands of index entries.
+ */
+export const EXCEPTION_FIRST_BELOW = 20_000;
+
+async function fewOpenExceptions(db: Kysely<Database>, kind: ExceptionKindColumn, below: number): Promise<boolean> {
+  if (below <= 0) return false;
+  const result = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM exceptions WHERE kind = ${kind} AND status <> 'resolved' LIMIT ${below}) AS capped`.execute(db);
+  return Number(result.rows[0]?.n ?? 0) < below;
+}
+
 /** One page of stuck shipments, `limit + 1` rows read so the caller knows whether more follow. */
 export async function findStuckShipments(db: Kysely<Database>, query: StuckQuery): Promise<{ rows: StuckRow[]; more: boolean }> {
   const { now, filters: f } = query;
@@ -108,8 +125,15 @@ export async function findStuckShipments(db: Kysely<Database>, query: StuckQuery
   if (f.originCountry !== undefined) conditions.push(sql`s.origin_country = ${f.originCountry}`);
   if (f.destinationCountry !== undefined) conditions.push(sql`s.destination_country = ${f.destinationCountry}`);
   if (f.milestone !== undefined) conditions.push(sql`s.status = ${f.milestone}`);
+  let candidates = sql``;
   if (f.exceptionKind !== undefined) {
-    conditions.push(sql`EXISTS (SELECT 1 FROM exceptions e WHERE e.shipment_id = s.id AND e.status <> 'resolved' AND e.kind = ${f.exceptionKind})`);
+    if (await fewOpenExceptions(db, f.exceptionKind, query.exceptionFirstBelow ?? EXCEPTION_FIRST_BELOW)) {
+      // Materialized, so the planner cannot fold it back into a walk of the sort index.
+      candidates = sql`WITH candidates AS MATERIALIZED (SELECT shipment_id FROM exceptions WHERE kind = ${f.exceptionKind} AND status <> 'resolved') `;
+      conditions.push(sql`s.id IN (SELECT shipment_id FROM candidates)`);
+    } else {
+      conditions.push(sql`EXISTS (SELECT 1 FROM exceptions e WHERE e.shipment_id = s.id AND e.status <> 'resolved' AND e.kind = ${f.exceptionKind})`);
+    }
   }
   if (f.minDaysWithoutScan !== undefined) conditions.push(sql`${LAST_SCAN} <= ${new Date(now.getTime() - f.minDaysWithoutScan * DAY_MS)}`);
   if (f.promisedDatePassed === true) conditions.push(promisePassed(now));
@@ -122,7 +146,7 @@ export async function findStuckShipments(db: Kysely<Database>, query: StuckQuery
     conditions.push(sql`(${expr}, s.id) ${comparison} (${query.after.key}::${cast}, ${query.after.id}::uuid)`);
   }
   const dir = sql.raw(direction);
-  const result = await sql<StuckRow>`
+  const result = await sql<StuckRow>`${candidates}
     SELECT s.id, s.merchant_id, s.order_id, s.tracking_number, s.carrier, s.origin_country, s.destination_country,
       s.status, s.status_reason, s.last_checkpoint_at, ${LAST_SCAN} AS last_scan_at,
       s.promised_delivery_date, ${promisePassed(now)} AS promised_date_passed,

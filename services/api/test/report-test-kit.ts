@@ -20,9 +20,9 @@ export interface ReportApi {
  * The api on a migrated PGlite, with a stand-in for the access layer: a request carrying
  * `x-test-merchants` gets a viewer caller scoped to those merchants, as the real layer sets it.
  */
-export async function startReportApi(overrides: Partial<ApiDeps> = {}): Promise<ReportApi> {
-  const db = await createDb({ kind: 'pglite' });
-  await migrateToLatest(db);
+export async function startReportApi(overrides: Partial<ApiDeps> = {}, existingDb?: Kysely<Database>): Promise<ReportApi> {
+  const db = existingDb ?? (await createDb({ kind: 'pglite' }));
+  if (existingDb === undefined) await migrateToLatest(db);
   const clock = fixedClock(NOW);
   const api = createApiService({ db, clock, logger: createLogger({ name: 'report-test', level: 'silent' }), ...overrides });
   api.app.addHook('preHandler', async (request) => {
@@ -46,7 +46,7 @@ export async function startReportApi(overrides: Partial<ApiDeps> = {}): Promise<
     },
     async close() {
       await api.stop();
-      await db.destroy();
+      if (existingDb === undefined) await db.destroy();
     },
   };
 }

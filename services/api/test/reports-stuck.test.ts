@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
-import { createMerchant, daysAgo, seedException, seedShipment, startReportApi, type ReportApi } from './report-test-kit.js';
+import { findStuckShipments } from '@parcelwatch/db';
+import { createMerchant, daysAgo, NOW, seedException, seedShipment, startReportApi, type ReportApi } from './report-test-kit.js';
 
 // NOW is 2026-03-02T10:00Z. Tracking numbers name why a shipment is (or is not) stuck.
 describe('GET /v1/reports/stuck', () => {
@@ -79,6 +80,16 @@ describe('GET /v1/reports/stuck', () => {
     expect(new Set(await all('&promisedPassed=true'))).toEqual(new Set(['PROMISE', 'HONOLULU']));
     expect((await all('&promisedPassed=false')).length).toBe(stuckOfA.size - 2);
     expect(await all(`&merchantId=${merchantA}&carrier=dhl`)).toEqual(['CUSTOMS']);
+  });
+
+  it('finds the same shipments for an exception kind whether it starts from the exceptions or walks the sort index', async () => {
+    for (const kind of ['customs_hold', 'lost', 'stalled'] as const) {
+      const query = { now: new Date(NOW), scope: [merchantA], filters: { exceptionKind: kind }, sort: 'days_without_scan' as const, order: 'desc' as const, limit: 100 };
+      const fromExceptions = await findStuckShipments(t.db, { ...query, exceptionFirstBelow: 1_000 });
+      const fromIndex = await findStuckShipments(t.db, { ...query, exceptionFirstBelow: 0 });
+      expect(fromExceptions.rows.map((row) => row.tracking_number)).toEqual(fromIndex.rows.map((row) => row.tracking_number));
+      expect(fromIndex.rows.length).toBe(kind === 'stalled' ? 0 : 1);
+    }
   });
 
   it('sorts by promised date and by last checkpoint, either way', async () => {
