@@ -15,6 +15,8 @@ import * as notificationDispatch from './2026-11-23T1200-notification-dispatch.j
 import * as merchantWebhooks from './2026-11-23T1210-merchant-webhooks.js';
 // issue 6 archiver
 import * as archivedSnapshots from './2026-11-23T1330-archived-snapshots.js';
+// issue 7 reports
+import * as reportIndexes from './2026-11-23T1400-report-indexes.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -37,4 +39,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1210-merchant-webhooks': merchantWebhooks,
   // issue 6 archiver
   '2026-11-23T1330-archived-snapshots': archivedSnapshots,
+  // issue 7 reports
+  '2026-11-23T1400-report-indexes': reportIndexes,
 };

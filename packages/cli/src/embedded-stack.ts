@@ -89,6 +89,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     host: options.http.host,
     port: options.http.port,
     checks: [allHealthy],
+    blobStore,
   });
   // The compensation policy reloads when its file changes; approvals are served by the api.
   const policy = await loadPolicyStore(process.env['COMPENSATION_POLICY_PATH'] ?? DEFAULT_POLICY_PATH, logger);

@@ -4,6 +4,7 @@ import { ConfigError } from '@parcelwatch/config';
 import { carriersDetect, carriersMap, UnreadablePayloadError, UsageError } from './commands/carriers.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { proofsAppealCommand, proofsVerifyCommand } from './commands/proofs.command.js';
+import { reportStuckCommand } from './commands/report.command.js';
 import { startCommand } from './commands/start.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -24,6 +25,10 @@ commands:
                         it against its manifest and the chain (exit 1 on any mismatch)
   proofs appeal <shipment> [--requested-by <id>]
                         write an appeal bundle now and print its proof
+  report stuck [--carrier <slug>] [--min-days <n>] [--merchant <id>]
+               [--sort days_without_scan|promised_date|last_checkpoint]
+               [--format table|csv]
+                        stuck parcels (services/api/docs/reports.md), table or CSV
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -58,6 +63,15 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'verify') return proofsVerifyCommand(positionals[0]);
       if (sub === 'appeal') return proofsAppealCommand(positionals[0], values['requested-by'] ?? null);
       throw new UsageError(`unknown proofs command '${sub ?? ''}': use verify or appeal`);
+    }
+    case 'report': {
+      const [sub, ...args] = rest;
+      const { values } = parseArgs({
+        args,
+        options: { carrier: { type: 'string' }, 'min-days': { type: 'string' }, merchant: { type: 'string' }, sort: { type: 'string' }, format: { type: 'string' } },
+      });
+      if (sub !== 'stuck') throw new UsageError(`unknown report '${sub ?? ''}': use stuck`);
+      return reportStuckCommand({ carrier: values.carrier, minDays: values['min-days'], merchant: values.merchant, sort: values.sort, format: values.format });
     }
     case undefined:
     case 'help':

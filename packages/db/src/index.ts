@@ -25,3 +25,6 @@ export * from './proof.repository.js';
 export * from './proof-evidence.repository.js';
 // notifier (issue 6)
 export * from './notification.repository.js';
+// issue 7 reports
+export * from './report.repository.js';
+export * from './report-analytics.repository.js';

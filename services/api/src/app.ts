@@ -7,6 +7,7 @@ import type { Logger } from '@parcelwatch/logger';
 import { createMetricsRegistry, METRIC_PREFIX, registerHealthRoutes, type Clock, type ReadinessCheck, type Service } from '@parcelwatch/service-kit';
 import { createShipmentRegistrar } from './shipments/shipment-registrar.js';
 import { registerShipmentRoutes } from './shipments/shipment.routes.js';
+import { registerReportRoutes, type ProofLinks } from './reports/report.routes.js';
 import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-intake.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
 
@@ -28,6 +29,8 @@ export interface ApiDeps {
   registry?: Registry;
   /** Further readiness checks for /readyz (the database ping is built in). */
   checks?: readonly ReadinessCheck[];
+  /** The proof archive's blob store: the shipment detail links each proof by a short-lived presigned URL. Without it, no links. */
+  blobStore?: ProofLinks;
 }
 
 export interface ApiService extends Service {
@@ -42,8 +45,8 @@ const DEFAULT_TOLERANCE_SECONDS = 300;
 const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
- * HTTP front door: shipment registration (single, bulk, CSV) and carrier webhooks, plus
- * /healthz, /readyz and /metrics on the same listener.
+ * HTTP front door: shipment registration (single, bulk, CSV), carrier webhooks, ops reports
+ * with the shipment detail and the OpenAPI document, plus /healthz, /readyz and /metrics on the same listener.
  */
 export function createApiService(deps: ApiDeps): ApiService {
   const logger = deps.logger.child({ component: 'api' });
@@ -93,6 +96,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     logger,
     webhooksReceived,
   );
+  registerReportRoutes(app, { db: deps.db, clock: deps.clock, ...(deps.blobStore !== undefined ? { blobStore: deps.blobStore } : {}) });
 
   return {
     name: 'api',

@@ -3,3 +3,6 @@ export { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 export { WEBHOOK_PROVIDERS, expectedSignature, type WebhookProvider } from './webhooks/webhook-signature.js';
 export type { WebhookSecrets } from './webhooks/webhook-intake.js';
 export { CSV_COLUMNS } from './shipments/shipment-csv.js';
+// issue 7 reports: the CLI prints the same stuck-parcel rows and CSV as the api
+export { stuckPages, stuckItemView, stuckCsvRecord, STUCK_CSV_COLUMNS, DEFAULT_ORDER, type StuckItemView } from './reports/stuck-report.routes.js';
+export { buildOpenApiDocument } from './reports/openapi.document.js';
