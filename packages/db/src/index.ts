@@ -25,3 +25,6 @@ export * from './proof.repository.js';
 export * from './proof-evidence.repository.js';
 // notifier (issue 6)
 export * from './notification.repository.js';
+// Access control (issue 7): API keys and the audit log.
+export * from './api-key.repository.js';
+export * from './audit.repository.js';

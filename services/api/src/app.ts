@@ -9,6 +9,9 @@ import { createShipmentRegistrar } from './shipments/shipment-registrar.js';
 import { registerShipmentRoutes } from './shipments/shipment.routes.js';
 import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-intake.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
+import { installAccessLayer, type AccessOptions } from './access/access.hook.js';
+import { registerApiKeyRoutes } from './access/api-key.routes.js';
+import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -28,6 +31,11 @@ export interface ApiDeps {
   registry?: Registry;
   /** Further readiness checks for /readyz (the database ping is built in). */
   checks?: readonly ReadinessCheck[];
+  /**
+   * API keys, route policy and rate limits (services/api/docs/access.md). Default enabled with
+   * the default limits; `enabled: false` leaves routes without a caller (everything allowed).
+   */
+  access?: AccessOptions;
 }
 
 export interface ApiService extends Service {
@@ -42,8 +50,8 @@ const DEFAULT_TOLERANCE_SECONDS = 300;
 const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
- * HTTP front door: shipment registration (single, bulk, CSV) and carrier webhooks, plus
- * /healthz, /readyz and /metrics on the same listener.
+ * HTTP front door: shipment registration (single, bulk, CSV), carrier webhooks and API key
+ * admin behind the access layer, plus /healthz, /readyz and /metrics on the same listener.
  */
 export function createApiService(deps: ApiDeps): ApiService {
   const logger = deps.logger.child({ component: 'api' });
@@ -67,6 +75,9 @@ export function createApiService(deps: ApiDeps): ApiService {
     }
     return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
   });
+  // Before any route, so routes registered later (other services' on this instance) get it too.
+  const access: AccessOptions = deps.access ?? { enabled: true };
+  installAccessLayer(app, { db: deps.db, clock: deps.clock, logger, options: access, rateLimits: access.rateLimits ?? DEFAULT_RATE_LIMITS });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }));
 
   registerHealthRoutes(app, {
@@ -81,6 +92,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     app,
     createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
   );
+  registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerWebhookRoutes(
     app,
     createWebhookIntake({

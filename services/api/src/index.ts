@@ -3,3 +3,9 @@ export { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 export { WEBHOOK_PROVIDERS, expectedSignature, type WebhookProvider } from './webhooks/webhook-signature.js';
 export type { WebhookSecrets } from './webhooks/webhook-intake.js';
 export { CSV_COLUMNS } from './shipments/shipment-csv.js';
+// Access control (issue 7): keys, policy, rate limits; the CLI manages keys with these.
+export { type AccessOptions } from './access/access.hook.js';
+export { ApiKeyAdminError, apiKeyView, issueApiKey, listKeys, revokeKey, type IssuedApiKey } from './access/api-key-admin.js';
+export { generateApiKey, hashApiKey } from './access/api-key.js';
+export { DEFAULT_RATE_LIMITS, rateLimitsFromEnv, type RateLimits } from './access/rate-limiter.js';
+export { ROUTE_POLICY, accessFor } from './access/route-policy.js';
