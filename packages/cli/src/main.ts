@@ -5,6 +5,7 @@ import { carriersDetect, carriersMap, UnreadablePayloadError, UsageError } from 
 import { migrateCommand } from './commands/migrate.command.js';
 import { proofsAppealCommand, proofsVerifyCommand } from './commands/proofs.command.js';
 import { startCommand } from './commands/start.command.js';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
 
@@ -24,6 +25,11 @@ commands:
                         it against its manifest and the chain (exit 1 on any mismatch)
   proofs appeal <shipment> [--requested-by <id>]
                         write an appeal bundle now and print its proof
+  keys create --name <name> --role <viewer|approver|admin|ingest>
+              --merchant <uuid>[,<uuid>...]
+                        make an API key; it is printed once, only its hash is kept
+  keys list             every key: id, prefix, role, merchants, last use, revoked
+  keys revoke <id>      revoke a key (requests with it get 401 at once)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -58,6 +64,18 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'verify') return proofsVerifyCommand(positionals[0]);
       if (sub === 'appeal') return proofsAppealCommand(positionals[0], values['requested-by'] ?? null);
       throw new UsageError(`unknown proofs command '${sub ?? ''}': use verify or appeal`);
+    }
+    case 'keys': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { name: { type: 'string' }, role: { type: 'string' }, merchant: { type: 'string' } },
+      });
+      if (sub === 'create') return keysCreateCommand({ name: values.name, role: values.role, merchants: values.merchant });
+      if (sub === 'list') return keysListCommand();
+      if (sub === 'revoke') return keysRevokeCommand(positionals[0]);
+      throw new UsageError(`unknown keys command '${sub ?? ''}': use create, list or revoke`);
     }
     case undefined:
     case 'help':

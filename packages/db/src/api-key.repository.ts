@@ -77,3 +77,8 @@ export async function listApiKeys(db: ApiKeyExecutor, filter: { merchantIds: rea
   }
   return query.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit ?? 500).execute();
 }
+
+/** Replaces a key's merchants (the embedded bootstrap admin key follows the merchants that exist). */
+export async function setApiKeyMerchants(db: ApiKeyExecutor, id: string, merchantIds: readonly string[]): Promise<void> {
+  await db.updateTable('api_keys').set({ merchant_ids: sql<string[]>`${[...merchantIds]}::uuid[]` }).where('id', '=', id).execute();
+}
