@@ -33,10 +33,11 @@ export interface AccessStack {
   close(): Promise<void>;
 }
 
-export async function startAccessStack(rateLimits: RateLimits = GENEROUS): Promise<AccessStack> {
+/** On a fresh PGlite, or on `existingDb` (migrated; the caller closes it). */
+export async function startAccessStack(rateLimits: RateLimits = GENEROUS, existingDb?: Kysely<Database>): Promise<AccessStack> {
   const logger = createLogger({ name: 'access-test', level: 'silent' });
-  const db = await createDb({ kind: 'pglite' });
-  await migrateToLatest(db);
+  const db = existingDb ?? (await createDb({ kind: 'pglite' }));
+  if (existingDb === undefined) await migrateToLatest(db);
   const clock = fixedClock(NOW);
   const dir = await mkdtemp(path.join(tmpdir(), 'pw-access-'));
   const api = createApiService({ db, clock, logger, webhookSecrets: { ...SECRETS }, access: { enabled: true, rateLimits } });
@@ -68,7 +69,7 @@ export async function startAccessStack(rateLimits: RateLimits = GENEROUS): Promi
     },
     async close() {
       await api.stop();
-      await db.destroy();
+      if (existingDb === undefined) await db.destroy();
       await rm(dir, { recursive: true, force: true });
     },
   };
