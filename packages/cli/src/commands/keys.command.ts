@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { ApiKeyAdminError, apiKeyView, generateApiKey, hashApiKey, issueApiKey, listKeys, revokeKey } from '@parcelwatch/api';
 import { databaseConfig, databaseSettingsSchema, parseEnv } from '@parcelwatch/config';
 import { newId } from '@parcelwatch/contracts';
-import { createDb, findActiveApiKeyByHash, insertApiKey, setApiKeyMerchants, type Database } from '@parcelwatch/db';
+import { appendAudit, createDb, findActiveApiKeyByHash, insertApiKey, setApiKeyMerchants, type Database } from '@parcelwatch/db';
 import { systemClock, type Clock } from '@parcelwatch/service-kit';
 import { UsageError } from './carriers.command.js';
 
@@ -97,7 +97,11 @@ export async function ensureBootstrapAdminKey(db: Kysely<Database>, clock: Clock
   const generated = generateApiKey();
   const id = newId(clock.now().toMillis());
   // Not issueApiKey: this key may start with no merchant (a fresh stack) and follows them later.
-  await insertApiKey(db, { id, name: 'bootstrap admin (parcelwatch start)', keyHash: generated.hash, prefix: generated.prefix, role: 'admin', merchantIds: merchants, createdAt: clock.now().toJSDate() });
+  const at = clock.now().toJSDate();
+  await db.transaction().execute(async (trx) => {
+    await insertApiKey(trx, { id, name: 'bootstrap admin (parcelwatch start)', keyHash: generated.hash, prefix: generated.prefix, role: 'admin', merchantIds: merchants, createdAt: at });
+    await appendAudit(trx, { at, actor: 'parcelwatch start', action: 'api_key.created', targetType: 'api_key', targetId: id, merchantId: null, details: { prefix: generated.prefix, role: 'admin', merchantIds: merchants } });
+  });
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   await writeFile(file, `${generated.key}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
