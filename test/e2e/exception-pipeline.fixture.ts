@@ -1,7 +1,7 @@
 // The whole exception pipeline in one process, on real Kafka and PostgreSQL: carrier sandbox ->
 // api -> poller -> outbox relay -> normalizer -> detector (events + sweep) -> compensation,
 // driven step by step on a fixed clock so every stage has caught up before the next one runs.
-import { createApiService, type ApiService } from '@parcelwatch/api';
+import { createApiService, issueApiKey, type ApiService } from '@parcelwatch/api';
 import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
 import { createCarrierSandboxService, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
@@ -256,7 +256,9 @@ export class ExceptionPipeline {
       orderValue: p.orderValue,
       buyer: this.extension?.buyer(p, i) ?? { timezone: p.journey.destination.zone },
     }));
-    const response = await fetch(`${this.api!.url()}/v1/shipments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shipments }) });
+    // The api wants an ingest key for these merchants (issue 7).
+    const ingest = await issueApiKey({ db: this.dbHandle!, clock: this.clock }, { name: 'e2e ingest', role: 'ingest', merchantIds: [...new Set(shipments.map((s) => s.merchantId))], actor: 'e2e' });
+    const response = await fetch(`${this.api!.url()}/v1/shipments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ingest.key}` }, body: JSON.stringify({ shipments }) });
     const body = (await response.json()) as { summary?: { created: number }; results?: unknown[] };
     if (body.summary?.created !== planned.length) throw new Error(`registration failed: ${response.status} ${JSON.stringify(body.results?.slice(0, 3) ?? body)}`);
     const carriers = await this.dbHandle!.selectFrom('shipments').select(['tracking_number', 'carrier']).execute();

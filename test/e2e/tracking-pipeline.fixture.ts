@@ -1,7 +1,7 @@
 // The whole tracking pipeline in one process, on real Kafka and PostgreSQL: carrier sandbox ->
 // api (registration) -> poller -> outbox relay -> Kafka -> normalizer -> PostgreSQL.
 import { setTimeout as pause } from 'node:timers/promises';
-import { createApiService, type ApiService } from '@parcelwatch/api';
+import { createApiService, issueApiKey, type ApiService } from '@parcelwatch/api';
 import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
 import { createCarrierSandboxService, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
@@ -155,7 +155,9 @@ export class Pipeline {
     const merchantId = idFromName('e2e-merchant', this.topics.shipments);
     await this.dbHandle!.insertInto('merchants').values({ id: merchantId, name: 'E2E Merchant' }).execute();
     const shipments = trackingNumbers.map((trackingNumber, i) => ({ merchantId, orderId: `E2E-${i}`, trackingNumber, destinationCountry: 'US', provider: '17track' }));
-    const response = await fetch(`${this.api!.url()}/v1/shipments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ shipments }) });
+    // The api wants an ingest key for these merchants (issue 7).
+    const ingest = await issueApiKey({ db: this.dbHandle!, clock: this.clock }, { name: 'e2e ingest', role: 'ingest', merchantIds: [merchantId], actor: 'e2e' });
+    const response = await fetch(`${this.api!.url()}/v1/shipments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ingest.key}` }, body: JSON.stringify({ shipments }) });
     const body = (await response.json()) as { summary?: { created: number }; results?: unknown[] };
     if (response.status !== 207 || body.summary?.created !== trackingNumbers.length) {
       throw new Error(`registration failed: ${response.status} ${JSON.stringify(body.results?.slice(0, 3) ?? body)}`);

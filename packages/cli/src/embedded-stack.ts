@@ -7,7 +7,7 @@ import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
-import { createApiService, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
+import { createApiService, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
 import { createPollerService, createSandboxPollerClients } from '@parcelwatch/poller';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
@@ -90,6 +90,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     port: options.http.port,
     checks: [allHealthy],
     blobStore,
+    // API keys on, as in production; `parcelwatch start` makes an admin key (data/admin-key).
+    access: { enabled: true, rateLimits: rateLimitsFromEnv(process.env) },
   });
   // The compensation policy reloads when its file changes; approvals are served by the api.
   const policy = await loadPolicyStore(process.env['COMPENSATION_POLICY_PATH'] ?? DEFAULT_POLICY_PATH, logger);

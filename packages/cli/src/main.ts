@@ -6,6 +6,7 @@ import { migrateCommand } from './commands/migrate.command.js';
 import { proofsAppealCommand, proofsVerifyCommand } from './commands/proofs.command.js';
 import { reportStuckCommand } from './commands/report.command.js';
 import { startCommand } from './commands/start.command.js';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
 
@@ -29,6 +30,11 @@ commands:
                [--sort days_without_scan|promised_date|last_checkpoint]
                [--format table|csv]
                         stuck parcels (services/api/docs/reports.md), table or CSV
+  keys create --name <name> --role <viewer|approver|admin|ingest>
+              --merchant <uuid>[,<uuid>...]
+                        make an API key; it is printed once, only its hash is kept
+  keys list             every key: id, prefix, role, merchants, last use, revoked
+  keys revoke <id>      revoke a key (requests with it get 401 at once)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -72,6 +78,18 @@ async function main(argv: string[]): Promise<number> {
       });
       if (sub !== 'stuck') throw new UsageError(`unknown report '${sub ?? ''}': use stuck`);
       return reportStuckCommand({ carrier: values.carrier, minDays: values['min-days'], merchant: values.merchant, sort: values.sort, format: values.format });
+    }
+    case 'keys': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { name: { type: 'string' }, role: { type: 'string' }, merchant: { type: 'string' } },
+      });
+      if (sub === 'create') return keysCreateCommand({ name: values.name, role: values.role, merchants: values.merchant });
+      if (sub === 'list') return keysListCommand();
+      if (sub === 'revoke') return keysRevokeCommand(positionals[0]);
+      throw new UsageError(`unknown keys command '${sub ?? ''}': use create, list or revoke`);
     }
     case undefined:
     case 'help':

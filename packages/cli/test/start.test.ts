@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,31 @@ describe('parcelwatch CLI', () => {
       const migrate = parcelwatch(['migrate'], dir);
       expect(migrate.status).toBe(0);
       expect(migrate.stdout).toBe('nothing to do\n');
+
+      // API keys are on: an admin key for every merchant is kept in data/admin-key, never printed.
+      const keyFile = path.join(dir, 'data', 'admin-key');
+      const adminKey = readFileSync(keyFile, 'utf8').trim();
+      expect(adminKey).toMatch(/^pw_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(run.stdout).toContain('admin key for every merchant written to data/admin-key');
+      expect(run.stdout).not.toContain(adminKey);
+      const listed = parcelwatch(['keys', 'list'], dir);
+      expect(listed.status).toBe(0);
+      const bootstrap = listed.stdout.split('\n').find((line) => line.includes('bootstrap admin'));
+      expect(bootstrap).toContain(adminKey.slice(3, 11));
+      expect(listed.stdout).not.toContain(adminKey);
+      const unknownMerchant = parcelwatch(['keys', 'create', '--name', 'ops', '--role', 'viewer', '--merchant', '0190b5a8-0000-7000-8000-000000000000'], dir);
+      expect(unknownMerchant.status).toBe(2);
+      expect(unknownMerchant.stderr).toContain('no merchant 0190b5a8-0000-7000-8000-000000000000');
+      expect(parcelwatch(['keys', 'create', '--name', 'ops', '--role', 'boss', '--merchant', '0190b5a8-0000-7000-8000-000000000000'], dir).stderr).toContain('role must be one of viewer, approver, admin, ingest');
+      const id = bootstrap!.split(' ')[0]!;
+      const revoked = parcelwatch(['keys', 'revoke', id], dir);
+      expect(revoked.status).toBe(0);
+      expect(revoked.stdout).toContain(`revoked key ${id}`);
+      // A revoked admin key is replaced on the next start.
+      const again = parcelwatch(['start', '--once'], dir);
+      expect(again.status).toBe(0);
+      expect(readFileSync(keyFile, 'utf8').trim()).not.toBe(adminKey);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

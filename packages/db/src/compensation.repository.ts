@@ -268,9 +268,14 @@ export async function cancelExecution(trx: CompensationDbExecutor, id: string, r
 /** The ops queue: newest decisions first, by merchant and status. */
 export async function listCompensations(
   db: CompensationDbExecutor,
-  filter: { status?: CompensationStatus; merchantId?: string; shipmentId?: string; limit: number },
+  filter: { status?: CompensationStatus; merchantId?: string; merchantIds?: readonly string[]; shipmentId?: string; limit: number },
 ): Promise<Compensation[]> {
   let query = db.selectFrom('compensations').selectAll();
+  // The caller's merchants (an API key's scope); an empty scope sees nothing.
+  if (filter.merchantIds !== undefined) {
+    if (filter.merchantIds.length === 0) return [];
+    query = query.where('merchant_id', 'in', [...filter.merchantIds]);
+  }
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.merchantId !== undefined) query = query.where('merchant_id', '=', filter.merchantId);
   if (filter.shipmentId !== undefined) query = query.where('shipment_id', '=', filter.shipmentId);

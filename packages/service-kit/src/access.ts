@@ -25,8 +25,23 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the api's access layer; undefined where there is none. */
     caller?: Caller;
+    /** Set by the api's access layer: where `recordAudit` writes. Undefined where there is none. */
+    auditRecorder?: AuditRecorder;
   }
 }
+
+/** One audit entry as a route describes it; the actor comes from the request. */
+export interface AuditEvent {
+  /** e.g. compensation.approved, webhook_endpoint.deleted, api_key.created. */
+  action: string;
+  targetType: string;
+  targetId: string;
+  merchantId: string | null;
+  /** Never secrets (keys, webhook secrets) and never buyer PII. */
+  details?: Record<string, unknown>;
+}
+
+export type AuditRecorder = (entry: AuditEvent & { actor: string }) => Promise<void>;
 
 export function callerOf(request: FastifyRequest): Caller | null {
   return request.caller ?? null;
@@ -58,4 +73,15 @@ export function requireRole(request: FastifyRequest, reply: FastifyReply, roles:
   if (caller === null || roles.includes(caller.role)) return true;
   void reply.code(403).send({ error: 'forbidden', message: `this needs a key with role ${roles.join(' or ')}; yours is ${caller.role}` });
   return false;
+}
+
+/**
+ * Appends an audit entry (approvals, admin actions) with the caller as actor, through the
+ * recorder the api's access layer puts on the request. Without one (a service's own server in
+ * tests) nothing is recorded.
+ */
+export async function recordAudit(request: FastifyRequest, event: AuditEvent): Promise<void> {
+  const recorder = request.auditRecorder;
+  if (recorder === undefined) return;
+  await recorder({ ...event, actor: actorOf(request) });
 }

@@ -25,4 +25,4 @@ export {
 export { runService, type RunServiceOptions, type RunningService, type Service } from './service.js';
 export { checkServiceLifecycle, type ServiceCheckReport } from './service-check.js';
 export { startRoundLoop, type RoundLoop, type RoundLoopOptions } from './round-loop.js';
-export { actorOf, callerOf, canAccessMerchant, merchantScope, requireRole, ROLES, type Caller, type Role } from './access.js';
+export { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, ROLES, type AuditEvent, type AuditRecorder, type Caller, type Role } from './access.js';

@@ -10,6 +10,9 @@ import { registerShipmentRoutes } from './shipments/shipment.routes.js';
 import { registerReportRoutes, type ProofLinks } from './reports/report.routes.js';
 import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-intake.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
+import { installAccessLayer, type AccessOptions } from './access/access.hook.js';
+import { registerApiKeyRoutes } from './access/api-key.routes.js';
+import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -31,6 +34,11 @@ export interface ApiDeps {
   checks?: readonly ReadinessCheck[];
   /** The proof archive's blob store: the shipment detail links each proof by a short-lived presigned URL. Without it, no links. */
   blobStore?: ProofLinks;
+  /**
+   * API keys, route policy and rate limits (services/api/docs/access.md). Default enabled with
+   * the default limits; `enabled: false` leaves routes without a caller (everything allowed).
+   */
+  access?: AccessOptions;
 }
 
 export interface ApiService extends Service {
@@ -46,7 +54,8 @@ const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * HTTP front door: shipment registration (single, bulk, CSV), carrier webhooks, ops reports
- * with the shipment detail and the OpenAPI document, plus /healthz, /readyz and /metrics on the same listener.
+ * with the shipment detail and the OpenAPI document, and API key admin, behind the access
+ * layer, plus /healthz, /readyz and /metrics on the same listener.
  */
 export function createApiService(deps: ApiDeps): ApiService {
   const logger = deps.logger.child({ component: 'api' });
@@ -70,6 +79,9 @@ export function createApiService(deps: ApiDeps): ApiService {
     }
     return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
   });
+  // Before any route, so routes registered later (other services' on this instance) get it too.
+  const access: AccessOptions = deps.access ?? { enabled: true };
+  installAccessLayer(app, { db: deps.db, clock: deps.clock, logger, options: access, rateLimits: access.rateLimits ?? DEFAULT_RATE_LIMITS });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}` }));
 
   registerHealthRoutes(app, {
@@ -84,6 +96,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     app,
     createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
   );
+  registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerWebhookRoutes(
     app,
     createWebhookIntake({

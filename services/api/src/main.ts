@@ -4,6 +4,7 @@ import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
 import { createApiService } from './app.js';
 import { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
+import { rateLimitsFromEnv } from './access/rate-limiter.js';
 
 const DEFAULT_PORT = 3000;
 
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const webhookSecrets = webhookSecretsFromEnv(process.env);
   logger.info({ webhookProviders: Object.keys(webhookSecrets) }, 'webhook intake configured');
   // The api serves /healthz, /readyz and /metrics on its own listener, so no separate health server.
-  const service = createApiService({ logger, clock: systemClock, db, webhookSecrets, host: settings.HOST, port: settings.PORT });
+  const rateLimits = rateLimitsFromEnv(process.env);
+  logger.info({ rateLimits }, 'access control: API keys required, rate limits per key or client address');
+  const service = createApiService({ logger, clock: systemClock, db, webhookSecrets, host: settings.HOST, port: settings.PORT, access: { enabled: true, rateLimits } });
   await service.start();
   lifecycle.register(service.name, () => service.stop());
 }

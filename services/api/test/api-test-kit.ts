@@ -1,10 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { newId } from '@parcelwatch/contracts';
-import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
+import { createDb, insertApiKey, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
 import { createApiService, type ApiDeps, type ApiService } from '../src/app.js';
+import { generateApiKey } from '../src/access/api-key.js';
+
+/** The kit's key: every merchant made with createMerchant() is added to it. */
+const KIT_KEY_NAME = 'api-test-kit';
 
 export const NOW = '2026-03-02T10:00:00.000Z';
 export const SECRETS = { aftership: 'as-secret-0123', '17track': '17-security-key' } as const;
@@ -18,6 +22,8 @@ export interface TestApi {
   clock: FixedClock;
   api: ApiService;
   url: string;
+  /** An ingest key's Authorization header; `post` sends it unless the headers given say otherwise. */
+  headers: Record<string, string>;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: ResponseBody }>;
   close(): Promise<void>;
 }
@@ -36,16 +42,20 @@ export async function startTestApi(overrides: Partial<ApiDeps> = {}, existingDb?
   });
   await api.start();
   const url = api.url();
+  const generated = generateApiKey();
+  await insertApiKey(db, { id: newId(), name: KIT_KEY_NAME, keyHash: generated.hash, prefix: generated.prefix, role: 'ingest', merchantIds: [], createdAt: new Date(NOW) });
+  const auth = { authorization: `Bearer ${generated.key}` };
   return {
     db,
     clock,
     api,
     url,
+    headers: auth,
     async post(path, body, headers = {}) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       const response = await fetch(`${url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...auth, ...headers },
         body: raw,
       });
       const text = await response.text();
@@ -61,7 +71,13 @@ export async function startTestApi(overrides: Partial<ApiDeps> = {}, existingDb?
 export async function createMerchant(db: Kysely<Database>): Promise<string> {
   const id = newId();
   await db.insertInto('merchants').values({ id, name: `merchant ${id.slice(-6)}` }).execute();
+  await grantKitKey(db, id);
   return id;
+}
+
+/** Adds a merchant (existing or not) to the kit's key. */
+export async function grantKitKey(db: Kysely<Database>, merchantId: string): Promise<void> {
+  await sql`UPDATE api_keys SET merchant_ids = array_append(merchant_ids, ${merchantId}::uuid) WHERE name = ${KIT_KEY_NAME}`.execute(db);
 }
 
 export async function outboxRows(db: Kysely<Database>, topic?: string) {

@@ -24,7 +24,8 @@ export async function startReportApi(overrides: Partial<ApiDeps> = {}, existingD
   const db = existingDb ?? (await createDb({ kind: 'pglite' }));
   if (existingDb === undefined) await migrateToLatest(db);
   const clock = fixedClock(NOW);
-  const api = createApiService({ db, clock, logger: createLogger({ name: 'report-test', level: 'silent' }), ...overrides });
+  // The access layer is replaced by the header-driven fake caller below (real keys: cross-merchant-access.test.ts).
+  const api = createApiService({ db, clock, logger: createLogger({ name: 'report-test', level: 'silent' }), access: { enabled: false }, ...overrides });
   api.app.addHook('preHandler', async (request) => {
     const header = request.headers['x-test-merchants'];
     if (typeof header !== 'string') return;

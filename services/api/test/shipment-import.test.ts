@@ -13,7 +13,7 @@ describe('POST /v1/shipments/import (CSV)', () => {
   afterAll(async () => t.close());
 
   const importCsv = async (csv: string) => {
-    const response = await fetch(`${t.url}/v1/shipments/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const response = await fetch(`${t.url}/v1/shipments/import`, { method: 'POST', headers: { 'content-type': 'text/csv', ...t.headers }, body: csv });
     return { status: response.status, body: (await response.json()) as ResponseBody };
   };
 
@@ -78,7 +78,7 @@ line",,`,
   });
 
   it('answers 415 for a body that is not CSV', async () => {
-    const response = await fetch(`${t.url}/v1/shipments/import`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+    const response = await fetch(`${t.url}/v1/shipments/import`, { method: 'POST', headers: { 'content-type': 'application/xml', ...t.headers }, body: '<a/>' });
     expect(response.status).toBe(415);
   });
 });

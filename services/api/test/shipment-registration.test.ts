@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseEvent } from '@parcelwatch/contracts';
-import { countRows, createMerchant, NOW, outboxRows, startTestApi, type TestApi } from './api-test-kit.js';
+import { countRows, createMerchant, grantKitKey, NOW, outboxRows, startTestApi, type TestApi } from './api-test-kit.js';
 
 const buyer = {
   name: 'Jane Buyer',
@@ -106,9 +106,16 @@ describe('POST /v1/shipments', () => {
     expect(given.status).toBe(201);
     expect(given.body.shipment.carrier).toBe('usps');
 
-    const stranger = await t.post('/v1/shipments', shipment({ merchantId: '0190b5a8-0000-7000-8000-000000000000' }));
-    expect(stranger.status).toBe(422);
-    expect(stranger.body).toMatchObject({ error: 'unknown_merchant' });
+    // A merchant outside the key is refused before anything is looked up about it...
+    const strangerId = '0190b5a8-0000-7000-8000-000000000000';
+    const stranger = await t.post('/v1/shipments', shipment({ merchantId: strangerId }));
+    expect(stranger.status).toBe(403);
+    expect(stranger.body).toMatchObject({ error: 'merchant_not_allowed' });
+    // ...and one the key names but that does not exist is unknown.
+    await grantKitKey(t.db, strangerId);
+    const unknown = await t.post('/v1/shipments', shipment({ merchantId: strangerId }));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ error: 'unknown_merchant' });
   });
 
   it('registers a bulk batch with a result per item (207): created, existing, duplicate and errors', async () => {

@@ -1,11 +1,13 @@
 import type { Proof } from '@parcelwatch/db';
+import { actorOf, callerOf, merchantScope, recordAudit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { UnknownShipmentError, type ProofArchive } from './proof-archive.js';
 
 /*
- * Appeal bundles on request. Access control is issue 7: until API keys with roles exist, the
- * requester's opaque id comes in the body, validated for shape only.
+ * Appeal bundles on request, behind the api's access layer (issue 7: approver or admin keys).
+ * The requester is the API key (`key:<id>`); the body's `requestedBy` is only a fallback where
+ * no access layer runs, and is ignored with a key. Another merchant's shipment answers 404.
  */
 const paramsSchema = z.object({ id: z.uuid() });
 const bodySchema = z.strictObject({ requestedBy: z.string().min(1).max(200).nullable().default(null) }).default({ requestedBy: null });
@@ -34,7 +36,15 @@ export function registerAppealRoutes(app: FastifyInstance, archive: Pick<ProofAr
       return reply.code(400).send({ error: 'invalid_request', message: error?.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
     }
     try {
-      const proof = await archive.createAppealBundle(params.data.id, body.data.requestedBy);
+      const requestedBy = callerOf(request) === null ? body.data.requestedBy : actorOf(request);
+      const proof = await archive.createAppealBundle(params.data.id, requestedBy, merchantScope(request));
+      await recordAudit(request, {
+        action: 'appeal_bundle.created',
+        targetType: 'shipment',
+        targetId: proof.shipment_id,
+        merchantId: proof.merchant_id,
+        details: { proofId: proof.id, manifestSha256: proof.manifest_sha256 },
+      });
       return reply.code(201).send(proofView(proof));
     } catch (err) {
       if (err instanceof UnknownShipmentError) return reply.code(404).send({ error: 'not_found', message: err.message });

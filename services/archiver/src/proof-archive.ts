@@ -53,7 +53,11 @@ export interface ProofArchive {
   /** Proof of shipment / of delivery for a milestone, inside the consumer's transaction; null when none is due. */
   archiveMilestone(trx: DbTransaction, event: MilestoneReachedEvent): Promise<Proof | null>;
   /** A new appeal bundle with everything known now, chained to the shipment's latest bundle. */
-  createAppealBundle(shipmentId: string, requestedBy: string | null): Promise<Proof>;
+  /**
+   * `merchantScope` (an API key's merchants; null or absent: any): a shipment of another merchant
+   * is refused as unknown, so a key cannot learn that it exists.
+   */
+  createAppealBundle(shipmentId: string, requestedBy: string | null, merchantScope?: readonly string[] | null): Promise<Proof>;
 }
 
 interface BundleRequest {
@@ -173,11 +177,11 @@ export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
       });
     },
 
-    async createAppealBundle(shipmentId, requestedBy) {
+    async createAppealBundle(shipmentId, requestedBy, merchantScope = null) {
       return deps.db.transaction().execute(async (trx) => {
         await lockProofChain(trx, shipmentId);
         const shipment = await loadProofShipment(trx, shipmentId);
-        if (shipment === undefined) throw new UnknownShipmentError(shipmentId);
+        if (shipment === undefined || (merchantScope !== null && !merchantScope.includes(shipment.merchant_id))) throw new UnknownShipmentError(shipmentId);
         const now = deps.clock.now().toUTC().toJSDate();
         const proof = await writeBundle(trx, { shipment, kind: 'appeal', proofId: newId(now.getTime()), createdAt: now, timelineUpTo: now, cutoff: now, trigger: null, requestedBy });
         if (proof === null) throw new Error(`appeal bundle for ${shipmentId} was not recorded (same manifest key as an earlier one)`);

@@ -3,6 +3,7 @@ import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } fro
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
 import { openStack } from '../embedded-stack.js';
+import { ensureBootstrapAdminKey } from './keys.command.js';
 
 export interface StartOptions {
   /** Start everything, check it is ready, print the report, stop. For scripts and CI. */
@@ -10,6 +11,8 @@ export interface StartOptions {
 }
 
 const DEFAULT_PORT = 3000;
+/** Where `start` keeps its admin API key (every merchant); the key is never printed or logged. */
+const ADMIN_KEY_FILE = 'data/admin-key';
 const TOPICS_FILE = fileURLToPath(new URL('../../../../infra/kafka/topics.yaml', import.meta.url));
 
 /**
@@ -26,6 +29,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
 
   const stack = await openStack({ plan, logger, clock: systemClock, topicsFile: TOPICS_FILE, http: { host: settings.HOST, port: settings.PORT } });
   lifecycle.register('adapters', () => stack.close());
+  const adminKey = await ensureBootstrapAdminKey(stack.db, systemClock, ADMIN_KEY_FILE);
   for (const service of stack.services) {
     await service.start();
     lifecycle.register(service.name, () => service.stop());
@@ -38,6 +42,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const lines = [
     `parcelwatch is up: ${stack.api.url()} (adapters: ${JSON.stringify(describeAdapters(plan))})`,
     ...stack.services.map((s) => `  ${s.name.padEnd(16)} started`),
+    `  api keys: required; admin key for every merchant ${adminKey.created ? 'written to' : 'reused from'} ${ADMIN_KEY_FILE} (send it as "Authorization: Bearer <key>")`,
     `  readiness: ${report.status === 200 ? 'ready' : 'NOT ready'} ${JSON.stringify(body)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

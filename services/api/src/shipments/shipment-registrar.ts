@@ -24,15 +24,19 @@ export type RegistrationSource = 'api' | 'csv';
 /** A shipment as the api shows it (the repository's view, already without buyer PII), as JSON. */
 export type ShipmentView = Omit<RegisteredShipment, 'createdAt'> & { createdAt: string };
 
-export type ItemErrorCode = 'invalid' | 'carrier_undetected' | 'carrier_ambiguous' | 'unknown_merchant';
+export type ItemErrorCode = 'invalid' | 'carrier_undetected' | 'carrier_ambiguous' | 'unknown_merchant' | 'merchant_not_allowed';
 
 export type ItemResult =
   | { status: 'created' | 'existing'; shipment: ShipmentView }
   | { status: 'error'; code: ItemErrorCode; message: string; issues?: FieldIssue[]; candidates?: CarrierCandidateView[] };
 
 export interface ShipmentRegistrar {
-  /** One result per item, in order. Items fail alone; the valid ones are registered in one transaction. */
-  register(items: readonly unknown[], source: RegistrationSource): Promise<ItemResult[]>;
+  /**
+   * One result per item, in order. Items fail alone; the valid ones are registered in one
+   * transaction. `merchantScope` (the caller's merchants; null or absent: any) refuses items for
+   * other merchants before anything else is looked up, so a key learns nothing about them.
+   */
+  register(items: readonly unknown[], source: RegistrationSource, merchantScope?: readonly string[] | null): Promise<ItemResult[]>;
 }
 
 export interface ShipmentRegistrarDeps {
@@ -51,7 +55,7 @@ type Prepared = { index: number; input: ShipmentInput; carrier: string };
 
 export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRegistrar {
   return {
-    async register(items, source) {
+    async register(items, source, merchantScope = null) {
       const results: (ItemResult | undefined)[] = new Array(items.length);
       const prepared: Prepared[] = [];
       items.forEach((raw, index) => {
@@ -59,6 +63,10 @@ export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRe
         if (!parsed.success) {
           const issues = fieldIssues(parsed.error);
           results[index] = { status: 'error', code: 'invalid', message: 'invalid shipment', issues };
+          return;
+        }
+        if (merchantScope !== null && !merchantScope.includes(parsed.data.merchantId)) {
+          results[index] = { status: 'error', code: 'merchant_not_allowed', message: `merchantId: this API key is not scoped to merchant ${parsed.data.merchantId}` };
           return;
         }
         const resolution = resolveCarrier(parsed.data.trackingNumber, parsed.data.carrier);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { merchantScope } from '@parcelwatch/service-kit';
 import { CsvImportError, parseShipmentCsv, toColumnIssues, MAX_CSV_ROWS } from './shipment-csv.js';
 import { bulkInputSchema, describeFieldIssues, fieldIssues, MAX_SHIPMENTS_PER_REQUEST } from './shipment-input.schema.js';
 import type { ItemResult, ShipmentRegistrar } from './shipment-registrar.js';
@@ -21,7 +22,9 @@ function errorBody(result: Extract<ItemResult, { status: 'error' }>) {
 
 /**
  * POST /v1/shipments: one shipment (201 created, 200 existing) or `{ shipments: [...] }`
- * (207 with a result per item). POST /v1/shipments/import: the same from a CSV file.
+ * (207 with a result per item). POST /v1/shipments/import: the same from a CSV file. An item
+ * for a merchant outside the caller's key is refused alone: 403 for a single shipment,
+ * `merchant_not_allowed` in its item result in a batch (the others are registered).
  */
 export function registerShipmentRoutes(app: FastifyInstance, registrar: ShipmentRegistrar): void {
   app.post('/v1/shipments', async (request, reply) => {
@@ -35,15 +38,17 @@ export function registerShipmentRoutes(app: FastifyInstance, registrar: Shipment
         const issues = fieldIssues(bulk.error);
         return reply.code(400).send({ error: 'invalid_request', message: describeFieldIssues(issues), issues, maxShipments: MAX_SHIPMENTS_PER_REQUEST });
       }
-      const results = await registrar.register(bulk.data.shipments, 'api');
+      const results = await registrar.register(bulk.data.shipments, 'api', merchantScope(request));
       return reply.code(207).send({
         summary: summarize(results),
         results: results.map((result, index) => (result.status === 'error' ? { index, status: 'error', ...errorBody(result) } : { index, ...result })),
       });
     }
-    const [result] = await registrar.register([body], 'api');
+    const [result] = await registrar.register([body], 'api', merchantScope(request));
     if (result === undefined) throw new Error('registrar returned no result');
-    if (result.status === 'error') return reply.code(result.code === 'invalid' ? 400 : 422).send(errorBody(result));
+    if (result.status === 'error') {
+      return reply.code(result.code === 'invalid' ? 400 : result.code === 'merchant_not_allowed' ? 403 : 422).send(errorBody(result));
+    }
     return reply.code(result.status === 'created' ? 201 : 200).send(result);
   });
 
@@ -65,7 +70,7 @@ export function registerShipmentRoutes(app: FastifyInstance, registrar: Shipment
       // One transaction per chunk keeps each statement's parameters under PostgreSQL's limit.
       for (let start = 0; start < rows.length; start += MAX_SHIPMENTS_PER_REQUEST) {
         const chunk = rows.slice(start, start + MAX_SHIPMENTS_PER_REQUEST);
-        results.push(...(await registrar.register(chunk.map((row) => row.item), 'csv')));
+        results.push(...(await registrar.register(chunk.map((row) => row.item), 'csv', merchantScope(request))));
       }
       return reply.code(207).send({
         summary: summarize(results),

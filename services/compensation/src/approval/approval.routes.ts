@@ -1,19 +1,24 @@
 import type { Compensation } from '@parcelwatch/db';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, type Role } from '@parcelwatch/service-kit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isMoneyAction } from '../domain/decision.js';
 import { actionFromDb, approvalFromDb } from '../domain/db-names.js';
-import { ApprovalError, APPROVER_ROLES } from './approval.rules.js';
-import type { ApprovalWorkflow } from './approval.workflow.js';
+import { ApprovalError, APPROVER_ROLES, type ApproverRole } from './approval.rules.js';
+import type { Approver, ApprovalWorkflow } from './approval.workflow.js';
 
 /*
- * The approval queue over HTTP. Access control is issue 7 and does not exist yet: the actor's id
- * and role come in the request body, validated for shape only. Once API keys with roles exist,
- * the actor must come from the authenticated key instead, and these routes move behind it.
+ * The approval queue over HTTP, behind the api's access layer (issue 7). The decider is the API
+ * key: `key:<id>`, an approver key deciding as supervisor and an admin key as manager. The body's
+ * `actor` is only a fallback where no access layer runs (a service's own server, tests); with a
+ * key it is ignored. Every route answers 404 for another merchant's compensation, and decisions
+ * are written to the audit log.
  */
 const actorSchema = z.strictObject({ id: z.string().min(1).max(200), role: z.enum(APPROVER_ROLES) });
-const approveBodySchema = z.strictObject({ actor: actorSchema, evidence: z.array(z.string().min(1).max(2000)).max(50).default([]) });
-const rejectBodySchema = z.strictObject({ actor: actorSchema, reason: z.string().min(1).max(500) });
+const approveBodySchema = z.strictObject({ actor: actorSchema.optional(), evidence: z.array(z.string().min(1).max(2000)).max(50).default([]) });
+const rejectBodySchema = z.strictObject({ actor: actorSchema.optional(), reason: z.string().min(1).max(500) });
+const DECIDING_KEYS: readonly Role[] = ['approver', 'admin'];
+const APPROVER_ROLE_OF_KEY: Partial<Record<Role, ApproverRole>> = { approver: 'supervisor', admin: 'manager' };
 const idParamsSchema = z.object({ id: z.uuid() });
 const listQuerySchema = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'executing', 'executed', 'failed', 'cancelled']).optional(),
@@ -68,31 +73,79 @@ async function answer(reply: FastifyReply, work: () => Promise<Compensation>) {
   }
 }
 
+const notFound = (reply: FastifyReply, id: string) => reply.code(404).send({ error: 'not_found', message: `no compensation ${id}` });
+
+/** The key decides when there is one; else the body's actor (no access layer), which is then required. */
+function approverOf(request: FastifyRequest, bodyActor: Approver | undefined): Approver | null {
+  const caller = callerOf(request);
+  if (caller === null) return bodyActor ?? null;
+  const role = APPROVER_ROLE_OF_KEY[caller.role];
+  return role === undefined ? null : { id: actorOf(request), role };
+}
+
+const actorMissing = (reply: FastifyReply) =>
+  reply.code(400).send({ error: 'invalid_request', message: 'actor: required (id and role) when the server has no API keys' });
+
 export function registerApprovalRoutes(app: FastifyInstance, workflow: ApprovalWorkflow): void {
   app.get('/compensations', async (request, reply) => {
     const query = listQuerySchema.safeParse(request.query);
     if (!query.success) return invalid(reply, query.error);
-    return reply.send({ items: (await workflow.list(query.data)).map(compensationView) });
+    const scope = merchantScope(request);
+    if (query.data.merchantId !== undefined && !canAccessMerchant(request, query.data.merchantId)) {
+      return reply.code(403).send({ error: 'forbidden', message: `this API key is not scoped to merchant ${query.data.merchantId}` });
+    }
+    const rows = await workflow.list({ ...query.data, ...(scope === null ? {} : { merchantIds: scope }) });
+    return reply.send({ items: rows.map(compensationView) });
   });
   app.get('/compensations/:id', async (request, reply) => {
     const params = idParamsSchema.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
     const row = await workflow.get(params.data.id);
-    if (row === undefined) return reply.code(404).send({ error: 'not_found', message: `no compensation ${params.data.id}` });
+    if (row === undefined || !canAccessMerchant(request, row.merchant_id)) return notFound(reply, params.data.id);
     return reply.send(compensationView(row));
   });
   app.post('/compensations/:id/approve', async (request, reply) => {
+    if (!requireRole(request, reply, DECIDING_KEYS)) return reply;
     const params = idParamsSchema.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
     const body = approveBodySchema.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
-    return answer(reply, () => workflow.approve(params.data.id, body.data.actor, body.data.evidence));
+    const approver = approverOf(request, body.data.actor);
+    if (approver === null) return actorMissing(reply);
+    const existing = await workflow.get(params.data.id);
+    if (existing === undefined || !canAccessMerchant(request, existing.merchant_id)) return notFound(reply, params.data.id);
+    return answer(reply, async () => {
+      const row = await workflow.approve(params.data.id, approver, body.data.evidence);
+      await recordAudit(request, {
+        action: 'compensation.approved',
+        targetType: 'compensation',
+        targetId: row.id,
+        merchantId: row.merchant_id,
+        details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, evidenceCount: body.data.evidence.length },
+      });
+      return row;
+    });
   });
   app.post('/compensations/:id/reject', async (request, reply) => {
+    if (!requireRole(request, reply, DECIDING_KEYS)) return reply;
     const params = idParamsSchema.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
     const body = rejectBodySchema.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
-    return answer(reply, () => workflow.reject(params.data.id, body.data.actor, body.data.reason));
+    const approver = approverOf(request, body.data.actor);
+    if (approver === null) return actorMissing(reply);
+    const existing = await workflow.get(params.data.id);
+    if (existing === undefined || !canAccessMerchant(request, existing.merchant_id)) return notFound(reply, params.data.id);
+    return answer(reply, async () => {
+      const row = await workflow.reject(params.data.id, approver, body.data.reason);
+      await recordAudit(request, {
+        action: 'compensation.rejected',
+        targetType: 'compensation',
+        targetId: row.id,
+        merchantId: row.merchant_id,
+        details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, reason: body.data.reason },
+      });
+      return row;
+    });
   });
 }

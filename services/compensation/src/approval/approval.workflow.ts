@@ -6,7 +6,7 @@ import { approvedEvent, rejectedEvent, toOutbox } from '../compensation-events.j
 import { approvalFromDb } from '../domain/db-names.js';
 import { ApprovalError, assertEvidence, assertMayDecide, type ApproverRole } from './approval.rules.js';
 
-/** The person deciding. Until access control exists (issue 7) the caller vouches for id and role. */
+/** The person deciding: from the API key when the api's access layer is on (see approval.routes.ts). */
 export interface Approver {
   id: string;
   role: ApproverRole;
@@ -16,7 +16,7 @@ export interface ApprovalWorkflow {
   approve(compensationId: string, approver: Approver, evidence: readonly string[]): Promise<Compensation>;
   reject(compensationId: string, approver: Approver, reason: string): Promise<Compensation>;
   get(compensationId: string): Promise<Compensation | undefined>;
-  list(filter: { status?: CompensationStatus; merchantId?: string; shipmentId?: string; limit?: number }): Promise<Compensation[]>;
+  list(filter: { status?: CompensationStatus; merchantId?: string; merchantIds?: readonly string[]; shipmentId?: string; limit?: number }): Promise<Compensation[]>;
 }
 
 /**

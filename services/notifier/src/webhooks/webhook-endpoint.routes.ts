@@ -1,12 +1,14 @@
 import type { WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { canAccessMerchant, recordAudit, type AuditEvent } from '@parcelwatch/service-kit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WebhookAdmin } from './webhook-admin.js';
 
 /*
- * Admin routes for merchant webhook endpoints. Access control is issue 7 and does not exist
- * yet: these routes take NO authentication and must not be exposed beyond a trusted network
- * until API keys (admin role, scoped to the merchant) guard them.
+ * Admin routes for merchant webhook endpoints, behind the api's access layer (issue 7: admin
+ * keys only, by the api's route policy). A merchant outside the key is refused (403) where the
+ * request names it, and another merchant's endpoint answers 404 as if it did not exist. Every
+ * change is written to the audit log (never the secret).
  */
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -77,12 +79,27 @@ function isForeignKeyViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 }
 
+const foreignMerchant = (reply: FastifyReply, merchantId: string) =>
+  reply.code(403).send({ error: 'forbidden', message: `this API key is not scoped to merchant ${merchantId}` });
+
+function audit(request: FastifyRequest, action: string, row: WebhookEndpoint, details: AuditEvent['details'] = {}) {
+  return recordAudit(request, { action: `webhook_endpoint.${action}`, targetType: 'webhook_endpoint', targetId: row.id, merchantId: row.merchant_id, details });
+}
+
 export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: WebhookAdmin): void {
+  /** The endpoint when it exists and the caller may see its merchant; else undefined (answer 404). */
+  async function visible(request: FastifyRequest, id: string): Promise<WebhookEndpoint | undefined> {
+    const row = await admin.get(id);
+    return row !== undefined && canAccessMerchant(request, row.merchant_id) ? row : undefined;
+  }
+
   app.post('/v1/webhook-endpoints', async (request, reply) => {
     const body = createBody.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
+    if (!canAccessMerchant(request, body.data.merchantId)) return foreignMerchant(reply, body.data.merchantId);
     try {
       const row = await admin.create({ merchantId: body.data.merchantId, url: body.data.url, eventTypes: body.data.eventTypes ?? null });
+      await audit(request, 'created', row, { url: row.url, eventTypes: row.event_types });
       // The only time the secret is shown; rotate it if it is lost.
       return reply.code(201).send({ ...endpointView(row), secret: row.secret });
     } catch (err) {
@@ -94,13 +111,14 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
   app.get('/v1/webhook-endpoints', async (request, reply) => {
     const query = listQuery.safeParse(request.query);
     if (!query.success) return invalid(reply, query.error);
+    if (!canAccessMerchant(request, query.data.merchantId)) return foreignMerchant(reply, query.data.merchantId);
     return reply.send({ items: (await admin.list(query.data.merchantId)).map(endpointView) });
   });
 
   app.get('/v1/webhook-endpoints/:id', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
-    const row = await admin.get(params.data.id);
+    const row = await visible(request, params.data.id);
     return row === undefined ? notFound(reply, params.data.id) : reply.send(endpointView(row));
   });
 
@@ -109,29 +127,41 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     if (!params.success) return invalid(reply, params.error);
     const body = patchBody.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
+    if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
     const row = await admin.update(params.data.id, body.data);
-    return row === undefined ? notFound(reply, params.data.id) : reply.send(endpointView(row));
+    if (row === undefined) return notFound(reply, params.data.id);
+    await audit(request, 'updated', row, { url: row.url, eventTypes: row.event_types });
+    return reply.send(endpointView(row));
   });
 
   app.delete('/v1/webhook-endpoints/:id', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
+    if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
     const row = await admin.remove(params.data.id);
-    return row === undefined ? notFound(reply, params.data.id) : reply.send(endpointView(row));
+    if (row === undefined) return notFound(reply, params.data.id);
+    await audit(request, 'deleted', row, { url: row.url });
+    return reply.send(endpointView(row));
   });
 
   app.post('/v1/webhook-endpoints/:id/enable', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
+    if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
     const result = await admin.enable(params.data.id);
-    return result === undefined ? notFound(reply, params.data.id) : reply.send({ ...endpointView(result.endpoint), dueNow: result.dueNow });
+    if (result === undefined) return notFound(reply, params.data.id);
+    await audit(request, 'enabled', result.endpoint, { dueNow: result.dueNow });
+    return reply.send({ ...endpointView(result.endpoint), dueNow: result.dueNow });
   });
 
   app.post('/v1/webhook-endpoints/:id/rotate-secret', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
+    if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
     const row = await admin.rotateSecret(params.data.id);
-    return row === undefined ? notFound(reply, params.data.id) : reply.send({ ...endpointView(row), secret: row.secret });
+    if (row === undefined) return notFound(reply, params.data.id);
+    await audit(request, 'secret_rotated', row);
+    return reply.send({ ...endpointView(row), secret: row.secret });
   });
 
   app.get('/v1/webhook-endpoints/:id/deliveries', async (request, reply) => {
@@ -139,6 +169,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     if (!params.success) return invalid(reply, params.error);
     const query = deliveriesQuery.safeParse(request.query);
     if (!query.success) return invalid(reply, query.error);
+    if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
     const { cursor, ...filter } = query.data;
     const rows = await admin.deliveries(params.data.id, { ...filter, ...(cursor === undefined ? {} : { afterSeq: cursor }) });
     if (rows === undefined) return notFound(reply, params.data.id);
@@ -151,11 +182,15 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     if (!params.success) return invalid(reply, params.error);
     const body = replayBody.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
+    const endpoint = await visible(request, params.data.id);
+    if (endpoint === undefined) return notFound(reply, params.data.id);
     const count = await admin.replay(params.data.id, {
       since: new Date(body.data.since),
       until: body.data.until === undefined ? null : new Date(body.data.until),
       ...(body.data.shipmentId === undefined ? {} : { shipmentId: body.data.shipmentId }),
     });
-    return count === undefined ? notFound(reply, params.data.id) : reply.code(202).send({ replayed: count });
+    if (count === undefined) return notFound(reply, params.data.id);
+    await audit(request, 'replayed', endpoint, { since: body.data.since, until: body.data.until ?? null, shipmentId: body.data.shipmentId ?? null, replayed: count });
+    return reply.code(202).send({ replayed: count });
   });
 }
