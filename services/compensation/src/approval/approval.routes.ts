@@ -104,48 +104,36 @@ export function registerApprovalRoutes(app: FastifyInstance, workflow: ApprovalW
     if (row === undefined || !canAccessMerchant(request, row.merchant_id)) return notFound(reply, params.data.id);
     return reply.send(compensationView(row));
   });
-  app.post('/compensations/:id/approve', async (request, reply) => {
-    if (!requireRole(request, reply, DECIDING_KEYS)) return reply;
-    const params = idParamsSchema.safeParse(request.params);
-    if (!params.success) return invalid(reply, params.error);
-    const body = approveBodySchema.safeParse(request.body);
-    if (!body.success) return invalid(reply, body.error);
-    const approver = approverOf(request, body.data.actor);
-    if (approver === null) return actorMissing(reply);
-    const existing = await workflow.get(params.data.id);
-    if (existing === undefined || !canAccessMerchant(request, existing.merchant_id)) return notFound(reply, params.data.id);
-    return answer(reply, async () => {
-      const row = await workflow.approve(params.data.id, approver, body.data.evidence);
-      await recordAudit(request, {
-        action: 'compensation.approved',
-        targetType: 'compensation',
-        targetId: row.id,
-        merchantId: row.merchant_id,
-        details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, evidenceCount: body.data.evidence.length },
+  // Approve and reject: the same checks (role, body, decider, merchant), then the decision and its audit entry.
+  function decisionRoute<B extends { actor?: Approver | undefined }>(
+    verb: 'approve' | 'reject',
+    bodySchema: z.ZodType<B>,
+    decide: (id: string, approver: Approver, body: B) => Promise<Compensation>,
+    details: (body: B) => Record<string, unknown>,
+  ): void {
+    app.post(`/compensations/:id/${verb}`, async (request, reply) => {
+      if (!requireRole(request, reply, DECIDING_KEYS)) return reply;
+      const params = idParamsSchema.safeParse(request.params);
+      if (!params.success) return invalid(reply, params.error);
+      const body = bodySchema.safeParse(request.body);
+      if (!body.success) return invalid(reply, body.error);
+      const approver = approverOf(request, body.data.actor);
+      if (approver === null) return actorMissing(reply);
+      const existing = await workflow.get(params.data.id);
+      if (existing === undefined || !canAccessMerchant(request, existing.merchant_id)) return notFound(reply, params.data.id);
+      return answer(reply, async () => {
+        const row = await decide(params.data.id, approver, body.data);
+        await recordAudit(request, {
+          action: verb === 'approve' ? 'compensation.approved' : 'compensation.rejected',
+          targetType: 'compensation',
+          targetId: row.id,
+          merchantId: row.merchant_id,
+          details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, ...details(body.data) },
+        });
+        return row;
       });
-      return row;
     });
-  });
-  app.post('/compensations/:id/reject', async (request, reply) => {
-    if (!requireRole(request, reply, DECIDING_KEYS)) return reply;
-    const params = idParamsSchema.safeParse(request.params);
-    if (!params.success) return invalid(reply, params.error);
-    const body = rejectBodySchema.safeParse(request.body);
-    if (!body.success) return invalid(reply, body.error);
-    const approver = approverOf(request, body.data.actor);
-    if (approver === null) return actorMissing(reply);
-    const existing = await workflow.get(params.data.id);
-    if (existing === undefined || !canAccessMerchant(request, existing.merchant_id)) return notFound(reply, params.data.id);
-    return answer(reply, async () => {
-      const row = await workflow.reject(params.data.id, approver, body.data.reason);
-      await recordAudit(request, {
-        action: 'compensation.rejected',
-        targetType: 'compensation',
-        targetId: row.id,
-        merchantId: row.merchant_id,
-        details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, reason: body.data.reason },
-      });
-      return row;
-    });
-  });
+  }
+  decisionRoute('approve', approveBodySchema, (id, approver, body) => workflow.approve(id, approver, body.evidence), (body) => ({ evidenceCount: body.evidence.length }));
+  decisionRoute('reject', rejectBodySchema, (id, approver, body) => workflow.reject(id, approver, body.reason), (body) => ({ reason: body.reason }));
 }
