@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, parse } from 'yaml';
+import { TOPICS } from '@parcelwatch/contracts';
+
+/*
+ * infra/k8s cannot be applied here (no cluster), so its shape is checked: every service is its
+ * own Deployment wired to the shared config and secret, probed on /healthz and /readyz, drained
+ * before SIGKILL, and scaled no further than the partitions of the topics it consumes; the
+ * topics Job creates exactly infra/kafka/topics.yaml; migrations run as a Job of the CLI image.
+ */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const base = path.join(root, 'infra/k8s/base');
+
+interface Resource {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+  // The manifests' own shapes; read loosely and asserted on.
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports?: { name: string; containerPort: number }[];
+  envFrom?: ({ configMapRef?: { name: string } } & { secretRef?: { name: string } })[];
+  env?: { name: string; value?: string }[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  livenessProbe?: { httpGet?: { path: string; port: string | number } };
+}
+interface PodSpec {
+  terminationGracePeriodSeconds?: number;
+  containers: Container[];
+}
+interface TopicsFile {
+  defaults: { replicationFactor: number; config: Record<string, string>; dlq: { partitions: number; config: Record<string, string> } };
+  topics: { name: string; partitions: number; config: Record<string, string>; dlq?: boolean }[];
+}
+
+let resources: Resource[];
+let listed: string[];
+let serviceFolders: string[];
+let topics: TopicsFile;
+
+const ofKind = (kind: string) => resources.filter((r) => r.kind === kind);
+const named = (kind: string, name: string) => ofKind(kind).find((r) => r.metadata.name === name);
+const podSpec = (r: Resource) => (r.spec as { template: { spec: PodSpec } }).template.spec;
+const partitions = (topic: string) => topics.topics.find((t) => t.name === topic)?.partitions;
+
+beforeAll(() => {
+  const kustomization = parse(readFileSync(path.join(base, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+  listed = kustomization.resources;
+  resources = listed.flatMap((file) =>
+    parseAllDocuments(readFileSync(path.join(base, file), 'utf8')).map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      return doc.toJS() as Resource;
+    }),
+  ).filter((r) => r !== null);
+  const servicesDir = path.join(root, 'services');
+  serviceFolders = readdirSync(servicesDir).filter((name) => statSync(path.join(servicesDir, name)).isDirectory() && !name.startsWith('.'));
+  topics = parse(readFileSync(path.join(root, 'infra/kafka/topics.yaml'), 'utf8')) as TopicsFile;
+});
+
+describe('infra/k8s/base', () => {
+  it('lists every manifest in kustomization.yaml except the secret template', () => {
+    const files = readdirSync(base).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+    expect([...listed].sort()).toEqual(files.filter((f) => f !== 'secret.example.yaml').sort());
+    expect(ofKind('Secret')).toEqual([]);
+  });
+
+  it('runs every folder under services/ as its own Deployment from its own image', () => {
+    expect(serviceFolders.length).toBeGreaterThanOrEqual(8);
+    for (const folder of serviceFolders) {
+      const deployment = named('Deployment', folder);
+      expect({ folder, found: deployment !== undefined }).toEqual({ folder, found: true });
+      const [container] = podSpec(deployment!).containers;
+      expect(container!.image).toBe(`parcelwatch/${folder}`);
+      expect(container!.env?.find((e) => e.name === 'KAFKA_CLIENT_ID')?.value).toBe(folder);
+      expect(named('Service', folder)).toBeDefined();
+    }
+  });
+
+  it('wires each service to the shared settings and the connection secret, and probes /healthz and /readyz on PORT', () => {
+    const config = named('ConfigMap', 'parcelwatch-env')!.data!;
+    const secretKeys = Object.keys((parse(readFileSync(path.join(base, 'secret.example.yaml'), 'utf8')) as Resource).stringData ?? {});
+    expect(secretKeys).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'DATABASE_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']));
+    for (const key of secretKeys) expect(config[key]).toBeUndefined();
+    expect(config.HOST).toBe('0.0.0.0');
+    for (const deployment of ofKind('Deployment')) {
+      const spec = podSpec(deployment);
+      const container = spec.containers[0]!;
+      const name = deployment.metadata.name;
+      expect({ name, config: container.envFrom?.some((e) => e.configMapRef?.name === 'parcelwatch-env') }).toEqual({ name, config: true });
+      if (name !== 'carrier-sandbox') expect({ name, secret: container.envFrom?.some((e) => e.secretRef?.name === 'parcelwatch-connections') }).toEqual({ name, secret: true });
+      const http = container.ports?.find((p) => p.name === 'http');
+      expect(String(http?.containerPort)).toBe(config.PORT);
+      expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+      expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
+      expect(container.resources?.requests?.cpu).toBeDefined();
+      expect(container.resources?.limits?.memory).toBeDefined();
+      // The lifecycle's drain deadline fires before the kubelet's SIGKILL.
+      expect((spec.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(Number(config.SHUTDOWN_TIMEOUT_MS));
+    }
+    const sandboxPort = podSpec(named('Deployment', 'carrier-sandbox')!).containers[0]!.ports!.find((p) => p.name === 'carrier-api')!.containerPort;
+    expect(new URL(config.CARRIER_SANDBOX_URL!).port).toBe(String(sandboxPort));
+  });
+
+  it('scales each consumer no further than the partitions of the topics it consumes, and drains one pod at a time', () => {
+    for (const hpa of ofKind('HorizontalPodAutoscaler')) {
+      const name = hpa.metadata.name;
+      const spec = hpa.spec as { scaleTargetRef: { name: string }; minReplicas: number; maxReplicas: number };
+      const deployment = named('Deployment', spec.scaleTargetRef.name)!;
+      expect(spec.scaleTargetRef.name).toBe(name);
+      expect(spec.minReplicas).toBe((deployment.spec as { replicas: number }).replicas);
+      expect(spec.minReplicas).toBeLessThanOrEqual(spec.maxReplicas);
+      const consumes = (deployment.metadata.annotations?.['parcelwatch.dev/consumes'] ?? '').split(',').filter((t) => t !== '');
+      for (const topic of consumes) {
+        // A topic the contracts say this service consumes, and one that exists.
+        expect({ name, topic, consumer: (TOPICS.find((t) => t.name === topic)?.consumers as readonly string[] | undefined)?.includes(name) }).toEqual({ name, topic, consumer: true });
+        expect(partitions(topic)).toBeDefined();
+      }
+      if (consumes.length > 0) {
+        const widest = Math.max(...consumes.map((t) => partitions(t)!));
+        expect({ name, maxReplicasWithinPartitions: spec.maxReplicas <= widest }).toEqual({ name, maxReplicasWithinPartitions: true });
+      }
+      expect(named('PodDisruptionBudget', name)).toBeDefined();
+    }
+    for (const consumer of ['normalizer', 'detector', 'notifier', 'compensation', 'archiver']) {
+      expect(named('Deployment', consumer)!.metadata.annotations?.['parcelwatch.dev/consumes']).not.toBe('');
+      expect(named('HorizontalPodAutoscaler', consumer)).toBeDefined();
+    }
+    // The sandbox keeps its journeys in memory: exactly one.
+    expect(named('HorizontalPodAutoscaler', 'carrier-sandbox')).toBeUndefined();
+    expect((named('Deployment', 'carrier-sandbox')!.spec as { replicas: number }).replicas).toBe(1);
+  });
+
+  it('creates exactly the topics of infra/kafka/topics.yaml, replicated as its defaults say', () => {
+    const expected = new Map<string, { partitions: number; config: Record<string, string> }>();
+    for (const topic of topics.topics) {
+      expected.set(topic.name, { partitions: topic.partitions, config: topic.config });
+      if (topic.dlq) expected.set(`${topic.name}.dlq`, { partitions: topics.defaults.dlq.partitions, config: { ...topic.config, ...topics.defaults.dlq.config } });
+    }
+    const script = podSpec(named('Job', 'parcelwatch-kafka-topics')!).containers[0]!.args!.join('\n');
+    expect(script).toContain(`--replication-factor ${topics.defaults.replicationFactor}`);
+    expect(script).toContain(`--config min.insync.replicas=${topics.defaults.config['min.insync.replicas']}`);
+    expect(script).toContain('--if-not-exists');
+    const created = new Map<string, { partitions: number; config: Record<string, string> }>();
+    for (const [, name, count, rest] of script.matchAll(/^\s*create (\S+) (\d+)(.*)$/gm)) {
+      const config = Object.fromEntries([...rest!.matchAll(/--config ([^=\s]+)=(\S+)/g)].map(([, key, value]) => [key!, value!]));
+      created.set(name!, { partitions: Number(count), config });
+    }
+    expect(Object.fromEntries(created)).toEqual(Object.fromEntries(expected));
+  });
+
+  it('migrates with the CLI image, which the root Dockerfile builds with SERVICE=cli', () => {
+    const migrate = podSpec(named('Job', 'parcelwatch-migrate')!).containers[0]!;
+    expect(migrate.image).toBe('parcelwatch/cli');
+    expect(migrate.command).toEqual(['node', 'packages/cli/dist/main.js', 'migrate']);
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('test "${SERVICE}" = cli');
+    const images = (parse(readFileSync(path.join(base, 'kustomization.yaml'), 'utf8')) as { images: { name: string }[] }).images.map((i) => i.name);
+    const used = new Set(ofKind('Deployment').concat(ofKind('Job')).map((r) => podSpec(r).containers[0]!.image).filter((i) => i.startsWith('parcelwatch/')));
+    expect([...used].sort()).toEqual([...images].sort());
+  });
+});
