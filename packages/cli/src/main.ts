@@ -7,6 +7,7 @@ import { proofsAppealCommand, proofsVerifyCommand } from './commands/proofs.comm
 import { reportStuckCommand } from './commands/report.command.js';
 import { startCommand } from './commands/start.command.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
+import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
 
@@ -35,6 +36,14 @@ commands:
                         make an API key; it is printed once, only its hash is kept
   keys list             every key: id, prefix, role, merchants, last use, revoked
   keys revoke <id>      revoke a key (requests with it get 401 at once)
+  checkpoints partitions
+                        the month partitions of checkpoints and their bounds
+  checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
+                        months ending by then to cold storage (blob store,
+                        cold/checkpoints/...): detach, export, verify, drop;
+                        refused while tracked shipments have checkpoints there
+  checkpoints restore <checkpoints_yYYYYmMM>
+                        load an archived month back and attach it
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -90,6 +99,18 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'list') return keysListCommand();
       if (sub === 'revoke') return keysRevokeCommand(positionals[0]);
       throw new UsageError(`unknown keys command '${sub ?? ''}': use create, list or revoke`);
+    }
+    case 'checkpoints': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { before: { type: 'string' }, 'chunk-rows': { type: 'string' }, force: { type: 'boolean', default: false } },
+      });
+      if (sub === 'partitions') return checkpointsPartitionsCommand();
+      if (sub === 'archive') return checkpointsArchiveCommand({ before: values.before, chunkRows: values['chunk-rows'], force: values.force ?? false });
+      if (sub === 'restore') return checkpointsRestoreCommand(positionals[0]);
+      throw new UsageError(`unknown checkpoints command '${sub ?? ''}': use partitions, archive or restore`);
     }
     case undefined:
     case 'help':
