@@ -77,6 +77,7 @@ describe('ops dashboard in Chromium', () => {
   const ids: Record<'stalled' | 'customs' | 'late' | 'fine' | 'delivered' | 'other', string> = {} as never;
   let proof: Proof;
   let toApprove: string;
+  let toReject: string;
   let forViewer: string;
 
   const logger = createLogger({ name: 'dashboard-browser', level: 'silent' });
@@ -155,6 +156,7 @@ describe('ops dashboard in Chromium', () => {
       { id: newId(), shipmentId: ids.customs, merchantId: merchant, kind: 'customs_hold', status: 'open', severity: 'high', level: 0, openedAt: at(5 * DAY).toISOString(), escalatedAt: null, details: {} },
     ]);
     toApprove = await seedCompensation(ids.stalled, 2, 6);
+    toReject = await seedCompensation(ids.late, 1, 5.5);
     forViewer = await seedCompensation(ids.customs, 2, 5);
     // A real bundle written by the archiver into S3Mock; the filesystem archive gets the same objects.
     proof = await createProofArchive({ db, blobStore: s3Store, clock, logger }).createAppealBundle(ids.stalled, 'browser-test', null);
@@ -266,15 +268,27 @@ describe('ops dashboard in Chromium', () => {
     await until(() => page.locator('#performance-table tbody').textContent(), (t) => t === 'no shipments in this range', 'the empty range');
   });
 
-  it('approves a pending compensation from the queue as the approver key, and the row leaves the queue', async () => {
+  it('approves and rejects (with a reason) pending compensations from the queue as the approver key; decided rows leave the queue', async () => {
     await page.locator('#nav a[data-nav=approvals]').click();
     await page.locator('#approval-table').waitFor();
-    expect(await page.locator('#approval-table tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual([toApprove, forViewer]);
+    expect(await page.locator('#approval-table tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual([toApprove, toReject, forViewer]);
     await page.locator(`#approval-table tr[data-id="${toApprove}"] button[data-action=approve]`).click();
-    await until(() => page.locator('#approval-table tbody tr[data-id]').count(), (n) => n === 1, 'the decided row to leave');
+    await until(() => page.locator('#approval-table tbody tr[data-id]').count(), (n) => n === 2, 'the decided row to leave');
     expect(await page.locator('#message').textContent()).toBe(`Approved: tier 2 partial_refund for PW-STALLED-1, now approved (by key:${keys.approver.id}).`);
     const row = await db.selectFrom('compensations').select(['status', 'approver', 'approver_role']).where('id', '=', toApprove).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'approved', approver: `key:${keys.approver.id}`, approver_role: 'supervisor' });
+
+    // Reject asks for a reason first; an empty one is not sent.
+    const rejecting = page.locator(`#approval-table tr[data-id="${toReject}"]`);
+    await rejecting.locator('button[data-action=reject]').click();
+    await rejecting.locator('button[data-action=confirm-reject]').click();
+    expect(await page.locator('#message').textContent()).toBe('Reason: required');
+    await rejecting.locator('input[name=reject-input]').fill('buyer already refunded by the marketplace');
+    await rejecting.locator('button[data-action=confirm-reject]').click();
+    await until(() => page.locator('#approval-table tbody tr[data-id]').count(), (n) => n === 1, 'the rejected row to leave');
+    expect(await page.locator('#message').textContent()).toBe(`Rejected: tier 1 partial_refund for PW-LATE-3, now rejected (by key:${keys.approver.id}).`);
+    const rejected = await db.selectFrom('compensations').select(['status', 'rejected_reason', 'approver']).where('id', '=', toReject).executeTakeFirstOrThrow();
+    expect(rejected).toEqual({ status: 'rejected', rejected_reason: 'buyer already refunded by the marketplace', approver: `key:${keys.approver.id}` });
     // Reloading shows the queue from the api: the decision is not only on screen.
     await page.reload();
     await page.locator('#approval-table').waitFor();
