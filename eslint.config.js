@@ -21,4 +21,14 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'test/**/*.ts', 'packages/cli/src/**/*.ts', '**/bench/**/*.ts', 'infra/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The dashboard's vanilla browser modules (services/api/src/dashboard/assets): browser globals.
+    files: ['services/api/src/dashboard/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'URL', 'URLSearchParams', 'FormData', 'Node', 'Element', 'setTimeout', 'Blob'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -39,8 +39,22 @@ export interface BlobStore {
   get(key: string): Promise<Buffer>;
   head(key: string): Promise<BlobHead>;
   exists(key: string): Promise<boolean>;
-  /** A URL that lets its holder download the blob for `ttlSeconds` without other credentials. */
-  presignGet(key: string, ttlSeconds: number): Promise<string>;
+  /**
+   * A URL that lets its holder download the blob for `ttlSeconds` without other credentials.
+   * With `downloadAs`, following the URL saves a file of that name (Content-Disposition:
+   * attachment) rather than showing the bytes in the browser.
+   */
+  presignGet(key: string, ttlSeconds: number, options?: PresignOptions): Promise<string>;
+}
+
+export interface PresignOptions {
+  downloadAs?: string;
+}
+
+/** `attachment; filename="…"` for a file name, ASCII-safe, with the UTF-8 form beside it. */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^A-Za-z0-9._-]/g, '_') || 'download';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 export class BlobNotFoundError extends Error {

@@ -135,6 +135,16 @@ describe('filesystem blob store', () => {
     expect(store.verifyPresigned('proofs/m 1/s-42/pod.pdf', expires, signature)).toBe(false);
   });
 
+  it('asks a public base URL given as a function at each presign (a server on an ephemeral port)', async () => {
+    let base = 'http://127.0.0.1:41000/v1/blobs';
+    const store = createFilesystemBlobStore({ dir, publicBaseUrl: () => base, signingSecret: 'test-secret' });
+    expect((await store.presignGet('proofs/a.json', 60)).startsWith('http://127.0.0.1:41000/v1/blobs/proofs/a.json?expires=')).toBe(true);
+    base = 'http://127.0.0.1:41001/v1/blobs/';
+    const url = new URL(await store.presignGet('proofs/a.json', 60, { downloadAs: 'a.json' }));
+    expect(url.origin + url.pathname).toBe('http://127.0.0.1:41001/v1/blobs/proofs/a.json');
+    expect(store.verifyPresigned('proofs/a.json', Number(url.searchParams.get('expires')), url.searchParams.get('signature') ?? '')).toBe(true);
+  });
+
   it('requires a signing secret with a public base URL', () => {
     expect(() => createFilesystemBlobStore({ dir, publicBaseUrl: 'http://127.0.0.1:3000/v1/blobs' })).toThrow(/signingSecret/);
   });

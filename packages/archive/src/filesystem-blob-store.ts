@@ -35,9 +35,10 @@ export interface FilesystemBlobStoreOptions {
    * `http://127.0.0.1:3000/v1/blobs`. With it, presignGet returns
    * `<base>/<key>?expires=<unix seconds>&signature=<hex HMAC-SHA256>` and the route checks
    * it with verifyPresigned(). Without it, presignGet returns a file:// URL (local use only:
-   * it grants nothing and never expires).
+   * it grants nothing and never expires). A function is asked at each presign, for a server
+   * whose address is known only once it listens (an ephemeral port).
    */
-  publicBaseUrl?: string;
+  publicBaseUrl?: string | (() => string);
   /** HMAC key for those URLs; required with publicBaseUrl. */
   signingSecret?: string;
   /** Milliseconds since the epoch; injectable for expiry and retention tests. */
@@ -165,7 +166,7 @@ export function createFilesystemBlobStore(options: FilesystemBlobStoreOptions): 
       if (options.publicBaseUrl === undefined) return pathToFileURL(dataPath(key)).href;
       const expires = Math.floor(now() / 1000) + ttlSeconds;
       const encodedKey = key.split('/').map(encodeURIComponent).join('/');
-      const base = options.publicBaseUrl.replace(/\/+$/, '');
+      const base = (typeof options.publicBaseUrl === 'function' ? options.publicBaseUrl() : options.publicBaseUrl).replace(/\/+$/, '');
       return `${base}/${encodedKey}?expires=${expires}&signature=${sign(key, expires)}`;
     },
 

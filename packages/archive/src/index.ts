@@ -1,5 +1,6 @@
 export {
   assertValidKey,
+  attachmentDisposition,
   BlobNotFoundError,
   BlobRetainedError,
   ChecksumMismatchError,
@@ -8,6 +9,7 @@ export {
   type BlobBody,
   type BlobHead,
   type BlobStore,
+  type PresignOptions,
   type PutOptions,
   type PutResult,
 } from './blob-store.js';

@@ -2,7 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { BlobNotFoundError, ChecksumMismatchError } from './blob-store.js';
-import { createS3BlobStore } from './s3-blob-store.js';
+import { createS3BlobStore, createS3Client } from './s3-blob-store.js';
 import { S3BlobStoreError } from './s3-errors.js';
 
 /*
@@ -164,5 +164,15 @@ describe('S3 blob store (scripted client)', () => {
       ObjectLockEnabledForBucket: true,
       CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' },
     });
+  });
+
+  it('presigns a link that saves as a named attachment when asked (response-content-disposition is signed)', async () => {
+    const client = createS3Client({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+    const store = createS3BlobStore({ client, bucket: 'proofs' });
+    const plain = new URL(await store.presignGet('proofs/m/s/manifest.json', 300));
+    expect(plain.searchParams.has('response-content-disposition')).toBe(false);
+    const named = new URL(await store.presignGet('proofs/m/s/manifest.json', 300, { downloadAs: 'manifest é.json' }));
+    expect(named.searchParams.get('response-content-disposition')).toBe(`attachment; filename="manifest__.json"; filename*=UTF-8''manifest%20%C3%A9.json`);
+    expect(named.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
   });
 });

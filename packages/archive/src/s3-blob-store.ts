@@ -13,6 +13,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   assertValidKey,
   assertValidTtl,
+  attachmentDisposition,
   base64ToHex,
   BlobNotFoundError,
   ChecksumMismatchError,
@@ -211,10 +212,12 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
 
     exists: (key) => existsByHead(head, key),
 
-    async presignGet(key, ttlSeconds) {
+    async presignGet(key, ttlSeconds, presign = {}) {
       assertValidKey(key);
       assertValidTtl(ttlSeconds);
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: ttlSeconds });
+      // response-content-disposition is part of the signed query: S3 answers with it as the header.
+      const disposition = presign.downloadAs === undefined ? {} : { ResponseContentDisposition: attachmentDisposition(presign.downloadAs) };
+      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key, ...disposition }), { expiresIn: ttlSeconds });
     },
   };
 }

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterPlan } from '@parcelwatch/config';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
-import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
+import { createFilesystemBlobStore, openBlobStore, type BlobStore, type FilesystemBlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
@@ -69,7 +70,20 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const bus = await openBus(options);
   await bus.connect();
-  const blobStore = await openBlobStore(plan.blobStore);
+  // The filesystem archive's download links point at the api (GET /v1/blobs/*), signed with a
+  // secret of this process: links live minutes, so one that dies with a restart loses nothing.
+  // The api's URL is known once it listens, hence the function.
+  const front: { api?: ApiService } = {};
+  const signedBlobs: FilesystemBlobStore | undefined =
+    plan.blobStore.kind === 'filesystem'
+      ? createFilesystemBlobStore({
+          dir: plan.blobStore.dir,
+          publicBaseUrl: () => `${(front.api as ApiService).url()}/v1/blobs`,
+          signingSecret: randomBytes(32).toString('hex'),
+        })
+      : undefined;
+  if (plan.blobStore.kind === 'filesystem') await mkdir(plan.blobStore.dir, { recursive: true });
+  const blobStore: BlobStore = signedBlobs ?? (await openBlobStore(plan.blobStore));
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
   const deps = { logger, clock };
   const sandbox = createCarrierSandboxService(deps);
@@ -90,9 +104,11 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     port: options.http.port,
     checks: [allHealthy],
     blobStore,
+    ...(signedBlobs !== undefined ? { signedBlobs } : {}),
     // API keys on, as in production; `parcelwatch start` makes an admin key (data/admin-key).
     access: { enabled: true, rateLimits: rateLimitsFromEnv(process.env) },
   });
+  front.api = api;
   // The compensation policy reloads when its file changes; approvals are served by the api.
   const policy = await loadPolicyStore(process.env['COMPENSATION_POLICY_PATH'] ?? DEFAULT_POLICY_PATH, logger);
   policy.watch();

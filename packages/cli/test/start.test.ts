@@ -31,6 +31,8 @@ describe('parcelwatch CLI', () => {
         expect(run.stdout).toContain(`  ${name.padEnd(16)} started`);
       }
       expect(run.stdout).toMatch(/readiness: ready .*"database":\{"status":"ok"\}/);
+      // The dashboard's assets were found from dist (the api refuses to start without them).
+      expect(run.stdout).toMatch(/ {2}dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard \(sign in with an API key, e\.g\. the one in data\/admin-key\)/);
       // The embedded database persists under ./data, migrated.
       expect(existsSync(path.join(dir, 'data', 'pglite'))).toBe(true);
       const migrate = parcelwatch(['migrate'], dir);

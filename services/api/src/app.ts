@@ -13,6 +13,8 @@ import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
 import { installAccessLayer, type AccessOptions } from './access/access.hook.js';
 import { registerApiKeyRoutes } from './access/api-key.routes.js';
 import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
+import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
+import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -35,6 +37,12 @@ export interface ApiDeps {
   /** The proof archive's blob store: the shipment detail links each proof by a short-lived presigned URL. Without it, no links. */
   blobStore?: ProofLinks;
   /**
+   * The filesystem archive whose presigned URLs point at this api (`publicBaseUrl` = the api's
+   * URL + `/v1/blobs`): GET /v1/blobs/* checks the signature and serves the bytes. Not with S3,
+   * whose URLs go to the bucket.
+   */
+  signedBlobs?: SignedBlobs;
+  /**
    * API keys, route policy and rate limits (services/api/docs/access.md). Default enabled with
    * the default limits; `enabled: false` leaves routes without a caller (everything allowed).
    */
@@ -54,8 +62,9 @@ const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * HTTP front door: shipment registration (single, bulk, CSV), carrier webhooks, ops reports
- * with the shipment detail and the OpenAPI document, and API key admin, behind the access
- * layer, plus /healthz, /readyz and /metrics on the same listener.
+ * with the shipment detail and the OpenAPI document, API key admin, the ops dashboard
+ * (/dashboard) and signed proof downloads (/v1/blobs), behind the access layer, plus /healthz,
+ * /readyz and /metrics on the same listener.
  */
 export function createApiService(deps: ApiDeps): ApiService {
   const logger = deps.logger.child({ component: 'api' });
@@ -110,6 +119,8 @@ export function createApiService(deps: ApiDeps): ApiService {
     webhooksReceived,
   );
   registerReportRoutes(app, { db: deps.db, clock: deps.clock, ...(deps.blobStore !== undefined ? { blobStore: deps.blobStore } : {}) });
+  if (deps.signedBlobs !== undefined) registerBlobDownloadRoutes(app, { blobs: deps.signedBlobs, logger });
+  registerDashboardRoutes(app);
 
   return {
     name: 'api',

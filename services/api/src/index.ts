@@ -12,3 +12,6 @@ export { ApiKeyAdminError, apiKeyView, issueApiKey, listKeys, revokeKey, type Is
 export { generateApiKey, hashApiKey } from './access/api-key.js';
 export { DEFAULT_RATE_LIMITS, rateLimitsFromEnv, type RateLimits } from './access/rate-limiter.js';
 export { ROUTE_POLICY, accessFor } from './access/route-policy.js';
+// The ops dashboard (issue 7) and the filesystem archive's signed downloads.
+export { DASHBOARD_CSP } from './dashboard/dashboard.routes.js';
+export { type SignedBlobs } from './blobs/blob-download.routes.js';

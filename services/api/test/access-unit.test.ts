@@ -48,6 +48,9 @@ describe('route policy table', () => {
     ['DELETE', '/v1/webhook-endpoints/:id', ['admin']],
     ['POST', '/v1/api-keys', ['admin']],
     ['GET', '/v1/audit-log', ['admin']],
+    ['GET', '/dashboard', 'open'],
+    ['GET', '/dashboard/assets/:file', 'open'],
+    ['GET', '/v1/blobs/*', 'open'],
   ])('%s %s -> %j', (method, pattern, access) => {
     expect(accessFor(method, pattern)).toEqual(access);
   });
@@ -55,7 +58,8 @@ describe('route policy table', () => {
   it('has no rule (deny) for routes nobody decided on', () => {
     expect(accessFor('POST', '/compensations/:id/execute')).toBeNull();
     expect(accessFor('DELETE', '/v1/shipments/:id')).toBeNull();
-    expect(accessFor('GET', '/dashboard')).toBeNull();
+    expect(accessFor('POST', '/dashboard')).toBeNull();
+    expect(accessFor('DELETE', '/v1/blobs/*')).toBeNull();
     expect(accessFor('POST', '/healthz')).toBeNull();
   });
 });

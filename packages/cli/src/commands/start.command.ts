@@ -42,6 +42,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const lines = [
     `parcelwatch is up: ${stack.api.url()} (adapters: ${JSON.stringify(describeAdapters(plan))})`,
     ...stack.services.map((s) => `  ${s.name.padEnd(16)} started`),
+    `  dashboard: ${stack.api.url()}/dashboard (sign in with an API key, e.g. the one in ${ADMIN_KEY_FILE})`,
     `  api keys: required; admin key for every merchant ${adminKey.created ? 'written to' : 'reused from'} ${ADMIN_KEY_FILE} (send it as "Authorization: Bearer <key>")`,
     `  readiness: ${report.status === 200 ? 'ready' : 'NOT ready'} ${JSON.stringify(body)}`,
   ];

@@ -27,6 +27,10 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/metrics', access: 'open' },
   // The API's own description: no data in it.
   { methods: ['GET'], pattern: '/openapi.json', access: 'open' },
+  // The dashboard's pages and scripts hold no data: every figure is fetched with the user's key.
+  { methods: ['GET'], pattern: '/dashboard*', access: 'open' },
+  // Proof downloads of the filesystem archive: the URL itself is the credential (HMAC-signed, expiring).
+  { methods: ['GET'], pattern: '/v1/blobs/*', access: 'open' },
   // Carrier pushes are signed by the carrier (HMAC per provider), not by an API key.
   { methods: '*', pattern: '/v1/webhooks/*', access: 'open' },
   { methods: ['POST'], pattern: '/v1/shipments', access: INGEST },

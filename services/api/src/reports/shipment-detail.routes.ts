@@ -7,7 +7,7 @@ import { describeQueryIssues, shipmentParamsSchema } from './report-query.schema
 
 /** The part of the archive's BlobStore port the detail needs (structurally a BlobStore). */
 export interface ProofLinks {
-  presignGet(key: string, ttlSeconds: number): Promise<string>;
+  presignGet(key: string, ttlSeconds: number, options?: { downloadAs?: string }): Promise<string>;
 }
 
 /** Proof links live five minutes: long enough to click, short enough that a pasted link dies soon. */
@@ -44,7 +44,8 @@ interface ManifestPartRef {
 }
 
 async function proofView(proof: Proof, links: ProofLinks | undefined, expiresAt: string) {
-  const link = async (key: string) => (links === undefined ? null : links.presignGet(key, PROOF_LINK_TTL_SECONDS));
+  // A followed link saves the file under its own name (a JSON manifest would otherwise open in the browser).
+  const link = async (key: string) => (links === undefined ? null : links.presignGet(key, PROOF_LINK_TTL_SECONDS, { downloadAs: key.slice(key.lastIndexOf('/') + 1) }));
   const parts = (proof.parts as ManifestPartRef[]).filter((part) => typeof part.key === 'string');
   return {
     id: proof.id,
