@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterPlan } from '@parcelwatch/config';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
-import { createFilesystemBlobStore, openBlobStore, type BlobStore, type FilesystemBlobStore } from '@parcelwatch/archive';
+import type { BlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
-import { createApiService, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
+import { createApiService, openApiProofStore, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
 import { createPollerService, createSandboxPollerClients } from '@parcelwatch/poller';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
@@ -70,20 +69,10 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const bus = await openBus(options);
   await bus.connect();
-  // The filesystem archive's download links point at the api (GET /v1/blobs/*), signed with a
-  // secret of this process: links live minutes, so one that dies with a restart loses nothing.
-  // The api's URL is known once it listens, hence the function.
+  // The api's URL is known once it listens, hence the function (filesystem store: signed links to /v1/blobs).
   const front: { api?: ApiService } = {};
-  const signedBlobs: FilesystemBlobStore | undefined =
-    plan.blobStore.kind === 'filesystem'
-      ? createFilesystemBlobStore({
-          dir: plan.blobStore.dir,
-          publicBaseUrl: () => `${(front.api as ApiService).url()}/v1/blobs`,
-          signingSecret: randomBytes(32).toString('hex'),
-        })
-      : undefined;
-  if (plan.blobStore.kind === 'filesystem') await mkdir(plan.blobStore.dir, { recursive: true });
-  const blobStore: BlobStore = signedBlobs ?? (await openBlobStore(plan.blobStore));
+  const proofs = await openApiProofStore(plan.blobStore, { publicUrl: () => process.env['PUBLIC_URL'] ?? (front.api as ApiService).url() });
+  const blobStore = proofs.blobStore;
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
   const deps = { logger, clock };
   const sandbox = createCarrierSandboxService(deps);
@@ -104,7 +93,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     port: options.http.port,
     checks: [allHealthy],
     blobStore,
-    ...(signedBlobs !== undefined ? { signedBlobs } : {}),
+    ...(proofs.signedBlobs !== undefined ? { signedBlobs: proofs.signedBlobs } : {}),
     // API keys on, as in production; `parcelwatch start` makes an admin key (data/admin-key).
     access: { enabled: true, rateLimits: rateLimitsFromEnv(process.env) },
   });

@@ -15,3 +15,4 @@ export { ROUTE_POLICY, accessFor } from './access/route-policy.js';
 // The ops dashboard (issue 7) and the filesystem archive's signed downloads.
 export { DASHBOARD_CSP } from './dashboard/dashboard.routes.js';
 export { type SignedBlobs } from './blobs/blob-download.routes.js';
+export { openApiProofStore, type ApiProofStore } from './blobs/proof-store.js';

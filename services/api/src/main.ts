@@ -2,7 +2,9 @@ import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } fro
 import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
-import { createApiService } from './app.js';
+import { z } from 'zod';
+import { createApiService, type ApiService } from './app.js';
+import { openApiProofStore } from './blobs/proof-store.js';
 import { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 import { rateLimitsFromEnv } from './access/rate-limiter.js';
 
@@ -21,7 +23,25 @@ async function main(): Promise<void> {
   // The api serves /healthz, /readyz and /metrics on its own listener, so no separate health server.
   const rateLimits = rateLimitsFromEnv(process.env);
   logger.info({ rateLimits }, 'access control: API keys required, rate limits per key or client address');
-  const service = createApiService({ logger, clock: systemClock, db, webhookSecrets, host: settings.HOST, port: settings.PORT, access: { enabled: true, rateLimits } });
+  // Proof links in the shipment detail: presigned to the bucket, or (no S3) signed links to this
+  // api's /v1/blobs, under PUBLIC_URL when the address clients use differs from HOST:PORT.
+  const links = parseEnv(z.object({ PUBLIC_URL: z.url().optional(), BLOB_SIGNING_SECRET: z.string().min(32).optional() }));
+  const front: { service?: ApiService } = {};
+  const proofs = await openApiProofStore(adapters.blobStore, {
+    publicUrl: () => links.PUBLIC_URL ?? (front.service as ApiService).url(),
+    ...(links.BLOB_SIGNING_SECRET !== undefined ? { signingSecret: links.BLOB_SIGNING_SECRET } : {}),
+  });
+  const service = createApiService({
+    logger,
+    clock: systemClock,
+    db,
+    webhookSecrets,
+    host: settings.HOST,
+    port: settings.PORT,
+    access: { enabled: true, rateLimits },
+    ...proofs,
+  });
+  front.service = service;
   await service.start();
   lifecycle.register(service.name, () => service.stop());
 }
