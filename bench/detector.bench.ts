@@ -9,8 +9,9 @@ import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import { sql } from 'kysely';
 import { benchDatabase } from './bench-infra.js';
+import { record, scaled } from './results.js';
 
-const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 1_000_000);
+const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? scaled(1_000_000, 10_000));
 /** One shipment in DUE_EVERY is due (1%). */
 const DUE_EVERY = 100;
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 2500);
@@ -129,6 +130,14 @@ export async function run(): Promise<void> {
     console.log(`detector sweep: ${Math.round(sweepMs)} ms for ${counts.shipments} due shipments (of ${SHIPMENTS + WARMUP} active)`);
     console.log(`detector: ${Math.round(counts.events / (sweepMs / 1000))} events/s (${counts.events} events)`);
     console.log(`baseline (plain SELECT ... FOR UPDATE SKIP LOCKED of the ${plain.rows} due rows, no logic): ${Math.round(plain.ms)} ms; sweep/baseline = ${(sweepMs / plain.ms).toFixed(1)}x`);
+    record({
+      name: `detector sweep of ${counts.shipments} due shipments (1% of ${SHIPMENTS} active)`,
+      value: sweepMs,
+      unit: 'ms',
+      better: 'lower',
+      baseline: { name: 'plain SELECT ... FOR UPDATE SKIP LOCKED of the same due rows, no logic', value: plain.ms },
+      context: { shipments: SHIPMENTS, due: counts.shipments, events: counts.events, batch: BATCH, concurrency: CONCURRENCY },
+    });
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`cleanup failed: ${String(err)}`));
   }

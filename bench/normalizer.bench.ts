@@ -17,8 +17,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { benchDatabase, benchKafka } from './bench-infra.js';
+import { record, scaled } from './results.js';
 
-const SNAPSHOTS = Number(process.env['BENCH_SNAPSHOTS'] ?? 2000);
+const SNAPSHOTS = Number(process.env['BENCH_SNAPSHOTS'] ?? scaled(2000, 100));
 const SCANS_PER_SNAPSHOT = 10;
 const PARTITIONS = 4;
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 500);
@@ -170,7 +171,6 @@ export async function run(): Promise<void> {
       `SELECT (SELECT count(*) FROM shipments WHERE status = 'delivered') AS delivered, (SELECT count(*) FROM outbox) AS outbox`,
     );
     log(`normalizer stored ${expected} checkpoints in ${normalizerSeconds.toFixed(2)} s; ${check[0]?.delivered} shipments delivered, ${check[0]?.outbox} events in the outbox`);
-    console.log(`normalizer: ${Math.round(normalizerRate)} checkpoints/s`);
 
     // 2. The baseline: the same rows into the same (emptied) table with COPY, no logic at all.
     await pool.query('TRUNCATE checkpoints');
@@ -197,8 +197,14 @@ export async function run(): Promise<void> {
     await consumer.stop();
     const baselineRate = expected / baselineSeconds;
     log(`baseline copied ${expected} checkpoints in ${baselineSeconds.toFixed(2)} s`);
-    console.log(`baseline: ${Math.round(baselineRate)} checkpoints/s`);
-    console.log(`ratio: ${(normalizerRate / baselineRate).toFixed(2)} (normalizer / baseline)`);
+    record({
+      name: 'normalizer throughput (Kafka -> map, dedupe, state, outbox -> PostgreSQL)',
+      value: normalizerRate,
+      unit: 'checkpoints/s',
+      better: 'higher',
+      baseline: { name: 'plain kafkajs consumer + COPY of the same rows', value: baselineRate },
+      context: { snapshots: SNAPSHOTS, checkpoints: expected, partitions: PARTITIONS, batch: BATCH },
+    });
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`cleanup failed: ${String(err)}`));
   }

@@ -8,8 +8,9 @@ import { carrierPerformance, createDb, findStuckShipments, migrateToLatest, type
 import { sql, type Kysely } from 'kysely';
 import { benchDatabase } from './bench-infra.js';
 import { CARRIERS, loadReportData } from './reports-loader.js';
+import { record, scaled } from './results.js';
 
-const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? 1_000_000);
+const SHIPMENTS = Number(process.env['BENCH_SHIPMENTS'] ?? scaled(1_000_000, 10_000));
 const CHECKPOINTS_PER_SHIPMENT = Number(process.env['BENCH_CHECKPOINTS_PER_SHIPMENT'] ?? 10);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 50);
 const PARALLEL = Number(process.env['BENCH_PARALLEL'] ?? 2);
@@ -37,6 +38,18 @@ async function measure(work: () => Promise<number>): Promise<Figures> {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(10);
+
+/** results.json: a query's p95 beside the count(*) baseline's p95 in the same run. */
+function recordQuery(name: string, figures: Figures, baseline: Figures): void {
+  record({
+    name: `${name} p95`,
+    value: figures.p95,
+    unit: 'ms',
+    better: 'lower',
+    baseline: { name: 'SELECT count(*) FROM shipments WHERE active, p95', value: baseline.p95 },
+    context: { p50Ms: Math.round(figures.p50 * 10) / 10, rows: figures.rows, runs: RUNS, shipments: SHIPMENTS },
+  });
+}
 
 async function stuckCases(db: Kysely<Database>, now: Date): Promise<Array<[string, Partial<StuckQuery>]>> {
   const merchant = (await sql<{ id: string }>`SELECT md5('bench-merchant-' || 7)::uuid::text AS id`.execute(db)).rows[0]!.id;
@@ -98,6 +111,7 @@ export async function run(): Promise<void> {
     for (const [name, query] of await stuckCases(db, now)) {
       const figures = await measure(async () => (await findStuckShipments(db, query as StuckQuery)).rows.length);
       console.log(`${name.padEnd(36)} ${ms(figures.p50)} ${ms(figures.p95)}  ${String(figures.rows).padStart(4)}  ${(figures.p95 / baseline.p95).toFixed(2)}x`);
+      recordQuery(`stuck parcels, ${name}`, figures, baseline);
     }
 
     const from = new Date(now.getTime() - 90 * 86_400_000);
@@ -105,9 +119,11 @@ export async function run(): Promise<void> {
     for (const groupBy of ['lane', 'carrier'] as const) {
       const figures = await measure(async () => (await carrierPerformance(db, { from, to: now, scope: null, groupBy })).length);
       console.log(`${`groupBy=${groupBy}`.padEnd(36)} ${ms(figures.p50)} ${ms(figures.p95)}  ${String(figures.rows).padStart(4)}  ${(figures.p95 / baseline.p95).toFixed(2)}x`);
+      recordQuery(`carrier performance 90 days, groupBy=${groupBy}`, figures, baseline);
     }
     const oneCarrier = await measure(async () => (await carrierPerformance(db, { from, to: now, scope: null, groupBy: 'lane', carrier: 'ups' })).length);
     console.log(`${'groupBy=lane, carrier=ups'.padEnd(36)} ${ms(oneCarrier.p50)} ${ms(oneCarrier.p95)}  ${String(oneCarrier.rows).padStart(4)}  ${(oneCarrier.p95 / baseline.p95).toFixed(2)}x`);
+    recordQuery('carrier performance 90 days, groupBy=lane, carrier=ups', oneCarrier, baseline);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`cleanup failed: ${String(err)}`));
   }

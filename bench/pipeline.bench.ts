@@ -1,0 +1,273 @@
+// `npm run bench -- pipeline`: carrier snapshots into tracking.snapshots (the poller's output topic)
+// through the normalizer, the detector and the notifier to an email accepted by an SMTP server,
+// on real Kafka and PostgreSQL (loopback), measured at the far end (notifications.sent_at):
+//   1. end-to-end checkpoints/s; baseline: plain kafkajs produce -> consume of the same messages
+//      (same count, same bytes) on the same broker;
+//   2. p50/p99 latency snapshot ingested -> email sent at 1,000 checkpoints/s offered (100
+//      snapshots/s of 10 scans, open loop: each snapshot's latency counts from when it was due
+//      to be sent, so a stalled producer is not hidden); baseline: the same pacing and messages
+//      through a bare Kafka round trip (produce -> consume).
+// Each service runs as main.ts wires it (its consumer settings, one outbox relay each at its
+// default poll); the notifier's dispatch runs rounds back to back while they find work and waits
+// BENCH_DISPATCH_IDLE_MS (default 5 s, NOTIFIER_DISPATCH_INTERVAL_MS's default) when one found none.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
+import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
+import { createDetectorService } from '@parcelwatch/detector';
+import { createLogger } from '@parcelwatch/logger';
+import { createNormalizerService } from '@parcelwatch/normalizer';
+import { createEmailSender, createNotifierService, startSmtpSink, type NotifierService } from '@parcelwatch/notifier';
+import { systemClock } from '@parcelwatch/service-kit';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { sql, type Kysely } from 'kysely';
+import { benchDatabase, benchKafka } from './bench-infra.js';
+import { percentile, SCANS_PER_SNAPSHOT, seedWorkload, snapshotEnvelopes, workloadShipment, type WorkloadShipment } from './pipeline-workload.js';
+import { record, scaled } from './results.js';
+
+const THROUGHPUT_SNAPSHOTS = Number(process.env['BENCH_PIPELINE_SNAPSHOTS'] ?? scaled(1000, 100));
+const OFFERED_CHECKPOINTS_PER_SECOND = Number(process.env['BENCH_PIPELINE_RATE'] ?? 1000);
+const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? scaled(20, 5));
+const DISPATCH_IDLE_MS = Number(process.env['BENCH_DISPATCH_IDLE_MS'] ?? 5000);
+const WARMUP_SNAPSHOTS = 50;
+const PARTITIONS = 4;
+const TIMEOUT_MS = 20 * 60_000;
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const logger = createLogger({ name: 'bench', level: 'warn' });
+
+type Envelope = ReturnType<typeof snapshotEnvelopes>[number];
+
+/** The notifier's dispatch as a busy worker would run it: rounds back to back while they send. */
+function startDispatch(notifier: NotifierService): { stop(): Promise<void> } {
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const round = await notifier.dispatchDue().catch((err: unknown) => {
+        log(`dispatch round failed: ${String(err)}`);
+        return null;
+      });
+      const worked = round !== null && round.sent + round.failed + round.retryLater + round.deferred > 0;
+      if (!worked) {
+        const until = Date.now() + DISPATCH_IDLE_MS;
+        while (running && Date.now() < until) await sleep(Math.min(50, until - Date.now()));
+      }
+    }
+  })();
+  return { stop: async () => { running = false; await done; } };
+}
+
+/** Waits until `count` emails of these shipments are sent; their sent_at per shipment. */
+async function sentTimes(db: Kysely<Database>, shipmentIds: readonly string[]): Promise<Map<string, number>> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  for (;;) {
+    const rows = await sql<{ shipment_id: string; sent_at: Date }>`
+      SELECT shipment_id, sent_at FROM notifications WHERE status = 'sent' AND shipment_id = ANY(${shipmentIds}::uuid[])`.execute(db);
+    if (rows.rows.length >= shipmentIds.length) return new Map(rows.rows.map((r) => [r.shipment_id, new Date(r.sent_at).getTime()]));
+    if (Date.now() > deadline) {
+      const failed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM notifications WHERE status <> 'sent'`.execute(db);
+      throw new Error(`timed out: ${rows.rows.length}/${shipmentIds.length} emails sent, ${failed.rows[0]?.n} notifications not sent`);
+    }
+    await sleep(200);
+  }
+}
+
+/**
+ * Open-loop pacing: message i is due at start + i / rate; whatever is due is sent in one call.
+ * Returns each message's due time and the time the last send was acknowledged.
+ */
+async function paced<T>(items: readonly T[], perSecond: number, send: (slice: readonly T[]) => Promise<void>): Promise<{ due: number[]; start: number; end: number }> {
+  const start = Date.now() + 100;
+  const due = items.map((_, i) => start + (i * 1000) / perSecond);
+  let next = 0;
+  while (next < items.length) {
+    const now = Date.now();
+    let upto = next;
+    while (upto < items.length && due[upto]! <= now) upto += 1;
+    if (upto === next) {
+      await sleep(Math.max(1, due[next]! - now));
+      continue;
+    }
+    await send(items.slice(next, upto));
+    next = upto;
+  }
+  return { due, start, end: Date.now() };
+}
+
+async function rawKafka(brokers: string[], tag: string, values: readonly string[], perSecond: number | null): Promise<{ seconds: number; latencies: number[]; achieved: number }> {
+  const topic = `bench.raw.${tag}.${perSecond === null ? 'throughput' : 'latency'}`;
+  const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer: Producer = kafka.producer();
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: `${topic}.group` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const received: number[] = new Array<number>(values.length);
+  let count = 0;
+  let allIn: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (allIn = resolve));
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      received[Number(message.key?.toString())] = Date.now();
+      count += 1;
+      if (count >= values.length) allIn();
+    },
+  });
+  // Until the group has its partitions, a message would wait for the join, not for Kafka.
+  const warm = `${topic}.warm`;
+  await producer.send({ topic, messages: [{ key: String(values.length), value: warm }] });
+  while (count === 0) await sleep(20);
+  count = 0;
+  const indexed = values.map((value, i) => ({ key: String(i), value }));
+  try {
+    if (perSecond === null) {
+      const started = Date.now();
+      for (let i = 0; i < indexed.length; i += 250) await producer.send({ topic, messages: indexed.slice(i, i + 250) });
+      await finished;
+      return { seconds: (Date.now() - started) / 1000, latencies: [], achieved: 0 };
+    }
+    const run = await paced(indexed, perSecond, async (slice) => {
+      await producer.send({ topic, messages: [...slice] });
+    });
+    await finished;
+    return { seconds: (run.end - run.start) / 1000, latencies: run.due.map((due, i) => received[i]! - due), achieved: indexed.length / ((run.end - run.start) / 1000) };
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+  }
+}
+
+export async function run(): Promise<void> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const kafka = await benchKafka(log);
+    cleanups.unshift(() => kafka.stop());
+    const database = await benchDatabase();
+    cleanups.unshift(() => database.drop());
+    const db = await createDb({ kind: 'postgres', url: database.url, max: 12 });
+    cleanups.unshift(() => db.destroy());
+    await migrateToLatest(db);
+    const smtp = await startSmtpSink();
+    cleanups.unshift(() => smtp.close());
+
+    const snapshotsPerSecond = OFFERED_CHECKPOINTS_PER_SECOND / SCANS_PER_SNAPSHOT;
+    const latencySnapshots = Math.round(LATENCY_SECONDS * snapshotsPerSecond);
+    const warmup = Array.from({ length: WARMUP_SNAPSHOTS }, (_, i) => workloadShipment('PWW', i));
+    const throughput = Array.from({ length: THROUGHPUT_SNAPSHOTS }, (_, i) => workloadShipment('PWT', i));
+    const latency = Array.from({ length: latencySnapshots }, (_, i) => workloadShipment('PWL', i));
+    await seedWorkload(db, [...warmup, ...throughput, ...latency]);
+    await sql`VACUUM ANALYZE`.execute(db);
+    log(`seeded ${warmup.length + throughput.length + latency.length} shipments with a buyer email`);
+
+    const tag = randomBytes(3).toString('hex');
+    const topics = {
+      shipments: `bench.shipments.${tag}`,
+      trackingSnapshots: `bench.tracking.snapshots.${tag}`,
+      shipmentEvents: `bench.shipment.events.${tag}`,
+      shipmentExceptions: `bench.shipment.exceptions.${tag}`,
+      shipmentDelays: `bench.shipment.delays.${tag}`,
+      compensations: `bench.compensations.${tag}`,
+      notifications: `bench.notifications.${tag}`,
+    };
+    const bus = new KafkaBus({ brokers: kafka.brokers, clientId: 'bench-pipeline', logger });
+    await bus.connect();
+    cleanups.unshift(() => bus.disconnect());
+    await bus.ensureTopics(Object.values(topics).map((name) => ({ name, partitions: PARTITIONS, dlq: true })));
+
+    const deps = { logger, clock: systemClock, db, bus };
+    const normalizer = createNormalizerService({ ...deps, topics, groupId: `bench-normalizer-${tag}` });
+    const detector = createDetectorService({ ...deps, topics, groupId: `bench-detector-${tag}`, sweep: { enabled: false } });
+    const notifier = createNotifierService({
+      ...deps,
+      senders: [createEmailSender({ smtpUrl: smtp.url, defaultFrom: 'notifications@bench.example' })],
+      topics: { shipmentEvents: topics.shipmentEvents, exceptions: topics.shipmentExceptions, delays: topics.shipmentDelays, compensations: topics.compensations, notifications: topics.notifications },
+      groupId: `bench-notifier-${tag}`,
+      dispatchIntervalMs: 0,
+    });
+    // One relay per service, as each service's main.ts opens one (default 500 ms poll).
+    const relays = [0, 1, 2].map(() => new OutboxRelay({ db, bus, logger }));
+    for (const relay of relays) relay.start();
+    cleanups.unshift(() => Promise.all(relays.map((relay) => relay.stop())));
+    for (const service of [normalizer, detector, notifier]) {
+      await service.start();
+      cleanups.unshift(() => service.stop());
+    }
+    const dispatch = startDispatch(notifier);
+    cleanups.unshift(() => dispatch.stop());
+
+    const endsAt = new Date(Date.now() - 3600_000);
+    const publish = async (envelopes: readonly Envelope[]) => {
+      for (let i = 0; i < envelopes.length; i += 250) await bus.publish(topics.trackingSnapshots, envelopes.slice(i, i + 250));
+    };
+    // Warm-up: consumer groups joined, code paths compiled, before anything is timed.
+    await publish(snapshotEnvelopes(warmup, endsAt));
+    await sentTimes(db, warmup.map((s) => s.shipmentId));
+    log(`warm-up: ${warmup.length} snapshots through to sent emails`);
+
+    // 1. Throughput: every snapshot published as fast as the bus takes them.
+    const throughputEnvelopes = snapshotEnvelopes(throughput, endsAt);
+    const started = Date.now();
+    await publish(throughputEnvelopes);
+    const sent = await sentTimes(db, throughput.map((s) => s.shipmentId));
+    const seconds = (Math.max(...sent.values()) - started) / 1000;
+    const checkpoints = throughput.length * SCANS_PER_SNAPSHOT;
+    await assertCheckpoints(db, throughput, checkpoints);
+    const rawThroughput = await rawKafka(kafka.brokers, tag, throughputEnvelopes.map((e) => JSON.stringify(e)), null);
+    record({
+      name: 'end-to-end throughput, snapshot in -> normalizer -> detector -> notifier -> email sent',
+      value: checkpoints / seconds,
+      unit: 'checkpoints/s',
+      better: 'higher',
+      baseline: { name: 'plain kafkajs produce -> consume of the same messages on the same broker', value: checkpoints / rawThroughput.seconds },
+      context: { snapshots: throughput.length, checkpoints, emails: sent.size, seconds: round1(seconds), baselineSeconds: round1(rawThroughput.seconds), partitions: PARTITIONS, dispatchIdleMs: DISPATCH_IDLE_MS },
+    });
+
+    // 2. Latency at the offered rate, open loop.
+    const latencyEnvelopes = snapshotEnvelopes(latency, endsAt);
+    const run = await paced(latencyEnvelopes, snapshotsPerSecond, (slice) => bus.publish(topics.trackingSnapshots, [...slice]));
+    const achieved = (latency.length * SCANS_PER_SNAPSHOT) / ((run.end - run.start) / 1000);
+    const sentAt = await sentTimes(db, latency.map((s) => s.shipmentId));
+    const latencies = latency.map((s, i) => sentAt.get(s.shipmentId)! - run.due[i]!).sort((a, b) => a - b);
+    const raw = await rawKafka(kafka.brokers, tag, latencyEnvelopes.map((e) => JSON.stringify(e)), snapshotsPerSecond);
+    const rawLatencies = [...raw.latencies].sort((a, b) => a - b);
+    const context = {
+      offeredCheckpointsPerSecond: OFFERED_CHECKPOINTS_PER_SECOND,
+      achievedCheckpointsPerSecond: Math.round(achieved),
+      baselineAchievedMessagesPerSecond: Math.round(raw.achieved),
+      snapshots: latency.length,
+      seconds: LATENCY_SECONDS,
+      dispatchIdleMs: DISPATCH_IDLE_MS,
+      maxMs: Math.round(latencies.at(-1) ?? 0),
+    };
+    for (const p of [50, 99]) {
+      record({
+        name: `p${p} latency snapshot ingested -> email sent at ${OFFERED_CHECKPOINTS_PER_SECOND} checkpoints/s offered`,
+        value: percentile(latencies, p),
+        unit: 'ms',
+        better: 'lower',
+        baseline: { name: `p${p} of a bare Kafka round trip (produce -> consume) at the same pacing`, value: percentile(rawLatencies, p) },
+        context,
+      });
+    }
+    record({
+      name: `achieved ingest rate at ${OFFERED_CHECKPOINTS_PER_SECOND} checkpoints/s offered`,
+      value: achieved,
+      unit: 'checkpoints/s',
+      better: 'higher',
+      baseline: { name: 'offered rate', value: OFFERED_CHECKPOINTS_PER_SECOND },
+      context: { snapshots: latency.length },
+    });
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`cleanup failed: ${String(err)}`));
+  }
+}
+
+async function assertCheckpoints(db: Kysely<Database>, shipments: readonly WorkloadShipment[], expected: number): Promise<void> {
+  const row = await sql<{ n: number }>`SELECT count(*)::int AS n FROM checkpoints WHERE shipment_id = ANY(${shipments.map((s) => s.shipmentId)}::uuid[])`.execute(db);
+  if (Number(row.rows[0]?.n) !== expected) throw new Error(`${row.rows[0]?.n} checkpoints stored, expected ${expected}`);
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
