@@ -8,8 +8,8 @@
 //      to be sent, so a stalled producer is not hidden); baseline: the same pacing and messages
 //      through a bare Kafka round trip (produce -> consume).
 // Each service runs as main.ts wires it (its consumer settings, one outbox relay each at its
-// default poll); the notifier's dispatch runs rounds back to back while they find work and waits
-// BENCH_DISPATCH_IDLE_MS (default 5 s, NOTIFIER_DISPATCH_INTERVAL_MS's default) when one found none.
+// default poll); the notifier's own dispatch loop runs rounds back to back while they are full and
+// waits BENCH_DISPATCH_IDLE_MS (default 5 s, NOTIFIER_DISPATCH_INTERVAL_MS's default) after one that is not.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
@@ -17,7 +17,7 @@ import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createDetectorService } from '@parcelwatch/detector';
 import { createLogger } from '@parcelwatch/logger';
 import { createNormalizerService } from '@parcelwatch/normalizer';
-import { createEmailSender, createNotifierService, startSmtpSink, type NotifierService } from '@parcelwatch/notifier';
+import { createEmailSender, createNotifierService, startSmtpSink } from '@parcelwatch/notifier';
 import { systemClock } from '@parcelwatch/service-kit';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { sql, type Kysely } from 'kysely';
@@ -36,25 +36,6 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const logger = createLogger({ name: 'bench', level: 'warn' });
 
 type Envelope = ReturnType<typeof snapshotEnvelopes>[number];
-
-/** The notifier's dispatch as a busy worker would run it: rounds back to back while they send. */
-function startDispatch(notifier: NotifierService): { stop(): Promise<void> } {
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const round = await notifier.dispatchDue().catch((err: unknown) => {
-        log(`dispatch round failed: ${String(err)}`);
-        return null;
-      });
-      const worked = round !== null && round.sent + round.failed + round.retryLater + round.deferred > 0;
-      if (!worked) {
-        const until = Date.now() + DISPATCH_IDLE_MS;
-        while (running && Date.now() < until) await sleep(Math.min(50, until - Date.now()));
-      }
-    }
-  })();
-  return { stop: async () => { running = false; await done; } };
-}
 
 /** Waits until `count` emails of these shipments are sent; their sent_at per shipment. */
 async function sentTimes(db: Kysely<Database>, shipmentIds: readonly string[]): Promise<Map<string, number>> {
@@ -185,7 +166,8 @@ export async function run(): Promise<void> {
       senders: [createEmailSender({ smtpUrl: smtp.url, defaultFrom: 'notifications@bench.example' })],
       topics: { shipmentEvents: topics.shipmentEvents, exceptions: topics.shipmentExceptions, delays: topics.shipmentDelays, compensations: topics.compensations, notifications: topics.notifications },
       groupId: `bench-notifier-${tag}`,
-      dispatchIntervalMs: 0,
+      // The shipped loop: rounds back to back while they are full, then the interval.
+      dispatchIntervalMs: DISPATCH_IDLE_MS,
     });
     // One relay per service, as each service's main.ts opens one (default 500 ms poll).
     const relays = [0, 1, 2].map(() => new OutboxRelay({ db, bus, logger }));
@@ -195,8 +177,6 @@ export async function run(): Promise<void> {
       await service.start();
       cleanups.unshift(() => service.stop());
     }
-    const dispatch = startDispatch(notifier);
-    cleanups.unshift(() => dispatch.stop());
 
     const endsAt = new Date(Date.now() - 3600_000);
     const publish = async (envelopes: readonly Envelope[]) => {

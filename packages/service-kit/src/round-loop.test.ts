@@ -61,4 +61,33 @@ describe('startRoundLoop', () => {
     await stopping;
     expect({ finished, results }).toEqual({ finished: true, results: [7] });
   });
+
+  it('runs the next round at once while a round says work is left, then waits the interval again', async () => {
+    const clock = fixedClock('2026-01-01T00:00:00Z');
+    let backlog = 45;
+    const taken: number[] = [];
+    const loop = startRoundLoop({
+      clock,
+      intervalMs: 5_000,
+      round: async () => {
+        const batch = Math.min(20, backlog);
+        backlog -= batch;
+        taken.push(batch);
+        return batch;
+      },
+      again: (batch) => batch === 20,
+      onError: () => undefined,
+    });
+    clock.advance({ seconds: 5 });
+    for (let i = 0; i < 10; i += 1) await settle();
+    // 45 due: three rounds in the same instant (20, 20, 5), then the loop sleeps.
+    expect(taken).toEqual([20, 20, 5]);
+    backlog = 3;
+    for (let i = 0; i < 10; i += 1) await settle();
+    expect(taken).toEqual([20, 20, 5]);
+    clock.advance({ seconds: 5 });
+    for (let i = 0; i < 10; i += 1) await settle();
+    expect(taken).toEqual([20, 20, 5, 3]);
+    await loop.stop();
+  });
 });

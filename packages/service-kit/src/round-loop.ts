@@ -17,6 +17,12 @@ export interface RoundLoopOptions<T> {
   onError: (err: unknown) => void;
   /** Run a round before the first wait (default false: wait first). */
   immediately?: boolean;
+  /**
+   * True when the round left work behind (it took a full batch): the next round runs at once
+   * instead of after `intervalMs`, so a backlog drains at the speed of the work, not one batch
+   * per interval. Default: always wait.
+   */
+  again?: (result: T) => boolean;
 }
 
 export function startRoundLoop<T>(options: RoundLoopOptions<T>): RoundLoop {
@@ -36,6 +42,7 @@ export function startRoundLoop<T>(options: RoundLoopOptions<T>): RoundLoop {
       try {
         const result = await options.round();
         options.onSuccess?.(result);
+        if (options.again?.(result) === true) wait = false;
       } catch (err) {
         options.onError(err);
       }

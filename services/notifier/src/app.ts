@@ -13,6 +13,8 @@ import { createNotificationApplier } from './notification.handler.js';
 import type { MerchantWebhooks } from './webhooks/merchant-webhook.port.js';
 
 export const NOTIFIER_GROUP = 'notifier';
+/** Messages claimed per dispatch round. */
+const DISPATCH_BATCH = 20;
 
 /** Everything the notifier service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface NotifierDeps {
@@ -69,7 +71,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
     channels: new Set(senders.keys()),
     merchantWebhooks: deps.merchantWebhooks,
   });
-  const dispatcher = createNotificationDispatcher({ db: deps.db, clock: deps.clock, logger, senders, notificationsTopic: topics.notifications, leaseMs: deps.dispatchLeaseMs, maxAttempts: deps.maxAttempts });
+  const dispatcher = createNotificationDispatcher({ db: deps.db, clock: deps.clock, logger, senders, notificationsTopic: topics.notifications, leaseMs: deps.dispatchLeaseMs, maxAttempts: deps.maxAttempts, batchSize: DISPATCH_BATCH });
   const intervalMs = deps.dispatchIntervalMs ?? 5_000;
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
@@ -100,6 +102,8 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
           clock: deps.clock,
           intervalMs,
           round: () => dispatcher.runOnce(),
+          // A full batch means more is due: send it now rather than one batch per interval.
+          again: (round) => round.sent + round.failed + round.retryLater + round.deferred >= DISPATCH_BATCH,
           onError: (err) => logger.error({ err }, 'notification dispatch round failed; next round retries'),
         });
       }
