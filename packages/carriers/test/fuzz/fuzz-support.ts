@@ -125,8 +125,13 @@ export function mutate(payload: Json, mutations: readonly Mutation[]): Json {
   const copy = structuredClone(payload);
   for (const m of mutations) {
     const all = places(copy);
-    // Time mutations go to time-like fields when there are any.
-    const candidates = m.kind === 'time' ? all.filter(({ key }) => typeof key === 'string' && TIME_KEY.test(key)) : all;
+    // Time mutations go to time-like fields, text injections to strings, when there are any.
+    const candidates =
+      m.kind === 'time'
+        ? all.filter(({ key }) => typeof key === 'string' && TIME_KEY.test(key))
+        : m.kind === 'injectText'
+          ? all.filter(({ parent, key }) => typeof (parent as Record<string | number, unknown>)[key] === 'string')
+          : all;
     const pool = candidates.length > 0 ? candidates : all;
     const place = pool[m.at % Math.max(pool.length, 1)];
     if (!place) continue;
