@@ -137,6 +137,27 @@ describe('shipment API under fuzzing', () => {
     );
   });
 
+  it('POST /v1/shipments: any phone text is refused with a buyer.phone issue or stored formatting-free, in E.164 when it has a "+"', async () => {
+    const phone = fc.oneof(fc.stringMatching(/^\+?[0-9 ()-]{3,22}$/), fc.stringMatching(/^\+[0-9]{1,17}$/), oddText);
+    await fc.assert(
+      fc.asyncProperty(phone, async (text) => {
+        const item = valid();
+        const response = await call('POST', '/v1/shipments', JSON.stringify({ ...item, buyer: { ...item.buyer, phone: text } }), 'application/json');
+        if (response.status === 400) {
+          expect((response.body as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toContain('buyer.phone');
+          return;
+        }
+        expect(response.status).toBe(201);
+        const id = (response.body as { shipment: { id: string } }).shipment.id;
+        const contact = await t.db.selectFrom('buyer_contacts').innerJoin('shipments', 'shipments.buyer_contact_id', 'buyer_contacts.id').select('buyer_contacts.phone').where('shipments.id', '=', id).executeTakeFirstOrThrow();
+        const digits = text.trim().replace(/[\s().-]/g, '');
+        expect(contact.phone).toBe(digits);
+        if (digits.startsWith('+')) expect(contact.phone).toMatch(/^\+[1-9]\d{6,14}$/);
+      }),
+      { ...fuzzParams<[string]>(80), examples: [['+12345'], ['+0 555 123 4567'], ['+1 (555) 123-4567'], ['(555) 123-4567']] },
+    );
+  });
+
   it('POST /v1/shipments/import: random CSV text gets a 207 with per-line results or a 4xx with a message, never a 5xx', async () => {
     const cell = fc.oneof(oddText, fc.constantFrom('"', '""', '"a,b"', ',', '\r\n', '\n', 'US', merchantIdPlaceholder(), 'YT1234567890123456', '2599', 'USD'));
     const csv = fc.oneof(

@@ -113,6 +113,7 @@ describe('POST /v1/webhooks/:provider under fuzzing', () => {
         examples: [
           [['17track', { event: 'TRACKING_UPDATED', data: { number: '\u0000' } }]],
           [['aftership', { event: 'tracking_update', event_id: randomUUID(), ts: 1e300, msg: { tracking_number: NUMBER_AFTERSHIP, checkpoints: [] } }]],
+          [['aftership', { event: 'tracking_update\u0000', event_id: '\u0000', ts: nowSeconds, msg: { tracking_number: NUMBER_AFTERSHIP, checkpoints: [] } }]],
           [['aftership', { event: 'tracking_update', event_id: randomUUID(), ts: nowSeconds, msg: { tracking_number: NUMBER_AFTERSHIP, checkpoints: [{ checkpoint_time: '2026-03-01T10:00:00+08:00', message: 'Arrived\u0000 \uD800' }] } }]],
         ],
       },

@@ -38,7 +38,8 @@ interface PushFacts {
 function asRecord(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
-const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+/** A non-empty string PostgreSQL can store (the facts land in text and jsonb columns); anything else counts as absent. */
+const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' && fitsJsonb(value) ? value : null);
 
 function readFacts(provider: WebhookProvider, body: Record<string, unknown>): PushFacts {
   if (provider === '17track') {
