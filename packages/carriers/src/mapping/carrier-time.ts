@@ -107,9 +107,11 @@ function fromWallTime(localTime: string, offsetMinutes: number | null, countryCo
   const countryZone = offsetMinutes === null ? singleZoneOf(countryCode) : null;
   if (countryZone === null) return fromWallTimeAtOffset(localTime, offsetMinutes ?? 0, offsetMinutes === null);
   const local = DateTime.fromISO(localTime, { zone: countryZone });
-  if (!local.isValid) return null;
+  const utc = local.toUTC();
+  // 0000-01-01 in an east-of-UTC zone is in year -1 in UTC: no ISO instant we can write.
+  if (!local.isValid || utc.year < 0 || utc.year > 9999) return null;
   return {
-    occurredAt: local.toUTC().toFormat(UTC_FORMAT),
+    occurredAt: utc.toFormat(UTC_FORMAT),
     localTime: local.toFormat(LOCAL_FORMAT),
     utcOffsetMinutes: null,
     zoneUnknown: true,

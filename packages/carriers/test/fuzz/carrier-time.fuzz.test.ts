@@ -43,12 +43,13 @@ describe('carrier times under fuzzing', () => {
   it('resolveLocalWithOffset: null or a valid time, for any wall time and separate offset', () => {
     fc.assert(
       fc.property(oddTimeText, offsetText, country, (text, offset, code) => assertValidTime(resolveLocalWithOffset(text, offset, code))),
-      fuzzParams(3_000),
+      // Regression: year 0000 placed in Asia/Shanghai fell into year -1 UTC.
+      { ...fuzzParams<[string, string | null, string | null]>(3_000), examples: [['0000-01-01T0:00', null, 'cn'], ['2024-02-29', '-14:00', null]] },
     );
   });
 
   it('resolveEpochSeconds: null or a valid time, for any number', () => {
     const seconds = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -1, 253_402_300_799, 253_402_300_800, -62_167_219_200, -62_167_219_201, 8.64e12, Number.NaN, Infinity));
-    fc.assert(fc.property(seconds, (value) => assertValidTime(resolveEpochSeconds(value))), fuzzParams(3_000));
+    fc.assert(fc.property(seconds, (value) => assertValidTime(resolveEpochSeconds(value))), fuzzParams(1_000));
   });
 });
