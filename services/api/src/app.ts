@@ -15,6 +15,7 @@ import { registerApiKeyRoutes } from './access/api-key.routes.js';
 import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { isStorableText } from './storable-text.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -88,6 +89,13 @@ export function createApiService(deps: ApiDeps): ApiService {
     }
     return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
   });
+  // A query or path parameter PostgreSQL cannot store would fail its statement with a 500.
+  app.addHook('preValidation', async (request, reply) => {
+    const unstorable = unstorableParameter(request.query, 'query') ?? unstorableParameter(request.params, 'path');
+    if (unstorable !== null) {
+      return reply.code(400).send({ error: 'invalid_request', message: `${unstorable} must not contain NUL (\\u0000) or unpaired UTF-16 surrogates` });
+    }
+  });
   // Before any route, so routes registered later (other services' on this instance) get it too.
   const access: AccessOptions = deps.access ?? { enabled: true };
   installAccessLayer(app, { db: deps.db, clock: deps.clock, logger, options: access, rateLimits: access.rateLimits ?? DEFAULT_RATE_LIMITS });
@@ -148,4 +156,16 @@ export function createApiService(deps: ApiDeps): ApiService {
     },
     isHealthy: () => running,
   };
+}
+
+/** The first query or path parameter (name or value) PostgreSQL could not store, described; null when all can be. */
+function unstorableParameter(values: unknown, where: 'query' | 'path'): string | null {
+  if (typeof values !== 'object' || values === null) return null;
+  for (const [name, value] of Object.entries(values)) {
+    const texts: unknown[] = Array.isArray(value) ? value : [value];
+    if (!isStorableText(name) || texts.some((text) => typeof text === 'string' && !isStorableText(text))) {
+      return `${where} parameter ${JSON.stringify(name)}`;
+    }
+  }
+  return null;
 }

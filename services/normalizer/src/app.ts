@@ -1,4 +1,4 @@
-import { createIdempotentHandler, schemaParser, type BusConsumer, type EventBus, type SafeParseSchema } from '@parcelwatch/bus';
+import { createIdempotentHandler, schemaParser, type BatchHandler, type BusConsumer, type EventBus, type MessageParser, type SafeParseSchema } from '@parcelwatch/bus';
 import { TOPIC, trackingSnapshotCapturedEventSchema, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
@@ -29,6 +29,22 @@ export interface NormalizerService extends Service {
 }
 
 /**
+ * What the service subscribes with: the snapshot parser and the idempotent handler. A message
+ * the parser refuses, or whose handling throws a non-retriable error (a PayloadError from the
+ * mappers), is dead-lettered with the reason by the bus; any other error halts the partition.
+ */
+export function snapshotConsumer(options: { db: Kysely<Database>; groupId: string; shipmentEventsTopic: string; now: () => string }): {
+  parse: MessageParser<TrackingSnapshotCapturedEvent>;
+  handler: BatchHandler<TrackingSnapshotCapturedEvent>;
+} {
+  const apply = createSnapshotApplier({ shipmentEventsTopic: options.shipmentEventsTopic, now: options.now });
+  return {
+    parse: schemaParser(trackingSnapshotCapturedEventSchema as unknown as SafeParseSchema<TrackingSnapshotCapturedEvent>, 'tracking snapshot'),
+    handler: createIdempotentHandler<TrackingSnapshotCapturedEvent>({ db: options.db, groupId: options.groupId, apply }),
+  };
+}
+
+/**
  * Turns tracking snapshots into normalized checkpoints, parcel state and shipment events (via
  * the outbox; the relay that publishes them is wired next to the service, not in it).
  */
@@ -39,7 +55,7 @@ export function createNormalizerService(deps: NormalizerDeps): NormalizerService
     shipmentEvents: deps.topics?.shipmentEvents ?? TOPIC.shipmentEvents,
   };
   const groupId = deps.groupId ?? NORMALIZER_GROUP;
-  const apply = createSnapshotApplier({ shipmentEventsTopic: topics.shipmentEvents, now: () => deps.clock.now().toUTC().toISO() ?? '' });
+  const { parse, handler } = snapshotConsumer({ db: deps.db, groupId, shipmentEventsTopic: topics.shipmentEvents, now: () => deps.clock.now().toUTC().toISO() ?? '' });
   let consumer: BusConsumer | null = null;
   const upkeep = createCheckpointUpkeep({ db: deps.db, clock: deps.clock, logger });
   return {
@@ -50,8 +66,8 @@ export function createNormalizerService(deps: NormalizerDeps): NormalizerService
       consumer = deps.bus.subscribe<TrackingSnapshotCapturedEvent>({
         topics: topics.trackingSnapshots,
         groupId,
-        parse: schemaParser(trackingSnapshotCapturedEventSchema as unknown as SafeParseSchema<TrackingSnapshotCapturedEvent>, 'tracking snapshot'),
-        handler: createIdempotentHandler<TrackingSnapshotCapturedEvent>({ db: deps.db, groupId, apply }),
+        parse,
+        handler,
         maxBatchSize: deps.maxBatchSize ?? 100,
         concurrency: deps.concurrency ?? 2,
         logger,

@@ -1,5 +1,6 @@
 import type { MilestoneStatus, Provider } from '@parcelwatch/contracts';
 import type { MappedTracking, NormalizedCheckpoint, ProviderError } from './mapped-tracking.js';
+import { storableTracking } from './storable-text.js';
 import { placeZonelessScans } from './zone-inference.js';
 
 export type TrackingParts = {
@@ -17,8 +18,8 @@ export type TrackingParts = {
 
 /**
  * Place zone-less scans by their neighbours where possible (`placeZonelessScans`), order
- * checkpoints by instant (stable, so same-minute scans keep the provider's order) and derive
- * the current status from the latest one.
+ * checkpoints by instant (stable, so same-minute scans keep the provider's order), derive
+ * the current status from the latest one, and make every text storable (`storableText`).
  */
 export function assembleTracking(parts: TrackingParts): MappedTracking {
   const checkpoints = placeZonelessScans(parts.checkpoints)
@@ -30,7 +31,7 @@ export function assembleTracking(parts: TrackingParts): MappedTracking {
   const status: MilestoneStatus = latest
     ? ({ milestone: latest.milestone, reason: latest.reason } as MilestoneStatus)
     : (parts.summary ?? fallback);
-  return {
+  return storableTracking({
     ...status,
     provider: parts.provider,
     trackingNumber: parts.trackingNumber,
@@ -39,7 +40,7 @@ export function assembleTracking(parts: TrackingParts): MappedTracking {
     notFound: parts.notFound,
     unknownCodes: [...parts.unknownCodes],
     providerError: parts.providerError ?? null,
-  };
+  });
 }
 
 /** The not-found answer every provider's "unknown number" error body maps to. */

@@ -62,15 +62,20 @@ export function singleZoneOf(countryCode: string | null | undefined): string | n
 
 const CARRIER_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?$/i;
 
-/** '+08:00', '-0500', '-7:00', '+8', 'Z' -> minutes east of UTC; null when unreadable. */
+/** Civil offsets run from -12:00 (Baker Island) to +14:00 (Kiribati); the contracts hold checkpoints to that. */
+const MIN_OFFSET_MINUTES = -12 * 60;
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+/** '+08:00', '-0500', '-7:00', '+8', 'Z' -> minutes east of UTC; null when unreadable or outside -12:00..+14:00. */
 export function parseUtcOffset(text: string): number | null {
   if (/^z$/i.test(text.trim())) return 0;
   const match = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(text.trim());
   if (!match) return null;
   const [, sign, hours = '0', minutes = '0'] = match;
-  const total = Number(hours) * 60 + Number(minutes);
-  if (total > 14 * 60) return null;
-  return sign === '-' ? -total : total;
+  if (Number(minutes) > 59) return null;
+  const total = (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
+  if (total < MIN_OFFSET_MINUTES || total > MAX_OFFSET_MINUTES) return null;
+  return total === 0 ? 0 : total;
 }
 
 const UTC_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'";
@@ -102,9 +107,11 @@ function fromWallTime(localTime: string, offsetMinutes: number | null, countryCo
   const countryZone = offsetMinutes === null ? singleZoneOf(countryCode) : null;
   if (countryZone === null) return fromWallTimeAtOffset(localTime, offsetMinutes ?? 0, offsetMinutes === null);
   const local = DateTime.fromISO(localTime, { zone: countryZone });
-  if (!local.isValid) return null;
+  const utc = local.toUTC();
+  // 0000-01-01 in an east-of-UTC zone is in year -1 in UTC: no ISO instant we can write.
+  if (!local.isValid || utc.year < 0 || utc.year > 9999) return null;
   return {
-    occurredAt: local.toUTC().toFormat(UTC_FORMAT),
+    occurredAt: utc.toFormat(UTC_FORMAT),
     localTime: local.toFormat(LOCAL_FORMAT),
     utcOffsetMinutes: null,
     zoneUnknown: true,
@@ -147,6 +154,7 @@ export function resolveLocalWithOffset(
 /** A UNIX timestamp in seconds (TikTok Shop): exact instant, shown at offset 0. */
 export function resolveEpochSeconds(seconds: number): CarrierTime | null {
   const instant = DateTime.fromSeconds(seconds, { zone: 'UTC' });
-  if (!instant.isValid) return null;
+  // Years past 9999 print as '+010000-...', which is no ISO instant.
+  if (!instant.isValid || instant.year < 0 || instant.year > 9999) return null;
   return { occurredAt: instant.toFormat(UTC_FORMAT), localTime: instant.toFormat(LOCAL_FORMAT), utcOffsetMinutes: 0, zoneUnknown: false };
 }

@@ -4,6 +4,7 @@ export { checkpointFingerprint, type FingerprintInput } from './checkpoint-finge
 export { resolveCarrierTime, resolveLocalWithOffset, resolveEpochSeconds, singleZoneOf, parseUtcOffset, type CarrierTime } from './carrier-time.js';
 export { statusFromKeywords } from './keyword-fallback.js';
 export { placeZonelessScans } from './zone-inference.js';
+export { storableText } from './storable-text.js';
 export { makeLocation, toCountryCode } from './location.js';
 export type { CodeTable } from './status-resolver.js';
 export { isProvider, mapperFor, mapPayload } from './mapper-registry.js';

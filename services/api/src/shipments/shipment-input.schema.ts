@@ -5,6 +5,7 @@ import {
   countryCodeSchema,
   localDateSchema,
   localeSchema,
+  isE164,
   normalizePhone,
   marketplaceSchema,
   nonNegativeMoneySchema,
@@ -13,10 +14,17 @@ import {
   utcInstantSchema,
 } from '@parcelwatch/contracts';
 import { normalizeTrackingNumber } from '@parcelwatch/carriers';
+import { isStorableText } from '../storable-text.js';
 
 /** One shipment as a merchant registers it (JSON body or one CSV row). */
 
-const trimmed = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const trimmed = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(isStorableText, 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates');
 
 const countrySchema = z
   .string()
@@ -44,6 +52,9 @@ const buyerSchema = z.strictObject({
     .regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number like +1 555 123 4567')
     // Stored as SMS providers take it: +15551234567.
     .transform(normalizePhone)
+    // A number without a country code is kept as typed (the SMS channel reports it); one with a
+    // "+" is meant as E.164 and must be one, or every SMS to it fails later, silently for the seller.
+    .refine((phone) => !phone.startsWith('+') || isE164(phone), 'with a "+", must be E.164: + and 7 to 15 digits, the first not 0')
     .optional(),
   address: addressSchema.optional(),
   locale: localeSchema.optional(),

@@ -38,7 +38,8 @@ interface PushFacts {
 function asRecord(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
-const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+/** A non-empty string PostgreSQL can store (the facts land in text and jsonb columns); anything else counts as absent. */
+const asString = (value: unknown): string | null => (typeof value === 'string' && value !== '' && fitsJsonb(value) ? value : null);
 
 function readFacts(provider: WebhookProvider, body: Record<string, unknown>): PushFacts {
   if (provider === '17track') {
@@ -47,8 +48,34 @@ function readFacts(provider: WebhookProvider, body: Record<string, unknown>): Pu
   const msg = asRecord(body.msg);
   // The flat tracking of 2024-07+ webhooks, or v4's `{ tracking }`.
   const number = asString(msg?.tracking_number) ?? asString(asRecord(msg?.tracking)?.tracking_number);
-  const ts = typeof body.ts === 'number' && Number.isFinite(body.ts) ? new Date(body.ts * 1000) : null;
+  // A ts no Date can hold (1e300) is as good as missing: NaN would slip past the window check.
+  const signed = typeof body.ts === 'number' ? new Date(body.ts * 1000) : null;
+  const ts = signed !== null && Number.isFinite(signed.getTime()) ? signed : null;
   return { trackingNumber: number, event: asString(body.event), eventId: asString(body.event_id), signedAt: ts };
+}
+
+/** What shipment registration accepts as a tracking number, after `normalizeTrackingNumber`. */
+const REGISTRABLE_NUMBER = /^[A-Z0-9]{4,64}$/;
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether every key and string of a JSON value fits a jsonb column: PostgreSQL refuses NUL (\u0000) and unpaired surrogates. */
+function fitsJsonb(value: unknown): boolean {
+  if (typeof value === 'string') return !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(fitsJsonb);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => fitsJsonb(key) && fitsJsonb(item));
+  return true;
+}
+
+/**
+ * The push as the snapshot carries it: as JSON when jsonb can hold it, else as the exact bytes in
+ * base64 (the normalizer parses those the same way), so a signed push is never refused, or
+ * answered with a 500, for text the database cannot store.
+ */
+function snapshotPayload(body: Record<string, unknown>, rawBody: Buffer, contentType: string | string[] | undefined) {
+  if (fitsJsonb(body)) return { encoding: 'json', body };
+  const type = (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json';
+  return { encoding: 'base64', contentType: type.includes('json') ? type : 'application/json', body: rawBody.toString('base64') };
 }
 
 class ReplayRefused extends Error {
@@ -94,6 +121,9 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
       if (facts.trackingNumber === null) return refuse(400, 'invalid_body', 'the push names no tracking number');
 
       const trackingNumber = normalizeTrackingNumber(facts.trackingNumber);
+      // Registration only takes numbers of this shape, so any other names no shipment of ours;
+      // and PostgreSQL would refuse a NUL in the lookup (a 500 the provider would retry).
+      if (!REGISTRABLE_NUMBER.test(trackingNumber)) return { kind: 'ignored', reason: 'unknown_tracking_number', trackingNumber: JSON.stringify(trackingNumber.slice(0, 80)) };
       const shipments = await findShipmentsByTrackingNumber(deps.db, trackingNumber, provider);
       if (shipments.length === 0) return { kind: 'ignored', reason: 'unknown_tracking_number', trackingNumber };
 
@@ -118,7 +148,7 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
                 fetchedAt,
                 httpStatus: null,
                 sha256,
-                payload: { encoding: 'json', body },
+                payload: snapshotPayload(body, rawBody, headers['content-type']),
                 metadata: {
                   webhookEvent: facts.event,
                   webhookEventId: facts.eventId,

@@ -40,6 +40,18 @@ describe('buildTrackingSnapshot', () => {
     expect(built.ok && built.event.data.payload).toEqual({ encoding: 'base64', contentType: 'text/html', body: Buffer.from('<html>gateway</html>').toString('base64') });
   });
 
+  it('carries a JSON body with a NUL or a lone surrogate (which jsonb refuses) as its bytes in base64, whole or sliced', () => {
+    const whole = '{"code":0,"data":{"accepted":[{"number":"YT2501000000001","track_info":{"note":"a\\u0000b\\ud800"}}],"rejected":[]}}';
+    const single = buildTrackingSnapshot(input(whole, { batchSize: 1 }));
+    expect(single.ok && single.event.data).toMatchObject({ payload: { encoding: 'base64', contentType: 'application/json', body: Buffer.from(whole).toString('base64') }, sha256: sha(whole) });
+    const batch = '{"code":0,"data":{"accepted":[{"number":"YT2501000000001","track_info":{"note":"\\u0000"}},{"number":"YT2501000000002","track_info":null}],"rejected":[]}}';
+    const sliced = buildTrackingSnapshot(input(batch));
+    if (!sliced.ok || sliced.event.data.payload.encoding !== 'base64') throw new Error('expected a base64 payload');
+    const bytes = Buffer.from(sliced.event.data.payload.body, 'base64').toString('utf8');
+    expect(JSON.parse(bytes)).toEqual({ code: 0, data: { accepted: [{ number: 'YT2501000000001', track_info: { note: '\u0000' } }], rejected: [] } });
+    expect(sliced.event.data.sha256).toBe(sha(bytes));
+  });
+
   it('refuses an answer without the shipment, or data outside the contract', () => {
     const raw = '{"code":0,"data":{"accepted":[{"number":"YT2501000000002"}],"rejected":[]}}';
     expect(buildTrackingSnapshot(input(raw))).toEqual({ ok: false, reason: 'the answer holds nothing for YT2501000000001' });

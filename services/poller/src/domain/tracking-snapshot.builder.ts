@@ -56,8 +56,27 @@ function payloadFor(input: SnapshotInput): { payload: SnapshotPayload; sha256: s
   const part = sliceBatchAnswer(input.provider, response.body, input.queriedNumber);
   if (part === null) return null;
   const partJson = canonicalJson(part);
-  if (partJson === canonicalJson(response.body)) return { payload: { encoding: 'json', body: response.body }, sha256: response.sha256, sliced: false };
+  const contentType = response.contentType ?? 'application/json';
+  if (partJson === canonicalJson(response.body)) {
+    if (!fitsJsonb(response.body)) return { payload: { encoding: 'base64', contentType, body: Buffer.from(response.rawBody, 'utf8').toString('base64') }, sha256: response.sha256, sliced: false };
+    return { payload: { encoding: 'json', body: response.body }, sha256: response.sha256, sliced: false };
+  }
+  if (!fitsJsonb(part)) return { payload: { encoding: 'base64', contentType, body: Buffer.from(partJson, 'utf8').toString('base64') }, sha256: sha256(partJson), sliced: true };
   return { payload: { encoding: 'json', body: part }, sha256: sha256(partJson), sliced: true };
+}
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether the outbox's jsonb column can hold a body: PostgreSQL refuses NUL (\u0000) and unpaired
+ * surrogates, which would fail the whole poll round's outbox insert. Such a body travels as its
+ * bytes in base64 instead (the normalizer parses it the same way; the carriers' mappers clean the text).
+ */
+function fitsJsonb(value: unknown): boolean {
+  if (typeof value === 'string') return !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.every(fitsJsonb);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => fitsJsonb(key) && fitsJsonb(item));
+  return true;
 }
 
 export function buildTrackingSnapshot(input: SnapshotInput): SnapshotBuild {

@@ -81,6 +81,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A code or number as text; null for anything else (String() throws on `{"toString": 0}`). */
+function scalarText(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
 /**
  * Tracking 3.0 (`GET /tracking/v3/tracking/{n}?expand=DETAIL`: one detail object) or 3.2
  * (`POST /tracking/v3r2/tracking`: an array of details and `{statusCode:"404", error}` items),
@@ -100,14 +105,14 @@ export function mapUsps(payload: unknown, options: MapOptions = {}): MappedTrack
   if (!Array.isArray(payload)) return mapDetail(parseWith(PROVIDER, detailSchema, payload, 'tracking detail'), '(root)');
 
   const wanted = options.trackingNumber;
-  const numbers = new Set(payload.map((item) => (isObject(item) ? String(item.trackingNumber ?? '').toUpperCase() : '')));
+  const numbers = new Set(payload.map((item) => (isObject(item) ? (scalarText(item.trackingNumber) ?? '').toUpperCase() : '')));
   if (!wanted && numbers.size > 1) {
     throw new PayloadError(PROVIDER, `batch holds ${numbers.size} numbers; pass options.trackingNumber to pick one`);
   }
   const index = payload.findIndex((item) => isObject(item) && typeof item.trackingNumber === 'string' && (!wanted || sameTrackingNumber(item.trackingNumber, wanted)));
   const item: unknown = payload[index];
   if (!isObject(item)) throw new PayloadError(PROVIDER, `[]: no item for ${wanted ?? 'any number'}`);
-  if (item.statusCode !== undefined && String(item.statusCode) !== '200') {
+  if (item.statusCode !== undefined && scalarText(item.statusCode) !== '200') {
     const failed = parseWith(PROVIDER, batchErrorItemSchema, item, `batch error item [${index}]`);
     if (failed.statusCode === '404' || failed.statusCode === '400') {
       return notFoundTracking(PROVIDER, failed.trackingNumber, 'usps', { code: failed.error?.errors?.[0]?.code ?? failed.statusCode, message: failed.error?.message ?? '' });
