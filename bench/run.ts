@@ -10,7 +10,7 @@ interface Bench {
 const BENCHES: Record<string, Bench> = {
   normalizer: { workspaces: ['@parcelwatch/normalizer'], load: () => import('./normalizer.bench.js') },
   detector: { workspaces: ['@parcelwatch/detector'], load: () => import('./detector.bench.js') },
-  reports: { workspaces: ['@parcelwatch/db'], load: () => import('./reports.bench.js') },
+  reports: { workspaces: ['@parcelwatch/db', '@parcelwatch/api'], load: () => import('./reports.bench.js') },
 };
 
 async function main(): Promise<void> {

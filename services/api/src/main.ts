@@ -3,6 +3,7 @@ import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
 import { createApiService } from './app.js';
+import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
 import { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 import { rateLimitsFromEnv } from './access/rate-limiter.js';
 
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   const service = createApiService({ logger, clock: systemClock, db, webhookSecrets, host: settings.HOST, port: settings.PORT, access: { enabled: true, rateLimits } });
   await service.start();
   lifecycle.register(service.name, () => service.stop());
+  // Keeps the carrier performance rollup current; with several api instances one runs a round at a time.
+  const rollup = createPerformanceRollupJob({ db, logger });
+  await rollup.start();
+  lifecycle.register(rollup.name, () => rollup.stop());
 }
 
 main().catch((err: unknown) => {
