@@ -6,6 +6,7 @@ import { createFilesystemBlobStore } from '@parcelwatch/archive';
 import { EmbeddedBus } from '@parcelwatch/bus';
 import { newId } from '@parcelwatch/contracts';
 import { createLogger } from '@parcelwatch/logger';
+import { sql } from 'kysely';
 import { createArchiverService } from '../src/index.js';
 import { startOwnPortServer, type OwnPortServer } from './own-port-access.js';
 
@@ -41,4 +42,26 @@ describe('appeal bundles on the archiver\'s own port', () => {
     expect((await server.call('POST', route, viewerA, {})).status).toBe(403);
   });
 
+  it('records an appeal bundle and its audit entry together, or neither', async () => {
+    const merchant = await server.merchant();
+    const shipmentId = newId();
+    await server.db
+      .insertInto('shipments')
+      .values({ id: shipmentId, merchant_id: merchant, order_id: 'ORD-2', tracking_number: 'TN-OWN-PORT-2', carrier: 'ups', provider: '17track', status: 'in_transit' })
+      .execute();
+    const approver = await server.key('approver', [merchant]);
+    const route = `/v1/shipments/${shipmentId}/appeal-bundles`;
+    const proofs = () => server.db.selectFrom('proofs').select('id').where('shipment_id', '=', shipmentId).execute();
+    const audits = () => server.db.selectFrom('audit_log').select('action').where('target_id', '=', shipmentId).execute();
+    await sql`ALTER TABLE audit_log RENAME TO audit_log_away`.execute(server.db);
+    try {
+      expect((await server.call('POST', route, approver, {})).status).toBe(500);
+    } finally {
+      await sql`ALTER TABLE audit_log_away RENAME TO audit_log`.execute(server.db);
+    }
+    expect(await proofs()).toEqual([]);
+    expect((await server.call('POST', route, approver, {})).status).toBe(201);
+    expect(await proofs()).toHaveLength(1);
+    expect(await audits()).toEqual([{ action: 'appeal_bundle.created' }]);
+  });
 });
