@@ -12,7 +12,7 @@
 //   older than 3 days -> `not_picked_up`, 5% of moving -> open `customs_hold`, 10% of
 //   delivered -> a resolved customs_hold, late, failed_delivery or damaged.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@parcelwatch/db';
+import { drainCarrierPerformanceRollup, type Database } from '@parcelwatch/db';
 
 export const CARRIERS = ['yunexpress', 'china-post', '4px', 'cainiao', 'yanwen', 'ups', 'dhl', 'fedex', 'usps', 'dpd'] as const;
 export const MERCHANTS = 20;
@@ -214,6 +214,15 @@ export async function loadReportData(db: Kysely<Database>, options: { now: Date;
   await sql`ANALYZE checkpoints`.execute(db);
   await sql`CHECKPOINT`.execute(db);
   log(`vacuum, analyze and checkpoint in ${Math.round(performance.now() - started)} ms`);
+  // The bulk chunks ran with triggers off (session_replication_role = replica), so they left no
+  // stale markers: add the ones the shipment insert trigger would have written (one per
+  // merchant and registration day), then let the production rollup job build the rollup.
+  started = performance.now();
+  await sql`INSERT INTO carrier_performance_stale (merchant_id, day) SELECT DISTINCT merchant_id, (created_at AT TIME ZONE 'UTC')::date FROM shipments`.execute(db);
+  const rolled = await drainCarrierPerformanceRollup(db);
+  await sql`VACUUM ANALYZE carrier_performance_daily`.execute(db);
+  await sql`VACUUM ANALYZE carrier_performance_stale`.execute(db);
+  log(`carrier performance rollup: ${rolled.pairs} (merchant, day) pairs by the rollup job in ${Math.round(performance.now() - started)} ms`);
   const count = async (table: 'shipments' | 'exceptions' | 'checkpoints') =>
     Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db)).rows[0]?.n ?? 0);
   return { shipments: await count('shipments'), exceptions: await count('exceptions'), checkpoints: await count('checkpoints') };

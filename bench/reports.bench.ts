@@ -4,7 +4,22 @@
 // with no filter and under each single filter, a later page by cursor, and the carrier
 // performance report over 90 days; beside a baseline measured in the same run on the same rows:
 // a plain `SELECT count(*) FROM shipments WHERE active`.
-import { carrierPerformance, createDb, findStuckShipments, migrateToLatest, type Database, type StuckQuery } from '@parcelwatch/db';
+import { createApiService } from '@parcelwatch/api';
+import { createLogger } from '@parcelwatch/logger';
+import { fixedClock } from '@parcelwatch/service-kit';
+import {
+  carrierPerformance,
+  carrierPerformanceFromShipments,
+  countStaleCarrierPerformance,
+  createDb,
+  drainCarrierPerformanceRollup,
+  findStuckShipments,
+  migrateToLatest,
+  type Database,
+  type PerformanceQuery,
+  type StuckQuery,
+} from '@parcelwatch/db';
+import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { benchDatabase } from './bench-infra.js';
 import { CARRIERS, loadReportData } from './reports-loader.js';
@@ -23,11 +38,11 @@ interface Figures {
 }
 
 /** Warm once, then RUNS timed runs; nearest-rank percentiles. */
-async function measure(work: () => Promise<number>): Promise<Figures> {
+async function measure(work: () => Promise<number>, runs = RUNS): Promise<Figures> {
   await work();
   const times: number[] = [];
   let rows = 0;
-  for (let run = 0; run < RUNS; run += 1) {
+  for (let run = 0; run < runs; run += 1) {
     const started = performance.now();
     rows = await work();
     times.push(performance.now() - started);
@@ -97,6 +112,13 @@ export async function run(): Promise<void> {
     } else {
       // The data's "now" is when it was loaded: the newest registration.
       now = (await sql<{ at: Date }>`SELECT max(created_at) AS at FROM shipments`.execute(db)).rows[0]!.at;
+      // A database loaded before the rollup existed: its migration marked every pair stale.
+      const stale = await countStaleCarrierPerformance(db);
+      if (stale > 0) {
+        const started = performance.now();
+        const rolled = await drainCarrierPerformanceRollup(db);
+        log(`carrier performance rollup: ${rolled.pairs} pairs by the rollup job in ${Math.round(performance.now() - started)} ms`);
+      }
       await sql`ANALYZE`.execute(db);
     }
 
@@ -108,22 +130,47 @@ export async function run(): Promise<void> {
 
     console.log(`\nstuck parcels, first page of 50 (${RUNS} runs each; aim p95 < 100 ms):`);
     console.log(`${'filter'.padEnd(36)} ${'p50'.padStart(10)} ${'p95'.padStart(10)}  rows  p95/baseline`);
-    for (const [name, query] of await stuckCases(db, now)) {
+    // BENCH_SKIP_STUCK=1: only the carrier performance figures (a second run on a kept database).
+    for (const [name, query] of process.env['BENCH_SKIP_STUCK'] === '1' ? [] : await stuckCases(db, now)) {
       const figures = await measure(async () => (await findStuckShipments(db, query as StuckQuery)).rows.length);
       console.log(`${name.padEnd(36)} ${ms(figures.p50)} ${ms(figures.p95)}  ${String(figures.rows).padStart(4)}  ${(figures.p95 / baseline.p95).toFixed(2)}x`);
       recordQuery(`stuck parcels, ${name}`, figures, baseline);
     }
 
     const from = new Date(now.getTime() - 90 * 86_400_000);
-    console.log(`\ncarrier performance over 90 days (${RUNS} runs each; aim p95 < 1 s):`);
-    for (const groupBy of ['lane', 'carrier'] as const) {
-      const figures = await measure(async () => (await carrierPerformance(db, { from, to: now, scope: null, groupBy })).length);
-      console.log(`${`groupBy=${groupBy}`.padEnd(36)} ${ms(figures.p50)} ${ms(figures.p95)}  ${String(figures.rows).padStart(4)}  ${(figures.p95 / baseline.p95).toFixed(2)}x`);
-      recordQuery(`carrier performance 90 days, groupBy=${groupBy}`, figures, baseline);
+    const performanceCases: Array<[string, PerformanceQuery]> = [
+      ['groupBy=lane', { from, to: now, scope: null, groupBy: 'lane' }],
+      ['groupBy=carrier', { from, to: now, scope: null, groupBy: 'carrier' }],
+      ['groupBy=lane, carrier=ups', { from, to: now, scope: null, groupBy: 'lane', carrier: 'ups' }],
+      ['groupBy=lane, merchant 7 of 20', { from, to: now, scope: [(await sql<{ id: string }>`SELECT md5('bench-merchant-' || 7)::uuid::text AS id`.execute(db)).rows[0]!.id], groupBy: 'lane' }],
+    ];
+    console.log(`\ncarrier performance over 90 days, from the daily rollup as the api serves it (${RUNS} runs each; aim p95 < 1 s):`);
+    for (const [name, query] of performanceCases) {
+      const figures = await measure(async () => (await carrierPerformance(db, query)).length);
+      console.log(`${name.padEnd(36)} ${ms(figures.p50)} ${ms(figures.p95)}  ${String(figures.rows).padStart(4)}  ${(figures.p95 / baseline.p95).toFixed(2)}x`);
+      recordQuery(`carrier performance 90 days, ${name}`, figures, baseline);
     }
-    const oneCarrier = await measure(async () => (await carrierPerformance(db, { from, to: now, scope: null, groupBy: 'lane', carrier: 'ups' })).length);
-    console.log(`${'groupBy=lane, carrier=ups'.padEnd(36)} ${ms(oneCarrier.p50)} ${ms(oneCarrier.p95)}  ${String(oneCarrier.rows).padStart(4)}  ${(oneCarrier.p95 / baseline.p95).toFixed(2)}x`);
-    recordQuery('carrier performance 90 days, groupBy=lane, carrier=ups', oneCarrier, baseline);
+    // The same request through HTTP: GET /v1/reports/carrier-performance on the api (access layer off: all merchants).
+    const api = createApiService({ db, clock: fixedClock(now), logger: createLogger({ name: 'bench', level: 'silent' }), access: { enabled: false } });
+    await api.start();
+    cleanups.unshift(() => api.stop());
+    const endpoint = `${api.url()}/v1/reports/carrier-performance?from=${from.toISOString()}&to=${now.toISOString()}`;
+    const http = await measure(async () => {
+      const response = await fetch(endpoint);
+      if (response.status !== 200) throw new Error(`GET ${endpoint}: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { rows: unknown[] }).rows.length;
+    });
+    console.log(`${'GET /v1/reports/carrier-performance'.padEnd(36)} ${ms(http.p50)} ${ms(http.p95)}  ${String(http.rows).padStart(4)}  ${(http.p95 / baseline.p95).toFixed(2)}x`);
+    recordQuery('carrier performance 90 days, GET /v1/reports/carrier-performance (groupBy=lane)', http, baseline);
+
+    const referenceRuns = Math.min(RUNS, 10);
+    console.log(`\nthe same from shipments alone, without the rollup (${referenceRuns} runs each), and whether both agree:`);
+    for (const [name, query] of performanceCases) {
+      const figures = await measure(async () => (await carrierPerformanceFromShipments(db, query)).length, referenceRuns);
+      const same = isDeepStrictEqual(await carrierPerformance(db, query), await carrierPerformanceFromShipments(db, query));
+      console.log(`${name.padEnd(36)} ${ms(figures.p50)} ${ms(figures.p95)}  ${String(figures.rows).padStart(4)}  ${same ? 'equal' : 'DIFFERENT'}`);
+      if (!same) process.exitCode = 1;
+    }
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((err: unknown) => log(`cleanup failed: ${String(err)}`));
   }

@@ -15,7 +15,7 @@ interface Bench {
 const BENCHES: Record<string, Bench> = {
   normalizer: { workspaces: ['@parcelwatch/normalizer'], load: () => import('./normalizer.bench.js') },
   detector: { workspaces: ['@parcelwatch/detector'], load: () => import('./detector.bench.js') },
-  reports: { workspaces: ['@parcelwatch/db'], load: () => import('./reports.bench.js') },
+  reports: { workspaces: ['@parcelwatch/db', '@parcelwatch/api'], load: () => import('./reports.bench.js') },
   pipeline: { workspaces: ['@parcelwatch/normalizer', '@parcelwatch/detector', '@parcelwatch/notifier'], load: () => import('./pipeline.bench.js') },
   poller: { workspaces: ['@parcelwatch/poller', '@parcelwatch/carrier-sandbox'], load: () => import('./poller.bench.js') },
   memory: { workspaces: ['api', 'poller', 'normalizer', 'detector', 'notifier', 'compensation', 'archiver', 'carrier-sandbox'].map((s) => `@parcelwatch/${s}`), load: () => import('./memory.bench.js') },

@@ -17,6 +17,7 @@ import * as merchantWebhooks from './2026-11-23T1210-merchant-webhooks.js';
 import * as archivedSnapshots from './2026-11-23T1330-archived-snapshots.js';
 // issue 7 reports
 import * as reportIndexes from './2026-11-23T1400-report-indexes.js';
+import * as carrierPerformanceRollup from './2026-11-23T1700-carrier-performance-rollup.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1330-archived-snapshots': archivedSnapshots,
   // issue 7 reports
   '2026-11-23T1400-report-indexes': reportIndexes,
+  '2026-11-23T1700-carrier-performance-rollup': carrierPerformanceRollup,
 };

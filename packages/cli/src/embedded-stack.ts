@@ -7,7 +7,7 @@ import type { BlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
-import { createApiService, openApiProofStore, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
+import { createApiService, createPerformanceRollupJob, openApiProofStore, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
 import { createPollerService, createSandboxPollerClients } from '@parcelwatch/poller';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
@@ -121,6 +121,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     notifier,
     compensation,
     archiver,
+    // The carrier performance report's daily rollup, re-aggregated from what triggers mark stale.
+    createPerformanceRollupJob({ db, logger }),
     api,
   );
   return {

@@ -335,6 +335,32 @@ export interface ArchivedSnapshotsTable {
   archived_at: CreatedAt;
 }
 
+/* issue 7: carrier/lane performance per registration day, merchant and lane (migration 2026-11-23T1700). */
+export interface CarrierPerformanceDailyTable {
+  day: ColumnType<string, string, string>;
+  merchant_id: string;
+  carrier: string;
+  origin_country: string | null;
+  destination_country: string | null;
+  shipments: number;
+  delivered: number;
+  delivered_with_promise: number;
+  delivered_on_time: number;
+  transit_measured: number;
+  with_exception: number;
+  customs_holds: number;
+  lost: number;
+  transit_hours: number[];
+  transit_counts: number[];
+}
+
+/* (merchant, registration day) pairs whose rollup rows are out of date; appended by triggers. */
+export interface CarrierPerformanceStaleTable {
+  id: Generated<string>;
+  merchant_id: string;
+  day: ColumnType<string, string, string>;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   buyer_contacts: BuyerContactsTable;
@@ -358,6 +384,9 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   // issue 6 archiver
   archived_snapshots: ArchivedSnapshotsTable;
+  // issue 7 carrier performance rollup
+  carrier_performance_daily: CarrierPerformanceDailyTable;
+  carrier_performance_stale: CarrierPerformanceStaleTable;
 }
 
 export type Shipment = Selectable<ShipmentsTable>;

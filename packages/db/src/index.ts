@@ -28,6 +28,8 @@ export * from './notification.repository.js';
 // issue 7 reports
 export * from './report.repository.js';
 export * from './report-analytics.repository.js';
+export * from './report-rollup.repository.js';
+export * from './carrier-performance.repository.js';
 // Access control (issue 7): API keys and the audit log.
 export * from './api-key.repository.js';
 export * from './audit.repository.js';

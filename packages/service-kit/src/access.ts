@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditExecutor } from '@parcelwatch/db';
 
 /*
- * Who is calling an HTTP route, as the api's access layer (API keys, issue 7) establishes it,
- * and the checks a route makes with it. Routes of other services (compensation approvals,
- * merchant webhook admin, appeal bundles) are registered on the api's fastify instance; they
- * use these helpers without depending on the api. Without an access layer on the instance
- * (a service's own health server in tests) there is no caller and the checks let everything
- * through: the api always installs the layer.
+ * Who is calling an HTTP route, as the access layer (API keys, issue 7; access-layer/) establishes
+ * it, and the checks a route makes with it. Routes of other services (compensation approvals,
+ * merchant webhook admin, appeal bundles) are registered on the api's fastify instance in
+ * `parcelwatch start` and on each service's own port in distributed mode (withAccessLayer); both
+ * install the layer. Without one (a route tested alone) there is no caller and the checks let
+ * everything through.
  */
 
 export const ROLES = ['viewer', 'approver', 'admin', 'ingest'] as const;
@@ -41,7 +42,8 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-export type AuditRecorder = (entry: AuditEvent & { actor: string }) => Promise<void>;
+/** Writes on `executor` when given (the transaction of the change it records), else on its own. */
+export type AuditRecorder = (entry: AuditEvent & { actor: string }, executor?: AuditExecutor) => Promise<void>;
 
 export function callerOf(request: FastifyRequest): Caller | null {
   return request.caller ?? null;
@@ -77,11 +79,12 @@ export function requireRole(request: FastifyRequest, reply: FastifyReply, roles:
 
 /**
  * Appends an audit entry (approvals, admin actions) with the caller as actor, through the
- * recorder the api's access layer puts on the request. Without one (a service's own server in
- * tests) nothing is recorded.
+ * recorder the access layer puts on the request. Pass the change's transaction as `executor` so
+ * the entry commits with the change or not at all. Without a layer (a route tested alone)
+ * nothing is recorded.
  */
-export async function recordAudit(request: FastifyRequest, event: AuditEvent): Promise<void> {
+export async function recordAudit(request: FastifyRequest, event: AuditEvent, executor?: AuditExecutor): Promise<void> {
   const recorder = request.auditRecorder;
   if (recorder === undefined) return;
-  await recorder({ ...event, actor: actorOf(request) });
+  await recorder({ ...event, actor: actorOf(request) }, executor);
 }

@@ -6,6 +6,7 @@ export { CSV_COLUMNS } from './shipments/shipment-csv.js';
 // issue 7 reports: the CLI prints the same stuck-parcel rows and CSV as the api
 export { stuckPages, stuckItemView, stuckCsvRecord, STUCK_CSV_COLUMNS, DEFAULT_ORDER, type StuckItemView } from './reports/stuck-report.routes.js';
 export { buildOpenApiDocument } from './reports/openapi.document.js';
+export { createPerformanceRollupJob, type PerformanceRollupDeps } from './reports/performance-rollup.job.js';
 // Access control (issue 7): keys, policy, rate limits; the CLI manages keys with these.
 export { type AccessOptions } from './access/access.hook.js';
 export { ApiKeyAdminError, apiKeyView, issueApiKey, listKeys, revokeKey, type IssuedApiKey } from './access/api-key-admin.js';

@@ -5,6 +5,7 @@ import { createLifecycle, systemClock } from '@parcelwatch/service-kit';
 import { z } from 'zod';
 import { createApiService, type ApiService } from './app.js';
 import { openApiProofStore } from './blobs/proof-store.js';
+import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
 import { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 import { rateLimitsFromEnv } from './access/rate-limiter.js';
 
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
   front.service = service;
   await service.start();
   lifecycle.register(service.name, () => service.stop());
+  // Keeps the carrier performance rollup current; with several api instances one runs a round at a time.
+  const rollup = createPerformanceRollupJob({ db, logger });
+  await rollup.start();
+  lifecycle.register(rollup.name, () => rollup.stop());
 }
 
 main().catch((err: unknown) => {

@@ -37,14 +37,20 @@ export function registerAppealRoutes(app: FastifyInstance, archive: Pick<ProofAr
     }
     try {
       const requestedBy = callerOf(request) === null ? body.data.requestedBy : actorOf(request);
-      const proof = await archive.createAppealBundle(params.data.id, requestedBy, merchantScope(request));
-      await recordAudit(request, {
-        action: 'appeal_bundle.created',
-        targetType: 'shipment',
-        targetId: proof.shipment_id,
-        merchantId: proof.merchant_id,
-        details: { proofId: proof.id, manifestSha256: proof.manifest_sha256 },
-      });
+      // The audit entry commits with the bundle's proof row (the blobs are content-addressed: a rolled-back bundle leaves orphans, never a wrong record).
+      const proof = await archive.createAppealBundle(params.data.id, requestedBy, merchantScope(request), (trx, stored) =>
+        recordAudit(
+          request,
+          {
+            action: 'appeal_bundle.created',
+            targetType: 'shipment',
+            targetId: stored.shipment_id,
+            merchantId: stored.merchant_id,
+            details: { proofId: stored.id, manifestSha256: stored.manifest_sha256 },
+          },
+          trx,
+        ),
+      );
       return reply.code(201).send(proofView(proof));
     } catch (err) {
       if (err instanceof UnknownShipmentError) return reply.code(404).send({ error: 'not_found', message: err.message });

@@ -2,7 +2,7 @@ import { openBlobStore } from '@parcelwatch/archive';
 import { openServiceAdapters } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
-import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
+import { createLifecycle, rateLimitsFromEnv, runService, systemClock, withAccessLayer } from '@parcelwatch/service-kit';
 import { z } from 'zod';
 import { createArchiverService } from './app.js';
 import { DEFAULT_RETENTION_DAYS } from './proof-archive.js';
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const { db, bus } = await openServiceAdapters(adapters, logger, (name, close) => lifecycle.register(name, close));
   const blobStore = await openBlobStore(adapters.blobStore, { logger: logger.child({ component: 'blob-store' }) });
   const service = createArchiverService({ logger, clock: systemClock, db, bus, blobStore, retentionDays: env.PROOF_RETENTION_DAYS });
-  await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST, routes: (app) => service.registerRoutes(app) });
+  // Admin routes on this service's own port, behind the api's access layer (API keys, route policy, rate limits, audit).
+  const routes = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsFromEnv(process.env) } }, (app) => service.registerRoutes(app));
+  await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST, routes });
 }
 
 main().catch((err: unknown) => {

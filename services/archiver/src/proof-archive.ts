@@ -57,7 +57,13 @@ export interface ProofArchive {
    * `merchantScope` (an API key's merchants; null or absent: any): a shipment of another merchant
    * is refused as unknown, so a key cannot learn that it exists.
    */
-  createAppealBundle(shipmentId: string, requestedBy: string | null, merchantScope?: readonly string[] | null): Promise<Proof>;
+  createAppealBundle(
+    shipmentId: string,
+    requestedBy: string | null,
+    merchantScope?: readonly string[] | null,
+    /** Runs in the bundle's transaction once its proof row is written (its audit entry): both commit or neither. */
+    inTransaction?: (trx: DbTransaction, proof: Proof) => Promise<void>,
+  ): Promise<Proof>;
 }
 
 interface BundleRequest {
@@ -177,7 +183,7 @@ export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
       });
     },
 
-    async createAppealBundle(shipmentId, requestedBy, merchantScope = null) {
+    async createAppealBundle(shipmentId, requestedBy, merchantScope = null, inTransaction) {
       return deps.db.transaction().execute(async (trx) => {
         await lockProofChain(trx, shipmentId);
         const shipment = await loadProofShipment(trx, shipmentId);
@@ -185,6 +191,7 @@ export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
         const now = deps.clock.now().toUTC().toJSDate();
         const proof = await writeBundle(trx, { shipment, kind: 'appeal', proofId: newId(now.getTime()), createdAt: now, timelineUpTo: now, cutoff: now, trigger: null, requestedBy });
         if (proof === null) throw new Error(`appeal bundle for ${shipmentId} was not recorded (same manifest key as an earlier one)`);
+        await inTransaction?.(trx, proof);
         return proof;
       });
     },

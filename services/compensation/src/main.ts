@@ -1,7 +1,7 @@
 import { openServiceAdapters } from '@parcelwatch/bus';
 import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
-import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
+import { createLifecycle, rateLimitsFromEnv, runService, systemClock, withAccessLayer } from '@parcelwatch/service-kit';
 import { z } from 'zod';
 import { createCompensationService } from './app.js';
 import { createTikTokMarketplaceExecutor } from './execution/tiktok-marketplace.executor.js';
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
           nowSeconds: () => systemClock.now().toSeconds(),
         });
   const service = createCompensationService({ logger, clock: systemClock, db, bus, policy, executor, executionIntervalMs: env.COMPENSATION_EXECUTION_INTERVAL_MS });
-  await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST, routes: (app) => service.registerRoutes(app) });
+  // Admin routes on this service's own port, behind the api's access layer (API keys, route policy, rate limits, audit).
+  const routes = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsFromEnv(process.env) } }, (app) => service.registerRoutes(app));
+  await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST, routes });
 }
 
 main().catch((err: unknown) => {

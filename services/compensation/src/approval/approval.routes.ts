@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isMoneyAction } from '../domain/decision.js';
 import { actionFromDb, approvalFromDb } from '../domain/db-names.js';
 import { ApprovalError, APPROVER_ROLES, type ApproverRole } from './approval.rules.js';
-import type { Approver, ApprovalWorkflow } from './approval.workflow.js';
+import type { Approver, ApprovalWorkflow, InDecision } from './approval.workflow.js';
 
 /*
  * The approval queue over HTTP, behind the api's access layer (issue 7). The decider is the API
@@ -108,7 +108,7 @@ export function registerApprovalRoutes(app: FastifyInstance, workflow: ApprovalW
   function decisionRoute<B extends { actor?: Approver | undefined }>(
     verb: 'approve' | 'reject',
     bodySchema: z.ZodType<B>,
-    decide: (id: string, approver: Approver, body: B) => Promise<Compensation>,
+    decide: (id: string, approver: Approver, body: B, inDecision: InDecision) => Promise<Compensation>,
     details: (body: B) => Record<string, unknown>,
   ): void {
     app.post(`/compensations/:id/${verb}`, async (request, reply) => {
@@ -121,19 +121,24 @@ export function registerApprovalRoutes(app: FastifyInstance, workflow: ApprovalW
       if (approver === null) return actorMissing(reply);
       const existing = await workflow.get(params.data.id);
       if (existing === undefined || !canAccessMerchant(request, existing.merchant_id)) return notFound(reply, params.data.id);
-      return answer(reply, async () => {
-        const row = await decide(params.data.id, approver, body.data);
-        await recordAudit(request, {
-          action: verb === 'approve' ? 'compensation.approved' : 'compensation.rejected',
-          targetType: 'compensation',
-          targetId: row.id,
-          merchantId: row.merchant_id,
-          details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, ...details(body.data) },
-        });
-        return row;
-      });
+      return answer(reply, async () =>
+        // The audit entry is written in the decision's transaction: both commit or neither.
+        decide(params.data.id, approver, body.data, (trx, row) =>
+          recordAudit(
+            request,
+            {
+              action: verb === 'approve' ? 'compensation.approved' : 'compensation.rejected',
+              targetType: 'compensation',
+              targetId: row.id,
+              merchantId: row.merchant_id,
+              details: { shipmentId: row.shipment_id, tier: row.tier, approval: row.approval_level, approverRole: approver.role, ...details(body.data) },
+            },
+            trx,
+          ),
+        ),
+      );
     });
   }
-  decisionRoute('approve', approveBodySchema, (id, approver, body) => workflow.approve(id, approver, body.evidence), (body) => ({ evidenceCount: body.evidence.length }));
-  decisionRoute('reject', rejectBodySchema, (id, approver, body) => workflow.reject(id, approver, body.reason), (body) => ({ reason: body.reason }));
+  decisionRoute('approve', approveBodySchema, (id, approver, body, inDecision) => workflow.approve(id, approver, body.evidence, inDecision), (body) => ({ evidenceCount: body.evidence.length }));
+  decisionRoute('reject', rejectBodySchema, (id, approver, body, inDecision) => workflow.reject(id, approver, body.reason, inDecision), (body) => ({ reason: body.reason }));
 }

@@ -1,7 +1,7 @@
 import type { Compensation, Database } from '@parcelwatch/db';
 import { enqueueOutbox, findCompensation, listCompensations, lockCompensation, recordApproval, recordRejection, type CompensationStatus } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { approvedEvent, rejectedEvent, toOutbox } from '../compensation-events.js';
 import { approvalFromDb } from '../domain/db-names.js';
 import { ApprovalError, assertEvidence, assertMayDecide, type ApproverRole } from './approval.rules.js';
@@ -12,9 +12,12 @@ export interface Approver {
   role: ApproverRole;
 }
 
+/** Runs inside the decision's transaction after the change (e.g. its audit entry): it commits with the decision or undoes it. */
+export type InDecision = (trx: Transaction<Database>, decided: Compensation) => Promise<void>;
+
 export interface ApprovalWorkflow {
-  approve(compensationId: string, approver: Approver, evidence: readonly string[]): Promise<Compensation>;
-  reject(compensationId: string, approver: Approver, reason: string): Promise<Compensation>;
+  approve(compensationId: string, approver: Approver, evidence: readonly string[], inDecision?: InDecision): Promise<Compensation>;
+  reject(compensationId: string, approver: Approver, reason: string, inDecision?: InDecision): Promise<Compensation>;
   get(compensationId: string): Promise<Compensation | undefined>;
   list(filter: { status?: CompensationStatus; merchantId?: string; merchantIds?: readonly string[]; shipmentId?: string; limit?: number }): Promise<Compensation[]>;
 }
@@ -24,7 +27,7 @@ export interface ApprovalWorkflow {
  * the approver and published (approved / rejected events) in the same transaction.
  */
 export function createApprovalWorkflow(deps: { db: Kysely<Database>; clock: Clock; compensationsTopic: string }): ApprovalWorkflow {
-  async function decide(compensationId: string, approver: Approver, verdict: { approve: true; evidence: readonly string[] } | { approve: false; reason: string }) {
+  async function decide(compensationId: string, approver: Approver, verdict: { approve: true; evidence: readonly string[] } | { approve: false; reason: string }, inDecision?: InDecision) {
     return deps.db.transaction().execute(async (trx) => {
       const row = await lockCompensation(trx, compensationId);
       if (row === undefined) throw new ApprovalError('not_found', `no compensation ${compensationId}`);
@@ -35,17 +38,19 @@ export function createApprovalWorkflow(deps: { db: Kysely<Database>; clock: Cloc
         const approved = await recordApproval(trx, compensationId, { approver: approver.id, role: approver.role, at, evidence: verdict.evidence });
         if (approved === undefined) throw new ApprovalError('not_pending', `compensation ${compensationId} is no longer pending`);
         await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [approvedEvent(approved)]));
+        await inDecision?.(trx, approved);
         return approved;
       }
       const rejected = await recordRejection(trx, compensationId, { approver: approver.id, role: approver.role, at, reason: verdict.reason });
       if (rejected === undefined) throw new ApprovalError('not_pending', `compensation ${compensationId} is no longer pending`);
       await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [rejectedEvent(rejected, verdict.reason, at)]));
+      await inDecision?.(trx, rejected);
       return rejected;
     });
   }
   return {
-    approve: (id, approver, evidence) => decide(id, approver, { approve: true, evidence }),
-    reject: (id, approver, reason) => decide(id, approver, { approve: false, reason }),
+    approve: (id, approver, evidence, inDecision) => decide(id, approver, { approve: true, evidence }, inDecision),
+    reject: (id, approver, reason, inDecision) => decide(id, approver, { approve: false, reason }, inDecision),
     get: (id) => findCompensation(deps.db, id),
     list: (filter) => listCompensations(deps.db, { ...filter, limit: Math.min(filter.limit ?? 100, 500) }),
   };

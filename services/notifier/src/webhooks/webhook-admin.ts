@@ -17,7 +17,7 @@ import {
   type WebhookEndpoint,
 } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { newWebhookSecret } from './webhook-signature.js';
 
 /** What the admin routes do, apart from HTTP: each step one transaction where it writes twice. */
@@ -31,6 +31,13 @@ export interface WebhookAdmin {
   rotateSecret(id: string): Promise<WebhookEndpoint | undefined>;
   deliveries(id: string, filter: { status?: WebhookDeliveryStatus; shipmentId?: string; afterSeq?: number; limit: number }): Promise<WebhookDelivery[] | undefined>;
   replay(id: string, range: { since: Date; until: Date | null; shipmentId?: string }): Promise<number | undefined>;
+  /** Runs `work` with an admin bound to one transaction (the change and its audit entry commit together). */
+  inTransaction<T>(work: (admin: WebhookAdmin, trx: Transaction<Database>) => Promise<T>): Promise<T>;
+}
+
+/** One transaction: `db`'s own when it is one already, else a new one. */
+function transact<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
 }
 
 /** A replay re-sends at most this many deliveries; ask again with a later `since` for more. */
@@ -39,6 +46,7 @@ export const MAX_REPLAY = 10_000;
 export function createWebhookAdmin(deps: { db: Kysely<Database>; clock: Clock }): WebhookAdmin {
   const now = () => deps.clock.now().toJSDate();
   return {
+    inTransaction: (work) => transact(deps.db, (trx) => work(createWebhookAdmin({ ...deps, db: trx }), trx)),
     create: (input) =>
       insertWebhookEndpoint(deps.db, {
         id: newId(deps.clock.now().toMillis()),
@@ -53,13 +61,13 @@ export function createWebhookAdmin(deps: { db: Kysely<Database>; clock: Clock })
     get: (id) => findWebhookEndpoint(deps.db, id),
     update: (id, change) => updateWebhookEndpoint(deps.db, id, { ...change, at: now() }),
     remove: (id) =>
-      deps.db.transaction().execute(async (trx) => {
+      transact(deps.db, async (trx) => {
         const deleted = await deleteWebhookEndpoint(trx, id, now());
         if (deleted) await failPendingWebhookDeliveries(trx, id, 'endpoint deleted');
         return deleted;
       }),
     enable: (id) =>
-      deps.db.transaction().execute(async (trx) => {
+      transact(deps.db, async (trx) => {
         const endpoint = await enableWebhookEndpoint(trx, id, now());
         if (endpoint === undefined) return undefined;
         // Due now, not all at once: the worker still sends each shipment's queue head first.
@@ -71,7 +79,7 @@ export function createWebhookAdmin(deps: { db: Kysely<Database>; clock: Clock })
       return listWebhookDeliveries(deps.db, id, filter);
     },
     replay: (id, range) =>
-      deps.db.transaction().execute(async (trx) => {
+      transact(deps.db, async (trx) => {
         if ((await findWebhookEndpoint(trx, id)) === undefined) return undefined;
         const originals = await listDeliveredForReplay(trx, id, { ...range, limit: MAX_REPLAY });
         const at = now();

@@ -1,4 +1,5 @@
-import type { WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
+import type { Database, WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
+import type { Transaction } from 'kysely';
 import { canAccessMerchant, recordAudit, type AuditEvent } from '@parcelwatch/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -82,8 +83,9 @@ function isForeignKeyViolation(err: unknown): boolean {
 const foreignMerchant = (reply: FastifyReply, merchantId: string) =>
   reply.code(403).send({ error: 'forbidden', message: `this API key is not scoped to merchant ${merchantId}` });
 
-function audit(request: FastifyRequest, action: string, row: WebhookEndpoint, details: AuditEvent['details'] = {}) {
-  return recordAudit(request, { action: `webhook_endpoint.${action}`, targetType: 'webhook_endpoint', targetId: row.id, merchantId: row.merchant_id, details });
+/** The audit entry, written in the change's transaction `trx`: both commit or neither. */
+function audit(request: FastifyRequest, trx: Transaction<Database>, action: string, row: WebhookEndpoint, details: AuditEvent['details'] = {}) {
+  return recordAudit(request, { action: `webhook_endpoint.${action}`, targetType: 'webhook_endpoint', targetId: row.id, merchantId: row.merchant_id, details }, trx);
 }
 
 export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: WebhookAdmin): void {
@@ -98,8 +100,11 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     if (!body.success) return invalid(reply, body.error);
     if (!canAccessMerchant(request, body.data.merchantId)) return foreignMerchant(reply, body.data.merchantId);
     try {
-      const row = await admin.create({ merchantId: body.data.merchantId, url: body.data.url, eventTypes: body.data.eventTypes ?? null });
-      await audit(request, 'created', row, { url: row.url, eventTypes: row.event_types });
+      const row = await admin.inTransaction(async (tx, trx) => {
+        const created = await tx.create({ merchantId: body.data.merchantId, url: body.data.url, eventTypes: body.data.eventTypes ?? null });
+        await audit(request, trx, 'created', created, { url: created.url, eventTypes: created.event_types });
+        return created;
+      });
       // The only time the secret is shown; rotate it if it is lost.
       return reply.code(201).send({ ...endpointView(row), secret: row.secret });
     } catch (err) {
@@ -128,9 +133,12 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     const body = patchBody.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
     if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
-    const row = await admin.update(params.data.id, body.data);
+    const row = await admin.inTransaction(async (tx, trx) => {
+      const updated = await tx.update(params.data.id, body.data);
+      if (updated !== undefined) await audit(request, trx, 'updated', updated, { url: updated.url, eventTypes: updated.event_types });
+      return updated;
+    });
     if (row === undefined) return notFound(reply, params.data.id);
-    await audit(request, 'updated', row, { url: row.url, eventTypes: row.event_types });
     return reply.send(endpointView(row));
   });
 
@@ -138,9 +146,12 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
     if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
-    const row = await admin.remove(params.data.id);
+    const row = await admin.inTransaction(async (tx, trx) => {
+      const deleted = await tx.remove(params.data.id);
+      if (deleted !== undefined) await audit(request, trx, 'deleted', deleted, { url: deleted.url });
+      return deleted;
+    });
     if (row === undefined) return notFound(reply, params.data.id);
-    await audit(request, 'deleted', row, { url: row.url });
     return reply.send(endpointView(row));
   });
 
@@ -148,9 +159,12 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
     if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
-    const result = await admin.enable(params.data.id);
+    const result = await admin.inTransaction(async (tx, trx) => {
+      const enabled = await tx.enable(params.data.id);
+      if (enabled !== undefined) await audit(request, trx, 'enabled', enabled.endpoint, { dueNow: enabled.dueNow });
+      return enabled;
+    });
     if (result === undefined) return notFound(reply, params.data.id);
-    await audit(request, 'enabled', result.endpoint, { dueNow: result.dueNow });
     return reply.send({ ...endpointView(result.endpoint), dueNow: result.dueNow });
   });
 
@@ -158,9 +172,12 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
     if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
-    const row = await admin.rotateSecret(params.data.id);
+    const row = await admin.inTransaction(async (tx, trx) => {
+      const rotated = await tx.rotateSecret(params.data.id);
+      if (rotated !== undefined) await audit(request, trx, 'secret_rotated', rotated);
+      return rotated;
+    });
     if (row === undefined) return notFound(reply, params.data.id);
-    await audit(request, 'secret_rotated', row);
     return reply.send({ ...endpointView(row), secret: row.secret });
   });
 
@@ -184,13 +201,16 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     if (!body.success) return invalid(reply, body.error);
     const endpoint = await visible(request, params.data.id);
     if (endpoint === undefined) return notFound(reply, params.data.id);
-    const count = await admin.replay(params.data.id, {
-      since: new Date(body.data.since),
-      until: body.data.until === undefined ? null : new Date(body.data.until),
-      ...(body.data.shipmentId === undefined ? {} : { shipmentId: body.data.shipmentId }),
+    const count = await admin.inTransaction(async (tx, trx) => {
+      const replayed = await tx.replay(params.data.id, {
+        since: new Date(body.data.since),
+        until: body.data.until === undefined ? null : new Date(body.data.until),
+        ...(body.data.shipmentId === undefined ? {} : { shipmentId: body.data.shipmentId }),
+      });
+      if (replayed !== undefined) await audit(request, trx, 'replayed', endpoint, { since: body.data.since, until: body.data.until ?? null, shipmentId: body.data.shipmentId ?? null, replayed });
+      return replayed;
     });
     if (count === undefined) return notFound(reply, params.data.id);
-    await audit(request, 'replayed', endpoint, { since: body.data.since, until: body.data.until ?? null, shipmentId: body.data.shipmentId ?? null, replayed: count });
     return reply.code(202).send({ replayed: count });
   });
 }

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql, type Kysely } from 'kysely';
+import {
+  carrierPerformance,
+  carrierPerformanceFromShipments,
+  countStaleCarrierPerformance,
+  createDb,
+  drainCarrierPerformanceRollup,
+  refreshCarrierPerformanceRollup,
+  type Database,
+  type ExceptionKindColumn,
+  type MerchantScope,
+  type PerformanceQuery,
+} from '@parcelwatch/db';
+import { createTestDatabase } from '@parcelwatch/test-harness';
+import { createMerchant, NOW, seedException, seedShipment, startReportApi, type ReportApi } from './report-test-kit.js';
+
+/*
+ * The carrier performance report read from the daily rollup equals the same report computed
+ * from shipments alone, on PostgreSQL 15, for ranges that start and end mid-day, by lane and by
+ * carrier, filtered, and scoped to one merchant; before the rollup job has caught up (stale
+ * pairs are read from shipments), after it, and after it runs again.
+ */
+
+// A small deterministic generator, so a failure can be replayed.
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const CARRIERS = ['ups', 'yunexpress', 'china-post'] as const;
+const LANES = [['CN', 'US'], ['CN', 'DE'], ['HK', 'US'], [null, 'GB']] as const;
+const KINDS: ExceptionKindColumn[] = ['customs_hold', 'lost', 'stalled', 'late'];
+
+async function seedMerchantShipments(db: Kysely<Database>, merchantId: string, count: number, rnd: () => number): Promise<string[]> {
+  const now = Date.parse(NOW);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const createdAt = new Date(now - rnd() * 40 * DAY);
+    const lane = LANES[Math.floor(rnd() * LANES.length)]!;
+    const pickedUp = rnd() < 0.9 ? new Date(createdAt.getTime() + rnd() * 2 * DAY) : null;
+    // Transit in minutes, so percentiles land between hours and interpolate.
+    const delivered = pickedUp !== null && rnd() < 0.7 ? new Date(pickedUp.getTime() + Math.floor(rnd() * 20 * 24 * 60) * 60_000) : null;
+    const id = await seedShipment(db, {
+      merchantId,
+      carrier: CARRIERS[Math.floor(rnd() * CARRIERS.length)]!,
+      origin: lane[0],
+      destination: lane[1],
+      status: delivered !== null ? 'delivered' : 'in_transit',
+      createdAt,
+      pickedUpAt: pickedUp,
+      deliveredAt: delivered,
+      promised: rnd() < 0.8 ? new Date(createdAt.getTime() + (8 + Math.floor(rnd() * 8)) * DAY).toISOString().slice(0, 10) : null,
+      buyerTimezone: rnd() < 0.5 ? 'America/Los_Angeles' : 'Europe/Berlin',
+    });
+    if (rnd() < 0.3) await seedException(db, id, merchantId, KINDS[Math.floor(rnd() * KINDS.length)]!, { openedAt: new Date(createdAt.getTime() + 3 * DAY) });
+    ids.push(id);
+  }
+  return ids;
+}
+
+describe('carrier performance from the daily rollup (PostgreSQL 15)', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let db: Kysely<Database>;
+  let t: ReportApi;
+  let merchantA: string;
+  let merchantB: string;
+  let shipmentsA: string[];
+  const rnd = random(7);
+
+  const now = Date.parse(NOW);
+  const ranges: Array<{ name: string; from: Date; to: Date }> = [
+    { name: '30 days to now (mid-day edges)', from: new Date(now - 30 * DAY), to: new Date(now) },
+    { name: 'whole days', from: new Date('2026-01-25T00:00:00Z'), to: new Date('2026-02-20T00:00:00Z') },
+    { name: 'within one day', from: new Date('2026-02-10T03:00:00Z'), to: new Date('2026-02-10T21:30:00Z') },
+    { name: 'across one midnight', from: new Date('2026-02-10T20:00:00Z'), to: new Date('2026-02-11T05:00:00Z') },
+  ];
+  const scopes: Array<[string, () => MerchantScope]> = [
+    ['all merchants', () => null],
+    ['merchant A', () => [merchantA]],
+    ['merchant B', () => [merchantB]],
+    ['no merchant', () => []],
+  ];
+
+  async function expectEqualToShipments(): Promise<void> {
+    for (const range of ranges) {
+      for (const [scopeName, scope] of scopes) {
+        for (const variant of [{ groupBy: 'lane' }, { groupBy: 'carrier' }, { groupBy: 'lane', carrier: 'ups' }, { groupBy: 'lane', destinationCountry: 'US', originCountry: 'CN' }] as const) {
+          const q: PerformanceQuery = { from: range.from, to: range.to, scope: scope(), ...variant };
+          const expected = await carrierPerformanceFromShipments(db, q);
+          const actual = await carrierPerformance(db, q);
+          expect({ range: range.name, scope: scopeName, variant, rows: actual }).toEqual({ range: range.name, scope: scopeName, variant, rows: expected });
+        }
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await createDb({ kind: 'postgres', url: database.url, max: 4 });
+    t = await startReportApi({}, db);
+    merchantA = await createMerchant(db);
+    merchantB = await createMerchant(db);
+    shipmentsA = await seedMerchantShipments(db, merchantA, 300, rnd);
+    await seedMerchantShipments(db, merchantB, 200, rnd);
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('equals the report from shipments while every pair is still stale (nothing rolled up yet)', async () => {
+    expect(await countStaleCarrierPerformance(db)).toBeGreaterThan(0);
+    expect(Number((await sql<{ n: string }>`SELECT count(*) AS n FROM carrier_performance_daily`.execute(db)).rows[0]!.n)).toBe(0);
+    await expectEqualToShipments();
+  });
+
+  it('equals it once the job has rolled every pair up, and the rollup holds the data', async () => {
+    const drained = await drainCarrierPerformanceRollup(db, { maxMarkers: 50 });
+    expect(drained.pairs).toBeGreaterThan(40);
+    expect(await countStaleCarrierPerformance(db)).toBe(0);
+    const rolled = await sql<{ shipments: string }>`SELECT sum(shipments) AS shipments FROM carrier_performance_daily`.execute(db);
+    expect(Number(rolled.rows[0]!.shipments)).toBe(500);
+    await expectEqualToShipments();
+    const sample = await carrierPerformance(db, { from: new Date(now - 40 * DAY), to: new Date(now), scope: [merchantA], groupBy: 'carrier' });
+    expect(sample.reduce((sum, row) => sum + row.shipments, 0)).toBe(300);
+    expect(sample.every((row) => row.median_transit_days !== null && row.p90_transit_days! >= row.median_transit_days!)).toBe(true);
+  });
+
+  it('follows deliveries, new exceptions, new shipments and a deletion: exact before and after the job runs', async () => {
+    const delivered = await db.selectFrom('shipments').select('id').where('id', 'in', shipmentsA).where('delivered_at', 'is', null).where('picked_up_at', 'is not', null).limit(20).execute();
+    for (const { id } of delivered) {
+      await db.updateTable('shipments').set({ delivered_at: new Date(now - 2 * HOUR), status: 'delivered' }).where('id', '=', id).execute();
+    }
+    await seedException(db, shipmentsA[0]!, merchantA, 'lost', { openedAt: new Date(now - HOUR) });
+    await seedException(db, shipmentsA[1]!, merchantA, 'customs_hold', { openedAt: new Date(now - HOUR) });
+    await seedMerchantShipments(db, merchantA, 30, rnd);
+    await db.deleteFrom('exceptions').where('shipment_id', '=', shipmentsA[2]!).execute();
+    await db.deleteFrom('shipments').where('id', '=', shipmentsA[2]!).execute();
+    // Updates that the report does not read leave no marker.
+    const before = await countStaleCarrierPerformance(db);
+    await db.updateTable('shipments').set({ last_checkpoint_at: new Date(now) }).where('id', 'in', shipmentsA.slice(3, 50)).execute();
+    expect(await countStaleCarrierPerformance(db)).toBe(before);
+    expect(before).toBeGreaterThan(0);
+
+    await expectEqualToShipments();
+    await drainCarrierPerformanceRollup(db);
+    expect(await countStaleCarrierPerformance(db)).toBe(0);
+    await expectEqualToShipments();
+  });
+
+  it('is idempotent: rolling every pair up again writes the same rows', async () => {
+    const snapshot = () =>
+      sql<Record<string, unknown>>`SELECT * FROM carrier_performance_daily ORDER BY day, merchant_id, carrier, origin_country, destination_country`.execute(db).then((r) => r.rows);
+    const first = await snapshot();
+    await sql`INSERT INTO carrier_performance_stale (merchant_id, day) SELECT merchant_id, day FROM carrier_performance_daily`.execute(db);
+    await drainCarrierPerformanceRollup(db);
+    await refreshCarrierPerformanceRollup(db);
+    expect(await snapshot()).toEqual(first);
+  });
+
+  it('leaves the round to one job at a time', async () => {
+    await sql`INSERT INTO carrier_performance_stale (merchant_id, day) SELECT merchant_id, day FROM carrier_performance_daily LIMIT 3`.execute(db);
+    const held = await db.connection().execute(async (connection) => {
+      await sql`BEGIN`.execute(connection);
+      await sql`SELECT pg_advisory_xact_lock(7265778276450917)`.execute(connection);
+      const round = await refreshCarrierPerformanceRollup(db);
+      await sql`ROLLBACK`.execute(connection);
+      return round;
+    });
+    expect(held).toEqual({ locked: false, markers: 0, pairs: 0 });
+    expect((await refreshCarrierPerformanceRollup(db)).markers).toBe(3);
+  });
+
+  it('serves the endpoint from the rollup: a viewer of merchant A gets exactly A\'s numbers', async () => {
+    const from = '2026-01-20';
+    const to = '2026-03-01';
+    const response = await t.get(`/v1/reports/carrier-performance?from=${from}&to=${to}`, [merchantA]);
+    expect(response.status).toBe(200);
+    const expected = await carrierPerformanceFromShipments(db, { from: new Date(`${from}T00:00:00Z`), to: new Date('2026-03-02T00:00:00Z'), scope: [merchantA], groupBy: 'lane' });
+    expect(response.body.rows.map((r: { carrier: string; shipments: number; medianTransitDays: number | null; p90TransitDays: number | null }) => [r.carrier, r.shipments, r.medianTransitDays, r.p90TransitDays])).toEqual(
+      expected.map((r) => [r.carrier, r.shipments, r.median_transit_days, r.p90_transit_days]),
+    );
+    const all = await carrierPerformanceFromShipments(db, { from: new Date(`${from}T00:00:00Z`), to: new Date('2026-03-02T00:00:00Z'), scope: null, groupBy: 'lane' });
+    const total = (rows: Array<{ shipments: number }>) => rows.reduce((sum, row) => sum + row.shipments, 0);
+    expect(total(response.body.rows)).toBeLessThan(total(all));
+    const foreign = await t.get(`/v1/reports/carrier-performance?from=${from}&to=${to}&merchantId=${merchantB}`, [merchantA]);
+    expect(foreign.status).toBe(200);
+    expect(foreign.body.rows).toEqual([]);
+  });
+});
