@@ -82,7 +82,11 @@ export class NotificationStages implements PipelineExtension {
   private merchantWebhooks: MerchantWebhooksSubsystem | undefined;
   private senders: ChannelSender[] = [];
 
-  constructor(private readonly outage: WebhookOutage) {}
+  /** `s3`: another S3 server than the suite's (a fault test stops its own). */
+  constructor(
+    private readonly outage: WebhookOutage,
+    private readonly options: { s3?: ReturnType<typeof s3Settings> } = {},
+  ) {}
 
   buyer(planned: PlannedShipment, index: number): BuyerInput {
     return buyerOf(planned, index);
@@ -99,7 +103,7 @@ export class NotificationStages implements PipelineExtension {
       createSmsSender({ baseUrl: this.sms.url, ...SMS_CREDENTIALS, from: '+15550000000' }),
       createMarketplaceMessageSender({ baseUrl: this.marketplace.url, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds: now }),
     ];
-    const s3 = s3Settings();
+    const s3 = this.options.s3 ?? s3Settings();
     const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
     this.blobStore = createS3BlobStore({ client, bucket: this.bucket });
     await this.blobStore.ensureBucket({ objectLock: true });

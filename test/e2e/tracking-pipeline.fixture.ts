@@ -14,7 +14,8 @@ import { fixedClock } from '@parcelwatch/service-kit';
 import { createTestDatabase, kafkaBrokers, uniqueTopic } from '@parcelwatch/test-harness';
 import type { Kysely } from 'kysely';
 
-export const logger = createLogger({ name: 'e2e', level: 'silent' });
+// E2E_LOG_LEVEL=warn (or debug) shows what the services log, when a run needs explaining.
+export const logger = createLogger({ name: 'e2e', level: (process.env['E2E_LOG_LEVEL'] ?? 'silent') as 'silent' });
 const START = '2025-03-20T00:00:00Z';
 const MINUTE = 60_000;
 

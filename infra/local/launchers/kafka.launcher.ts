@@ -2,7 +2,7 @@
 // in infra/local/.cache (see .ci/fetch-services.sh). Fresh storage per run, loopback only.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { kafkaDist } from './local-paths.js';
@@ -68,23 +68,49 @@ export async function startLocalKafka(localRun: LocalRun, timeoutMs = 90_000): P
 
   const propsFile = path.join(home, 'server.properties');
   writeFileSync(propsFile, serverProperties({ brokerPort, controllerPort, logDir }));
-  const classpath = ['-cp', path.join(dist.libsDir, '*'), `-Dlog4j2.configurationFile=${dist.log4jConfig}`];
 
   const clusterId = randomClusterId();
-  await run('java', [...jvmOptions, ...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
+  await run('java', [...jvmOptions, ...classpath(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
     timeout: 60_000,
   }).catch((error: unknown) => {
     throw new Error(`kafka storage format failed: ${String((error as { stderr?: string }).stderr ?? error)}`, { cause: error });
   });
 
   const logFile = path.join(localRun.dir, 'kafka.log');
-  const { pid } = localRun.spawnService('kafka', 'java', [...jvmOptions, ...classpath, 'kafka.Kafka', propsFile], logFile);
+  const pid = await launch(localRun, propsFile, logFile, timeoutMs);
+  return { brokers: [`127.0.0.1:${brokerPort}`], pid, logFile, version: dist.version };
+}
+
+/**
+ * Stops a broker started by `startLocalKafka` (SIGTERM: a controlled shutdown; SIGKILL: a crash)
+ * and keeps its data dir and ports, for `restartLocalKafka`. For fault tests on a private broker.
+ */
+export async function stopLocalKafka(localRun: LocalRun, kafka: LocalKafka, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  await localRun.stopService({ name: 'kafka', pid: kafka.pid }, { signal, graceMs: 30_000 });
+}
+
+/** Starts a stopped broker again on the same data dir and ports; resolves when it serves again. */
+export async function restartLocalKafka(localRun: LocalRun, kafka: LocalKafka, timeoutMs = 90_000): Promise<LocalKafka> {
+  const propsFile = path.join(localRun.dir, 'kafka', 'server.properties');
+  const pid = await launch(localRun, propsFile, kafka.logFile, timeoutMs);
+  return { ...kafka, pid };
+}
+
+function classpath(): string[] {
+  const dist = kafkaDist();
+  return ['-cp', path.join(dist.libsDir, '*'), `-Dlog4j2.configurationFile=${dist.log4jConfig}`];
+}
+
+/** Spawns the broker and waits for the "started" line written after this launch (the log is appended to). */
+async function launch(localRun: LocalRun, propsFile: string, logFile: string, timeoutMs: number): Promise<number> {
+  const from = existsSync(logFile) ? statSync(logFile).size : 0;
+  const { pid } = localRun.spawnService('kafka', 'java', [...jvmOptions, ...classpath(), 'kafka.Kafka', propsFile], logFile);
   await waitUntilReady(
-    `Kafka ${dist.version}`,
+    `Kafka ${kafkaDist().version}`,
     pid,
     logFile,
-    async () => readFileSync(logFile, 'utf8').includes('Kafka Server started'),
+    async () => readFileSync(logFile).subarray(from).toString('utf8').includes('Kafka Server started'),
     timeoutMs,
   );
-  return { brokers: [`127.0.0.1:${brokerPort}`], pid, logFile, version: dist.version };
+  return pid;
 }

@@ -24,6 +24,11 @@ export interface LocalRun {
   spawnService(name: string, command: string, args: string[], logFile: string): RunProcess;
   /** Remembers this run's databases, so a later run can drop them if this one crashes. */
   recordDatabases(databases: RunDatabases): void;
+  /**
+   * Stops one process group started by `spawnService` (SIGTERM, SIGKILL after `graceMs`; or
+   * SIGKILL at once), for fault tests that stop a service and start it again. Its files stay.
+   */
+  stopService(service: RunProcess, options?: { graceMs?: number; signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
   /** SIGTERM every group, SIGKILL what is left after `graceMs`, then delete the run directory. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -68,17 +73,21 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function stopProcesses(dir: string, processes: RunProcess[], graceMs: number): Promise<void> {
+async function stopProcesses(dir: string, processes: RunProcess[], graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const ours = processes.filter((p) => isAlive(p.pid) && belongsToRun(p.pid, dir));
-  for (const p of ours) signalGroup(p.pid, 'SIGTERM');
+  for (const p of ours) signalGroup(p.pid, signal);
   const deadline = Date.now() + graceMs;
   while (ours.some((p) => isAlive(p.pid)) && Date.now() < deadline) await sleep(100);
   for (const p of ours) if (isAlive(p.pid)) signalGroup(p.pid, 'SIGKILL');
   while (ours.some((p) => isAlive(p.pid))) await sleep(50);
 }
 
+let runCounter = 0;
+
 export function createLocalRun(): LocalRun {
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${process.pid}`;
+  // The counter keeps two runs of one process apart (a fault test's private broker beside the suite's).
+  runCounter += 1;
+  const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${process.pid}${runCounter > 1 ? `-${runCounter}` : ''}`;
   const dir = path.join(runsDir, id);
   mkdirSync(dir, { recursive: true });
   const record: RunRecord = { ownerPid: process.pid, startedAt: new Date().toISOString(), processes: [] };
@@ -113,6 +122,11 @@ export function createLocalRun(): LocalRun {
     },
     recordDatabases(databases) {
       record.databases = databases;
+      writeRecord(dir, record);
+    },
+    async stopService(service, options = {}) {
+      await stopProcesses(dir, [service], options.graceMs ?? 10_000, options.signal ?? 'SIGTERM');
+      record.processes = record.processes.filter((p) => p.pid !== service.pid);
       writeRecord(dir, record);
     },
     async stop(graceMs = 10_000) {

@@ -40,6 +40,13 @@ export async function createDb(config: DbConfig): Promise<Kysely<Database>> {
     const pool = new pg.Pool({ connectionString: config.url, max: config.max ?? 10, types: pgTypeParsers });
     // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
+    // A checked-out client's error (its backend terminated while a transaction waits on Kafka or
+    // S3) has no listener otherwise: the emit throws out of pg's socket handler, crashing the
+    // process or leaving the pending query unsettled. Its next query fails (retriable) and the
+    // pool discards it on release.
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const options = {
