@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   open: OpenSession;
   logger: Logger;
   restart?: { minDelayMs?: number; maxDelayMs?: number };
+  /** Longest wait for a halted session to stop before it is abandoned (default 30 s). */
+  haltStopTimeoutMs?: number;
   onHalt?: (error: Error) => void;
 }
 
@@ -37,16 +39,19 @@ export class SupervisedConsumer implements BusConsumer {
   private session: ConsumerSession | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private restarts = 0;
+  private openedAt = 0;
   private stopping: Promise<void> | undefined;
   private halting: Promise<void> | undefined;
   private reopening: Promise<void> | undefined;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly haltStopTimeoutMs: number;
 
   constructor(private readonly options: SupervisorOptions) {
     this.groupId = options.groupId;
     this.minDelayMs = options.restart?.minDelayMs ?? 1_000;
     this.maxDelayMs = options.restart?.maxDelayMs ?? 60_000;
+    this.haltStopTimeoutMs = options.haltStopTimeoutMs ?? 30_000;
   }
 
   get state(): ConsumerState {
@@ -84,21 +89,38 @@ export class SupervisedConsumer implements BusConsumer {
       return;
     }
     this.session = session;
+    this.openedAt = Date.now();
     this.current = 'running';
   }
 
   private onHalt(session: ConsumerSession | undefined, error: Error): void {
     if (this.current !== 'running' || (session && this.session !== session)) return;
     this.current = 'halted';
+    // A session that ran longer than the longest backoff was healthy: the next halt starts the backoff over.
+    if (Date.now() - this.openedAt > this.maxDelayMs) this.restarts = 0;
     this.options.logger.error({ err: error, groupId: this.groupId }, 'consumer halted: retries exhausted, will restart from the last committed offset');
     this.options.onHalt?.(error);
     const halted = this.session;
     this.session = undefined;
     this.halting = (async () => {
+      // A halted session may be stuck (a request that never answers): its stop is bounded, and
+      // past the bound it is abandoned (commits nothing more) and the fresh one opens anyway.
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await halted?.stop();
+        const stopped = await Promise.race([
+          (halted?.stop() ?? Promise.resolve()).then(() => true),
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), this.haltStopTimeoutMs);
+          }),
+        ]);
+        if (!stopped) {
+          halted?.abandon();
+          this.options.logger.warn({ groupId: this.groupId, timeoutMs: this.haltStopTimeoutMs }, 'halted consumer did not stop in time: abandoned, opening a fresh one');
+        }
       } catch (err) {
         this.options.logger.warn({ err }, 'error while stopping a halted consumer session');
+      } finally {
+        clearTimeout(timer);
       }
       this.scheduleRestart();
     })();

@@ -18,6 +18,36 @@ export interface KafkaConsumerSettings {
    * redelivers at most the chunk in flight.
    */
   commitIntervalMs?: number;
+  /**
+   * Longest wait for an offset commit or a heartbeat (default 60 s). One that has not answered
+   * by then (seen after a broker restart: the request never settles, no error, no crash, the
+   * consumer silently stops) ends the session: the supervisor opens a fresh consumer, which
+   * resumes from the committed offsets, and the chunk is redelivered (handlers are idempotent).
+   */
+  coordinatorTimeoutMs?: number;
+}
+
+/** Thrown when a commit or heartbeat never answers: the session is given up and reopened. */
+export class CoordinatorTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms: reopening the consumer`);
+    this.name = 'CoordinatorTimeoutError';
+  }
+}
+
+/** `work`, or a CoordinatorTimeoutError once `ms` have passed without it settling. */
+async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new CoordinatorTimeoutError(what, ms)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function headerText(value: IHeaders[string]): string | undefined {
@@ -87,6 +117,7 @@ export async function openKafkaSession<T>(
     signal: controller.signal,
   };
   const maxBatchSize = options.maxBatchSize ?? 100;
+  const coordinatorTimeoutMs = settings.coordinatorTimeoutMs ?? 60_000;
 
   const halt = (error: Error) => {
     if (halted || stopping) return;
@@ -130,8 +161,17 @@ export async function openKafkaSession<T>(
       }
       if (abandoned) return;
       resolveOffset(chunk[chunk.length - 1]!.offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+      try {
+        await within(commitOffsetsIfNecessary(), coordinatorTimeoutMs, 'offset commit');
+        await within(heartbeat(), coordinatorTimeoutMs, 'heartbeat');
+      } catch (err) {
+        if (!(err instanceof CoordinatorTimeoutError)) throw err;
+        // Nothing more from this consumer: a late answer must not commit past a redelivery.
+        abandoned = true;
+        logger.warn({ err, groupId: options.groupId, topic: batch.topic, partition: batch.partition }, 'kafka consumer stuck; reopening it');
+        halt(err);
+        return;
+      }
     }
   };
 
