@@ -31,9 +31,10 @@ export interface StartOptions {
 }
 
 /**
- * 300, not the few thousand first planned: on embedded PGlite (one connection, WASM) the demo
- * costs about a quarter of a real second per shipment and simulated day on this 2-core machine
- * under load, so 3,000 shipments over 35 days would take hours. `--demo-shipments` raises it.
+ * 300, not the few thousand first planned: on embedded PGlite (one connection, WASM) 300
+ * shipments over 35 simulated days took 281 s on this 2-core machine when it was quiet (and
+ * several times that with other work on it); the cost grows with the shipments, so 3,000 would
+ * take most of an hour. `--demo-shipments` raises it.
  */
 export const DEFAULT_DEMO_SHIPMENTS = 300;
 const DEFAULT_PORT = 3000;
