@@ -8,15 +8,15 @@ import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { createApiService, createPerformanceRollupJob, openApiProofStore, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
-import { createPollerService, createSandboxPollerClients } from '@parcelwatch/poller';
+import { createPollerService, createSandboxPollerClients, DEFAULT_CADENCE, type CadencePolicy, type PollerService } from '@parcelwatch/poller';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
-import { createDetectorService } from '@parcelwatch/detector';
-import { createMerchantWebhooks, createNotifierService } from '@parcelwatch/notifier';
+import { createDetectorService, type DetectorService } from '@parcelwatch/detector';
+import { createMerchantWebhooks, createNotifierService, type NotifierService } from '@parcelwatch/notifier';
 import { openMessageSinks } from './message-sinks.js';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore } from '@parcelwatch/compensation';
 import { createArchiverService } from '@parcelwatch/archiver';
-import { createCarrierSandboxService } from '@parcelwatch/carrier-sandbox';
+import { createCarrierSandboxService, type CarrierSandboxOptions, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 
 /** The adapters every service shares in one process: one database, one bus, one blob store. */
 export interface Stack {
@@ -28,6 +28,10 @@ export interface Stack {
   api: ApiService;
   /** In start order; stopped in reverse. */
   services: Service[];
+  /** The services a simulated-clock run drives between steps (`parcelwatch start`'s demo). */
+  parts: DemoParts;
+  /** Where buyer messages go, per channel (local sinks or the configured providers). */
+  channels: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,18 @@ export interface StackOptions {
   http: { host: string; port: number };
   /** Where local message sinks keep what they receive when no provider is configured (default data/outbox). */
   outboxDir?: string;
+  /** The carrier sandbox's options (seed, rate limits, faults); its defaults otherwise. */
+  sandbox?: CarrierSandboxOptions;
+  /** Poller tuning: the carrier clients' request rate (per real second) and the poll cadence. */
+  poller?: { requestsPerSecond?: number; cadence?: Partial<CadencePolicy> };
+}
+
+export interface DemoParts {
+  sandbox: CarrierSandboxService;
+  poller: PollerService;
+  detector: DetectorService;
+  notifier: NotifierService;
+  relay: OutboxRelay;
 }
 
 async function openBus(options: StackOptions): Promise<EventBus> {
@@ -75,7 +91,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const blobStore = proofs.blobStore;
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
   const deps = { logger, clock };
-  const sandbox = createCarrierSandboxService(deps);
+  const sandbox = createCarrierSandboxService({ ...deps, ...(options.sandbox ? { options: options.sandbox } : {}) });
   const services: Service[] = [];
   const allHealthy: ReadinessCheck = {
     name: 'services',
@@ -111,13 +127,20 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   notifier.registerRoutes(api.app);
   const archiver = createArchiverService({ ...deps, db, bus, blobStore });
   archiver.registerRoutes(api.app);
+  const rate = options.poller?.requestsPerSecond;
+  const poller = createPollerService({
+    ...deps,
+    db,
+    // The sandbox's URL is known once it has started, hence the factory.
+    clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry(), ...(rate ? { rateLimit: { requestsPerSecond: rate } } : {}) }),
+    ...(options.poller?.cadence ? { options: { cadence: { ...DEFAULT_CADENCE, ...options.poller.cadence } } } : {}),
+  });
+  const detector = createDetectorService({ ...deps, db, bus });
   services.push(
     sandbox,
     createNormalizerService({ ...deps, db, bus }),
-    // The sandbox's URL is known once it has started, hence the factory.
-    createPollerService({ ...deps, db, clients: () => createSandboxPollerClients({ baseUrl: sandbox.url, registry: new CarrierClientRegistry() }) }),
-    createDetectorService({ ...deps, db, bus }),
-    // No buyer channel yet in the embedded stack (the loopback sinks get wired here later): events are consumed, nothing is sent.
+    poller,
+    detector,
     notifier,
     compensation,
     archiver,
@@ -132,6 +155,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     relay,
     api,
     services,
+    parts: { sandbox, poller, detector, notifier, relay },
+    channels: sinks.describe(),
     async close() {
       policy.close();
       await sinks.close();

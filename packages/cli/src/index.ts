@@ -1,1 +1,1 @@
-export { openStack, type Stack, type StackOptions } from './embedded-stack.js';
+export { openStack, type DemoParts, type Stack, type StackOptions } from './embedded-stack.js';

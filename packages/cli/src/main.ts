@@ -5,17 +5,32 @@ import { carriersDetect, carriersMap, UnreadablePayloadError, UsageError } from 
 import { migrateCommand } from './commands/migrate.command.js';
 import { proofsAppealCommand, proofsVerifyCommand } from './commands/proofs.command.js';
 import { reportStuckCommand } from './commands/report.command.js';
-import { startCommand } from './commands/start.command.js';
+import { benchCommand } from './commands/bench.command.js';
+import { CsvFileError, importCommand } from './commands/import.command.js';
+import { DEFAULT_DEMO_SHIPMENTS, startCommand } from './commands/start.command.js';
+import { DEMO_DAYS } from './demo/demo-workload.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
 
 commands:
-  start [--once]        run every service in one process (embedded defaults, or
-                        KAFKA_BROKERS / DATABASE_URL / S3_ENDPOINT when set);
-                        --once: start, check readiness, print the report and stop
+  start [--no-demo] [--demo-shipments <n>] [--demo-days <n>] [--exit-after-demo]
+        [--fresh] [--once]
+                        run every service in one process (embedded defaults, or
+                        KAFKA_BROKERS / DATABASE_URL / S3_ENDPOINT when set) with a
+                        demo workload (${DEFAULT_DEMO_SHIPMENTS} shipments over ${DEMO_DAYS} simulated days) on a
+                        database without one, its summary, then serve until Ctrl-C;
+                        --exit-after-demo: stop after the summary (exit 1 if the pipeline
+                        did not drain); --fresh: wipe ./data first; --once: start, check
+                        readiness and stop (no demo)
   migrate [--down-all]  apply database migrations (or roll every one back)
+  import <csv> [--allow-rejects]
+                        register the shipments of a CSV file (the columns of
+                        POST /v1/shipments/import) in the configured database; reports
+                        each rejected row with its line and reason; exit 1 on any
+                        rejected row unless --allow-rejects
+  bench [name]          run a benchmark (bench/run.ts), or all of them
   carriers detect <number>
                         which carrier a tracking number belongs to: ranked
                         candidates [{carrier, confidence, checkDigitValid}]
@@ -50,8 +65,32 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
-      const { values } = parseArgs({ args: rest, options: { once: { type: 'boolean', default: false } } });
-      return startCommand({ once: values.once ?? false });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          once: { type: 'boolean', default: false },
+          'no-demo': { type: 'boolean', default: false },
+          'demo-shipments': { type: 'string' },
+          'demo-days': { type: 'string' },
+          'exit-after-demo': { type: 'boolean', default: false },
+          fresh: { type: 'boolean', default: false },
+        },
+      });
+      const shipments = values['demo-shipments'] === undefined ? DEFAULT_DEMO_SHIPMENTS : Number(values['demo-shipments']);
+      if (!Number.isInteger(shipments) || shipments < 1 || shipments > 100_000) throw new UsageError(`--demo-shipments takes a whole number from 1 to 100000, got '${values['demo-shipments'] ?? ''}'`);
+      const days = values['demo-days'] === undefined ? DEMO_DAYS : Number(values['demo-days']);
+      if (!Number.isInteger(days) || days < 1 || days > 120) throw new UsageError(`--demo-days takes a whole number from 1 to 120, got '${values['demo-days'] ?? ''}'`);
+      if (values['no-demo'] && values['exit-after-demo']) throw new UsageError('--exit-after-demo needs the demo; drop --no-demo');
+      return startCommand({ once: values.once ?? false, demo: !values['no-demo'], demoShipments: shipments, demoDays: days, exitAfterDemo: values['exit-after-demo'] ?? false, fresh: values.fresh ?? false });
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { 'allow-rejects': { type: 'boolean', default: false } } });
+      if (positionals.length !== 1) throw new UsageError('import takes one CSV file: parcelwatch import <file.csv>');
+      return importCommand({ file: positionals[0]!, allowRejects: values['allow-rejects'] ?? false });
+    }
+    case 'bench': {
+      if (rest.length > 1) throw new UsageError('bench takes at most one benchmark name');
+      return benchCommand(rest[0]);
     }
     case 'migrate': {
       const { values } = parseArgs({ args: rest, options: { 'down-all': { type: 'boolean', default: false } } });
@@ -126,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof UnreadablePayloadError) {
+    if (err instanceof UnreadablePayloadError || err instanceof CsvFileError) {
       process.stderr.write(`parcelwatch: ${err.message}\n`);
       process.exit(1);
     }

@@ -84,6 +84,15 @@ describe('parcelwatch CLI', () => {
       const bad = parcelwatch(['start', '--once'], dir, { PORT: 'not-a-port' });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/PORT/);
+      const badDemo = parcelwatch(['start', '--demo-shipments', 'lots'], dir);
+      expect(badDemo.status).toBe(2);
+      expect(badDemo.stderr).toBe("parcelwatch: --demo-shipments takes a whole number from 1 to 100000, got 'lots'\n");
+      // --help: every command, one entry each.
+      const help = parcelwatch(['--help'], dir);
+      expect(help.status).toBe(0);
+      for (const command of ['start', 'migrate', 'import <csv>', 'bench [name]', 'carriers detect', 'carriers map', 'proofs verify', 'proofs appeal', 'report stuck', 'keys create', 'keys list', 'keys revoke']) {
+        expect(help.stdout).toMatch(new RegExp(`^  ${command.replace(/[[\]]/g, '\\$&')}`, 'm'));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

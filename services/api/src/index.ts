@@ -2,7 +2,10 @@ export { createApiService, type ApiDeps, type ApiService } from './app.js';
 export { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 export { WEBHOOK_PROVIDERS, expectedSignature, type WebhookProvider } from './webhooks/webhook-signature.js';
 export type { WebhookSecrets } from './webhooks/webhook-intake.js';
-export { CSV_COLUMNS } from './shipments/shipment-csv.js';
+export { CSV_COLUMNS, CsvImportError, MAX_CSV_ROWS } from './shipments/shipment-csv.js';
+// `parcelwatch import` registers a CSV through the same parsing, validation and registrar.
+export { importShipmentCsv, type ImportResult, type ImportRowResult } from './shipments/shipment-import.js';
+export { createShipmentRegistrar, type ShipmentRegistrar } from './shipments/shipment-registrar.js';
 // issue 7 reports: the CLI prints the same stuck-parcel rows and CSV as the api
 export { stuckPages, stuckItemView, stuckCsvRecord, STUCK_CSV_COLUMNS, DEFAULT_ORDER, type StuckItemView } from './reports/stuck-report.routes.js';
 export { buildOpenApiDocument } from './reports/openapi.document.js';

@@ -1,24 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { merchantScope } from '@parcelwatch/service-kit';
-import { CsvImportError, parseShipmentCsv, toColumnIssues, MAX_CSV_ROWS } from './shipment-csv.js';
+import { CsvImportError, MAX_CSV_ROWS } from './shipment-csv.js';
+import { errorBody, importShipmentCsv, summarize } from './shipment-import.js';
 import { bulkInputSchema, describeFieldIssues, fieldIssues, MAX_SHIPMENTS_PER_REQUEST } from './shipment-input.schema.js';
-import type { ItemResult, ShipmentRegistrar } from './shipment-registrar.js';
+import type { ShipmentRegistrar } from './shipment-registrar.js';
 
 /** A CSV of MAX_CSV_ROWS full rows stays well under this. */
 const CSV_BODY_LIMIT = 16 * 1024 * 1024;
-
-function summarize(results: readonly ItemResult[]) {
-  return {
-    created: results.filter((r) => r.status === 'created').length,
-    existing: results.filter((r) => r.status === 'existing').length,
-    errors: results.filter((r) => r.status === 'error').length,
-  };
-}
-
-function errorBody(result: Extract<ItemResult, { status: 'error' }>) {
-  const message = result.issues ? describeFieldIssues(result.issues) : result.message;
-  return { error: result.code, message, ...(result.issues ? { issues: result.issues } : {}), ...(result.candidates ? { candidates: result.candidates } : {}) };
-}
 
 /**
  * POST /v1/shipments: one shipment (201 created, 200 existing) or `{ shipments: [...] }`
@@ -58,29 +46,12 @@ export function registerShipmentRoutes(app: FastifyInstance, registrar: Shipment
       if (typeof request.body !== 'string') {
         return reply.code(415).send({ error: 'unsupported_media_type', message: 'send the file as text/csv' });
       }
-      let rows;
       try {
-        rows = parseShipmentCsv(request.body);
+        return reply.code(207).send(await importShipmentCsv(registrar, request.body, merchantScope(request)));
       } catch (err) {
         if (!(err instanceof CsvImportError)) throw err;
         return reply.code(400).send({ error: 'invalid_csv', message: err.message, line: err.line, maxRows: MAX_CSV_ROWS });
       }
-      if (rows.length === 0) return reply.code(400).send({ error: 'invalid_csv', message: 'no rows after the header', line: null });
-      const results: ItemResult[] = [];
-      // One transaction per chunk keeps each statement's parameters under PostgreSQL's limit.
-      for (let start = 0; start < rows.length; start += MAX_SHIPMENTS_PER_REQUEST) {
-        const chunk = rows.slice(start, start + MAX_SHIPMENTS_PER_REQUEST);
-        results.push(...(await registrar.register(chunk.map((row) => row.item), 'csv', merchantScope(request))));
-      }
-      return reply.code(207).send({
-        summary: summarize(results),
-        results: results.map((result, index) => {
-          const line = rows[index]?.line ?? null;
-          if (result.status !== 'error') return { line, ...result };
-          const issues = result.issues ? toColumnIssues(result.issues) : undefined;
-          return { line, status: 'error', ...errorBody({ ...result, ...(issues ? { issues } : {}) }) };
-        }),
-      });
     });
   });
 }
