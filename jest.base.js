@@ -19,6 +19,7 @@ export const transform = {
 export const moduleNameMapper = {
   '^@parcelwatch/migrations$': `${root}/migrations/index.ts`,
   '^@parcelwatch/test-harness$': `${root}/test/harness/index.ts`,
+  '^@parcelwatch/([a-z-]+)/testing$': `${root}/packages/$1/src/testing.ts`,
   '^@parcelwatch/([a-z-]+)$': [`${root}/packages/$1/src/index.ts`, `${root}/services/$1/src/index.ts`],
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

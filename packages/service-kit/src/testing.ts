@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { newId } from '@parcelwatch/contracts';
+import { randomUUID } from 'node:crypto';
 import { createDb, insertApiKey, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { createHealthServer, createMetricsRegistry, fixedClock, generateApiKey, withAccessLayer, type Clock, type Role } from '@parcelwatch/service-kit';
+import { fixedClock, type Clock } from './clock.js';
+import { createHealthServer } from './health-server.js';
+import { createMetricsRegistry } from './metrics.js';
+import { generateApiKey, withAccessLayer, type Role } from './index.js';
 
 /*
- * This service's own HTTP server as its main.ts builds it (createHealthServer through runService,
- * routes wrapped by withAccessLayer), on a migrated PGlite with real API keys.
+ * For tests (`@parcelwatch/service-kit/testing`): a service's own HTTP server as its main.ts builds
+ * it (createHealthServer through runService, routes wrapped by withAccessLayer), on a migrated
+ * PGlite with real API keys. Compensation, notifier and archiver test their own ports with it.
  */
 export interface OwnPortServer {
   db: Kysely<Database>;
@@ -44,13 +48,13 @@ export async function startOwnPortServer(register: (app: FastifyInstance, deps: 
       return { status: response.status, body: text === '' ? null : JSON.parse(text) };
     },
     async merchant() {
-      const id = newId();
+      const id = randomUUID();
       await db.insertInto('merchants').values({ id, name: `merchant ${id.slice(0, 8)}` }).execute();
       return id;
     },
     async key(role, merchantIds) {
       const generated = generateApiKey();
-      await insertApiKey(db, { id: newId(), name: `${role} test key`, keyHash: generated.hash, prefix: generated.prefix, role, merchantIds, createdAt: new Date() });
+      await insertApiKey(db, { id: randomUUID(), name: `${role} test key`, keyHash: generated.hash, prefix: generated.prefix, role, merchantIds, createdAt: new Date() });
       return generated.key;
     },
     async close() {
