@@ -1,16 +1,8 @@
+import { storableText } from '@parcelwatch/contracts';
 import type { MappedTracking, NormalizedCheckpoint } from './mapped-tracking.js';
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * Text PostgreSQL can store: it refuses NUL in text and jsonb (22021, 22P05), and an unpaired
- * UTF-16 surrogate fails jsonb (22P02) and turns into U+FFFD in text. Carriers do send both
- * (truncated multi-byte wording, C strings); one such scan must not dead-letter the whole
- * snapshot, so NUL is dropped and a lone surrogate becomes U+FFFD. The raw snapshot keeps the bytes.
- */
-export function storableText(value: string): string {
-  return value.replaceAll('\u0000', '').replace(UNPAIRED_SURROGATE, '\uFFFD');
-}
+/** Carrier text PostgreSQL can store (`storableText` in contracts): one scan with a NUL must not dead-letter the whole snapshot. The raw snapshot keeps the bytes. */
+export { storableText };
 
 const nullable = (value: string | null): string | null => (value === null ? null : storableText(value));
 

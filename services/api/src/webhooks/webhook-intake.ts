@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { normalizeTrackingNumber } from '@parcelwatch/carriers';
-import { createEvent, EVENT_TYPES, idFromName, type EventData, type MerchantId } from '@parcelwatch/contracts';
+import { createEvent, EVENT_TYPES, fitsJsonb, idFromName, type EventData, type MerchantId } from '@parcelwatch/contracts';
 import { enqueueOutbox, findShipmentsByTrackingNumber, recordWebhookReceipt, type Database } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
 import { isWebhookProvider, SIGNATURE_HEADERS, verifySignature, type WebhookProvider } from './webhook-signature.js';
@@ -56,16 +56,6 @@ function readFacts(provider: WebhookProvider, body: Record<string, unknown>): Pu
 
 /** What shipment registration accepts as a tracking number, after `normalizeTrackingNumber`. */
 const REGISTRABLE_NUMBER = /^[A-Z0-9]{4,64}$/;
-
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether every key and string of a JSON value fits a jsonb column: PostgreSQL refuses NUL (\u0000) and unpaired surrogates. */
-function fitsJsonb(value: unknown): boolean {
-  if (typeof value === 'string') return !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.every(fitsJsonb);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => fitsJsonb(key) && fitsJsonb(item));
-  return true;
-}
 
 /**
  * The push as the snapshot carries it: as JSON when jsonb can hold it, else as the exact bytes in

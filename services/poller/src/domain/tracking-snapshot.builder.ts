@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   carrierCodeSchema,
+  fitsJsonb,
   EVENT_TYPES,
   createEvent,
   trackingSnapshotCapturedDataSchema,
@@ -65,19 +66,9 @@ function payloadFor(input: SnapshotInput): { payload: SnapshotPayload; sha256: s
   return { payload: { encoding: 'json', body: part }, sha256: sha256(partJson), sliced: true };
 }
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * Whether the outbox's jsonb column can hold a body: PostgreSQL refuses NUL (\u0000) and unpaired
- * surrogates, which would fail the whole poll round's outbox insert. Such a body travels as its
- * bytes in base64 instead (the normalizer parses it the same way; the carriers' mappers clean the text).
- */
-function fitsJsonb(value: unknown): boolean {
-  if (typeof value === 'string') return !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
-  if (Array.isArray(value)) return value.every(fitsJsonb);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => fitsJsonb(key) && fitsJsonb(item));
-  return true;
-}
+// A body the outbox's jsonb column cannot hold (NUL, unpaired surrogates) would fail the whole
+// poll round's outbox insert: it travels as its bytes in base64 instead (the normalizer parses
+// it the same way; the carriers' mappers clean the text).
 
 export function buildTrackingSnapshot(input: SnapshotInput): SnapshotBuild {
   const built = payloadFor(input);
