@@ -162,8 +162,11 @@ export function mutate(payload: Json, mutations: readonly Mutation[]): Json {
         record[key] = m.text;
         break;
       case 'addKey':
-        if (isContainer(current) && !Array.isArray(current)) Object.defineProperty(current, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-        else record[key] = { [m.key]: m.value };
+        // A copy: the generated value may be one of wrongValue's shared constants (`[{}]`), and a
+        // later mutation of this payload must not write into it (that made it cyclic for every
+        // run after, a stack overflow in the test, not in a mapper: JSON is never cyclic).
+        if (isContainer(current) && !Array.isArray(current)) Object.defineProperty(current, m.key, { value: structuredClone(m.value), enumerable: true, writable: true, configurable: true });
+        else record[key] = { [m.key]: structuredClone(m.value) };
         break;
       case 'repeat':
         if (Array.isArray(current) && current.length > 0) record[key] = Array.from({ length: m.times }, (_, i) => structuredClone(current[i % current.length]));
