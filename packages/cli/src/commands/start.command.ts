@@ -62,7 +62,7 @@ const DEMO_CADENCE = { lastMileMs: 3 * HOUR, customsMs: 6 * HOUR, inTransitMs: 1
  * S3_ENDPOINT it runs on embedded defaults (PGlite under ./data, the in-process bus, a
  * filesystem blob store); with them, on the real ones. One health server reports on all.
  *
- * The demo: on a database without one, a few thousand shipments play out over five simulated
+ * The demo: on a database without one, DEFAULT_DEMO_SHIPMENTS shipments play out over five simulated
  * weeks (the clock moves ${STEP_HOURS} hours per step once the pipeline has caught up), then the clock runs
  * on in real time from where the demo ended (which is about the real time: the demo starts five
  * weeks back) and the stack keeps serving. A database that already holds a demo is not seeded
