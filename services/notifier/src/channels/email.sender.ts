@@ -22,6 +22,7 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender {
   const timeout = options.timeoutMs ?? 10_000;
   const transport = nodemailer.createTransport({
     url: options.smtpUrl,
+    pool: true,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

@@ -36,6 +36,8 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // A sender's pooled connection would otherwise hold close() for 30 s.
+    closeTimeout: 500,
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
