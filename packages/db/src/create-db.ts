@@ -6,8 +6,12 @@ import { types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { exclusiveConnectionDialect } from './pglite-dialect.js';
+import { pgliteThreadDialect } from './pglite-thread.js';
 
-export type DbConfig = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string };
+export type DbConfig =
+  | { kind: 'postgres'; url: string; max?: number }
+  /** `thread: 'worker'` runs PGlite on a worker thread (pglite-thread.ts), beside the caller's JavaScript. */
+  | { kind: 'pglite'; dataDir?: string; thread?: 'main' | 'worker' };
 
 const INT8_OID = 20;
 const DATE_OID = 1082;
@@ -59,6 +63,7 @@ export async function createDb(config: DbConfig): Promise<Kysely<Database>> {
     // PGlite creates its own folder but not the ones above it (./data on a fresh checkout).
     await mkdir(path.dirname(path.resolve(config.dataDir)), { recursive: true });
   }
+  if (config.thread === 'worker') return new Kysely<Database>({ dialect: exclusiveConnectionDialect(pgliteThreadDialect(config.dataDir)) });
   const pglite = config.dataDir === undefined ? await KyselyPGlite.create(options) : await KyselyPGlite.create(config.dataDir, options);
   return new Kysely<Database>({ dialect: exclusiveConnectionDialect(pglite.dialect) });
 }
