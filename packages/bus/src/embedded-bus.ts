@@ -44,6 +44,7 @@ export class EmbeddedBus implements EventBus {
   private readonly defaultPartitions: number;
   private readonly maxMessagesPerPartition: number;
   private pulse = deferred();
+  private appended = 0;
   private overflowWarned = new Set<string>();
 
   constructor(options: EmbeddedBusOptions = {}) {
@@ -76,6 +77,7 @@ export class EmbeddedBus implements EventBus {
     for (const record of records) {
       const value = typeof record.value === 'string' ? Buffer.from(record.value) : Buffer.from(record.value);
       const log = this.topic(record.topic).append(record.key, value, { ...record.headers });
+      this.appended += 1;
       this.enforceBound(log);
     }
     this.notify();
@@ -110,7 +112,22 @@ export class EmbeddedBus implements EventBus {
     return topic;
   }
 
-  /** @internal Resolves on the next publish, commit, membership change or stop. */
+  /** Messages appended to any topic since the bus was made: a change counter for quiescence checks. */
+  get appendedCount(): number {
+    return this.appended;
+  }
+
+  /**
+   * True when no consumer holds a chunk and every consumer group has committed everything on
+   * the topics it reads: all the work published so far is done (what the handlers wrote to an
+   * outbox is the caller's to check).
+   */
+  isIdle(): boolean {
+    for (const group of this.groups.values()) if (!group.caughtUp()) return false;
+    return true;
+  }
+
+  /** Resolves on the next publish, commit, membership change or stop. */
   changed(): Promise<void> {
     return this.pulse.promise;
   }

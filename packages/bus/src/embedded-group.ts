@@ -15,6 +15,8 @@ export class EmbeddedGroup {
   private readonly busy = new Set<TopicPartitionKey>();
   private readonly members: GroupMember[] = [];
   private cursor = 0;
+  /** Every topic a member has read: its messages count as this group's work until committed. */
+  private readonly topicsRead = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -24,6 +26,7 @@ export class EmbeddedGroup {
   join(member: GroupMember): void {
     this.members.push(member);
     for (const name of member.topics) {
+      this.topicsRead.add(name);
       for (const log of this.topicOf(name).partitions) {
         const key = tpKey(log.topic, log.partition);
         if (!this.committed.has(key)) this.committed.set(key, member.fromBeginning ? log.start : log.end);
@@ -68,6 +71,18 @@ export class EmbeddedGroup {
       return log;
     }
     return undefined;
+  }
+
+  /**
+   * No chunk in hand and everything on the topics the group has read committed. A group whose
+   * consumer halted (and left) still counts what it has not read, so a halt is never "done".
+   */
+  caughtUp(): boolean {
+    if (this.busy.size > 0) return false;
+    for (const name of this.topicsRead) {
+      for (const log of this.topicOf(name).partitions) if (this.committedOffset(log) < log.end) return false;
+    }
+    return true;
   }
 
   release(log: PartitionLog): void {

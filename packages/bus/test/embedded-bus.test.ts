@@ -113,6 +113,39 @@ describe('EmbeddedBus', () => {
     expect([...a].filter((p) => b.has(p))).toEqual([]);
   });
 
+  it('is idle only when no chunk is in hand and every group has committed all it reads, a stopped group included', async () => {
+    const bus = new EmbeddedBus({ logger, defaultPartitions: 2 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let handled = 0;
+    const slow = bus.subscribe({
+      topics: 'work',
+      groupId: 'slow',
+      handler: async (messages) => {
+        await held;
+        handled += messages.length;
+      },
+    });
+    await slow.start();
+    expect(bus.isIdle()).toBe(true);
+    const before = bus.appendedCount;
+    await bus.publish('work', [sequenced('shp-idle', 0), sequenced('shp-idle', 1)]);
+    expect(bus.appendedCount).toBe(before + 2);
+    expect(bus.isIdle()).toBe(false);
+    release();
+    await waitFor('both handled', () => handled === 2, { timeoutMs: 10_000 });
+    await waitFor('idle', () => bus.isIdle(), { timeoutMs: 10_000 });
+
+    // A group that stopped (a halt) still owes what was published after it left.
+    await slow.stop();
+    await bus.publish('work', [sequenced('shp-idle', 2)]);
+    expect(bus.isIdle()).toBe(false);
+    await slow.start();
+    await waitFor('idle again', () => bus.isIdle(), { timeoutMs: 10_000 });
+    expect(handled).toBe(3);
+    await bus.disconnect();
+  });
+
   it('stop is safe to call twice and a second start after stop resumes', async () => {
     const bus = new EmbeddedBus({ logger });
     const consumer = bus.subscribe({ topics: 't', groupId: 'g', handler: async () => {} });

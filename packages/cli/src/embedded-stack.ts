@@ -51,6 +51,7 @@ export interface StackOptions {
 }
 
 export interface DemoParts {
+  bus: EventBus;
   sandbox: CarrierSandboxService;
   poller: PollerService;
   detector: DetectorService;
@@ -80,7 +81,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   if (plan.database.kind === 'pglite' && plan.database.dataDir !== undefined) {
     await mkdir(path.dirname(path.resolve(plan.database.dataDir)), { recursive: true });
   }
-  const db = await createDb(plan.database);
+  // PGlite on its own thread: the database and the services' JavaScript each get a core.
+  const db = await createDb(plan.database.kind === 'pglite' ? { ...plan.database, thread: 'worker' } : plan.database);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   const bus = await openBus(options);
@@ -155,7 +157,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     relay,
     api,
     services,
-    parts: { sandbox, poller, detector, notifier, relay },
+    parts: { bus, sandbox, poller, detector, notifier, relay },
     channels: sinks.describe(),
     async close() {
       policy.close();

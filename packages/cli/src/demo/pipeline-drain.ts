@@ -1,5 +1,6 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { TOPIC } from '@parcelwatch/contracts';
+import { EmbeddedBus } from '@parcelwatch/bus';
 import type { Database } from '@parcelwatch/db';
 import { sql, type Kysely } from 'kysely';
 import type { DemoParts } from '../embedded-stack.js';
@@ -8,8 +9,9 @@ import type { DemoParts } from '../embedded-stack.js';
  * Brings the one-process pipeline to rest at the current (frozen) time: polls what is due,
  * relays the outbox, waits until every consumer group has processed every message written for
  * it, sweeps deadlines, sends due messages, and repeats until a whole pass writes nothing new.
- * Works the same on the embedded bus and on Kafka: progress is read from the database (outbox
- * rows against processed_messages), not from the bus.
+ * On Kafka, progress is read from the database (outbox rows against processed_messages). On the
+ * embedded bus the bus itself says when every group has committed everything (no query per
+ * check, and no waiting on a backoff between the hops of a chain of events).
  */
 
 /** Who reads what in the one-process stack (the services' default groups and topics). */
@@ -99,6 +101,7 @@ export class PipelineDrain {
 
   /** Relays the outbox and waits until every reader has processed every row relayed. */
   private async settle(): Promise<void> {
+    if (this.parts.bus instanceof EmbeddedBus) return this.settleEmbedded(this.parts.bus);
     while ((await this.parts.relay.relayOnce()) > 0);
     let waiting = await this.unprocessed();
     let lastProgress = Date.now();
@@ -117,6 +120,33 @@ export class PipelineDrain {
       }
     }
     this.settledThrough = waiting.maxId;
+  }
+
+  /**
+   * Quiet when, with no message appended in between: the bus is idle (every group committed
+   * all it reads, no chunk in hand), the outbox holds nothing unpublished, and the bus is still
+   * idle. A consumer commits only after its transaction (and its outbox rows) committed, so
+   * nothing is in flight. Wakes on every publish and commit rather than on a timer.
+   */
+  private async settleEmbedded(bus: EmbeddedBus): Promise<void> {
+    let lastProgress = Date.now();
+    for (;;) {
+      while ((await this.parts.relay.relayOnce()) > 0);
+      const mark = bus.appendedCount;
+      if (bus.isIdle() && !(await this.anyUnpublished()) && bus.isIdle() && bus.appendedCount === mark) break;
+      // Consumers signal each commit; other writers (the services' own loops) are caught by the timer.
+      const moved = await Promise.race([bus.changed().then(() => true), pause(50).then(() => false)]);
+      if (moved) lastProgress = Date.now();
+      else if (Date.now() - lastProgress > this.stallTimeoutMs) {
+        throw new PipelineStuckError(`consumers made no progress for ${Math.round(this.stallTimeoutMs / 1000)} s with messages unprocessed (a stage halted, or a handler retrying)`);
+      }
+    }
+    this.settledThrough = await this.maxOutboxId();
+  }
+
+  private async anyUnpublished(): Promise<boolean> {
+    const row = await this.db.selectFrom('outbox').select('id').where('published_at', 'is', null).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   private async unprocessed(): Promise<{ total: number; maxId: number; byGroup: Record<string, number> }> {
