@@ -7,14 +7,16 @@ export type ArchivedSnapshotExecutor = Kysely<Database> | Transaction<Database>;
  * Records a raw snapshot the archiver stored. Idempotent on the snapshot id: a redelivered
  * snapshot finds its row and changes nothing. Returns whether the row is new.
  */
-export async function insertArchivedSnapshot(db: ArchivedSnapshotExecutor, row: NewArchivedSnapshot): Promise<boolean> {
+/** Records archived snapshots in one statement; a snapshot already recorded keeps its row. Returns the ids inserted. */
+export async function insertArchivedSnapshots(db: ArchivedSnapshotExecutor, rows: readonly NewArchivedSnapshot[]): Promise<string[]> {
+  if (rows.length === 0) return [];
   const inserted = await db
     .insertInto('archived_snapshots')
-    .values(row)
+    .values([...rows])
     .onConflict((oc) => oc.column('snapshot_id').doNothing())
     .returning('snapshot_id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+    .execute();
+  return inserted.map((row) => row.snapshot_id);
 }
 
 export async function findArchivedSnapshots(db: ArchivedSnapshotExecutor, snapshotIds: readonly string[]): Promise<ArchivedSnapshot[]> {

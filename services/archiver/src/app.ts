@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import { registerAppealRoutes } from './appeal.routes.js';
 import { createMilestoneApplier, shipmentEventParser, type ShipmentEvent } from './milestone.handler.js';
 import { createProofArchive, DEFAULT_RETENTION_DAYS } from './proof-archive.js';
-import { createSnapshotArchiver, snapshotParser } from './snapshot-archive.handler.js';
+import { createSnapshotArchiveHandler, snapshotParser } from './snapshot-archive.handler.js';
 
 export const ARCHIVER_GROUP = 'archiver';
 
@@ -68,11 +68,7 @@ export function createArchiverService(deps: ArchiverDeps): ArchiverService {
         topics: topics.snapshots,
         groupId: snapshotGroupId,
         parse: snapshotParser,
-        handler: createIdempotentHandler<TrackingSnapshotCapturedEvent>({
-          db: deps.db,
-          groupId: snapshotGroupId,
-          apply: createSnapshotArchiver({ blobStore: deps.blobStore, retentionMs: retentionDays * 86_400_000 }),
-        }),
+        handler: createSnapshotArchiveHandler({ db: deps.db, groupId: snapshotGroupId, blobStore: deps.blobStore, retentionMs: retentionDays * 86_400_000 }),
         maxBatchSize: deps.maxBatchSize ?? 50,
         logger,
       });

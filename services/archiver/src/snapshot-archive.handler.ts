@@ -1,7 +1,7 @@
 import { sha256Hex, type BlobStore } from '@parcelwatch/archive';
-import { schemaParser, type BatchContext, type DbTransaction, type MessageParser, type ReceivedMessage, type SafeParseSchema } from '@parcelwatch/bus';
+import { createIdempotentHandler, schemaParser, type BatchHandler, type MessageParser, type ReceivedMessage, type SafeParseSchema, type TransactionalDb } from '@parcelwatch/bus';
 import { trackingSnapshotCapturedEventSchema, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
-import { findArchivedSnapshots, insertArchivedSnapshot } from '@parcelwatch/db';
+import { findArchivedSnapshots, insertArchivedSnapshots } from '@parcelwatch/db';
 import { putOnce } from './bundle/blob-writes.js';
 import { rawSnapshotKey } from './bundle/proof-keys.js';
 
@@ -16,37 +16,62 @@ export function snapshotBytes(payload: TrackingSnapshotCapturedEvent['data']['pa
   return { body: Buffer.from(payload.body, 'base64'), ext: 'bin', contentType: payload.contentType };
 }
 
+/** Blob writes in flight at once for one batch (each is a file write + fsync, or an S3 PUT). */
+const PUT_CONCURRENCY = 8;
+
+type ArchivedRow = Parameters<typeof insertArchivedSnapshots>[1][number];
+
 /**
- * Copies each raw carrier snapshot into the blob store and records it. A redelivered snapshot
- * finds its row and is skipped; one whose blob was stored before a crash is written again under
- * the same key with the same bytes (putOnce sees them and writes nothing).
+ * Copies each raw carrier snapshot into the blob store and records it. The blobs are written
+ * first, outside the transaction (a connection is not held across file or S3 I/O; on embedded
+ * PGlite, the one session would wait on every fsync), then the batch's rows go in with one
+ * statement inside it. A blob written for a batch whose transaction then fails is written again
+ * under the same key with the same bytes on redelivery (putOnce sees them and writes nothing),
+ * and a row never points at a blob not yet stored. A redelivered snapshot finds its row and is
+ * skipped.
  */
-export function createSnapshotArchiver(options: { blobStore: BlobStore; retentionMs: number }) {
-  return async (trx: DbTransaction, messages: ReceivedMessage<TrackingSnapshotCapturedEvent>[], context?: BatchContext): Promise<void> => {
-    const known = new Set((await findArchivedSnapshots(trx, messages.map((m) => m.event.data.snapshotId))).map((row) => row.snapshot_id));
-    for (const { event } of messages) {
-      const data = event.data;
-      if (known.has(data.snapshotId)) continue;
-      known.add(data.snapshotId);
-      const fetchedAt = new Date(data.fetchedAt);
-      const { body, ext, contentType } = snapshotBytes(data.payload);
-      const key = rawSnapshotKey(event.merchantid, data.shipmentId, fetchedAt, sha256Hex(body), ext);
-      const put = await putOnce(options.blobStore, key, body, {
-        contentType,
-        retainUntil: new Date(fetchedAt.getTime() + options.retentionMs),
-      });
-      await insertArchivedSnapshot(trx, {
-        snapshot_id: data.snapshotId,
-        shipment_id: data.shipmentId,
-        blob_key: key,
-        sha256: put.sha256,
-        received_sha256: data.sha256,
-        content_type: contentType,
-        byte_size: body.length,
-        fetched_at: fetchedAt,
-        retain_until: put.retainedUntil,
-      });
-      context?.logger.debug({ shipmentId: data.shipmentId, snapshotId: data.snapshotId, sha256: put.sha256 }, 'raw snapshot archived');
+export function createSnapshotArchiveHandler(options: { db: TransactionalDb; groupId: string; blobStore: BlobStore; retentionMs: number }): BatchHandler<TrackingSnapshotCapturedEvent> {
+  async function store(messages: readonly ReceivedMessage<TrackingSnapshotCapturedEvent>[]): Promise<Map<string, ArchivedRow>> {
+    const rows = new Map<string, ArchivedRow>();
+    const seen = new Set<string>();
+    const unique = messages.filter(({ event }) => !seen.has(event.data.snapshotId) && seen.add(event.data.snapshotId));
+    for (let i = 0; i < unique.length; i += PUT_CONCURRENCY) {
+      await Promise.all(
+        unique.slice(i, i + PUT_CONCURRENCY).map(async ({ event }) => {
+          const data = event.data;
+          const fetchedAt = new Date(data.fetchedAt);
+          const { body, ext, contentType } = snapshotBytes(data.payload);
+          const key = rawSnapshotKey(event.merchantid, data.shipmentId, fetchedAt, sha256Hex(body), ext);
+          const put = await putOnce(options.blobStore, key, body, { contentType, retainUntil: new Date(fetchedAt.getTime() + options.retentionMs) });
+          rows.set(data.snapshotId, {
+            snapshot_id: data.snapshotId,
+            shipment_id: data.shipmentId,
+            blob_key: key,
+            sha256: put.sha256,
+            received_sha256: data.sha256,
+            content_type: contentType,
+            byte_size: body.length,
+            fetched_at: fetchedAt,
+            retain_until: put.retainedUntil,
+          });
+        }),
+      );
     }
+    return rows;
+  }
+
+  return async (messages, context) => {
+    const stored = await store(messages);
+    const record = createIdempotentHandler<TrackingSnapshotCapturedEvent>({
+      db: options.db,
+      groupId: options.groupId,
+      apply: async (trx, fresh) => {
+        const known = new Set((await findArchivedSnapshots(trx, fresh.map((m) => m.event.data.snapshotId))).map((row) => row.snapshot_id));
+        const rows = [...new Set(fresh.map((m) => m.event.data.snapshotId))].filter((id) => !known.has(id)).map((id) => stored.get(id)!);
+        await insertArchivedSnapshots(trx, rows);
+        for (const row of rows) context.logger.debug({ shipmentId: row.shipment_id, snapshotId: row.snapshot_id, sha256: row.sha256 }, 'raw snapshot archived');
+      },
+    });
+    await record(messages, context);
   };
 }
