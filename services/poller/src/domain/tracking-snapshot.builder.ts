@@ -36,6 +36,18 @@ export interface SnapshotInput {
 
 export type SnapshotBuild = { ok: true; event: TrackingSnapshotCapturedEvent } | { ok: false; reason: string };
 
+/** A batch answer is compared with each of its numbers' parts: its canonical form is made once. */
+const canonicalBodies = new WeakMap<object, string>();
+function canonicalBody(body: unknown): string {
+  if (typeof body !== 'object' || body === null) return canonicalJson(body);
+  let json = canonicalBodies.get(body);
+  if (json === undefined) {
+    json = canonicalJson(body);
+    canonicalBodies.set(body, json);
+  }
+  return json;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
 
 /**
@@ -58,7 +70,7 @@ function payloadFor(input: SnapshotInput): { payload: SnapshotPayload; sha256: s
   if (part === null) return null;
   const partJson = canonicalJson(part);
   const contentType = response.contentType ?? 'application/json';
-  if (partJson === canonicalJson(response.body)) {
+  if (partJson === canonicalBody(response.body)) {
     if (!fitsJsonb(response.body)) return { payload: { encoding: 'base64', contentType, body: Buffer.from(response.rawBody, 'utf8').toString('base64') }, sha256: response.sha256, sliced: false };
     return { payload: { encoding: 'json', body: response.body }, sha256: response.sha256, sliced: false };
   }
