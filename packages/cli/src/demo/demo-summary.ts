@@ -108,6 +108,7 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
     .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
     .where('merchant_id', 'in', merchantIds)
     .groupBy('kind')
+    .orderBy('kind')
     .execute();
 
   const messagesByChannel: DemoSummary['messagesByChannel'] = {};
