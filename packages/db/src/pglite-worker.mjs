@@ -46,7 +46,7 @@ function serve(db) {
     }
     try {
       const result = await db.query(message.sql, message.parameters);
-      parentPort.postMessage({ kind: 'result', id: message.id, result: { rows: result.rows, affectedRows: result.affectedRows, fields: result.fields } });
+      parentPort.postMessage({ kind: 'result', id: message.id, result: { rows: result.rows, affectedRows: result.affectedRows } });
     } catch (err) {
       parentPort.postMessage({ kind: 'error', id: message.id, error: errorFields(err) });
     }
