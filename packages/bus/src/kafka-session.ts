@@ -5,6 +5,7 @@ import type { ConsumerSession, SessionHooks } from './consumer-supervisor.js';
 import { ConsumerHaltedError, RetriableError } from './errors.js';
 import { topicList, type BatchContext, type OutgoingRecord, type RawMessage, type SubscribeOptions } from './event-bus.js';
 import { envelopeParser, type MessageParser } from './message-parsers.js';
+import { commitResolvedOffsets, CoordinatorTimeoutError, within } from './offset-commit.js';
 import { retryPolicy } from './retry-policy.js';
 
 export interface KafkaConsumerSettings {
@@ -19,35 +20,12 @@ export interface KafkaConsumerSettings {
    */
   commitIntervalMs?: number;
   /**
-   * Longest wait for an offset commit or a heartbeat (default 60 s). One that has not answered
-   * by then (seen after a broker restart: the request never settles, no error, no crash, the
-   * consumer silently stops) ends the session: the supervisor opens a fresh consumer, which
-   * resumes from the committed offsets, and the chunk is redelivered (handlers are idempotent).
+   * Longest time for a chunk's offset commit (over its retries, see offset-commit.ts) or a
+   * heartbeat to go through (default 60 s). Past it the session ends: the supervisor opens a
+   * fresh consumer, which resumes from the committed offsets, and the chunk is redelivered
+   * (handlers are idempotent).
    */
   coordinatorTimeoutMs?: number;
-}
-
-/** Thrown when a commit or heartbeat never answers: the session is given up and reopened. */
-export class CoordinatorTimeoutError extends Error {
-  constructor(what: string, ms: number) {
-    super(`${what} did not answer within ${ms} ms: reopening the consumer`);
-    this.name = 'CoordinatorTimeoutError';
-  }
-}
-
-/** `work`, or a CoordinatorTimeoutError once `ms` have passed without it settling. */
-async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new CoordinatorTimeoutError(what, ms)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function headerText(value: IHeaders[string]): string | undefined {
@@ -162,7 +140,11 @@ export async function openKafkaSession<T>(
       if (abandoned) return;
       resolveOffset(chunk[chunk.length - 1]!.offset);
       try {
-        await within(commitOffsetsIfNecessary(), coordinatorTimeoutMs, 'offset commit');
+        await commitResolvedOffsets(() => commitOffsetsIfNecessary(), {
+          timeoutMs: coordinatorTimeoutMs,
+          isRunning: () => isRunning() && !isStale() && !stopping && !abandoned,
+          onRetry: (err, attempt) => logger.warn({ err, groupId: options.groupId, topic: batch.topic, partition: batch.partition, attempt }, 'offset commit failed; retrying'),
+        });
         await within(heartbeat(), coordinatorTimeoutMs, 'heartbeat');
       } catch (err) {
         if (!(err instanceof CoordinatorTimeoutError)) throw err;
