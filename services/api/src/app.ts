@@ -12,6 +12,7 @@ import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-int
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
 import { installAccessLayer, type AccessOptions } from './access/access.hook.js';
 import { registerApiKeyRoutes } from './access/api-key.routes.js';
+import { registerCallerRoutes } from './access/caller.routes.js';
 import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
@@ -114,6 +115,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
   );
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
+  registerCallerRoutes(app, access.policy);
   registerWebhookRoutes(
     app,
     createWebhookIntake({

@@ -48,6 +48,24 @@ describe('access layer: keys, roles, policy', () => {
     expect(pending.status).toBe('pending');
   });
 
+  it('tells a key who it is and what the policy lets it do (GET /v1/me), from the rules the layer enforces', async () => {
+    const expected = {
+      viewer: { readReports: true, decideCompensations: false, requestAppealBundles: false, registerShipments: false, manageApiKeys: false },
+      approver: { readReports: true, decideCompensations: true, requestAppealBundles: true, registerShipments: false, manageApiKeys: false },
+      admin: { readReports: true, decideCompensations: true, requestAppealBundles: true, registerShipments: true, manageApiKeys: true },
+      ingest: { readReports: false, decideCompensations: false, requestAppealBundles: false, registerShipments: true, manageApiKeys: false },
+    } as const;
+    for (const role of ['viewer', 'approver', 'admin', 'ingest'] as const) {
+      const me = await s.call('GET', '/v1/me', a.keys[role].key);
+      expect(me).toMatchObject({ status: 200, body: { key: { id: a.keys[role].id, role, merchantIds: [a.merchantId] }, may: expected[role] } });
+      expect(JSON.stringify(me.body)).not.toContain(a.keys[role].key);
+      // What it says matches what the layer does.
+      const approve = await s.call('POST', `/compensations/${a.compensations[1]}/approve`, a.keys[role].key, { evidence: [] });
+      expect(approve.status === 403).toBe(!expected[role].decideCompensations);
+    }
+    expect((await s.call('GET', '/v1/me', null)).status).toBe(401);
+  });
+
   it('denies a route missing from the policy table (403) even to admin keys, while unknown URLs stay 404', async () => {
     const unlisted = await s.call('GET', '/v1/unlisted', a.keys.admin.key);
     expect(unlisted).toMatchObject({ status: 403, body: { error: 'forbidden', message: 'GET /v1/unlisted is not in the access policy, so no key may call it' } });

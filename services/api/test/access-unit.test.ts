@@ -48,6 +48,7 @@ describe('route policy table', () => {
     ['DELETE', '/v1/webhook-endpoints/:id', ['admin']],
     ['POST', '/v1/api-keys', ['admin']],
     ['GET', '/v1/audit-log', ['admin']],
+    ['GET', '/v1/me', ['viewer', 'approver', 'admin', 'ingest']],
     ['GET', '/dashboard', 'open'],
     ['GET', '/dashboard/assets/:file', 'open'],
     ['GET', '/v1/blobs/*', 'open'],

@@ -23,7 +23,7 @@ import { seedShipment } from './report-test-kit.js';
  * The ops dashboard in a real browser (Debian's Chromium driven by playwright-core) against the
  * api on PostgreSQL 15 with real API keys: sign in, filter the stuck list, download its CSV,
  * open a shipment, download its proof through a presigned S3Mock URL, approve a pending
- * compensation; a viewer key is refused with the api's message; and the same proof download in
+ * compensation; a viewer key sees the queue read-only and the api refuses it anyway; and the same proof download in
  * the embedded mode, through the api's signed /v1/blobs route.
  */
 const CHROMIUM = '/usr/bin/chromium';
@@ -295,17 +295,36 @@ describe('ops dashboard in Chromium', () => {
     expect(await page.locator('#approval-table tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual([forViewer]);
   });
 
-  it('shows a viewer key the api\'s 403 when it tries to approve, and the compensation stays pending', async () => {
+  it('shows a viewer key the queue read-only (buttons disabled, saying why), and the api refuses its approve with a 403 all the same', async () => {
     await page.locator('#sign-out').click();
     await page.locator('#api-key').waitFor();
     await signIn(page, s3Api.url(), keys.viewer.key);
     await page.locator('#nav a[data-nav=approvals]').click();
-    await page.locator(`#approval-table tr[data-id="${forViewer}"] button[data-action=approve]`).click();
-    const message = await until(() => page.locator('#message').textContent(), (t) => (t ?? '').includes('403'), 'the 403 message');
-    expect(message).toMatch(/^Not allowed \(403\): POST \/compensations\/:id\/approve needs a key with role approver or admin; this key \(\w{8}\) has role viewer$/);
-    expect(await page.locator(`#approval-table tr[data-id="${forViewer}"]`).count()).toBe(1);
+    await page.locator('#queue-read-only').waitFor();
+    await until(() => page.locator('#who').textContent(), (t) => t === 'ops viewer (viewer)', 'the key beside Sign out');
+    expect(await page.locator('#queue-read-only').textContent()).toBe('Read only: this viewer key may not approve or reject; an approver or admin key can.');
+    const buttons = page.locator(`#approval-table tr[data-id="${forViewer}"] button`);
+    expect(await buttons.evaluateAll((all) => all.map((b) => [b.getAttribute('data-action'), b.hasAttribute('disabled')]))).toEqual([['approve', true], ['reject', true]]);
+    // The page only hides what the api refuses anyway: the same call from the page, with the viewer's key.
+    const refused = await page.evaluate(async ([id, key]) => {
+      const response = await fetch(`/compensations/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
+      return { status: response.status, body: (await response.json()) as { message: string } };
+    }, [forViewer, keys.viewer.key] as const);
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/^POST \/compensations\/:id\/approve needs a key with role approver or admin; this key \(\w{8}\) has role viewer$/);
     const row = await db.selectFrom('compensations').select('status').where('id', '=', forViewer).executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
+  });
+
+  it('shows the approver the queue with its buttons live and no read-only note', async () => {
+    await page.locator('#sign-out').click();
+    await page.locator('#api-key').waitFor();
+    await signIn(page, s3Api.url(), keys.approver.key);
+    await page.locator('#nav a[data-nav=approvals]').click();
+    await page.locator(`#approval-table tr[data-id="${forViewer}"] button[data-action=approve]`).waitFor();
+    await until(() => page.locator('#who').textContent(), (t) => t === 'ops approver (approver)', 'the key beside Sign out');
+    expect(await page.locator('#queue-read-only').count()).toBe(0);
+    expect(await page.locator(`#approval-table tr[data-id="${forViewer}"] button[data-action=approve]`).isEnabled()).toBe(true);
   });
 
   it('downloads the proof in the embedded mode too: a filesystem archive link signed for the api\'s /v1/blobs route', async () => {

@@ -43,6 +43,8 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['POST'], pattern: '/compensations/:id/reject', access: DECIDERS },
   { methods: '*', pattern: '/v1/webhook-endpoints*', access: ADMIN },
   { methods: '*', pattern: '/v1/api-keys*', access: ADMIN },
+  // Who the presented key is and what the policy lets it do (the dashboard hides what it may not).
+  { methods: ['GET'], pattern: '/v1/me', access: [...READERS, 'ingest'] },
   { methods: ['GET'], pattern: '/v1/audit-log', access: ADMIN },
 ];
 

@@ -46,6 +46,21 @@ export async function getJson(path, options) {
   return (await call(path, options)).json();
 }
 
+/** `GET /v1/me` for the key in use: its name, role and what it may do. Asked once per key. */
+let me = { key: null, answer: null };
+export function whoami() {
+  const key = session.key();
+  if (me.key !== key || me.answer === null) {
+    const answer = getJson('/v1/me');
+    me = { key, answer };
+    // A failed answer is not kept: the next view asks again.
+    answer.catch(() => {
+      if (me.answer === answer) me = { key: null, answer: null };
+    });
+  }
+  return me.answer;
+}
+
 export async function postJson(path, body) {
   return (await call(path, { method: 'POST', body })).json();
 }

@@ -1,6 +1,6 @@
 // The dashboard shell: sign-in, navigation between views (history API: each view has its own
 // URL under /dashboard, served the same page), and the message line for errors and results.
-import { ApiError, getJson, session } from './api.js';
+import { ApiError, getJson, session, whoami } from './api.js';
 import { h, render } from './dom.js';
 import { approvalsView } from './approvals.js';
 import { performanceView } from './performance.js';
@@ -11,6 +11,19 @@ const view = document.getElementById('view');
 const messageLine = document.getElementById('message');
 const nav = document.getElementById('nav');
 const signOutButton = document.getElementById('sign-out');
+const who = document.getElementById('who');
+
+/** The signed-in key's name and role beside Sign out. */
+async function showWho() {
+  try {
+    const me = await whoami();
+    who.textContent = me.key === null ? '' : `${me.key.name} (${me.key.role})`;
+    who.hidden = me.key === null;
+  } catch {
+    // A view's own call reports the problem (a 401 signs out).
+    who.hidden = true;
+  }
+}
 
 /** Shows `text` on the message line: an error (default) or a result (`ok`). */
 export function showMessage(text, kind = 'error') {
@@ -46,6 +59,7 @@ export function navigate(path) {
 function signInView() {
   nav.hidden = true;
   signOutButton.hidden = true;
+  who.hidden = true;
   const input = h('input', { id: 'api-key', name: 'apiKey', type: 'password', autocomplete: 'off', required: true, placeholder: 'pw_…' });
   const form = h(
     'form',
@@ -85,6 +99,7 @@ async function route() {
   if (!session.key()) return signInView();
   nav.hidden = false;
   signOutButton.hidden = false;
+  void showWho();
   const path = window.location.pathname;
   for (const link of nav.querySelectorAll('a')) link.classList.toggle('current', path.startsWith(link.getAttribute('href')));
   for (const [pattern, pick] of ROUTES) {

@@ -1,11 +1,14 @@
 // The approval queue: pending compensations, oldest first, with approve and reject. Reject asks
 // for a reason; approve asks for evidence references when the policy requires them. A decided
-// row leaves the list; the api's answer (or its refusal, e.g. a viewer key's 403) is shown.
-import { getJson, postJson } from './api.js';
+// row leaves the list; the api's answer (or its refusal) is shown. A key whose role may not
+// decide (a viewer) sees the queue read-only: the buttons are disabled and say why.
+import { getJson, postJson, whoami } from './api.js';
 import { h, money, render, table } from './dom.js';
 
 export async function approvalsView({ view, showError, showMessage, clearMessage }) {
-  const body = await getJson('/v1/reports/compensations/queue?limit=200');
+  const [body, me] = await Promise.all([getJson('/v1/reports/compensations/queue?limit=200'), whoami()]);
+  const mayDecide = me.may.decideCompensations;
+  const readOnly = `this ${me.key?.role ?? ''} key may not approve or reject; an approver or admin key can`;
   const count = h('p', { class: 'muted', id: 'queue-count' });
   const setCount = (n) => (count.textContent = `${n} pending decision${n === 1 ? '' : 's'}`);
   let remaining = body.items.length;
@@ -15,6 +18,9 @@ export async function approvalsView({ view, showError, showMessage, clearMessage
     const cell = h('div', { class: 'decision' });
     const approve = h('button', { type: 'button', class: 'primary', 'data-action': 'approve' }, 'Approve');
     const reject = h('button', { type: 'button', 'data-action': 'reject' }, 'Reject');
+    if (!mayDecide) {
+      for (const button of [approve, reject]) Object.assign(button, { disabled: true, title: readOnly });
+    }
     const idle = () => render(cell, approve, reject);
 
     async function decide(verb, payload) {
@@ -58,6 +64,7 @@ export async function approvalsView({ view, showError, showMessage, clearMessage
     view,
     h('h1', {}, 'Approval queue'),
     count,
+    mayDecide ? null : h('p', { class: 'muted', id: 'queue-read-only' }, `Read only: ${readOnly}.`),
     table(
       [
         ['Shipment', (r) => h('a', { href: `/dashboard/shipments/${encodeURIComponent(r.shipmentId)}` }, r.trackingNumber)],
