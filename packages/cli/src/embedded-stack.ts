@@ -7,7 +7,7 @@ import type { BlobStore } from '@parcelwatch/archive';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock, ReadinessCheck, Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
-import { createApiService, createPerformanceRollupJob, openApiProofStore, rateLimitsFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
+import { createApiService, createPerformanceRollupJob, createRetentionJob, openApiProofStore, rateLimitsFromEnv, retentionFromEnv, webhookSecretsFromEnv, type ApiService } from '@parcelwatch/api';
 import { createPollerService, createSandboxPollerClients, DEFAULT_CADENCE, type CadencePolicy, type PollerService } from '@parcelwatch/poller';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createNormalizerService } from '@parcelwatch/normalizer';
@@ -148,6 +148,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     archiver,
     // The carrier performance report's daily rollup, re-aggregated from what triggers mark stale.
     createPerformanceRollupJob({ db, logger }),
+    // Published outbox rows, old dedupe ids and webhook receipts pruned past their age, hourly.
+    createRetentionJob({ db, logger, clock: deps.clock, policy: retentionFromEnv(process.env) }),
     api,
   );
   return {

@@ -10,6 +10,7 @@ export * from './shipment-state.repository.js';
 export * from './tracking-snapshot.repository.js';
 export * from './shipment.repository.js';
 export * from './webhook-receipt.repository.js';
+export * from './retention.repository.js';
 export * from './compensation.repository.js';
 export * from './detection-schedule.repository.js';
 export * from './exception.repository.js';

@@ -101,12 +101,16 @@ export async function countUnpublishedOutbox(db: OutboxExecutor): Promise<number
   return Number(row.count);
 }
 
-/** Published rows are only kept for inspection; prune them from time to time. */
-export async function deletePublishedOutbox(db: OutboxExecutor, publishedBefore: Date): Promise<number> {
-  const result = await db
+/**
+ * Published rows are only kept for inspection: deletes up to `limit` of those published before
+ * `publishedBefore`, lowest ids (the oldest) first; returns how many went. Unpublished rows are
+ * never touched, whatever their age.
+ */
+export async function deletePublishedOutbox(db: OutboxExecutor, publishedBefore: Date, limit = 5_000): Promise<number> {
+  const rows = await db
     .deleteFrom('outbox')
-    .where('published_at', 'is not', null)
-    .where('published_at', '<', publishedBefore)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .where('id', 'in', (eb) => eb.selectFrom('outbox').select('id').where('published_at', 'is not', null).where('published_at', '<', publishedBefore).orderBy('id').limit(limit))
+    .returning('id')
+    .execute();
+  return rows.length;
 }

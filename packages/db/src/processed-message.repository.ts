@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 
 /**
@@ -31,8 +31,17 @@ export async function markProcessed(
   return unique.filter((id) => fresh.has(id));
 }
 
-/** Ids older than any possible redelivery can go; keep at least the topics' retention. */
-export async function pruneProcessedMessages(db: ProcessedMessageExecutor, processedBefore: Date): Promise<number> {
-  const result = await db.deleteFrom('processed_messages').where('processed_at', '<', processedBefore).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Deletes up to `limit` ids recorded before `processedBefore` (oldest first by the age index);
+ * returns how many went. Ids older than any possible redelivery can go: keep at least the
+ * longest retention of the topics the groups read. Counted by RETURNING, which every dialect
+ * reports (PGlite's affected-row count is not reported on every path).
+ */
+export async function pruneProcessedMessages(db: ProcessedMessageExecutor, processedBefore: Date, limit = 5_000): Promise<number> {
+  const rows = await db
+    .deleteFrom('processed_messages')
+    .where(sql<boolean>`(consumer_group, message_id) IN (SELECT consumer_group, message_id FROM processed_messages WHERE processed_at < ${processedBefore} ORDER BY processed_at LIMIT ${limit})`)
+    .returning('message_id')
+    .execute();
+  return rows.length;
 }

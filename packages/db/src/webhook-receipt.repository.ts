@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './database.js';
 
 export type WebhookReceiptExecutor = Kysely<Database> | Transaction<Database>;
@@ -34,8 +34,15 @@ export async function recordWebhookReceipt(trx: WebhookReceiptExecutor, receipt:
   return row !== undefined;
 }
 
-/** Receipts older than any replay window are only history; prune them from time to time. */
-export async function deleteWebhookReceiptsBefore(db: WebhookReceiptExecutor, receivedBefore: Date): Promise<number> {
-  const result = await db.deleteFrom('webhook_receipts').where('received_at', '<', receivedBefore).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Receipts older than any replay window are only history: deletes up to `limit` of those
+ * received before `receivedBefore`, oldest first; returns how many went.
+ */
+export async function deleteWebhookReceiptsBefore(db: WebhookReceiptExecutor, receivedBefore: Date, limit = 5_000): Promise<number> {
+  const rows = await db
+    .deleteFrom('webhook_receipts')
+    .where(sql<boolean>`(provider, replay_key) IN (SELECT provider, replay_key FROM webhook_receipts WHERE received_at < ${receivedBefore} ORDER BY received_at LIMIT ${limit})`)
+    .returning('replay_key')
+    .execute();
+  return rows.length;
 }

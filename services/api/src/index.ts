@@ -10,6 +10,7 @@ export { createShipmentRegistrar, type ShipmentRegistrar } from './shipments/shi
 export { stuckPages, stuckItemView, stuckCsvRecord, STUCK_CSV_COLUMNS, DEFAULT_ORDER, type StuckItemView } from './reports/stuck-report.routes.js';
 export { buildOpenApiDocument } from './reports/openapi.document.js';
 export { createPerformanceRollupJob, type PerformanceRollupDeps } from './reports/performance-rollup.job.js';
+export { createRetentionJob, pruneOnce, retentionFromEnv, DEFAULT_RETENTION, type RetentionPolicy, type PruneReport } from './housekeeping/retention.job.js';
 // Access control (issue 7): keys, policy, rate limits; the CLI manages keys with these.
 export { type AccessOptions } from './access/access.hook.js';
 export { ApiKeyAdminError, apiKeyView, issueApiKey, listKeys, revokeKey, type IssuedApiKey } from './access/api-key-admin.js';

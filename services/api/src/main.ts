@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createApiService, type ApiService } from './app.js';
 import { openApiProofStore } from './blobs/proof-store.js';
 import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
+import { createRetentionJob, retentionFromEnv } from './housekeeping/retention.job.js';
 import { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
 import { rateLimitsFromEnv } from './access/rate-limiter.js';
 
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
   const rollup = createPerformanceRollupJob({ db, logger });
   await rollup.start();
   lifecycle.register(rollup.name, () => rollup.stop());
+  // Prunes published outbox rows, old dedupe ids and webhook receipts hourly; one instance at a time.
+  const retention = createRetentionJob({ db, logger, clock: systemClock, policy: retentionFromEnv(process.env) });
+  await retention.start();
+  lifecycle.register(retention.name, () => retention.stop());
 }
 
 main().catch((err: unknown) => {
