@@ -24,7 +24,7 @@ export {
 } from './clock.js';
 export { runService, type RunServiceOptions, type RunningService, type Service } from './service.js';
 export { checkServiceLifecycle, type ServiceCheckReport } from './service-check.js';
-export { startRoundLoop, type RoundLoop, type RoundLoopOptions } from './round-loop.js';
+export { createPeriodicJob, startRoundLoop, type PeriodicJobOptions, type RoundLoop, type RoundLoopOptions } from './round-loop.js';
 export { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, ROLES, type AuditEvent, type AuditRecorder, type Caller, type Role } from './access.js';
 // The access layer (API keys, route policy, rate limits, audit recorder): the api and every service's own server.
 export { installAccessLayer, withAccessLayer, type AccessLayerDeps, type AccessOptions } from './access-layer/access.hook.js';

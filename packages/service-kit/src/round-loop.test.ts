@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fixedClock } from './clock.js';
-import { startRoundLoop } from './round-loop.js';
+import { createPeriodicJob, startRoundLoop } from './round-loop.js';
+import { createLogger } from '@parcelwatch/logger';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -89,5 +90,39 @@ describe('startRoundLoop', () => {
     for (let i = 0; i < 10; i += 1) await settle();
     expect(taken).toEqual([20, 20, 5, 3]);
     await loop.stop();
+  });
+});
+
+describe('createPeriodicJob', () => {
+  it('is healthy while running and its last round went through; a failed round is logged and the next one retries', async () => {
+    const clock = fixedClock('2026-01-01T00:00:00Z');
+    const outcomes = ['ok', 'fail', 'ok'];
+    const seen: string[] = [];
+    const job = createPeriodicJob({
+      name: 'sweep',
+      logger: createLogger({ name: 'job-test', level: 'silent' }),
+      clock,
+      intervalMs: 60_000,
+      immediately: true,
+      round: async () => {
+        const outcome = outcomes.shift() ?? 'ok';
+        if (outcome === 'fail') throw new Error('database away');
+        return outcome;
+      },
+      onSuccess: (result) => seen.push(result),
+      failureMessage: 'sweep failed',
+    });
+    expect(job.isHealthy()).toBe(false);
+    await job.start();
+    await settle();
+    expect([job.name, seen, job.isHealthy()]).toEqual(['sweep', ['ok'], true]);
+    clock.advance({ minutes: 1 });
+    await settle();
+    expect([seen, job.isHealthy()]).toEqual([['ok'], false]);
+    clock.advance({ minutes: 1 });
+    await settle();
+    expect([seen, job.isHealthy()]).toEqual([['ok', 'ok'], true]);
+    await job.stop();
+    expect(job.isHealthy()).toBe(false);
   });
 });

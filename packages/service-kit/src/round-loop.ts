@@ -1,5 +1,7 @@
+import type { Logger } from '@parcelwatch/logger';
 import type { Clock } from './clock.js';
 import { sleep } from './clock.js';
+import type { Service } from './service.js';
 
 /** A background loop of rounds (dispatch, execution, sweep) on the Clock, until stopped. */
 export interface RoundLoop {
@@ -54,5 +56,45 @@ export function startRoundLoop<T>(options: RoundLoopOptions<T>): RoundLoop {
       abort.abort();
       await done;
     },
+  };
+}
+
+export interface PeriodicJobOptions<T> extends Omit<RoundLoopOptions<T>, 'onError'> {
+  name: string;
+  logger: Logger;
+  /** What a failed round logs (the next round tries again). */
+  failureMessage: string;
+}
+
+/**
+ * A Service running `round` on a RoundLoop from start() to stop(): healthy while running and
+ * its last round did not fail. For jobs beside a service (rollups, pruning).
+ */
+export function createPeriodicJob<T>(options: PeriodicJobOptions<T>): Service {
+  const { name, logger, failureMessage, ...loopOptions } = options;
+  let loop: RoundLoop | null = null;
+  let failing = false;
+  return {
+    name,
+    async start() {
+      if (loop !== null) return;
+      loop = startRoundLoop({
+        ...loopOptions,
+        onSuccess: (result) => {
+          failing = false;
+          options.onSuccess?.(result);
+        },
+        onError: (err) => {
+          failing = true;
+          logger.error({ err }, failureMessage);
+        },
+      });
+    },
+    async stop() {
+      const running = loop;
+      loop = null;
+      await running?.stop();
+    },
+    isHealthy: () => loop !== null && !failing,
   };
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { databaseNow, deletePublishedOutbox, deleteWebhookReceiptsBefore, pruneProcessedMessages, tryLockRetention, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { startRoundLoop, systemClock, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
+import { createPeriodicJob, systemClock, type Clock, type Service } from '@parcelwatch/service-kit';
 
 /**
  * How long the messaging plumbing keeps what it no longer needs. Business data (shipments,
@@ -99,33 +99,23 @@ export interface RetentionJobDeps extends PruneDeps {
  */
 export function createRetentionJob(deps: RetentionJobDeps): Service {
   const logger = deps.logger.child({ component: 'retention' });
-  let loop: RoundLoop | null = null;
-  let failing = false;
-  return {
+  const job = createPeriodicJob({
     name: 'retention',
+    logger,
+    clock: deps.loopClock ?? systemClock,
+    intervalMs: deps.intervalMs ?? 3_600_000,
+    immediately: true,
+    round: () => pruneOnce(deps),
+    onSuccess: (round) => {
+      if (round.outbox + round.processedMessages + round.webhookReceipts > 0) logger.info(round, 'pruned past retention');
+    },
+    failureMessage: 'retention round failed; the next round tries again',
+  });
+  return {
+    ...job,
     async start() {
-      if (loop !== null) return;
       logger.info({ policy: deps.policy ?? DEFAULT_RETENTION }, 'retention: pruning published outbox rows, dedupe ids and webhook receipts past their age');
-      loop = startRoundLoop({
-        clock: deps.loopClock ?? systemClock,
-        intervalMs: deps.intervalMs ?? 3_600_000,
-        immediately: true,
-        round: () => pruneOnce(deps),
-        onSuccess: (round) => {
-          failing = false;
-          if (round.outbox + round.processedMessages + round.webhookReceipts > 0) logger.info(round, 'pruned past retention');
-        },
-        onError: (err) => {
-          failing = true;
-          logger.error({ err }, 'retention round failed; the next round tries again');
-        },
-      });
+      await job.start();
     },
-    async stop() {
-      const running = loop;
-      loop = null;
-      await running?.stop();
-    },
-    isHealthy: () => loop !== null && !failing,
   };
 }

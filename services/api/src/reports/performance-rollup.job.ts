@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { drainCarrierPerformanceRollup, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { startRoundLoop, systemClock, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
+import { createPeriodicJob, systemClock, type Clock, type Service } from '@parcelwatch/service-kit';
 
 export interface PerformanceRollupDeps {
   db: Kysely<Database>;
@@ -19,32 +19,16 @@ export interface PerformanceRollupDeps {
  */
 export function createPerformanceRollupJob(deps: PerformanceRollupDeps): Service {
   const logger = deps.logger.child({ component: 'performance-rollup' });
-  let loop: RoundLoop | null = null;
-  let failing = false;
-  return {
+  return createPeriodicJob({
     name: 'performance-rollup',
-    async start() {
-      if (loop !== null) return;
-      loop = startRoundLoop({
-        clock: deps.clock ?? systemClock,
-        intervalMs: deps.intervalMs ?? 15_000,
-        immediately: true,
-        round: () => drainCarrierPerformanceRollup(deps.db),
-        onSuccess: (round) => {
-          failing = false;
-          if (round.pairs > 0) logger.debug(round, 'carrier performance rolled up');
-        },
-        onError: (err) => {
-          failing = true;
-          logger.error({ err }, 'carrier performance rollup failed');
-        },
-      });
+    logger,
+    clock: deps.clock ?? systemClock,
+    intervalMs: deps.intervalMs ?? 15_000,
+    immediately: true,
+    round: () => drainCarrierPerformanceRollup(deps.db),
+    onSuccess: (round) => {
+      if (round.pairs > 0) logger.debug(round, 'carrier performance rolled up');
     },
-    async stop() {
-      const running = loop;
-      loop = null;
-      await running?.stop();
-    },
-    isHealthy: () => loop !== null && !failing,
-  };
+    failureMessage: 'carrier performance rollup failed',
+  });
 }
