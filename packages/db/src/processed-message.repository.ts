@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { deleteOldestRows } from './retention.repository.js';
 
 /**
  * Consumer-side deduplication. Delivery is at-least-once (a redelivered batch, a republished
@@ -34,14 +35,8 @@ export async function markProcessed(
 /**
  * Deletes up to `limit` ids recorded before `processedBefore` (oldest first by the age index);
  * returns how many went. Ids older than any possible redelivery can go: keep at least the
- * longest retention of the topics the groups read. Counted by RETURNING, which every dialect
- * reports (PGlite's affected-row count is not reported on every path).
+ * longest retention of the topics the groups read.
  */
 export async function pruneProcessedMessages(db: ProcessedMessageExecutor, processedBefore: Date, limit = 5_000): Promise<number> {
-  const rows = await db
-    .deleteFrom('processed_messages')
-    .where(sql<boolean>`(consumer_group, message_id) IN (SELECT consumer_group, message_id FROM processed_messages WHERE processed_at < ${processedBefore} ORDER BY processed_at LIMIT ${limit})`)
-    .returning('message_id')
-    .execute();
-  return rows.length;
+  return deleteOldestRows(db, 'processed_messages', ['consumer_group', 'message_id'], 'processed_at', processedBefore, limit);
 }

@@ -15,3 +15,24 @@ export async function databaseNow(db: Kysely<Database> | Transaction<Database>):
   const result = await sql<{ now: Date | string }>`select now() as now`.execute(db);
   return new Date(result.rows[0]!.now);
 }
+
+/**
+ * Deletes up to `limit` rows of `table` stamped (`stampedAt`) before `before`, oldest first,
+ * picked by their primary key `key`; returns how many went. Counted by RETURNING, which every
+ * dialect reports (PGlite's affected-row count is not reported on every path).
+ */
+export async function deleteOldestRows(
+  db: Kysely<Database> | Transaction<Database>,
+  table: 'processed_messages' | 'webhook_receipts',
+  key: readonly [string, string],
+  stampedAt: string,
+  before: Date,
+  limit: number,
+): Promise<number> {
+  const keys = sql.join(key.map((column) => sql.ref(column)));
+  const result = await sql`
+    DELETE FROM ${sql.table(table)}
+    WHERE (${keys}) IN (SELECT ${keys} FROM ${sql.table(table)} WHERE ${sql.ref(stampedAt)} < ${before} ORDER BY ${sql.ref(stampedAt)} LIMIT ${limit})
+    RETURNING 1`.execute(db);
+  return result.rows.length;
+}

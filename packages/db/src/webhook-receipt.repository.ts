@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './database.js';
+import { deleteOldestRows } from './retention.repository.js';
 
 export type WebhookReceiptExecutor = Kysely<Database> | Transaction<Database>;
 
@@ -39,10 +40,5 @@ export async function recordWebhookReceipt(trx: WebhookReceiptExecutor, receipt:
  * received before `receivedBefore`, oldest first; returns how many went.
  */
 export async function deleteWebhookReceiptsBefore(db: WebhookReceiptExecutor, receivedBefore: Date, limit = 5_000): Promise<number> {
-  const rows = await db
-    .deleteFrom('webhook_receipts')
-    .where(sql<boolean>`(provider, replay_key) IN (SELECT provider, replay_key FROM webhook_receipts WHERE received_at < ${receivedBefore} ORDER BY received_at LIMIT ${limit})`)
-    .returning('replay_key')
-    .execute();
-  return rows.length;
+  return deleteOldestRows(db, 'webhook_receipts', ['provider', 'replay_key'], 'received_at', receivedBefore, limit);
 }
