@@ -17,4 +17,4 @@ export * from './json-schema.js';
 export { COUNTRY_CODES, CURRENCY_EXPONENTS } from './iso-codes.js';
 export * from './topic-config.schema.js';
 export { isE164, normalizePhone } from './phone.js';
-export { fitsJsonb, isStorableText, storableText } from './storable-text.js';
+export { fitsJsonb, isStorableText, storableStringSchema, storableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text.js';

@@ -5,6 +5,7 @@
  * every place that must decide: refuse (api input), clean (mapped carrier text), or carry the
  * bytes in base64 instead of jsonb (raw carrier bodies).
  */
+import { z } from 'zod';
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNPAIRED_SURROGATES = new RegExp(UNPAIRED_SURROGATE.source, 'g');
@@ -25,4 +26,12 @@ export function fitsJsonb(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(fitsJsonb);
   if (typeof value === 'object' && value !== null) return Object.entries(value).every(([key, item]) => isStorableText(key) && fitsJsonb(item));
   return true;
+}
+
+/** What a refused value is told. */
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates';
+
+/** A string schema that refuses what PostgreSQL cannot store as sent (chain `.min`, `.max` on it). */
+export function storableStringSchema() {
+  return z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 }

@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { sql } from 'kysely';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import { createMetricsRegistry, METRIC_PREFIX, registerHealthRoutes, type Clock, type ReadinessCheck, type Service } from '@parcelwatch/service-kit';
@@ -16,7 +17,6 @@ import { registerCallerRoutes } from './access/caller.routes.js';
 import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
-import { isStorableText } from './storable-text.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -94,7 +94,7 @@ export function createApiService(deps: ApiDeps): ApiService {
   app.addHook('preValidation', async (request, reply) => {
     const unstorable = unstorableParameter(request.query, 'query') ?? unstorableParameter(request.params, 'path');
     if (unstorable !== null) {
-      return reply.code(400).send({ error: 'invalid_request', message: `${unstorable} must not contain NUL (\\u0000) or unpaired UTF-16 surrogates` });
+      return reply.code(400).send({ error: 'invalid_request', message: `${unstorable} ${UNSTORABLE_TEXT_MESSAGE}` });
     }
   });
   // Before any route, so routes registered later (other services' on this instance) get it too.

@@ -1,3 +1,4 @@
+import { storableStringSchema } from '@parcelwatch/contracts';
 import type { Proof } from '@parcelwatch/db';
 import { actorOf, callerOf, merchantScope, recordAudit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +11,7 @@ import { UnknownShipmentError, type ProofArchive } from './proof-archive.js';
  * no access layer runs, and is ignored with a key. Another merchant's shipment answers 404.
  */
 const paramsSchema = z.object({ id: z.uuid() });
-const bodySchema = z.strictObject({ requestedBy: z.string().min(1).max(200).nullable().default(null) }).default({ requestedBy: null });
+const bodySchema = z.strictObject({ requestedBy: storableStringSchema().min(1).max(200).nullable().default(null) }).default({ requestedBy: null });
 
 export function proofView(proof: Proof) {
   return {

@@ -1,19 +1,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { storableStringSchema } from '@parcelwatch/contracts';
 import { listAudit } from '@parcelwatch/db';
 import { actorOf, merchantScope, ROLES } from '@parcelwatch/service-kit';
 import { ApiKeyAdminError, apiKeyView, findKey, issueApiKey, listKeys, revokeKey, type ApiKeyAdminDeps } from './api-key-admin.js';
 
 const createBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: storableStringSchema().trim().min(1).max(200),
   role: z.enum(ROLES),
   merchantIds: z.array(z.uuid()).min(1).max(1000),
 });
 const idParams = z.object({ id: z.uuid() });
 const auditQuery = z.object({
-  targetType: z.string().min(1).max(100).optional(),
-  targetId: z.string().min(1).max(200).optional(),
-  action: z.string().min(1).max(100).optional(),
+  targetType: storableStringSchema().min(1).max(100).optional(),
+  targetId: storableStringSchema().min(1).max(200).optional(),
+  action: storableStringSchema().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -10,21 +10,19 @@ import {
   marketplaceSchema,
   nonNegativeMoneySchema,
   providerSchema,
+  storableStringSchema,
   timeZoneSchema,
   utcInstantSchema,
 } from '@parcelwatch/contracts';
 import { normalizeTrackingNumber } from '@parcelwatch/carriers';
-import { isStorableText } from '../storable-text.js';
 
 /** One shipment as a merchant registers it (JSON body or one CSV row). */
 
 const trimmed = (max: number) =>
-  z
-    .string()
+  storableStringSchema()
     .trim()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine(isStorableText, 'must not contain NUL (\\u0000) or unpaired UTF-16 surrogates');
+    .max(max, `must be at most ${max} characters`);
 
 const countrySchema = z
   .string()

@@ -1,3 +1,4 @@
+import { storableStringSchema } from '@parcelwatch/contracts';
 import type { Compensation } from '@parcelwatch/db';
 import { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, type Role } from '@parcelwatch/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,9 +15,9 @@ import type { Approver, ApprovalWorkflow, InDecision } from './approval.workflow
  * key it is ignored. Every route answers 404 for another merchant's compensation, and decisions
  * are written to the audit log.
  */
-const actorSchema = z.strictObject({ id: z.string().min(1).max(200), role: z.enum(APPROVER_ROLES) });
-const approveBodySchema = z.strictObject({ actor: actorSchema.optional(), evidence: z.array(z.string().min(1).max(2000)).max(50).default([]) });
-const rejectBodySchema = z.strictObject({ actor: actorSchema.optional(), reason: z.string().min(1).max(500) });
+const actorSchema = z.strictObject({ id: storableStringSchema().min(1).max(200), role: z.enum(APPROVER_ROLES) });
+const approveBodySchema = z.strictObject({ actor: actorSchema.optional(), evidence: z.array(storableStringSchema().min(1).max(2000)).max(50).default([]) });
+const rejectBodySchema = z.strictObject({ actor: actorSchema.optional(), reason: storableStringSchema().min(1).max(500) });
 const DECIDING_KEYS: readonly Role[] = ['approver', 'admin'];
 const APPROVER_ROLE_OF_KEY: Partial<Record<Role, ApproverRole>> = { approver: 'supervisor', admin: 'manager' };
 const idParamsSchema = z.object({ id: z.uuid() });

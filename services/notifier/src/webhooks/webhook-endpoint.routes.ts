@@ -1,3 +1,4 @@
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@parcelwatch/contracts';
 import type { Database, WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
 import type { Transaction } from 'kysely';
 import { canAccessMerchant, recordAudit, type AuditEvent } from '@parcelwatch/service-kit';
@@ -13,7 +14,8 @@ import type { WebhookAdmin } from './webhook-admin.js';
  */
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .max(2000);
+  .max(2000)
+  .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const eventTypes = z.array(z.string().regex(/^parcelwatch\.[a-z0-9_.]+\.v\d+$/, 'must be an event type like parcelwatch.shipment.milestone_reached.v1')).min(1).max(100);
 const createBody = z.strictObject({ merchantId: z.uuid(), url: httpUrl, eventTypes: eventTypes.nullable().optional() });
 const patchBody = z
