@@ -7,8 +7,8 @@ export interface IdempotentHandlerOptions<T> {
   db: TransactionalDb;
   /** The consumer group: dedupe is per group, since every group must apply every event once. */
   groupId: string;
-  /** Applies the effects of messages not processed before, inside `trx`. */
-  apply: (trx: DbTransaction, messages: ReceivedMessage<T>[], context: BatchContext) => Promise<void>;
+  /** Applies the effects of messages not processed before, inside `trx` (what it resolves to is not used). */
+  apply: (trx: DbTransaction, messages: ReceivedMessage<T>[], context: BatchContext) => Promise<unknown>;
   /** The id to dedupe on. Default: the envelope id, else topic/partition/offset. */
   messageId?: (message: ReceivedMessage<T>) => string;
 }

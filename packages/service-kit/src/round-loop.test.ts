@@ -91,6 +91,48 @@ describe('startRoundLoop', () => {
     expect(taken).toEqual([20, 20, 5, 3]);
     await loop.stop();
   });
+
+  it('wake runs a round now from a sleep, and one more right after a round in flight; wakes before it coalesce', async () => {
+    const clock = fixedClock('2026-01-01T00:00:00Z');
+    const rounds: string[] = [];
+    let release: (() => void) | null = null;
+    const loop = startRoundLoop({
+      clock,
+      intervalMs: 5_000,
+      round: async () => {
+        rounds.push(clock.now().toISO()!);
+        if (rounds.length === 2) await new Promise<void>((resolve) => (release = resolve));
+        return rounds.length;
+      },
+      onError: () => undefined,
+    });
+    await settle();
+    loop.wake();
+    await settle();
+    // Woken from its first sleep: a round without any clock time passing.
+    expect(rounds).toEqual(['2026-01-01T00:00:00.000Z']);
+    clock.advance({ seconds: 1 });
+    loop.wake();
+    await settle();
+    expect(rounds).toHaveLength(2);
+    // Woken three times while round 2 runs: one more round after it, then the interval again.
+    loop.wake();
+    loop.wake();
+    loop.wake();
+    release!();
+    for (let i = 0; i < 10; i += 1) await settle();
+    expect(rounds).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z']);
+    clock.advance({ seconds: 4 });
+    for (let i = 0; i < 10; i += 1) await settle();
+    expect(rounds).toHaveLength(3);
+    clock.advance({ seconds: 1 });
+    for (let i = 0; i < 10; i += 1) await settle();
+    expect(rounds).toHaveLength(4);
+    await loop.stop();
+    loop.wake();
+    await settle();
+    expect(rounds).toHaveLength(4);
+  });
 });
 
 describe('createPeriodicJob', () => {

@@ -7,6 +7,11 @@ import type { Service } from './service.js';
 export interface RoundLoop {
   /** Stops sleeping at once and waits for a round in flight to finish. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Work just became due (another part of the process committed it): a sleeping loop runs a
+   * round now; a round in flight is followed by another at once. Calls before that round coalesce.
+   */
+  wake(): void;
 }
 
 export interface RoundLoopOptions<T> {
@@ -30,17 +35,29 @@ export interface RoundLoopOptions<T> {
 export function startRoundLoop<T>(options: RoundLoopOptions<T>): RoundLoop {
   const abort = new AbortController();
   const { signal } = abort;
+  /** The current sleep's own signal (aborted by stop or by wake); null while a round runs. */
+  let nap: AbortController | null = null;
+  let woken = false;
   async function run(): Promise<void> {
     let wait = options.immediately !== true;
     while (!signal.aborted) {
-      if (wait) {
+      if (wait && !woken) {
+        const napping = new AbortController();
+        const onStop = () => napping.abort();
+        signal.addEventListener('abort', onStop, { once: true });
+        nap = napping;
         try {
-          await sleep(options.clock, options.intervalMs, signal);
+          await sleep(options.clock, options.intervalMs, napping.signal);
         } catch {
-          return;
+          // Woken, or stopped (checked below).
+        } finally {
+          nap = null;
+          signal.removeEventListener('abort', onStop);
         }
+        if (signal.aborted) return;
       }
       wait = true;
+      woken = false;
       try {
         const result = await options.round();
         options.onSuccess?.(result);
@@ -55,6 +72,10 @@ export function startRoundLoop<T>(options: RoundLoopOptions<T>): RoundLoop {
     async stop() {
       abort.abort();
       await done;
+    },
+    wake() {
+      woken = true;
+      nap?.abort();
     },
   };
 }

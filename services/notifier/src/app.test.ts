@@ -12,12 +12,13 @@ describe('notifier service', () => {
     const db = await createDb({ kind: 'pglite' });
     const bus = new EmbeddedBus({ logger });
     const worker = { running: false, starts: 0, stops: 0 };
-    const workerService: Service & { runOnce(): Promise<{ sent: number; failed: number; retryLater: number }> } = {
+    const workerService: Service & { runOnce(): Promise<{ sent: number; failed: number; retryLater: number }>; wake(): void } = {
       name: 'merchant-webhooks',
       start: async () => void ((worker.running = true), (worker.starts += 1)),
       stop: async () => void ((worker.running = false), (worker.stops += 1)),
       isHealthy: () => worker.running,
       runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }),
+      wake: () => undefined,
     };
     const merchantWebhooks: MerchantWebhooks = { enqueue: async () => 0, worker: workerService, registerRoutes: () => undefined };
     try {

@@ -1,4 +1,4 @@
-import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
+import { createIdempotentHandler, type BatchHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
 import { TOPIC, type Envelope } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
@@ -9,7 +9,7 @@ import type { ChannelSender } from './channels/channel-sender.js';
 import { createNotificationDispatcher, type DispatchRound } from './dispatch/notification-dispatcher.js';
 import type { BuyerChannel } from './domain/notification-planner.js';
 import { notifierEventParser } from './notification-event.parser.js';
-import { createNotificationApplier } from './notification.handler.js';
+import { createNotificationApplier, type PlannedNow } from './notification.handler.js';
 import type { MerchantWebhooks } from './webhooks/merchant-webhook.port.js';
 
 export const NOTIFIER_GROUP = 'notifier';
@@ -32,7 +32,7 @@ export interface NotifierDeps {
   groupId?: string;
   maxBatchSize?: number;
   concurrency?: number;
-  /** Clock time between dispatch rounds (default 5 s); 0 runs none on its own (tests call dispatchDue). */
+  /** Clock time between dispatch rounds when nothing wakes the loop (default 5 s); 0 runs none on its own (tests call dispatchDue). */
   dispatchIntervalMs?: number;
   /** Lease of a claimed message before another worker sends it (default 2 min). */
   dispatchLeaseMs?: number;
@@ -75,6 +75,16 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
   const intervalMs = deps.dispatchIntervalMs ?? 5_000;
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
+  // Planning commits, then wakes the loops that send what became due now: a buyer (or a merchant
+  // endpoint) is told in the time of a round, not after the rest of an interval. Per batch: chunks
+  // of different partitions run concurrently.
+  const handler: BatchHandler<Envelope> = async (messages, context) => {
+    let planned: PlannedNow = { messagesDue: 0, webhookDeliveries: 0 };
+    const plan = createIdempotentHandler<Envelope>({ db: deps.db, groupId, apply: async (trx, chunk, ctx) => void (planned = await apply(trx, chunk, ctx)) });
+    await plan(messages, context);
+    if (planned.messagesDue > 0) loop?.wake();
+    if (planned.webhookDeliveries > 0) deps.merchantWebhooks?.worker.wake();
+  };
 
   return {
     name: 'notifier',
@@ -90,7 +100,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
         topics: subscribed,
         groupId,
         parse: notifierEventParser,
-        handler: createIdempotentHandler<Envelope>({ db: deps.db, groupId, apply }),
+        handler,
         maxBatchSize: deps.maxBatchSize ?? 100,
         concurrency: deps.concurrency ?? 2,
         logger,

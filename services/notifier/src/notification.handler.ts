@@ -18,6 +18,12 @@ export interface NotificationApplierOptions {
   merchantWebhooks?: MerchantWebhooks;
 }
 
+/** What a chunk's planning made due at once. */
+export interface PlannedNow {
+  messagesDue: number;
+  webhookDeliveries: number;
+}
+
 /** The idempotency key: one message per shipment, trigger and channel, whatever the envelope id. */
 export function idempotencyKey(shipmentId: string, triggerKey: string, channel: string): string {
   return `${shipmentId}:${triggerKey}:${channel}`;
@@ -40,13 +46,15 @@ function plannerFacts(f: NotificationShipmentFacts): ShipmentFacts {
  * Plans buyer messages for a chunk of events inside the consumer's transaction: rows (one per
  * channel, ON CONFLICT DO NOTHING on the idempotency key), their scheduled time (quiet hours,
  * daily cap), a notification.deferred event for those that wait, and one merchant webhook
- * delivery per event. Intents of one chunk see each other for the daily cap.
+ * delivery per event. Intents of one chunk see each other for the daily cap. Resolves to what
+ * became due now (new buyer messages, new webhook deliveries): the loops that send them can be
+ * woken once the transaction commits.
  */
 export function createNotificationApplier(options: NotificationApplierOptions) {
-  return async (trx: DbTransaction, messages: ReceivedMessage<Envelope>[], context?: BatchContext): Promise<void> => {
+  return async (trx: DbTransaction, messages: ReceivedMessage<Envelope>[], context?: BatchContext): Promise<PlannedNow> => {
     const now = options.now().toUTC();
     const events = messages.map((m) => m.event).filter((e) => !IGNORED_TYPES.has(e.type));
-    if (events.length === 0) return;
+    if (events.length === 0) return { messagesDue: 0, webhookDeliveries: 0 };
     const shipmentIds = [...new Set(events.map((e) => e.subject))];
     const facts = await loadNotificationFacts(trx, shipmentIds);
     const unknown = shipmentIds.filter((id) => !facts.has(id));
@@ -54,16 +62,17 @@ export function createNotificationApplier(options: NotificationApplierOptions) {
     const planned = await loadIntentTimes(trx, shipmentIds);
 
     const rows: NewNotification[] = [];
+    let webhookDeliveries = 0;
     for (const event of events) {
       const f = facts.get(event.subject)!;
-      await options.merchantWebhooks?.enqueue(trx, {
+      webhookDeliveries += (await options.merchantWebhooks?.enqueue(trx, {
         merchantId: f.merchantId,
         shipmentId: f.shipmentId,
         sourceEventId: event.id,
         eventType: event.type,
         occurredAt: new Date(event.time).toISOString(),
         data: event.data as Record<string, unknown>,
-      });
+      })) ?? 0;
       const { settings, problem } = notificationSettingsOf(f.merchantSettings);
       if (problem !== null) context?.logger.warn({ merchantId: f.merchantId, problem }, 'invalid notification settings: using the defaults');
       const intents = planNotifications(event as NotifierEvent, plannerFacts(f), settings, options.channels);
@@ -116,5 +125,6 @@ export function createNotificationApplier(options: NotificationApplierOptions) {
     const outbox = deferred.map((row) => deferredEvent(row, { attempt: 1, at, until: row.scheduled_for, reason: row.defer_reason! }));
     await enqueueOutbox(trx, toOutbox(options.notificationsTopic, outbox));
     context?.logger.debug({ events: events.length, planned: rows.length, inserted: inserted.length, deferred: deferred.length }, 'notifications planned');
+    return { messagesDue: inserted.filter((row) => row.status === 'scheduled' && row.scheduled_for.getTime() <= at.getTime()).length, webhookDeliveries };
   };
 }

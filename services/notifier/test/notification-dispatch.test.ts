@@ -104,7 +104,7 @@ describe('notification dispatch', () => {
         seen.push({ event, rowsVisible: rows.length });
         return 1;
       },
-      worker: { name: 'w', start: async () => undefined, stop: async () => undefined, isHealthy: () => true, runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }) },
+      worker: { name: 'w', start: async () => undefined, stop: async () => undefined, isHealthy: () => true, runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }), wake: () => undefined },
       registerRoutes: () => undefined,
     };
     const events = [

@@ -28,8 +28,11 @@ export interface MerchantWebhookEvent {
 export interface MerchantWebhooks {
   /** Records one delivery per enabled or disabled (not deleted) endpoint of the merchant; idempotent. Returns how many were new. */
   enqueue(trx: Transaction<Database> | Kysely<Database>, event: MerchantWebhookEvent): Promise<number>;
-  /** The delivery loop (claims due deliveries, sends, retries); started and stopped with the notifier. */
-  readonly worker: Service & { runOnce(): Promise<{ sent: number; failed: number; retryLater: number }> };
+  /**
+   * The delivery loop (claims due deliveries, sends, retries); started and stopped with the
+   * notifier. `wake` runs a round now (deliveries were just committed), else every interval.
+   */
+  readonly worker: Service & { runOnce(): Promise<{ sent: number; failed: number; retryLater: number }>; wake(): void };
   /** Admin routes: endpoints CRUD, enable after disable, replay. Registered on the api (or the notifier's own server). */
   registerRoutes(app: FastifyInstance): void;
 }

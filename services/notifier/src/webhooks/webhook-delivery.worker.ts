@@ -50,7 +50,8 @@ export interface WebhookRound {
   retryLater: number;
 }
 
-export type WebhookWorker = Service & { runOnce(): Promise<WebhookRound> };
+/** `wake` runs a round now (deliveries were just committed); otherwise one runs every interval. */
+export type WebhookWorker = Service & { runOnce(): Promise<WebhookRound>; wake(): void };
 
 interface SendResult {
   statusCode: number | null;
@@ -196,6 +197,7 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
       loop = null;
       await running?.stop();
     },
+    wake: () => loop?.wake(),
     isHealthy: () => started,
   };
 }
