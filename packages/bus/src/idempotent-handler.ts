@@ -1,7 +1,8 @@
-import { markProcessed } from '@parcelwatch/db';
+import { enqueuedOutboxIn, markProcessed } from '@parcelwatch/db';
 import type { Envelope } from '@parcelwatch/contracts';
 import type { DbTransaction, TransactionalDb } from './db-types.js';
 import type { BatchContext, BatchHandler, ReceivedMessage } from './event-bus.js';
+import { outboxCommitted } from './outbox-commits.js';
 
 export interface IdempotentHandlerOptions<T> {
   db: TransactionalDb;
@@ -27,11 +28,15 @@ export function defaultMessageId<T>(message: ReceivedMessage<T>): string {
 export function createIdempotentHandler<T = Envelope>(options: IdempotentHandlerOptions<T>): BatchHandler<T> {
   const messageId = options.messageId ?? defaultMessageId;
   return async (messages, context) => {
+    let wroteOutbox = false;
     await options.db.transaction().execute(async (trx) => {
       const fresh = new Set(await markProcessed(trx, options.groupId, messages.map(messageId)));
       // A batch can hold the same id twice (a republished outbox row): apply the first only.
       const toApply = messages.filter((message) => fresh.delete(messageId(message)));
       if (toApply.length > 0) await options.apply(trx, toApply, context);
+      wroteOutbox = enqueuedOutboxIn(trx);
     });
+    // Committed: a relay in this process publishes the new events now, not at its next poll.
+    if (wroteOutbox) outboxCommitted();
   };
 }

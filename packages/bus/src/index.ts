@@ -13,6 +13,7 @@ export { toRawMessage, type KafkaConsumerSettings } from './kafka-session.js';
 export { pinoLogCreator, kafkaLogLevel } from './kafka-logging.js';
 export { TopicAdmin, loadTopicsFile, planTopics, type TopicSpecInput, type EnsureTopicsResult } from './topic-admin.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { onOutboxCommitted, outboxCommitted } from './outbox-commits.js';
 export { createIdempotentHandler, defaultMessageId, type IdempotentHandlerOptions } from './idempotent-handler.js';
 export type { DbTransaction, TransactionalDb } from './db-types.js';
 export { openServiceAdapters, type ServiceAdapters, type ServiceBusConfig } from './service-adapters.js';

@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '@parcelwatch/logger';
 import type { TransactionalDb } from './db-types.js';
 import type { EventBus, OutgoingRecord } from './event-bus.js';
 import { envelopeHeaders } from './outgoing-records.js';
+import { onOutboxCommitted } from './outbox-commits.js';
 import { restartDelay } from './retry-policy.js';
 
 export interface OutboxRelayOptions {
@@ -12,7 +13,10 @@ export interface OutboxRelayOptions {
   logger?: Logger;
   /** Rows per claim. Default 200. */
   batchSize?: number;
-  /** How long to sleep when the outbox is empty; `wake()` cuts it short. Default 500 ms. */
+  /**
+   * How long to sleep when the outbox is empty; `wake()` cuts it short, as does every commit in
+   * this process that enqueued rows through `createIdempotentHandler`. Default 500 ms.
+   */
   pollIntervalMs?: number;
   /** Backoff after a failed round, doubling up to the max. */
   backoff?: { minDelayMs?: number; maxDelayMs?: number };
@@ -44,6 +48,7 @@ export class OutboxRelay {
   private failures = 0;
   private wakeUp: (() => void) | undefined;
   private wakeRequested = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? createLogger({ name: 'outbox-relay' });
@@ -56,12 +61,15 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    this.unsubscribe = onOutboxCommitted(() => this.wake());
     this.running = this.loop();
   }
 
   /** Finishes the round in progress (its transaction commits or rolls back), then returns. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     this.wake();
     await this.running;
     this.running = undefined;

@@ -29,9 +29,21 @@ export interface OutboxMessage {
 
 const OUTBOX_RECORD = sql`topic text, message_key text, event jsonb, headers jsonb`;
 
+/** The executors (transactions) that enqueued outbox rows; weak, so a finished transaction goes. */
+const outboxWriters = new WeakSet<object>();
+
+/**
+ * Whether outbox rows were enqueued through `trx`: once it commits, a relay in this process can
+ * be woken instead of finding them at its next poll.
+ */
+export function enqueuedOutboxIn(trx: object): boolean {
+  return outboxWriters.has(trx);
+}
+
 /** Call inside the transaction that changes the state the events describe. Returns the row ids in order. */
 export async function enqueueOutbox(trx: OutboxExecutor, messages: readonly NewOutboxMessage[]): Promise<number[]> {
   if (messages.length === 0) return [];
+  outboxWriters.add(trx);
   const records = messages.map((message) => ({ topic: message.topic, message_key: message.key, event: message.event, headers: message.headers ?? {} }));
   // WITH ORDINALITY + ORDER BY: ids follow the input order, so a shipment's events keep theirs.
   const rows = await sql<{ id: string | number }>`
