@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { startAccessStack, seedMerchant, type AccessStack, type MerchantWorld } from './access-fixture.js';
-import { expectClientError, fuzzParams, jsonOf, oddText, UNPAIRED_SURROGATE } from './fuzz-support.js';
+import { applyEdits, expectClientError, fuzzParams, jsonOf, oddText, UNPAIRED_SURROGATE } from './fuzz-support.js';
 
 const UNPAIRED_SURROGATES = new RegExp(UNPAIRED_SURROGATE.source, 'g');
 
@@ -62,21 +62,7 @@ describe('admin and decision routes under fuzzing', () => {
     fc.constantFrom(null, '', ' ', 0, -1, 1e308, [], {}, 'x'.repeat(10_000), ['x'.repeat(3_000)], 'A\u0000B', 'Jane \uD800', ['\u0000'], 'http://127.0.0.1/\u0000', 'javascript:alert(1)', '2026-02-30T00:00:00Z', '9999-12-31T23:59:60Z', 'admin', 'approver'),
   );
 
-  function edited(route: RouteName, edits: ReadonlyArray<{ field: string; value: unknown }>): Record<string, unknown> {
-    const body = valid()[route] as Record<string, unknown>;
-    for (const { field, value } of edits) {
-      const path = field.split('.');
-      let target = body;
-      for (const key of path.slice(0, -1)) {
-        if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
-        target = target[key] as Record<string, unknown>;
-      }
-      const last = path.at(-1) as string;
-      if (value === undefined) delete target[last];
-      else target[last] = value;
-    }
-    return body;
-  }
+  const edited = (route: RouteName, edits: ReadonlyArray<{ field: string; value: unknown }>) => applyEdits(valid()[route]!, edits);
 
   const request = fc.constantFrom(...ROUTES).chain((route) =>
     fc.oneof(

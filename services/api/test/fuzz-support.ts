@@ -49,6 +49,25 @@ export function expectClientError(status: number, body: unknown, context: unknow
   expect((body as { message: string }).message.length).toBeGreaterThan(0);
 }
 
+/**
+ * `body` with each edit applied: the dotted `field` set to `value` (objects made on the way, an
+ * array index is a key too), or deleted when `value` is undefined. Edits `body` in place.
+ */
+export function applyEdits(body: Record<string, unknown>, edits: ReadonlyArray<{ field: string; value: unknown }>): Record<string, unknown> {
+  for (const { field, value } of edits) {
+    const path = field.split('.');
+    let target = body;
+    for (const key of path.slice(0, -1)) {
+      if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
+      target = target[key] as Record<string, unknown>;
+    }
+    const last = path.at(-1) as string;
+    if (value === undefined) delete target[last];
+    else target[last] = value;
+  }
+  return body;
+}
+
 /** Parses a response body as JSON; fails with the text when it is not JSON. */
 export function jsonOf(text: string): unknown {
   try {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { issueApiKey } from '../src/access/api-key-admin.js';
 import { CSV_COLUMNS } from '../src/shipments/shipment-csv.js';
 import { createMerchant, startTestApi, type TestApi } from './api-test-kit.js';
-import { expectClientError, fuzzParams, jsonOf, oddText, storableOddText, UNPAIRED_SURROGATE } from './fuzz-support.js';
+import { applyEdits, expectClientError, fuzzParams, jsonOf, oddText, storableOddText, UNPAIRED_SURROGATE } from './fuzz-support.js';
 
 const UNPAIRED_SURROGATES = new RegExp(UNPAIRED_SURROGATE.source, 'g');
 
@@ -55,21 +55,7 @@ describe('shipment API under fuzzing', () => {
   const wrong = fc.oneof(fc.jsonValue({ maxDepth: 2 }), oddText, fc.constantFrom(null, '', ' ', 0, -1, 1e308, [], {}, 'x'.repeat(10_000), '2026-02-30', '9999-12-31T23:59:60Z', '+0', '+'.padEnd(30, '9')));
   const edit = fc.record({ field: fc.constantFrom(...FIELDS), value: fc.option(wrong, { nil: undefined }) });
 
-  function edited(edits: ReadonlyArray<{ field: string; value: unknown }>): Record<string, unknown> {
-    const item = valid() as Record<string, unknown>;
-    for (const { field, value } of edits) {
-      const path = field.split('.');
-      let target = item;
-      for (const key of path.slice(0, -1)) {
-        if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
-        target = target[key] as Record<string, unknown>;
-      }
-      const last = path.at(-1) as string;
-      if (value === undefined) delete target[last];
-      else target[last] = value;
-    }
-    return item;
-  }
+  const edited = (edits: ReadonlyArray<{ field: string; value: unknown }>) => applyEdits(valid(), edits);
 
   const checkItemResults = (body: unknown) => {
     const results = (body as { results: Array<{ status: string; error?: string; message?: string }> }).results;
