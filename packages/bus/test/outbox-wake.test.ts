@@ -55,4 +55,30 @@ describe('outbox relay woken by commits', () => {
     await waitFor('the bare row published', () => sent.length === 2, { timeoutMs: 5_000, state: () => sent.length });
     expect(await countUnpublishedOutbox(db)).toBe(0);
   });
+
+  it('afterCommit gets what apply resolved to once the transaction committed, undefined for a redelivery, nothing after a rollback', async () => {
+    const seen: Array<{ applied: number | undefined; committed: number }> = [];
+    const committedMarks = async () => Number((await db.selectFrom('processed_messages').select(({ fn }) => fn.countAll<string>().as('n')).where('consumer_group', '=', 'after').executeTakeFirstOrThrow()).n);
+    let fail = false;
+    const pending: Promise<void>[] = [];
+    const handler = createIdempotentHandler<{ id: string }, number>({
+      db,
+      groupId: 'after',
+      apply: async (_trx, messages) => {
+        if (fail) throw new Error('refused');
+        return messages.length;
+      },
+      // What the transaction wrote is visible outside it by now.
+      afterCommit: (applied) => void pending.push(committedMarks().then((committed) => void seen.push({ applied, committed }))),
+    });
+    await handler([message('a1'), message('a2')], context);
+    await handler([message('a1')], context);
+    fail = true;
+    await expect(handler([message('a3')], context)).rejects.toThrow('refused');
+    await Promise.all(pending);
+    expect(seen).toEqual([
+      { applied: 2, committed: 2 },
+      { applied: undefined, committed: 2 },
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { createIdempotentHandler, type BatchHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
+import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parcelwatch/bus';
 import { TOPIC, type Envelope } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
@@ -76,15 +76,16 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
   // Planning commits, then wakes the loops that send what became due now: a buyer (or a merchant
-  // endpoint) is told in the time of a round, not after the rest of an interval. Per batch: chunks
-  // of different partitions run concurrently.
-  const handler: BatchHandler<Envelope> = async (messages, context) => {
-    let planned: PlannedNow = { messagesDue: 0, webhookDeliveries: 0 };
-    const plan = createIdempotentHandler<Envelope>({ db: deps.db, groupId, apply: async (trx, chunk, ctx) => void (planned = await apply(trx, chunk, ctx)) });
-    await plan(messages, context);
-    if (planned.messagesDue > 0) loop?.wake();
-    if (planned.webhookDeliveries > 0) deps.merchantWebhooks?.worker.wake();
-  };
+  // endpoint) is told in the time of a round, not after the rest of an interval.
+  const handler = createIdempotentHandler<Envelope, PlannedNow>({
+    db: deps.db,
+    groupId,
+    apply,
+    afterCommit: (planned) => {
+      if ((planned?.messagesDue ?? 0) > 0) loop?.wake();
+      if ((planned?.webhookDeliveries ?? 0) > 0) deps.merchantWebhooks?.worker.wake();
+    },
+  });
 
   return {
     name: 'notifier',
