@@ -56,6 +56,12 @@ export interface FaultPipelineOptions {
   beforeStep?(pipeline: FaultPipeline, step: number): Promise<void>;
   /** Right after the step's snapshots reached Kafka: the normalizer is consuming them. Not awaited until the step ends. */
   midStep?(pipeline: FaultPipeline, step: number): Promise<void>;
+  /**
+   * Once the step's snapshots are in the outbox and before any reached Kafka: for a fault that
+   * must see the normalizer's first commit of the step (it can finish a step's snapshots before
+   * `midStep` would start). Not awaited until the step ends.
+   */
+  beforeRelay?(pipeline: FaultPipeline, step: number): Promise<void>;
 }
 
 export interface Topics extends Record<string, string> {
@@ -206,6 +212,7 @@ export class FaultPipeline {
     this.clock.set(target);
     this.normalizer?.setNow?.(target.toISO()!);
     await this.drainPoller();
+    const early = this.options.beforeRelay?.(this, step);
     await this.relay();
     const fault = this.options.midStep?.(this, step);
     await this.caughtUp(this.groups.normalizer, [this.topics.trackingSnapshots]);
@@ -216,6 +223,7 @@ export class FaultPipeline {
     await this.caughtUp(this.groups.compensation, [this.topics.shipmentExceptions, this.topics.shipmentDelays]);
     await this.relay();
     await this.persist('notifier/archiver step', () => this.stages.afterStep(this.context(), step));
+    await early;
     await fault;
     this.stepMs[step] = Date.now() - started;
   }

@@ -17,7 +17,7 @@ describe('fault: a service killed with SIGKILL mid-batch and restarted', () => {
   const kills: { step: number; before: number; atKill: number; written: number }[] = [];
   const pipeline = new FaultPipeline(faultJourneys(), {
     startNormalizer: childNormalizers(spawned),
-    midStep: async (p, step) => {
+    beforeRelay: async (p, step) => {
       if (!KILL_STEPS.includes(step)) return;
       const processed = async () => {
         const row = await p.db.selectFrom('processed_messages').select((eb) => eb.fn.countAll<string>().as('n')).where('consumer_group', '=', p.groups.normalizer).executeTakeFirstOrThrow();
