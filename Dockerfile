@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image per service, all from this file:
 #   docker build --build-arg SERVICE=poller -t parcelwatch/poller .
-# SERVICE is a folder under services/ (docker-compose.yml builds every one of them), or `cli`
-# for the parcelwatch command (packages/cli), which runs migrations as a one-shot job:
-#   docker build --build-arg SERVICE=cli -t parcelwatch/cli .   then   node packages/cli/dist/main.js migrate
+# SERVICE is a folder under services/ (docker-compose.yml builds every one of them), `cli`
+# included: the parcelwatch command, which runs migrations as a one-shot job:
+#   docker build --build-arg SERVICE=cli -t parcelwatch/cli .   then   node services/cli/dist/main.js migrate
 ARG NODE_VERSION=20
 
 FROM node:${NODE_VERSION}-bookworm-slim AS base
@@ -28,7 +28,7 @@ COPY --from=manifests /src/ ./
 RUN npm ci
 COPY . .
 # turbo builds the service and, through ^build, every workspace package it depends on.
-RUN { test -f "services/${SERVICE}/package.json" || test "${SERVICE}" = cli; } \
+RUN test -f "services/${SERVICE}/package.json" \
  && npx turbo run build --filter="@parcelwatch/${SERVICE}" --output-logs=errors-only \
  && npm prune --omit=dev
 

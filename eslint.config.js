@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'packages/cli/src/**/*.ts', '**/bench/**/*.ts', 'infra/**/*.ts'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'services/cli/src/**/*.ts', '**/bench/**/*.ts', 'infra/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

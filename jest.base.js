@@ -24,6 +24,15 @@ export const moduleNameMapper = {
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
+/**
+ * In every test process: connections to anything but loopback are refused, and a test file during
+ * which one was tried fails (test/harness/loopback-guard.ts).
+ */
+export const loopbackOnly = {
+  setupFiles: [`${root}/test/harness/loopback-guard.ts`],
+  setupFilesAfterEnv: [`${root}/test/harness/loopback-check.ts`],
+};
+
 /** Unit tests of one workspace: no I/O beyond the process, no harness. */
 export function unitConfig(dir) {
   return {
@@ -34,6 +43,7 @@ export function unitConfig(dir) {
     moduleNameMapper,
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
+    ...loopbackOnly,
     passWithNoTests: false,
     // Unit tests may boot PGlite (a WASM PostgreSQL): seconds on a loaded 2-core machine.
     testTimeout: 60_000,

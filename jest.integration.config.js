@@ -1,6 +1,6 @@
 // The integration suite: every *.int.test.ts in the repo, run once against real
 // Kafka, PostgreSQL and S3 provided by test/harness (env, testcontainers or local launchers).
-import { transform, moduleNameMapper } from './jest.base.js';
+import { loopbackOnly, transform, moduleNameMapper } from './jest.base.js';
 
 export default {
   rootDir: '.',
@@ -10,6 +10,7 @@ export default {
   moduleNameMapper,
   testMatch: ['<rootDir>/**/*.int.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/data/'],
+  ...loopbackOnly,
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   maxWorkers: 2,

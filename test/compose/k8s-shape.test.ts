@@ -163,7 +163,7 @@ describe('infra/k8s/base', () => {
   it('migrates with the CLI image, which the root Dockerfile builds with SERVICE=cli', () => {
     const migrate = podSpec(named('Job', 'parcelwatch-migrate')!).containers[0]!;
     expect(migrate.image).toBe('parcelwatch/cli');
-    expect(migrate.command).toEqual(['node', 'packages/cli/dist/main.js', 'migrate']);
+    expect(migrate.command).toEqual(['node', 'services/cli/dist/main.js', 'migrate']);
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('test "${SERVICE}" = cli');
     const images = (parse(readFileSync(path.join(base, 'kustomization.yaml'), 'utf8')) as { images: { name: string }[] }).images.map((i) => i.name);

@@ -24,7 +24,7 @@ const planned: PlannedShipment[] = planShipments();
 const OUTAGE = { downAfterStep: 20, upAfterStep: 30 };
 const QUIET_START = '21:00';
 const QUIET_END = '08:00';
-const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
 const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 interface Run {

@@ -3,6 +3,7 @@
 // down for days) and the archiver (proof bundles in the S3 server), with their admin routes on a
 // small HTTP server of their own (the pipeline's api is already listening when stages are built).
 import { createS3BlobStore, createS3Client, type S3BlobStore } from '@parcelwatch/archive';
+import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { createArchiverService, type ArchiverService } from '@parcelwatch/archiver';
 import { idFromName } from '@parcelwatch/contracts';
 import {
@@ -101,7 +102,7 @@ export class NotificationStages implements PipelineExtension {
     this.senders = [
       createEmailSender({ smtpUrl: this.smtp.url, defaultFrom: 'notifications@e2e.example' }),
       createSmsSender({ baseUrl: this.sms.url, ...SMS_CREDENTIALS, from: '+15550000000' }),
-      createMarketplaceMessageSender({ baseUrl: this.marketplace.url, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds: now }),
+      createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: this.marketplace.url, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds: now })),
     ];
     const s3 = this.options.s3 ?? s3Settings();
     const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });

@@ -6,6 +6,8 @@ import type { Service } from '@parcelwatch/service-kit';
 import type { StartNormalizer } from './fault-pipeline.js';
 
 const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+// Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
+const LOOPBACK_GUARD = new URL('../../test/harness/loopback-guard.ts', import.meta.url).href;
 const RUNNER = fileURLToPath(new URL('./normalizer-process.ts', import.meta.url));
 
 export interface NormalizerChild extends Service {
@@ -22,7 +24,7 @@ export function childNormalizers(spawned: NormalizerChild[]): StartNormalizer {
     const handle: NormalizerChild = {
       name: 'normalizer (child process)',
       async start() {
-        child = spawn(process.execPath, ['--import', TSX, RUNNER], {
+        child = spawn(process.execPath, ['--import', TSX, '--import', LOOPBACK_GUARD, RUNNER], {
           env: { ...process.env, FAULT_NORMALIZER: JSON.stringify(settings) },
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });

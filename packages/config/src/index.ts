@@ -1,5 +1,5 @@
 export { ConfigError, type ConfigIssue } from './config.error.js';
-export { parseEnv, type Env } from './parse-env.js';
+export { parseEnv, parseEnvAll, type Env } from './parse-env.js';
 export { envBool, envHostPortList, envInt, envUrl, logLevelSchema, nodeEnvSchema } from './env.schema.js';
 export {
   kafkaEnv,
@@ -13,6 +13,7 @@ export {
   httpSettingsSchema,
   runtimeSettingsSchema,
   serviceSettingsSchema,
+  serviceConfigSchema,
   type KafkaSettings,
   type DatabaseSettings,
   type S3Settings,

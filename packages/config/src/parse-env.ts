@@ -29,3 +29,23 @@ function toConfigIssue(issue: z.core.$ZodIssue, present: Env): ConfigIssue {
   const problem = missing ? 'is required' : issue.message;
   return { key, problem: `${where}${problem}` };
 }
+
+/**
+ * Parses several services' schemas against one environment (`parcelwatch start` composes them
+ * all) and reports every problem of every schema in one ConfigError; a key shared by several
+ * schemas is reported once.
+ */
+export function parseEnvAll<T extends Record<string, z.ZodType>>(schemas: T, env: Env = process.env): { [K in keyof T]: z.output<T[K]> } {
+  const parsed: Partial<Record<keyof T, unknown>> = {};
+  const issues = new Map<string, ConfigIssue>();
+  for (const [name, schema] of Object.entries(schemas) as [keyof T, z.ZodType][]) {
+    try {
+      parsed[name] = parseEnv(schema, env);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const issue of err.issues) issues.set(`${issue.key}\u0000${issue.problem}`, issue);
+    }
+  }
+  if (issues.size > 0) throw new ConfigError([...issues.values()]);
+  return parsed as { [K in keyof T]: z.output<T[K]> };
+}

@@ -99,3 +99,14 @@ export type S3Settings = z.output<typeof s3SettingsSchema>;
 export type HttpSettings = z.output<ReturnType<typeof httpSettingsSchema>>;
 export type RuntimeSettings = z.output<typeof runtimeSettingsSchema>;
 export type ServiceSettings = z.output<ReturnType<typeof serviceSettingsSchema>>;
+
+/**
+ * A service's whole configuration: the shared settings, its own keys, and cross-key rules of both
+ * (every rule is reported with the rest, so one pass shows every bad key). Each service's
+ * `src/config.ts` builds its schema with this, and its main.ts and `parcelwatch start` parse it.
+ */
+export function serviceConfigSchema<Own extends z.ZodRawShape>(options: { defaultPort: number }, own: Own, ...rules: z.core.$ZodCheck<Record<string, unknown>>[]) {
+  return z
+    .object({ ...kafkaEnv, ...databaseEnv, ...s3Env, ...httpEnv(options.defaultPort), ...runtimeEnv, ...own })
+    .check(...s3Rules, ...rules);
+}

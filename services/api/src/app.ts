@@ -11,10 +11,9 @@ import { registerShipmentRoutes } from './shipments/shipment.routes.js';
 import { registerReportRoutes, type ProofLinks } from './reports/report.routes.js';
 import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-intake.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
-import { installAccessLayer, type AccessOptions } from './access/access.hook.js';
+import { installAccessLayer, type AccessOptions, DEFAULT_RATE_LIMITS } from '@parcelwatch/access';
 import { registerApiKeyRoutes } from './access/api-key.routes.js';
 import { registerCallerRoutes } from './access/caller.routes.js';
-import { DEFAULT_RATE_LIMITS } from './access/rate-limiter.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 

@@ -1,23 +1,25 @@
 export { createApiService, type ApiDeps, type ApiService } from './app.js';
-export { webhookSecretsFromEnv } from './webhooks/webhook-secrets.config.js';
+export { buildApi } from './build.js';
+export { apiConfigSchema, loadApiConfig, type ApiConfig } from './config.js';
+export { webhookSecretEnv, webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
 export { WEBHOOK_PROVIDERS, expectedSignature, type WebhookProvider } from './webhooks/webhook-signature.js';
 export type { WebhookSecrets } from './webhooks/webhook-intake.js';
 export { CSV_COLUMNS, CsvImportError, MAX_CSV_ROWS } from './shipments/shipment-csv.js';
 // `parcelwatch import` registers a CSV through the same parsing, validation and registrar.
 export { importShipmentCsv, type ImportResult, type ImportRowResult } from './shipments/shipment-import.js';
 export { createShipmentRegistrar, type ShipmentRegistrar } from './shipments/shipment-registrar.js';
-// issue 7 reports: the CLI prints the same stuck-parcel rows and CSV as the api
+// The CLI prints the same stuck-parcel rows and CSV as the api.
 export { stuckPages, stuckItemView, stuckCsvRecord, STUCK_CSV_COLUMNS, DEFAULT_ORDER, type StuckItemView } from './reports/stuck-report.routes.js';
 export { buildOpenApiDocument } from './reports/openapi.document.js';
 export { createPerformanceRollupJob, type PerformanceRollupDeps } from './reports/performance-rollup.job.js';
-export { createRetentionJob, pruneOnce, retentionFromEnv, DEFAULT_RETENTION, type RetentionPolicy, type PruneReport } from './housekeeping/retention.job.js';
-// Access control (issue 7): keys, policy, rate limits; the CLI manages keys with these.
-export { type AccessOptions } from './access/access.hook.js';
+export { createRetentionJob, pruneOnce, retentionEnv, retentionOf, DEFAULT_RETENTION, type RetentionPolicy, type PruneReport } from './housekeeping/retention.job.js';
+// Access control: keys, policy, rate limits; the CLI manages keys with these.
+export { type AccessOptions } from '@parcelwatch/access';
 export { ApiKeyAdminError, apiKeyView, issueApiKey, listKeys, revokeKey, type IssuedApiKey } from './access/api-key-admin.js';
-export { generateApiKey, hashApiKey } from './access/api-key.js';
-export { DEFAULT_RATE_LIMITS, rateLimitsFromEnv, type RateLimits } from './access/rate-limiter.js';
-export { ROUTE_POLICY, accessFor } from './access/route-policy.js';
-// The ops dashboard (issue 7) and the filesystem archive's signed downloads.
+export { generateApiKey, hashApiKey } from '@parcelwatch/access';
+export { DEFAULT_RATE_LIMITS, type RateLimits } from '@parcelwatch/access';
+export { ROUTE_POLICY, accessFor } from '@parcelwatch/access';
+// The ops dashboard and the filesystem archive's signed downloads.
 export { DASHBOARD_CSP } from './dashboard/dashboard.routes.js';
 export { type SignedBlobs } from './blobs/blob-download.routes.js';
 export { openApiProofStore, type ApiProofStore } from './blobs/proof-store.js';

@@ -10,10 +10,11 @@ import { newId } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createMerchantWebhooks } from '@parcelwatch/notifier';
-import { fixedClock, type FixedClock, type Role } from '@parcelwatch/service-kit';
+import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
+import { type Role } from '@parcelwatch/access';
 import { createApiService, type ApiService } from '../src/app.js';
 import { issueApiKey } from '../src/access/api-key-admin.js';
-import type { RateLimits } from '../src/access/rate-limiter.js';
+import type { RateLimits } from '@parcelwatch/access';
 import { NOW, SECRETS, type ResponseBody } from './api-test-kit.js';
 
 /*

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { appendAudit, createDb, findActiveApiKeyByHash, insertApiKey, listApiKeys, listAudit, revokeApiKey, touchApiKey, type Database } from '@parcelwatch/db';
 import { createTestDatabase } from '@parcelwatch/test-harness';
 import { newId } from '@parcelwatch/contracts';
-import { generateApiKey } from '../src/access/api-key.js';
+import { generateApiKey } from '@parcelwatch/access';
 import { seedMerchant, startAccessStack, type AccessStack, type MerchantWorld } from './access-fixture.js';
 
 /** Keys, audit and merchant scoping on real PostgreSQL: uuid[] arrives as an array, not as text. */

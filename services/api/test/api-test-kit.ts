@@ -5,7 +5,7 @@ import { createDb, insertApiKey, migrateToLatest, type Database } from '@parcelw
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
 import { createApiService, type ApiDeps, type ApiService } from '../src/app.js';
-import { generateApiKey } from '../src/access/api-key.js';
+import { generateApiKey } from '@parcelwatch/access';
 
 /** The kit's key: every merchant made with createMerchant() is added to it. */
 const KIT_KEY_NAME = 'api-test-kit';

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { newId } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Compensation, type Database, type ExceptionKindColumn, type MilestoneColumn, type NewShipment } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { fixedClock, type Caller, type FixedClock } from '@parcelwatch/service-kit';
+import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
+import { type Caller } from '@parcelwatch/access';
 import { createApiService, type ApiDeps, type ApiService } from '../src/app.js';
 import { createMerchant, NOW, type ResponseBody } from './api-test-kit.js';
 

@@ -2,7 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Kysely } from 'kysely';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { createRetentionJob, pruneOnce, retentionFromEnv, DEFAULT_RETENTION } from '../src/housekeeping/retention.job.js';
+import { parseEnv } from '@parcelwatch/config';
+import { z } from 'zod';
+import { createRetentionJob, pruneOnce, retentionEnv, retentionOf, DEFAULT_RETENTION } from '../src/housekeeping/retention.job.js';
+
+const retentionFromEnv = (env: Record<string, string>) => retentionOf(parseEnv(z.object(retentionEnv), env));
 import { expectOnlyRecentLeft, seedRetention } from './retention.scenario.js';
 
 const logger = createLogger({ name: 'retention-test', level: 'silent' });

@@ -3,7 +3,8 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import type { Database, Proof } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Clock, Service, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
+import type { ArchiverConfig } from './config.js';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerAppealRoutes } from './appeal.routes.js';
@@ -92,4 +93,14 @@ export function createArchiverService(deps: ArchiverDeps): ArchiverService {
     },
     isHealthy: () => consumers.length > 0 && consumers.every((consumer) => consumer.isHealthy()),
   };
+}
+
+/** The archiver as a deployment runs it, on the blob store it is given; its main.ts and `parcelwatch start` both call this. */
+export function buildArchiver(
+  config: ArchiverConfig,
+  host: ServiceHost,
+  adapters: { db: Kysely<Database>; bus: EventBus; blobStore: BlobStore },
+): ServiceUnit<ArchiverService> {
+  const service = createArchiverService({ logger: host.logger, clock: host.clock, ...adapters, retentionDays: config.PROOF_RETENTION_DAYS });
+  return { service, routes: (app) => service.registerRoutes(app) };
 }

@@ -1,6 +1,6 @@
 import { storableStringSchema } from '@parcelwatch/contracts';
 import type { Proof } from '@parcelwatch/db';
-import { actorOf, callerOf, merchantScope, recordAudit } from '@parcelwatch/service-kit';
+import { actorOf, callerOf, merchantScope, recordAudit } from '@parcelwatch/access';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { UnknownShipmentError, type ProofArchive } from './proof-archive.js';

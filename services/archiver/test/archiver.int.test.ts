@@ -26,8 +26,10 @@ const logger = createLogger({ name: 'archiver-int', level: 'silent' });
 const clock = fixedClock('2025-03-20T09:00:00Z');
 const settings = s3Settings();
 const bucket = `pw-archiver-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-const MAIN = fileURLToPath(new URL('../../../packages/cli/src/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../services/cli/src/main.ts', import.meta.url));
 const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+// Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
+const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.ts', import.meta.url).href;
 
 describe('archiver on Kafka, PostgreSQL and S3', () => {
   let database: { url: string; drop(): Promise<void> };
@@ -99,7 +101,7 @@ describe('archiver on Kafka, PostgreSQL and S3', () => {
 
   function cli(args: string[]) {
     const { KAFKA_BROKERS: _k, ...inherited } = process.env;
-    return spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
+    return spawnSync(process.execPath, ['--import', TSX, '--import', LOOPBACK_GUARD, MAIN, ...args], {
       env: {
         ...inherited,
         NODE_OPTIONS: '',

@@ -8,7 +8,7 @@ import { newId } from '@parcelwatch/contracts';
 import { createLogger } from '@parcelwatch/logger';
 import { sql } from 'kysely';
 import { createArchiverService } from '../src/index.js';
-import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/service-kit/testing';
+import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/access/testing';
 
 // Appeal bundles on the archiver's own port (distributed mode) enforce the api's access layer.
 describe('appeal bundles on the archiver\'s own port', () => {

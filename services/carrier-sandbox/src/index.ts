@@ -15,3 +15,4 @@ export { generateJourney, type JourneyRequest } from './journeys/journey.generat
 export type { ProviderStats, RateLimit, RequestLogEntry, StatsReport, WindowCounter } from './stats/request-stats.js';
 export { RequestStats } from './stats/request-stats.js';
 export type { WebhookDelivery, WebhookTargets } from './webhooks/webhook-dispatcher.js';
+export { sandboxClientEnv, SANDBOX_SHOP } from './client-env.js';

@@ -2,14 +2,17 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
+import { marketplaceFromSettings } from '@parcelwatch/marketplace';
+import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { registerApprovalRoutes } from './approval/approval.routes.js';
 import { createApprovalWorkflow, type ApprovalWorkflow } from './approval/approval.workflow.js';
 import { createExecutionWorker, type ExecutionRound } from './execution/execution.worker.js';
 import type { CompensationExecutor } from './execution/executor.js';
-import type { PolicySource } from './policy/policy-store.js';
+import type { CompensationConfig } from './config.js';
+import { createTikTokMarketplaceExecutor } from './execution/tiktok-marketplace.executor.js';
+import { loadPolicyStore, type PolicySource } from './policy/policy-store.js';
 import { createTriggerApplier, triggerParser, type TriggerEvent } from './trigger.handler.js';
 
 export const COMPENSATION_GROUP = 'compensation';
@@ -111,4 +114,37 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
     },
     isHealthy: () => consumer?.isHealthy() ?? false,
   };
+}
+
+/**
+ * Compensation as a deployment runs it, from its configuration: the policy (an invalid one at
+ * start is fatal, every problem listed; later an invalid edit is refused and the old one stays),
+ * watched for edits and reloaded on SIGHUP, and the executor of the configured marketplace. Its main.ts and
+ * `parcelwatch start` both call this.
+ */
+export async function buildCompensation(
+  config: CompensationConfig,
+  host: ServiceHost,
+  adapters: { db: Kysely<Database>; bus: EventBus },
+): Promise<ServiceUnit<CompensationService>> {
+  const policy = await loadPolicyStore(config.COMPENSATION_POLICY_PATH, host.logger);
+  policy.watch(config.COMPENSATION_POLICY_WATCH_MS);
+  // SIGHUP reloads it at once.
+  const onHangup = () => void policy.reload();
+  process.on('SIGHUP', onHangup);
+  host.onClose('compensation policy watch', () => {
+    process.off('SIGHUP', onHangup);
+    policy.close();
+  });
+  const marketplace = marketplaceFromSettings(config, () => host.clock.now().toSeconds());
+  const service = createCompensationService({
+    logger: host.logger,
+    clock: host.clock,
+    db: adapters.db,
+    bus: adapters.bus,
+    policy,
+    executor: marketplace === null ? null : createTikTokMarketplaceExecutor(marketplace),
+    executionIntervalMs: config.COMPENSATION_EXECUTION_INTERVAL_MS,
+  });
+  return { service, routes: (app) => service.registerRoutes(app) };
 }

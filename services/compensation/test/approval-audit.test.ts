@@ -5,7 +5,7 @@ import { fixedClock } from '@parcelwatch/service-kit';
 import { registerApprovalRoutes } from '../src/approval/approval.routes.js';
 import { createApprovalWorkflow, type ApprovalWorkflow } from '../src/approval/approval.workflow.js';
 import { compensationIdFor } from '../src/trigger.handler.js';
-import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/service-kit/testing';
+import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/access/testing';
 import { applyTriggers, defaultPolicy, delayEvent, fixedPolicy, seedShipment } from './support.js';
 
 // A decision and its audit entry commit together or not at all.

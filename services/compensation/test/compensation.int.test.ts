@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { KafkaBus, OutboxRelay, rawParser, type RawMessage } from '@parcelwatch/bus';
 import { EVENT_TYPES, idFromName, parseEvent, type CurrencyCode } from '@parcelwatch/contracts';
 import { createDb, type Database } from '@parcelwatch/db';
@@ -90,7 +91,7 @@ describe('compensation on Kafka and PostgreSQL', () => {
       maxBatchSize,
       policy: fixedPolicy(defaultPolicy()),
       executionIntervalMs: 0,
-      executor: createTikTokMarketplaceExecutor({ baseUrl: peer.url, ...credentials, shopCipher: () => credentials.shopCipher, nowSeconds: () => clock.now().toSeconds() }),
+      executor: createTikTokMarketplaceExecutor(createTikTokShopMarketplace({ baseUrl: peer.url, ...credentials, shopCipher: () => credentials.shopCipher, nowSeconds: () => clock.now().toSeconds() })),
     });
 
   it('decides once across duplicates and a restart, publishes the events, and pays each approved compensation exactly once', async () => {

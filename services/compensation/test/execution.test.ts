@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { EVENT_TYPES, parseEvent, toDecimalString } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
@@ -38,7 +39,7 @@ describe('executing approved compensations against a TikTok Shop style marketpla
   });
 
   const marketplace = (overrides: Partial<PeerCredentials> & { timeoutMs?: number } = {}) =>
-    createTikTokMarketplaceExecutor({ baseUrl: peer.url, ...credentials, ...overrides, shopCipher: () => overrides.shopCipher ?? credentials.shopCipher, nowSeconds });
+    createTikTokMarketplaceExecutor(createTikTokShopMarketplace({ baseUrl: peer.url, ...credentials, ...overrides, shopCipher: () => overrides.shopCipher ?? credentials.shopCipher, nowSeconds }));
   const worker = (executor: CompensationExecutor) => createExecutionWorker({ db, clock, logger, executor, compensationsTopic: 'compensations' });
   const name = (label: string) => `${label}-${scenario}`;
 

@@ -1,4 +1,4 @@
-import { signTikTokRequest } from '@parcelwatch/carriers';
+import { signTikTokRequest } from '@parcelwatch/marketplace';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 
 /**

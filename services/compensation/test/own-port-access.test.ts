@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@parcelwatch/contracts';
 import { createApprovalWorkflow, registerApprovalRoutes } from '../src/index.js';
-import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/service-kit/testing';
+import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/access/testing';
 
 // Approvals on compensation's own port (distributed mode) enforce the api's access layer.
 describe('compensation approvals on the service\'s own port', () => {

@@ -2,7 +2,9 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC, type ParcelwatchEvent } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
+import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
+import type { DetectorConfig } from './config.js';
+import { loadThresholdsFile } from './thresholds.config.js';
 import type { Kysely } from 'kysely';
 import type { DetectionCounts } from './detection.round.js';
 import { sweepDue } from './detection.sweep.js';
@@ -124,4 +126,22 @@ export function createDetectorService(deps: DetectorDeps): DetectorService {
     },
     isHealthy: () => (consumer?.isHealthy() ?? false) && !sweepFailing,
   };
+}
+
+/**
+ * The detector as a deployment runs it, from its configuration (a bad thresholds file stops the
+ * start with its reason rather than detecting with wrong limits). Its main.ts and
+ * `parcelwatch start` both call this.
+ */
+export async function buildDetector(config: DetectorConfig, host: ServiceHost, adapters: { db: Kysely<Database>; bus: EventBus }): Promise<ServiceUnit<DetectorService>> {
+  const thresholdsFile = config.DETECTOR_THRESHOLDS_FILE ? await loadThresholdsFile(config.DETECTOR_THRESHOLDS_FILE) : null;
+  const service = createDetectorService({
+    logger: host.logger,
+    clock: host.clock,
+    db: adapters.db,
+    bus: adapters.bus,
+    thresholdsFile,
+    sweep: { intervalMs: config.DETECTOR_SWEEP_INTERVAL_MS, batchSize: config.DETECTOR_SWEEP_BATCH_SIZE, concurrency: config.DETECTOR_SWEEP_CONCURRENCY },
+  });
+  return { service };
 }

@@ -2,7 +2,8 @@ import { createIdempotentHandler, schemaParser, type BatchHandler, type BusConsu
 import { TOPIC, trackingSnapshotCapturedEventSchema, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Clock, Service, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
+import type { NormalizerConfig } from './config.js';
 import type { Kysely } from 'kysely';
 import { createCheckpointUpkeep } from './checkpoint-upkeep.js';
 import { createSnapshotApplier } from './snapshot.handler.js';
@@ -85,4 +86,9 @@ export function createNormalizerService(deps: NormalizerDeps): NormalizerService
     },
     isHealthy: () => consumer?.isHealthy() ?? false,
   };
+}
+
+/** The normalizer as a deployment runs it; its main.ts and `parcelwatch start` both call this. */
+export function buildNormalizer(_config: NormalizerConfig, host: ServiceHost, adapters: { db: Kysely<Database>; bus: EventBus }): ServiceUnit<NormalizerService> {
+  return { service: createNormalizerService({ logger: host.logger, clock: host.clock, db: adapters.db, bus: adapters.bus }) };
 }

@@ -1,2 +1,3 @@
-export { createNormalizerService, NORMALIZER_GROUP, type NormalizerDeps, type NormalizerService } from './app.js';
+export { buildNormalizer, createNormalizerService, NORMALIZER_GROUP, type NormalizerDeps, type NormalizerService } from './app.js';
+export { loadNormalizerConfig, normalizerConfigSchema, type NormalizerConfig } from './config.js';
 export { createSnapshotApplier, type SnapshotApplierOptions, type SnapshotMessage } from './snapshot.handler.js';

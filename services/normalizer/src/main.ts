@@ -1,21 +1,20 @@
 import { openServiceAdapters } from '@parcelwatch/bus';
-import { describeAdapters, parseEnv, selectAdapters, serviceSettingsSchema } from '@parcelwatch/config';
+import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
-import { createNormalizerService } from './app.js';
-
-const DEFAULT_PORT = 3002;
+import { buildNormalizer } from './app.js';
+import { loadNormalizerConfig } from './config.js';
 
 async function main(): Promise<void> {
-  const settings = parseEnv(serviceSettingsSchema({ defaultPort: DEFAULT_PORT }));
-  const logger = createLogger({ name: 'normalizer', level: settings.LOG_LEVEL, pretty: settings.NODE_ENV === 'development' });
-  const lifecycle = createLifecycle({ logger, timeoutMs: settings.SHUTDOWN_TIMEOUT_MS });
-  const adapters = selectAdapters(settings);
+  const config = loadNormalizerConfig();
+  const logger = createLogger({ name: 'normalizer', level: config.LOG_LEVEL, pretty: config.NODE_ENV === 'development' });
+  const lifecycle = createLifecycle({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  const adapters = selectAdapters(config);
   logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
   // The events this service writes to the outbox leave through the relay opened here.
-  const { db, bus } = await openServiceAdapters(adapters, logger, (name, close) => lifecycle.register(name, close));
-  const service = createNormalizerService({ logger, clock: systemClock, db, bus });
-  await runService(service, { logger, lifecycle, port: settings.PORT, host: settings.HOST });
+  const { db, bus } = await openServiceAdapters(adapters, logger, lifecycle.register);
+  const { service } = buildNormalizer(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST });
 }
 
 main().catch((err: unknown) => {

@@ -2,15 +2,21 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC, type Envelope } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
+import { marketplaceFromSettings } from '@parcelwatch/marketplace';
+import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ChannelSender } from './channels/channel-sender.js';
+import { createEmailSender } from './channels/email.sender.js';
+import { createMarketplaceMessageSender } from './channels/marketplace-message.sender.js';
+import { createSmsSender } from './channels/sms.sender.js';
+import type { NotifierConfig } from './config.js';
 import { createNotificationDispatcher, type DispatchRound } from './dispatch/notification-dispatcher.js';
 import type { BuyerChannel } from './domain/notification-planner.js';
 import { notifierEventParser } from './notification-event.parser.js';
 import { createNotificationApplier, type PlannedNow } from './notification.handler.js';
 import type { MerchantWebhooks } from './webhooks/merchant-webhook.port.js';
+import { createMerchantWebhooks } from './webhooks/merchant-webhooks.js';
 
 export const NOTIFIER_GROUP = 'notifier';
 /** Messages claimed per dispatch round. */
@@ -133,4 +139,40 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
     },
     isHealthy: () => consumer?.isHealthy() ?? false,
   };
+}
+
+/** The buyer channels the configuration turns on; none when nothing is configured (buyers are then told nothing, and the start says so). */
+export function channelSenders(config: NotifierConfig, nowSeconds: () => number): ChannelSender[] {
+  const senders: ChannelSender[] = [];
+  if (config.SMTP_URL !== undefined) senders.push(createEmailSender({ smtpUrl: config.SMTP_URL, defaultFrom: config.SMTP_FROM }));
+  const { SMS_API_URL: smsUrl, SMS_ACCOUNT_SID: accountSid, SMS_AUTH_TOKEN: authToken, SMS_FROM: from } = config;
+  if (smsUrl !== undefined && accountSid !== undefined && authToken !== undefined && from !== undefined) {
+    senders.push(createSmsSender({ baseUrl: smsUrl, accountSid, authToken, from }));
+  }
+  const marketplace = marketplaceFromSettings(config, nowSeconds);
+  if (marketplace !== null) senders.push(createMarketplaceMessageSender(marketplace));
+  return senders;
+}
+
+/**
+ * The notifier as a deployment runs it, from its configuration: a sender per configured channel
+ * and the merchant webhooks. Its main.ts and `parcelwatch start` both call this.
+ */
+export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapters: { db: Kysely<Database>; bus: EventBus }): ServiceUnit<NotifierService> {
+  const senders = channelSenders(config, () => host.clock.now().toSeconds());
+  host.onClose('notification senders', async () => {
+    for (const sender of senders) await sender.close?.();
+  });
+  const merchantWebhooks = createMerchantWebhooks({ db: adapters.db, clock: host.clock, logger: host.logger, worker: { intervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS } });
+  const service = createNotifierService({
+    logger: host.logger,
+    clock: host.clock,
+    db: adapters.db,
+    bus: adapters.bus,
+    senders,
+    merchantWebhooks,
+    dispatchIntervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS,
+    maxAttempts: config.NOTIFIER_MAX_ATTEMPTS,
+  });
+  return { service, routes: (app) => service.registerRoutes(app) };
 }

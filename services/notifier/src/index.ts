@@ -1,10 +1,11 @@
-export { createNotifierService, NOTIFIER_GROUP, type NotifierDeps, type NotifierService } from './app.js';
+export { buildNotifier, channelSenders, createNotifierService, NOTIFIER_GROUP, type NotifierDeps, type NotifierService } from './app.js';
 export { SendError, type ChannelSender, type OutgoingMessage, type SendResult } from './channels/channel-sender.js';
 export { createEmailSender, type EmailSenderOptions } from './channels/email.sender.js';
 export { createSmsSender, type SmsSenderOptions } from './channels/sms.sender.js';
-export { createMarketplaceMessageSender, type MarketplaceMessageOptions } from './channels/marketplace-message.sender.js';
+export { createMarketplaceMessageSender } from './channels/marketplace-message.sender.js';
 export type { DispatchRound } from './dispatch/notification-dispatcher.js';
 export { notificationSettingsSchema, type NotificationSettings } from './domain/notification-settings.js';
 export * from './webhooks/index.js';
 export { startWebhookSink, type WebhookSink, type WebhookSinkOptions } from './sinks/webhook-sink.js';
 export * from './sinks/index.js';
+export { loadNotifierConfig, notifierConfigSchema, type NotifierConfig } from './config.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { SendError, type OutgoingMessage } from '../src/channels/channel-sender.js';
 import { createEmailSender, messageIdFor } from '../src/channels/email.sender.js';
 import { createMarketplaceMessageSender } from '../src/channels/marketplace-message.sender.js';
@@ -106,7 +107,7 @@ describe('marketplace buyer message (TikTok Shop style)', () => {
   afterAll(async () => sink.close());
 
   const sender = (secret = credentials.appSecret) =>
-    createMarketplaceMessageSender({ baseUrl: sink.url, appKey: credentials.appKey, appSecret: secret, accessToken: credentials.accessToken, shopCipher: () => credentials.shopCipher, nowSeconds });
+    createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: sink.url, appKey: credentials.appKey, appSecret: secret, accessToken: credentials.accessToken, shopCipher: () => credentials.shopCipher, nowSeconds }));
 
   it('finds the buyer from the order, opens a conversation and sends a signed TEXT message', async () => {
     const result = await sender().send({ ...message, body: 'Ihr Paket wurde zugestellt.' });

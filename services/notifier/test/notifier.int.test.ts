@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { KafkaBus, OutboxRelay, rawParser, type RawMessage } from '@parcelwatch/bus';
 import { EVENT_TYPES, idFromName, parseEvent, type Envelope } from '@parcelwatch/contracts';
 import { createDb, type Database, type Notification } from '@parcelwatch/db';
@@ -70,7 +71,7 @@ describe('notifier on Kafka, PostgreSQL and real SMTP, SMS and marketplace serve
       senders: [
         createEmailSender({ smtpUrl: smtp.url, defaultFrom: 'notifications@shop.test' }),
         createSmsSender({ baseUrl: smsSink.url, ...sms, from: '+15005550006' }),
-        createMarketplaceMessageSender({ baseUrl: market.url, ...shop, shopCipher: () => shop.shopCipher, nowSeconds: () => clock.now().toSeconds() }),
+        createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: market.url, ...shop, shopCipher: () => shop.shopCipher, nowSeconds: () => clock.now().toSeconds() })),
       ],
     });
 

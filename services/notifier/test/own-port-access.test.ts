@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { createLogger } from '@parcelwatch/logger';
 import { createMerchantWebhooks } from '../src/webhooks/merchant-webhooks.js';
-import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/service-kit/testing';
+import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/access/testing';
 
 // Merchant webhook admin on the notifier's own port (distributed mode) enforces the api's access layer.
 describe('webhook endpoint admin on the notifier\'s own port', () => {

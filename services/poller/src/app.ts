@@ -2,10 +2,11 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { TOPIC } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service } from '@parcelwatch/service-kit';
+import type { Clock, Service, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { DEFAULT_CADENCE, type CadencePolicy } from './domain/cadence.js';
-import type { PollerClients } from './poller.clients.js';
+import type { PollerConfig } from './config.js';
+import { createPollerClients, type PollerClients } from './poller.clients.js';
 import { runPollRound } from './poll.round.js';
 import { runRegistrationRound, type RoundContext } from './registration.round.js';
 
@@ -147,5 +148,20 @@ export function createPollerService(deps: PollerDeps): PollerService {
       logger.info('poller stopped');
     },
     isHealthy: () => loop !== null && healthy,
+  };
+}
+
+/**
+ * The poller as a deployment runs it, from its configuration: the clients of the configured
+ * carrier accounts at their providers' URLs. Its main.ts and `parcelwatch start` both call this.
+ */
+export function buildPoller(config: PollerConfig, host: ServiceHost, adapters: { db: Kysely<Database> }): ServiceUnit<PollerService> {
+  const clients = createPollerClients(config, { nowSeconds: () => host.clock.now().toSeconds() });
+  const providers = Object.keys(clients);
+  if (providers.length === 0) host.logger.warn('no carrier account is configured: no shipment can be polled until one is (CARRIER_<PROVIDER>_* settings)');
+  else host.logger.info({ providers }, 'carrier accounts configured');
+  const cadence = config.POLLER_CADENCE_HOURS === undefined ? undefined : { ...DEFAULT_CADENCE, ...config.POLLER_CADENCE_HOURS };
+  return {
+    service: createPollerService({ logger: host.logger, clock: host.clock, db: adapters.db, clients, ...(cadence ? { options: { cadence } } : {}) }),
   };
 }

@@ -1,25 +1,58 @@
 import type { Provider } from '@parcelwatch/contracts';
 import {
   CarrierClientRegistry,
+  carrierAccountsFromSettings,
+  carrierUrls,
+  createAccountClient,
   createAfterShipClient,
   createDhlClient,
   createFedexClient,
   createSeventeenTrackClient,
+  createTikTokShopClient,
   createUpsClient,
   createUspsClient,
-  type AfterShipClient,
+  type AccountClient,
   type ClientCommonOptions,
-  type SeventeenTrackClient,
-  type TrackingClient,
+  type RateSpec,
 } from '@parcelwatch/carriers';
+import type { PollerConfig } from './config.js';
 
 /**
  * One tracking client per provider the poller may call. The aggregators also register numbers:
- * 17TRACK with `register` (40 per call), AfterShip with `create` (one per call). Give every
- * client the same CarrierClientRegistry so rate limits and circuits are per process.
+ * 17TRACK with `register` (40 per call), AfterShip with `create` (one per call). Every client of a
+ * process shares one CarrierClientRegistry, so rate limits and circuits are per process.
  */
-export type PollerClient = TrackingClient & Partial<Pick<SeventeenTrackClient, 'register'>> & Partial<Pick<AfterShipClient, 'create'>>;
+export type PollerClient = AccountClient;
 export type PollerClients = Partial<Record<Provider, PollerClient>>;
+
+/**
+ * The clients of the accounts the configuration holds, each at its provider's URL (the
+ * production host unless CARRIER_<P>_URL says otherwise), plus TikTok Shop order tracking when
+ * the marketplace is configured. A provider without an account gets no client.
+ */
+export function createPollerClients(config: PollerConfig, options: { registry?: CarrierClientRegistry; nowSeconds?: () => number } = {}): PollerClients {
+  const registry = options.registry ?? new CarrierClientRegistry();
+  const urls = carrierUrls(config);
+  const rateLimit: RateSpec | undefined = config.POLLER_REQUESTS_PER_SECOND === undefined ? undefined : { requestsPerSecond: config.POLLER_REQUESTS_PER_SECOND };
+  const clients: PollerClients = {};
+  for (const account of carrierAccountsFromSettings(config)) {
+    clients[account.provider] = createAccountClient(account, { baseUrl: urls[account.provider], registry, ...(rateLimit ? { rateLimit } : {}) });
+  }
+  const { MARKETPLACE_APP_KEY: appKey, MARKETPLACE_APP_SECRET: appSecret, MARKETPLACE_ACCESS_TOKEN: accessToken, MARKETPLACE_SHOP_CIPHER: shopCipher } = config;
+  if (appKey !== undefined && appSecret !== undefined && accessToken !== undefined && shopCipher !== undefined) {
+    clients.tiktok = createTikTokShopClient({
+      baseUrl: config.MARKETPLACE_URL,
+      appKey,
+      appSecret,
+      accessToken,
+      shopCipher,
+      registry,
+      ...(rateLimit ? { rateLimit } : {}),
+      ...(options.nowSeconds ? { nowSeconds: options.nowSeconds } : {}),
+    });
+  }
+  return clients;
+}
 
 export interface SandboxClientsOptions extends Omit<ClientCommonOptions, 'registry'> {
   /** The carrier sandbox's URL (`sandbox.url`). */
@@ -30,8 +63,8 @@ export interface SandboxClientsOptions extends Omit<ClientCommonOptions, 'regist
 }
 
 /**
- * Clients for every provider the sandbox speaks that needs no per-merchant setup (TikTok Shop
- * needs a shop's token and cipher, so it is left out): the embedded stack's and tests' wiring.
+ * For tests and benchmarks that tune the clients (retries, circuit): every provider the sandbox
+ * speaks that needs no per-merchant setup, at the sandbox's URL.
  */
 export function createSandboxPollerClients(options: SandboxClientsOptions): PollerClients {
   const { apiKey = 'sandbox-key', registry = new CarrierClientRegistry(), ...common } = options;

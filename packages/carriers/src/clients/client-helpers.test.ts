@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { OAuthTokenSource } from './oauth-token.source.js';
 import type { ProviderResponse } from './provider-transport.js';
 import { retryAfterMs } from './retry-after.js';
-import { signTikTokRequest } from './tiktok-signature.js';
 import { chunk } from './tracking-client.js';
 
 describe('retryAfterMs', () => {
@@ -13,19 +12,6 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 2) }), now)).toBe(2_000);
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeNull();
     expect(retryAfterMs(new Headers(), now)).toBeNull();
-  });
-});
-
-describe('signTikTokRequest', () => {
-  it('matches the official test vector', () => {
-    const sign = signTikTokRequest({ appSecret: 'e59af819cc', path: '/authorization/202309/shops', query: { app_key: '29a39d', timestamp: '1623812664' } });
-    expect(sign).toBe('b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8');
-  });
-
-  it('leaves sign and access_token out and signs the body', () => {
-    const base = { appSecret: 's', path: '/p', query: { b: '2', a: '1' } };
-    expect(signTikTokRequest({ ...base, query: { ...base.query, sign: 'x', access_token: 'y' } })).toBe(signTikTokRequest(base));
-    expect(signTikTokRequest({ ...base, body: '{"k":1}' })).not.toBe(signTikTokRequest(base));
   });
 });
 

@@ -12,8 +12,6 @@ export {
   type RetryPolicy,
 } from './provider-transport.js';
 export { retryAfterMs } from './retry-after.js';
-export { signTikTokRequest } from './tiktok-signature.js';
-export { callTikTokShop, TikTokShopApiError, TIKTOK_RETRIABLE_CODES, type TikTokShopCall, type TikTokShopCredentials } from './tiktok-shop-api.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export {
   chunk,
@@ -32,3 +30,5 @@ export { createTikTokShopClient, type TikTokShopClientOptions } from './tiktok-s
 export { createUpsClient, type UpsClient, type UpsClientOptions } from './ups.client.js';
 export { createUspsClient, type UspsClient, type UspsClientOptions } from './usps.client.js';
 export type { OAuthClientCredentials } from './oauth-client.helpers.js';
+export { ACCOUNT_PROVIDERS, createAccountClient, isAccountProvider, type AccountClient, type AccountClientOptions, type AccountProvider, type CarrierCredentials } from './carrier-accounts.js';
+export { carrierAccountsFromSettings, carrierEnv, carrierRules, carrierUrls, type CarrierSettings } from './carrier-settings.js';

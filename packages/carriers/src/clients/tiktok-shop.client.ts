@@ -1,5 +1,5 @@
 import { AuthenticationError, ProviderUnavailableError, RateLimitedError, type CarrierClientError } from './client.errors.js';
-import { signTikTokRequest } from './tiktok-signature.js';
+import { signTikTokRequest } from '@parcelwatch/marketplace';
 import { PROVIDER_DEFAULTS, trackInBatches, transportFor, withRegistry, type ClientCommonOptions, type TrackingClient } from './tracking-client.js';
 
 export interface TikTokShopClientOptions extends ClientCommonOptions {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { newId } from '@parcelwatch/contracts';
 import { appendAudit, findApiKey, findExistingMerchantIds, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyView, type Database } from '@parcelwatch/db';
-import { ROLES, type Clock, type Role } from '@parcelwatch/service-kit';
-import { generateApiKey } from './api-key.js';
+import { type Clock } from '@parcelwatch/service-kit';
+import { ROLES, type Role, generateApiKey } from '@parcelwatch/access';
 
 /*
  * Key management shared by the admin routes and the `parcelwatch keys` command. Every change is

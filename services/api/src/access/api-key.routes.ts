@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { storableStringSchema } from '@parcelwatch/contracts';
 import { listAudit } from '@parcelwatch/db';
-import { actorOf, merchantScope, ROLES } from '@parcelwatch/service-kit';
+import { actorOf, merchantScope, ROLES } from '@parcelwatch/access';
 import { ApiKeyAdminError, apiKeyView, findKey, issueApiKey, listKeys, revokeKey, type ApiKeyAdminDeps } from './api-key-admin.js';
 
 const createBody = z.strictObject({

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { accessFor, callerOf, ROUTE_POLICY, type PolicyRule, type Role } from '@parcelwatch/service-kit';
+import { accessFor, callerOf, ROUTE_POLICY, type PolicyRule, type Role } from '@parcelwatch/access';
 
 /** What a key may do, each named by one route the policy decides it on. */
 const ABILITIES = {

@@ -24,19 +24,19 @@ export interface RetentionPolicy {
 export const DEFAULT_RETENTION: RetentionPolicy = { outboxDays: 7, processedMessageDays: 35, webhookReceiptDays: 2 };
 
 const days = z.coerce.number().int().min(1).max(3_650);
-const envSchema = z.object({
+/** The retention settings, part of the api's config schema. */
+export const retentionEnv = {
   RETENTION_OUTBOX_DAYS: days.default(DEFAULT_RETENTION.outboxDays),
   RETENTION_PROCESSED_MESSAGES_DAYS: days.default(DEFAULT_RETENTION.processedMessageDays),
   RETENTION_WEBHOOK_RECEIPTS_DAYS: days.default(DEFAULT_RETENTION.webhookReceiptDays),
-});
+};
+export type RetentionSettings = z.output<z.ZodObject<typeof retentionEnv>>;
 
-/** RETENTION_OUTBOX_DAYS, RETENTION_PROCESSED_MESSAGES_DAYS, RETENTION_WEBHOOK_RECEIPTS_DAYS; throws on a bad value. */
-export function retentionFromEnv(env: Record<string, string | undefined>): RetentionPolicy {
-  const parsed = envSchema.parse(env);
+export function retentionOf(settings: RetentionSettings): RetentionPolicy {
   return {
-    outboxDays: parsed.RETENTION_OUTBOX_DAYS,
-    processedMessageDays: parsed.RETENTION_PROCESSED_MESSAGES_DAYS,
-    webhookReceiptDays: parsed.RETENTION_WEBHOOK_RECEIPTS_DAYS,
+    outboxDays: settings.RETENTION_OUTBOX_DAYS,
+    processedMessageDays: settings.RETENTION_PROCESSED_MESSAGES_DAYS,
+    webhookReceiptDays: settings.RETENTION_WEBHOOK_RECEIPTS_DAYS,
   };
 }
 

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import { loadShipmentDetail, type Checkpoint, type Database, type Proof, type ShipmentDetailRows } from '@parcelwatch/db';
-import { canAccessMerchant, type Clock } from '@parcelwatch/service-kit';
+import { type Clock } from '@parcelwatch/service-kit';
+import { canAccessMerchant } from '@parcelwatch/access';
 import { describeQueryIssues, shipmentParamsSchema } from './report-query.schema.js';
 
 /** The part of the archive's BlobStore port the detail needs (structurally a BlobStore). */

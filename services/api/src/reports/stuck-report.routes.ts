@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { findStuckShipments, type Database, type SortOrder, type StuckKey, type StuckQuery, type StuckRow, type StuckSort } from '@parcelwatch/db';
-import { merchantScope } from '@parcelwatch/service-kit';
+import { merchantScope } from '@parcelwatch/access';
 import type { Clock } from '@parcelwatch/service-kit';
 import { describeQueryIssues, STUCK_CSV_PAGE, stuckQuerySchema, type StuckQueryInput } from './report-query.schema.js';
 

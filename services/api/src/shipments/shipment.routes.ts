@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { merchantScope } from '@parcelwatch/service-kit';
+import { merchantScope } from '@parcelwatch/access';
 import { CsvImportError, MAX_CSV_ROWS } from './shipment-csv.js';
 import { errorBody, importShipmentCsv, summarize } from './shipment-import.js';
 import { bulkInputSchema, describeFieldIssues, fieldIssues, MAX_SHIPMENTS_PER_REQUEST } from './shipment-input.schema.js';

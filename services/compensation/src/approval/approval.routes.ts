@@ -1,6 +1,6 @@
 import { storableStringSchema } from '@parcelwatch/contracts';
 import type { Compensation } from '@parcelwatch/db';
-import { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, type Role } from '@parcelwatch/service-kit';
+import { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, type Role } from '@parcelwatch/access';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isMoneyAction } from '../domain/decision.js';

@@ -1,4 +1,4 @@
-import { signTikTokRequest } from '@parcelwatch/carriers';
+import { signTikTokRequest } from '@parcelwatch/marketplace';
 import { closeServer, listenLoopback, sendJson } from './http-sink.helpers.js';
 
 /*

@@ -1,7 +1,7 @@
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@parcelwatch/contracts';
 import type { Database, WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
 import type { Transaction } from 'kysely';
-import { canAccessMerchant, recordAudit, type AuditEvent } from '@parcelwatch/service-kit';
+import { canAccessMerchant, recordAudit, type AuditEvent } from '@parcelwatch/access';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WebhookAdmin } from './webhook-admin.js';

@@ -1,0 +1,90 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditExecutor } from '@parcelwatch/db';
+
+/*
+ * Who is calling an HTTP route, as the access layer (API keys) establishes
+ * it, and the checks a route makes with it. Routes of other services (compensation approvals,
+ * merchant webhook admin, appeal bundles) are registered on the api's fastify instance in
+ * `parcelwatch start` and on each service's own port in distributed mode (withAccessLayer); both
+ * install the layer. Without one (a route tested alone) there is no caller and the checks let
+ * everything through.
+ */
+
+export const ROLES = ['viewer', 'approver', 'admin', 'ingest'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Caller {
+  keyId: string;
+  /** The key's name, for audit entries (never the secret). */
+  name: string;
+  role: Role;
+  /** The merchants this key may see and act for. */
+  merchantIds: readonly string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the api's access layer; undefined where there is none. */
+    caller?: Caller;
+    /** Set by the api's access layer: where `recordAudit` writes. Undefined where there is none. */
+    auditRecorder?: AuditRecorder;
+  }
+}
+
+/** One audit entry as a route describes it; the actor comes from the request. */
+export interface AuditEvent {
+  /** e.g. compensation.approved, webhook_endpoint.deleted, api_key.created. */
+  action: string;
+  targetType: string;
+  targetId: string;
+  merchantId: string | null;
+  /** Never secrets (keys, webhook secrets) and never buyer PII. */
+  details?: Record<string, unknown>;
+}
+
+/** Writes on `executor` when given (the transaction of the change it records), else on its own. */
+export type AuditRecorder = (entry: AuditEvent & { actor: string }, executor?: AuditExecutor) => Promise<void>;
+
+export function callerOf(request: FastifyRequest): Caller | null {
+  return request.caller ?? null;
+}
+
+/** An actor string for audit entries and decisions: `key:<id>` or `anonymous`. */
+export function actorOf(request: FastifyRequest): string {
+  const caller = callerOf(request);
+  return caller === null ? 'anonymous' : `key:${caller.keyId}`;
+}
+
+/**
+ * Whether the caller may see a merchant's data. Routes answer 404 (not 403) for another
+ * merchant's resource, so a key cannot probe which ids exist.
+ */
+export function canAccessMerchant(request: FastifyRequest, merchantId: string): boolean {
+  const caller = callerOf(request);
+  return caller === null || caller.merchantIds.includes(merchantId);
+}
+
+/** The merchants a query must be limited to; null means no limit (no access layer). */
+export function merchantScope(request: FastifyRequest): readonly string[] | null {
+  return callerOf(request)?.merchantIds ?? null;
+}
+
+/** Replies 403 with a message and returns false when the caller's role is not one of `roles`. */
+export function requireRole(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): boolean {
+  const caller = callerOf(request);
+  if (caller === null || roles.includes(caller.role)) return true;
+  void reply.code(403).send({ error: 'forbidden', message: `this needs a key with role ${roles.join(' or ')}; yours is ${caller.role}` });
+  return false;
+}
+
+/**
+ * Appends an audit entry (approvals, admin actions) with the caller as actor, through the
+ * recorder the access layer puts on the request. Pass the change's transaction as `executor` so
+ * the entry commits with the change or not at all. Without a layer (a route tested alone)
+ * nothing is recorded.
+ */
+export async function recordAudit(request: FastifyRequest, event: AuditEvent, executor?: AuditExecutor): Promise<void> {
+  const recorder = request.auditRecorder;
+  if (recorder === undefined) return;
+  await recorder({ ...event, actor: actorOf(request) }, executor);
+}

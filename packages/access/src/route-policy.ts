@@ -1,0 +1,60 @@
+import type { Role } from './access.js';
+
+/*
+ * Which roles may call which route, matched on fastify's route pattern (`/compensations/:id/approve`),
+ * not the raw URL, so ids and query strings cannot dodge a rule. First match wins. A route that
+ * exists but has no rule is denied (403): a new route stays closed until someone decides who
+ * may call it. An unknown URL is not a route and answers 404.
+ */
+export type Access = 'open' | readonly Role[];
+
+export interface PolicyRule {
+  /** Methods this rule covers; '*' for all. HEAD follows GET. */
+  methods: readonly string[] | '*';
+  /** The route pattern exactly, or a prefix when it ends in '*'. */
+  pattern: string;
+  access: Access;
+}
+
+const READERS: readonly Role[] = ['viewer', 'approver', 'admin'];
+const DECIDERS: readonly Role[] = ['approver', 'admin'];
+const INGEST: readonly Role[] = ['ingest', 'admin'];
+const ADMIN: readonly Role[] = ['admin'];
+
+export const ROUTE_POLICY: readonly PolicyRule[] = [
+  { methods: ['GET'], pattern: '/healthz', access: 'open' },
+  { methods: ['GET'], pattern: '/readyz', access: 'open' },
+  { methods: ['GET'], pattern: '/metrics', access: 'open' },
+  // The API's own description: no data in it.
+  { methods: ['GET'], pattern: '/openapi.json', access: 'open' },
+  // The dashboard's pages and scripts hold no data: every figure is fetched with the user's key.
+  { methods: ['GET'], pattern: '/dashboard*', access: 'open' },
+  // Proof downloads of the filesystem archive: the URL itself is the credential (HMAC-signed, expiring).
+  { methods: ['GET'], pattern: '/v1/blobs/*', access: 'open' },
+  // Carrier pushes are signed by the carrier (HMAC per provider), not by an API key.
+  { methods: '*', pattern: '/v1/webhooks/*', access: 'open' },
+  { methods: ['POST'], pattern: '/v1/shipments', access: INGEST },
+  { methods: ['POST'], pattern: '/v1/shipments/import', access: INGEST },
+  { methods: ['POST'], pattern: '/v1/shipments/:id/appeal-bundles', access: DECIDERS },
+  { methods: ['GET'], pattern: '/v1/shipments*', access: READERS },
+  { methods: ['GET'], pattern: '/v1/reports/*', access: READERS },
+  { methods: ['GET'], pattern: '/compensations*', access: READERS },
+  { methods: ['POST'], pattern: '/compensations/:id/approve', access: DECIDERS },
+  { methods: ['POST'], pattern: '/compensations/:id/reject', access: DECIDERS },
+  { methods: '*', pattern: '/v1/webhook-endpoints*', access: ADMIN },
+  { methods: '*', pattern: '/v1/api-keys*', access: ADMIN },
+  // Who the presented key is and what the policy lets it do (the dashboard hides what it may not).
+  { methods: ['GET'], pattern: '/v1/me', access: [...READERS, 'ingest'] },
+  { methods: ['GET'], pattern: '/v1/audit-log', access: ADMIN },
+];
+
+function matches(rule: PolicyRule, method: string, pattern: string): boolean {
+  const verb = method === 'HEAD' ? 'GET' : method;
+  if (rule.methods !== '*' && !rule.methods.includes(verb)) return false;
+  return rule.pattern.endsWith('*') ? pattern.startsWith(rule.pattern.slice(0, -1)) : pattern === rule.pattern;
+}
+
+/** The access a route needs; null when no rule covers it (deny). */
+export function accessFor(method: string, routePattern: string, policy: readonly PolicyRule[] = ROUTE_POLICY): Access | null {
+  return policy.find((rule) => matches(rule, method, routePattern))?.access ?? null;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from '@jest/globals';
+import { fixedClock } from '@parcelwatch/service-kit';
+import { accessFor, apiKeyPrefix, generateApiKey, hashApiKey, presentedKey, RateLimiter, rateLimitEnv, rateLimitsOf } from '../src/index.js';
+import { parseEnv } from '@parcelwatch/config';
+import { z } from 'zod';
+
+describe('API key format and hash', () => {
+  it('makes pw_<8-char prefix>_<43+ char base64url secret> keys, stored as the SHA-256 of the whole key', () => {
+    const { key, prefix, hash } = generateApiKey();
+    expect(key).toMatch(/^pw_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+    expect(key.startsWith(`pw_${prefix}_`)).toBe(true);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash).toBe(hashApiKey(key));
+    expect(hash).not.toContain(key.slice(12));
+    expect(apiKeyPrefix(key)).toBe(prefix);
+    expect(generateApiKey().key).not.toBe(key);
+  });
+
+  it('refuses malformed keys without a lookup', () => {
+    expect(apiKeyPrefix('pw_abc_short')).toBeNull();
+    expect(apiKeyPrefix('sk_live_0123456789')).toBeNull();
+    expect(apiKeyPrefix(`pw_ABCDEFGH_${'a'.repeat(43)}`)).toBeNull();
+  });
+
+  it('reads the key from Authorization: Bearer or x-api-key', () => {
+    expect(presentedKey({ authorization: 'Bearer pw_x' })).toBe('pw_x');
+    expect(presentedKey({ authorization: 'bearer   pw_y ' })).toBe('pw_y');
+    expect(presentedKey({ 'x-api-key': 'pw_z' })).toBe('pw_z');
+    expect(presentedKey({ authorization: 'Basic dXNlcjpwdw==' })).toBeNull();
+    expect(presentedKey({})).toBeNull();
+  });
+});
+
+describe('route policy table', () => {
+  it.each([
+    ['GET', '/healthz', 'open'],
+    ['GET', '/metrics', 'open'],
+    ['POST', '/v1/webhooks/:provider', 'open'],
+    ['POST', '/v1/shipments', ['ingest', 'admin']],
+    ['POST', '/v1/shipments/import', ['ingest', 'admin']],
+    ['GET', '/v1/shipments/:id', ['viewer', 'approver', 'admin']],
+    ['HEAD', '/v1/reports/stuck', ['viewer', 'approver', 'admin']],
+    ['GET', '/compensations', ['viewer', 'approver', 'admin']],
+    ['GET', '/compensations/:id', ['viewer', 'approver', 'admin']],
+    ['POST', '/compensations/:id/approve', ['approver', 'admin']],
+    ['POST', '/compensations/:id/reject', ['approver', 'admin']],
+    ['POST', '/v1/shipments/:id/appeal-bundles', ['approver', 'admin']],
+    ['DELETE', '/v1/webhook-endpoints/:id', ['admin']],
+    ['POST', '/v1/api-keys', ['admin']],
+    ['GET', '/v1/audit-log', ['admin']],
+    ['GET', '/v1/me', ['viewer', 'approver', 'admin', 'ingest']],
+    ['GET', '/dashboard', 'open'],
+    ['GET', '/dashboard/assets/:file', 'open'],
+    ['GET', '/v1/blobs/*', 'open'],
+  ])('%s %s -> %j', (method, pattern, access) => {
+    expect(accessFor(method, pattern)).toEqual(access);
+  });
+
+  it('has no rule (deny) for routes nobody decided on', () => {
+    expect(accessFor('POST', '/compensations/:id/execute')).toBeNull();
+    expect(accessFor('DELETE', '/v1/shipments/:id')).toBeNull();
+    expect(accessFor('POST', '/dashboard')).toBeNull();
+    expect(accessFor('DELETE', '/v1/blobs/*')).toBeNull();
+    expect(accessFor('POST', '/healthz')).toBeNull();
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows the limit in a burst, then answers with the wait until the next token; refills with the clock', () => {
+    const clock = fixedClock('2026-03-02T10:00:00Z');
+    const limiter = new RateLimiter(clock);
+    for (let n = 0; n < 3; n += 1) expect(limiter.take('k', 3)).toEqual({ allowed: true });
+    expect(limiter.take('k', 3)).toEqual({ allowed: false, retryAfterSeconds: 20 });
+    expect(limiter.take('other', 3)).toEqual({ allowed: true });
+    clock.advance({ seconds: 19 });
+    expect(limiter.take('k', 3)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    clock.advance({ seconds: 1 });
+    expect(limiter.take('k', 3)).toEqual({ allowed: true });
+  });
+
+  it('reads its limits from env with defaults, and refuses nonsense', () => {
+    const limits = (env: Record<string, string>) => rateLimitsOf(parseEnv(z.object(rateLimitEnv), env));
+    expect(limits({})).toEqual({ readsPerMinute: 600, writesPerMinute: 60, webhooksPerMinute: 1200 });
+    expect(limits({ RATE_LIMIT_WRITES_PER_MINUTE: '5' }).writesPerMinute).toBe(5);
+    expect(() => limits({ RATE_LIMIT_READS_PER_MINUTE: 'many' })).toThrow();
+  });
+});

@@ -1,1 +1,0 @@
-export { openStack, type DemoParts, type Stack, type StackOptions } from './embedded-stack.js';

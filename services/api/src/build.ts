@@ -1,0 +1,46 @@
+import { rateLimitsOf } from '@parcelwatch/access';
+import { selectAdapters } from '@parcelwatch/config';
+import type { Database } from '@parcelwatch/db';
+import type { ReadinessCheck, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { createApiService, type ApiService } from './app.js';
+import { openApiProofStore } from './blobs/proof-store.js';
+import type { ApiConfig } from './config.js';
+import { createRetentionJob, retentionOf } from './housekeeping/retention.job.js';
+import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
+import { webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
+
+/**
+ * The api as a deployment runs it, from its configuration: API keys required, the proof store for
+ * links, the carrier webhook secrets, and its jobs (the carrier performance rollup; retention of
+ * published outbox rows, old dedupe ids and webhook receipts; with several api instances one runs
+ * a round at a time). Its main.ts and `parcelwatch start` both call this; `checks` are further
+ * readiness checks the composer adds (the one-process stack reports on every service).
+ */
+export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: { db: Kysely<Database>; checks?: readonly ReadinessCheck[] }): Promise<ServiceUnit<ApiService>> {
+  const webhookSecrets = webhookSecretsOf(config);
+  const rateLimits = rateLimitsOf(config);
+  host.logger.info({ webhookProviders: Object.keys(webhookSecrets), rateLimits }, 'api: API keys required; carrier webhook intake for the providers with a secret');
+  const front: { service?: ApiService } = {};
+  const proofs = await openApiProofStore(selectAdapters(config).blobStore, {
+    publicUrl: () => config.PUBLIC_URL ?? (front.service as ApiService).url(),
+    ...(config.BLOB_SIGNING_SECRET !== undefined ? { signingSecret: config.BLOB_SIGNING_SECRET } : {}),
+  });
+  const service = createApiService({
+    logger: host.logger,
+    clock: host.clock,
+    db: adapters.db,
+    webhookSecrets,
+    host: config.HOST,
+    port: config.PORT,
+    access: { enabled: true, rateLimits },
+    ...(adapters.checks ? { checks: adapters.checks } : {}),
+    ...proofs,
+  });
+  front.service = service;
+  const jobs = [
+    createPerformanceRollupJob({ db: adapters.db, logger: host.logger }),
+    createRetentionJob({ db: adapters.db, logger: host.logger, clock: host.clock, policy: retentionOf(config) }),
+  ];
+  return { service, jobs };
+}

@@ -1,0 +1,27 @@
+import { rateLimitEnv } from '@parcelwatch/access';
+import { parseEnv, serviceConfigSchema, type Env } from '@parcelwatch/config';
+import { z } from 'zod';
+import { retentionEnv } from './housekeeping/retention.job.js';
+import { webhookSecretEnv } from './webhooks/webhook-secrets.config.js';
+
+/**
+ * The api's whole configuration: the shared settings, the access layer, carrier webhook secrets,
+ * retention of the messaging plumbing, and how proof links are made: presigned to the bucket, or
+ * (no S3) signed links to this api's /v1/blobs under PUBLIC_URL when the address clients use
+ * differs from HOST:PORT.
+ */
+export const apiConfigSchema = serviceConfigSchema(
+  { defaultPort: 3000 },
+  {
+    ...rateLimitEnv,
+    ...webhookSecretEnv,
+    ...retentionEnv,
+    PUBLIC_URL: z.url().optional(),
+    BLOB_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  },
+);
+export type ApiConfig = z.output<typeof apiConfigSchema>;
+
+export function loadApiConfig(env: Env = process.env): ApiConfig {
+  return parseEnv(apiConfigSchema, env);
+}

@@ -1,0 +1,173 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { apiConfigSchema, buildApi, type ApiService } from '@parcelwatch/api';
+import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
+import { archiverConfigSchema, buildArchiver } from '@parcelwatch/archiver';
+import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
+import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxOptions, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
+import { buildCompensation, compensationConfigSchema, type CompensationService } from '@parcelwatch/compensation';
+import { describeAdapters, parseEnvAll, selectAdapters, type AdapterPlan, type Env } from '@parcelwatch/config';
+import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
+import { buildDetector, detectorConfigSchema, type DetectorService } from '@parcelwatch/detector';
+import type { Logger } from '@parcelwatch/logger';
+import { buildNormalizer, normalizerConfigSchema } from '@parcelwatch/normalizer';
+import { buildNotifier, notifierConfigSchema, type NotifierService } from '@parcelwatch/notifier';
+import { buildPoller, pollerConfigSchema, type PollerService } from '@parcelwatch/poller';
+import type { Clock, ReadinessCheck, Service, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
+import type { Kysely } from 'kysely';
+import { openMessageSinks } from './message-sinks.js';
+
+/*
+ * `parcelwatch start` composes every service in one process: it parses each service's own
+ * config (src/config.ts) from one environment, opens the adapters once (one database, one bus,
+ * one blob store, one outbox relay) and calls each service's build function, exactly as each
+ * service's main.ts does. The api is the one front door: the other services' routes are mounted
+ * on it. Nothing here reaches inside a service.
+ */
+
+/** The adapters every service shares in one process, the services built on them, and the api in front. */
+export interface Stack {
+  plan: AdapterPlan;
+  db: Kysely<Database>;
+  bus: EventBus;
+  blobStore: BlobStore;
+  relay: OutboxRelay;
+  api: ApiService;
+  /** In start order (jobs after their service); stopped in reverse. The sandbox is not among them: it runs from the start. */
+  services: Service[];
+  /** The services a simulated-clock run drives between steps (the demo). */
+  parts: DemoParts;
+  /** Where buyer messages go, per channel (local sinks or the configured providers). */
+  channels: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface DemoParts {
+  bus: EventBus;
+  /** Running when the stack was opened with one (the demo): the carriers and the marketplace point at it. */
+  sandbox: CarrierSandboxService | null;
+  poller: PollerService;
+  detector: DetectorService;
+  notifier: NotifierService;
+  compensation: CompensationService;
+  relay: OutboxRelay;
+}
+
+export interface StackOptions {
+  /** What every service's config is parsed from (process.env, usually). */
+  env: Env;
+  logger: Logger;
+  clock: Clock;
+  /** infra/kafka/topics.yaml: topics are created from it when the bus is real Kafka. */
+  topicsFile: string;
+  /** Where local message sinks keep what they receive when no provider is configured (default data/outbox). */
+  outboxDir?: string;
+  /**
+   * Run the carrier sandbox (the demo): it starts first, and every carrier and the marketplace
+   * are pointed at it, whatever the environment says. Without it the services reach the hosts
+   * their configuration names: the providers' production hosts unless overridden.
+   */
+  sandbox?: CarrierSandboxOptions | null;
+  /** Further settings the composer decides for every service (the demo's pacing), over the environment. */
+  overrides?: Env;
+}
+
+async function openBus(plan: AdapterPlan, logger: Logger, topicsFile: string): Promise<EventBus> {
+  if (plan.bus.kind === 'embedded') return new EmbeddedBus({ logger: logger.child({ component: 'embedded-bus' }) });
+  const bus = new KafkaBus({ brokers: plan.bus.brokers, clientId: plan.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) });
+  const admin = bus.topicAdmin();
+  try {
+    await admin.ensureTopicsFromFile(topicsFile);
+  } finally {
+    await admin.disconnect();
+  }
+  return bus;
+}
+
+/**
+ * Opens the adapters the environment names (embedded PGlite/bus/filesystem, or real
+ * PostgreSQL/Kafka/S3), migrates the database, and builds every service on them. Nothing but the
+ * sandbox (when asked for) and the local message sinks is started yet.
+ */
+export async function openStack(options: StackOptions): Promise<Stack> {
+  const { logger, clock } = options;
+  const closers: (() => Promise<void> | void)[] = [];
+  const host: ServiceHost = { logger, clock, onClose: (_name, close) => void closers.push(close) };
+
+  let sandbox: CarrierSandboxService | null = null;
+  if (options.sandbox) {
+    sandbox = createCarrierSandboxService({ logger, clock, options: options.sandbox });
+    await sandbox.start();
+    closers.push(() => sandbox?.stop());
+  }
+  // Buyer messages go to local sinks on loopback unless SMTP_URL / SMS_API_URL name providers.
+  const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger);
+  closers.push(() => sinks.close());
+  const env: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...options.overrides };
+  // Every service's configuration, every problem of all of them reported at once.
+  const configs = parseEnvAll(
+    {
+      api: apiConfigSchema,
+      poller: pollerConfigSchema,
+      normalizer: normalizerConfigSchema,
+      detector: detectorConfigSchema,
+      notifier: notifierConfigSchema,
+      compensation: compensationConfigSchema,
+      archiver: archiverConfigSchema,
+    },
+    env,
+  );
+  const plan = selectAdapters(configs.api);
+  if (plan.database.kind === 'pglite' && plan.database.dataDir !== undefined) {
+    await mkdir(path.dirname(path.resolve(plan.database.dataDir)), { recursive: true });
+  }
+  // PGlite on its own thread: the database and the services' JavaScript each get a core.
+  const db = await createDb(plan.database.kind === 'pglite' ? { ...plan.database, thread: 'worker' } : plan.database);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const bus = await openBus(plan, logger, options.topicsFile);
+  await bus.connect();
+  const blobStore = await openBlobStore(plan.blobStore, { logger: logger.child({ component: 'blob-store' }) });
+  const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });
+  logger.info({ adapters: describeAdapters(plan) }, 'adapters open');
+
+  const services: Service[] = [];
+  // The api's readiness reports on every service of the process.
+  const allHealthy: ReadinessCheck = {
+    name: 'services',
+    check: async () => {
+      const states = await Promise.all(services.map(async (service) => [service.name, await service.isHealthy()] as const));
+      const down = states.filter(([, healthy]) => !healthy).map(([name]) => name);
+      if (down.length > 0) throw new Error(`not healthy: ${down.join(', ')}`);
+    },
+  };
+  const api = await buildApi(configs.api, host, { db, checks: [allHealthy] });
+  const shared = { db, bus };
+  const normalizer = buildNormalizer(configs.normalizer, host, shared);
+  const poller = buildPoller(configs.poller, host, shared);
+  const detector = await buildDetector(configs.detector, host, shared);
+  const notifier = buildNotifier(configs.notifier, host, shared);
+  const compensation = await buildCompensation(configs.compensation, host, shared);
+  const archiver = buildArchiver(configs.archiver, host, { ...shared, blobStore });
+  const units: ServiceUnit[] = [normalizer, poller, detector, notifier, compensation, archiver, api];
+  for (const unit of units) {
+    unit.routes?.(api.service.app);
+    services.push(unit.service, ...(unit.jobs ?? []));
+  }
+  return {
+    plan,
+    db,
+    bus,
+    blobStore,
+    relay,
+    api: api.service,
+    services,
+    parts: { bus, sandbox, poller: poller.service, detector: detector.service, notifier: notifier.service, compensation: compensation.service, relay },
+    channels: sinks.describe(),
+    async close() {
+      for (const close of closers.reverse()) await close();
+      await bus.disconnect();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { rateLimitEnv } from '@parcelwatch/access';
+import { parseEnv, serviceConfigSchema, type Env } from '@parcelwatch/config';
+import { marketplaceEnv, marketplaceRules } from '@parcelwatch/marketplace';
+import { z } from 'zod';
+
+type SmsInput = { SMS_API_URL?: unknown; SMS_ACCOUNT_SID?: unknown; SMS_AUTH_TOKEN?: unknown; SMS_FROM?: unknown };
+
+/** SMS needs all of its settings once its URL is set; each missing one is reported. */
+const smsRules = (['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const).map((key) =>
+  z.refine<SmsInput>((env) => env.SMS_API_URL === undefined || env[key] !== undefined, { path: [key], message: 'is required when SMS_API_URL is set', when: () => true }),
+);
+
+/**
+ * The notifier's whole configuration: the shared settings, the dispatch loop, each buyer channel
+ * (on when its settings are given: SMTP_URL for email, SMS_API_URL and its account for SMS, the
+ * marketplace's credentials for marketplace messages) and the access layer of its own port.
+ */
+export const notifierConfigSchema = serviceConfigSchema(
+  { defaultPort: 3004 },
+  {
+    NOTIFIER_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+    NOTIFIER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
+    SMTP_FROM: z.email().default('notifications@parcelwatch.local'),
+    SMS_API_URL: z.url().optional(),
+    SMS_ACCOUNT_SID: z.string().trim().min(1).optional(),
+    SMS_AUTH_TOKEN: z.string().trim().min(1).optional(),
+    SMS_FROM: z.string().trim().min(1).optional(),
+    ...marketplaceEnv,
+    ...rateLimitEnv,
+  },
+  ...smsRules,
+  ...marketplaceRules,
+);
+export type NotifierConfig = z.output<typeof notifierConfigSchema>;
+
+export function loadNotifierConfig(env: Env = process.env): NotifierConfig {
+  return parseEnv(notifierConfigSchema, env);
+}
