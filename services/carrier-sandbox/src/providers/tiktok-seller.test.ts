@@ -156,17 +156,20 @@ describe('remedies', () => {
   });
 
   it('answers gate faults as TikTok does and pays once across the retry', async () => {
-    sandbox.service.faults.configure({ tiktok: { retryAfterSeconds: 1, script: ['unavailable', 'rate_limited'] } });
+    sandbox.service.faults.configure({ tiktok: { retryAfterSeconds: 1, script: ['unavailable', 'rate_limited', 'malformed'] } });
     const down = await refund('k-fault', refundBody(otherOrderId, '2.00'));
     const limited = await refund('k-fault', refundBody(otherOrderId, '2.00'));
-    const through = await refund('k-fault', refundBody(otherOrderId, '2.00'));
-    expect([down.status, down.json.code, limited.status, limited.json.code, through.json.code]).toEqual([503, 36009003, 429, 36009002, 0]);
+    // A cut answer: the marketplace applied the refund, the caller cannot read that it did.
+    const cut = await refund('k-fault', refundBody(otherOrderId, '2.00'));
+    const again = await refund('k-fault', refundBody(otherOrderId, '2.00'));
+    expect([down.status, down.json.code, limited.status, limited.json.code, cut.status, cut.json, again.json.code]).toEqual([503, 36009003, 429, 36009002, 200, undefined, 0]);
     const { payouts, requests } = await ledger();
-    expect(payouts).toHaveLength(1);
+    expect(payouts.map((p: { reference: string }) => p.reference)).toEqual([again.json.data.return_id]);
     expect(requests.map((r: { outcome: string; status: number }) => [r.outcome, r.status])).toEqual([
       ['refused 36009003', 503],
       ['refused 36009002', 429],
       ['applied', 200],
+      ['repeated', 200],
     ]);
   });
 
