@@ -7,6 +7,7 @@ import { createFaultInjector, type FaultInjector } from './faults/fault-injector
 import type { FaultsInput } from './faults/fault.settings.js';
 import { createJourneyStore, type JourneyStore } from './journeys/journey.store.js';
 import { DEFAULT_JOURNEY_RATES, type JourneyRates } from './journeys/journey.types.js';
+import { SandboxMarketplace } from './marketplace/sandbox-marketplace.js';
 import { SANDBOX_PROVIDERS } from './providers/index.js';
 import { createSandboxContext, type SandboxContext } from './sandbox.context.js';
 import { buildSandboxServer } from './sandbox.server.js';
@@ -61,6 +62,8 @@ export interface CarrierSandbox {
   stats: RequestStats;
   tokens: TokenIssuer;
   webhooks: WebhookDispatcher;
+  /** TikTok Shop's seller side: register orders, stall answers, read the ledger of payouts and messages. */
+  marketplace: SandboxMarketplace;
 }
 
 /** The sandbox without a listener: tests drive it with `app.inject()`. */
@@ -72,6 +75,7 @@ export function createCarrierSandbox(deps: CarrierSandboxDeps): CarrierSandbox {
   const faults = createFaultInjector(seed, options.faults);
   const stats = new RequestStats(rateLimits);
   const tokens = new TokenIssuer(options.tokenTtlSeconds ?? 3_600);
+  const marketplace = new SandboxMarketplace({ store: journeys, clock: deps.clock });
   const ctx = createSandboxContext({
     logger: deps.logger,
     clock: deps.clock,
@@ -80,10 +84,11 @@ export function createCarrierSandbox(deps: CarrierSandboxDeps): CarrierSandbox {
     stats,
     tokens,
     credentials: options.credentials ?? {},
+    marketplace,
   });
   const webhooks = createWebhookDispatcher(ctx, options.webhooks);
   const app = buildSandboxServer({ ctx, providers: SANDBOX_PROVIDERS, webhooks });
-  return { app, ctx, journeys, faults, stats, tokens, webhooks };
+  return { app, ctx, journeys, faults, stats, tokens, webhooks, marketplace };
 }
 
 export interface CarrierSandboxService extends Service, Omit<CarrierSandbox, 'app' | 'ctx'> {
@@ -108,6 +113,7 @@ export function createCarrierSandboxService(deps: CarrierSandboxDeps): CarrierSa
     stats: sandbox.stats,
     tokens: sandbox.tokens,
     webhooks: sandbox.webhooks,
+    marketplace: sandbox.marketplace,
     get url() {
       if (url === null) throw new Error('carrier-sandbox is not listening; call start() first');
       return url;

@@ -5,6 +5,7 @@ import type { SandboxCredentials, TokenIssuer } from './auth/credentials.js';
 import type { FaultInjector } from './faults/fault-injector.js';
 import type { Journey, JourneyEvent } from './journeys/journey.types.js';
 import type { JourneyStore } from './journeys/journey.store.js';
+import type { SandboxMarketplace } from './marketplace/sandbox-marketplace.js';
 import type { RequestStats } from './stats/request-stats.js';
 
 /** A tracking a client subscribed to (17TRACK register, AfterShip create), for webhooks. */
@@ -20,7 +21,7 @@ export interface Subscription {
   pushedEvents: number;
 }
 
-/** What the provider routes share: the journeys, the fault plan, counters and credentials. */
+/** What the provider routes share: the journeys, the fault plan, counters, credentials and the marketplace. */
 export interface SandboxContext {
   logger: Logger;
   clock: Clock;
@@ -30,6 +31,8 @@ export interface SandboxContext {
   tokens: TokenIssuer;
   credentials: SandboxCredentials;
   subscriptions: Map<string, Subscription>;
+  /** The TikTok Shop seller side: orders, remedies, buyer messages and their ledger. */
+  marketplace: SandboxMarketplace;
   /**
    * The checkpoints `provider` shows for `journey` now: the visible ones with this run's
    * faults applied. Each call is a poll (later polls may reword checkpoints).

@@ -1,6 +1,7 @@
 import type { Provider } from '@parcelwatch/contracts';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerControlRoutes } from './control/control.routes.js';
+import { registerMarketplaceControlRoutes } from './control/marketplace.routes.js';
 import { keepRawBody } from './http/raw-body.js';
 import type { ProviderDefinition, ProviderReply } from './providers/provider.types.js';
 import type { SandboxContext } from './sandbox.context.js';
@@ -102,5 +103,6 @@ export function buildSandboxServer({ ctx, providers, webhooks }: SandboxServerOp
 
   for (const definition of providers) definition.routes(app, ctx);
   registerControlRoutes(app, ctx, webhooks);
+  registerMarketplaceControlRoutes(app, ctx);
   return app;
 }

@@ -13,6 +13,8 @@ export interface TikTokApp {
   appSecret: string;
   /** Seller access tokens accepted for this app (any non-empty token when absent). */
   accessTokens?: string[];
+  /** Shop ciphers of the shops that authorized this app (any non-empty cipher when absent). */
+  shopCiphers?: string[];
 }
 
 /**
