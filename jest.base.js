@@ -26,10 +26,10 @@ export const moduleNameMapper = {
 
 /**
  * In every test process: connections to anything but loopback are refused, and a test file during
- * which one was tried fails (test/harness/loopback-guard.ts).
+ * which one was tried fails (test/harness/loopback-guard.mjs).
  */
 export const loopbackOnly = {
-  setupFiles: [`${root}/test/harness/loopback-guard.ts`],
+  setupFiles: [`${root}/test/harness/loopback-guard.mjs`],
   setupFilesAfterEnv: [`${root}/test/harness/loopback-check.ts`],
 };
 

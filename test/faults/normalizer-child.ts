@@ -7,7 +7,7 @@ import type { StartNormalizer } from './fault-pipeline.js';
 
 const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 // Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
-const LOOPBACK_GUARD = new URL('../../test/harness/loopback-guard.ts', import.meta.url).href;
+const LOOPBACK_GUARD = new URL('../../test/harness/loopback-guard.mjs', import.meta.url).href;
 const RUNNER = fileURLToPath(new URL('./normalizer-process.ts', import.meta.url));
 
 export interface NormalizerChild extends Service {

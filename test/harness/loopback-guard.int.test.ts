@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import net from 'node:net';
-import { isLoopbackHost, refusedConnections } from './loopback-guard.js';
+import { isLoopbackHost, refusedConnections } from './loopback-guard.mjs';
 
 // The guard is installed by jest's setupFiles; this file checks it refuses before a packet leaves.
 describe('loopback guard', () => {

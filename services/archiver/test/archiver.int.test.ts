@@ -29,7 +29,7 @@ const bucket = `pw-archiver-${Date.now().toString(36)}-${randomBytes(3).toString
 const MAIN = fileURLToPath(new URL('../../../services/cli/src/main.ts', import.meta.url));
 const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 // Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
-const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.ts', import.meta.url).href;
+const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.mjs', import.meta.url).href;
 
 describe('archiver on Kafka, PostgreSQL and S3', () => {
   let database: { url: string; drop(): Promise<void> };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { carriersDetect, carriersMap, UnreadablePayloadError, UsageError } from '../src/commands/carriers.command.js';
 
-const FIXTURES = fileURLToPath(new URL('../../carriers/test/fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../../packages/carriers/test/fixtures/', import.meta.url));
 
 /** Builds a valid UPU S10 number from its 8 serial digits (weights 8,6,4,2,3,5,9,7; mod 11). */
 function s10(prefix: string, serial: string, country: string): string {

@@ -10,7 +10,7 @@ import { importCommand } from '../src/commands/import.command.js';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 // Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
-const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.ts', import.meta.url).href;
+const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.mjs', import.meta.url).href;
 const MERCHANT = '0190b5a8-1111-7000-8000-00000000cafe';
 const HEADER = 'merchantId,orderId,trackingNumber,destinationCountry,promisedDeliveryDate,orderValueMinor,orderCurrency,buyerEmail,buyerLocale,buyerTimezone';
 

@@ -15,7 +15,7 @@ import type { Kysely } from 'kysely';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 // Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
-const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.ts', import.meta.url).href;
+const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.mjs', import.meta.url).href;
 
 function section(stdout: string, label: string): Record<string, string> {
   const lines = stdout.split('\n');

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 // Child processes refuse non-loopback connections too (the guard prints to stderr, which these tests check).
-const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.ts', import.meta.url).href;
+const LOOPBACK_GUARD = new URL('../../../test/harness/loopback-guard.mjs', import.meta.url).href;
 
 function parcelwatch(args: string[], cwd: string) {
   const { KAFKA_BROKERS: _k, DATABASE_URL: _d, S3_ENDPOINT: _s, S3_BUCKET: _b, PGLITE_DATA_DIR: _p, ...inherited } = process.env;

@@ -1,4 +1,5 @@
 import { issueApiKey } from '@parcelwatch/api';
+import type { Money } from '@parcelwatch/contracts';
 import { appendAudit, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
@@ -66,7 +67,16 @@ export async function ensureDemoMerchants(db: Kysely<Database>): Promise<void> {
 
 /** Has the sandbox generate a recorded demo's journeys again, so its shipments keep being answered. */
 export function restoreDemoJourneys(stack: Stack, record: DemoRecord): void {
-  createDemoJourneys(demoSandbox(stack).journeys, DateTime.fromISO(record.start, { zone: 'utc' }), record.shipments);
+  const sandbox = demoSandbox(stack);
+  const journeys = createDemoJourneys(sandbox.journeys, DateTime.fromISO(record.start, { zone: 'utc' }), record.shipments);
+  placeDemoOrders(sandbox, demoShipments(journeys, demoMerchants()));
+}
+
+/** The orders exist on the (sandbox's) marketplace, as a shop's orders do: compensations are paid against them. */
+function placeDemoOrders(sandbox: ReturnType<typeof demoSandbox>, plan: readonly DemoShipment[]): void {
+  sandbox.marketplace.registerOrders(
+    plan.map((s) => ({ orderId: String(s.registration['orderId']), trackingNumber: s.journey.trackingNumber, value: s.registration['orderValue'] as Money })),
+  );
 }
 
 function demoSandbox(stack: Stack) {
@@ -103,6 +113,7 @@ export async function runDemo(stack: Stack, clock: DemoClock, options: DemoRunOp
   // Merchants register like any client would: through the api, with an ingest key.
   const ingest = await issueApiKey({ db, clock }, { name: 'demo merchants (ingest)', role: 'ingest', merchantIds, actor: 'parcelwatch start' });
   const plan = demoShipments(createDemoJourneys(demoSandbox(stack).journeys, start, options.shipments), merchants);
+  placeDemoOrders(demoSandbox(stack), plan);
 
   const drain = new PipelineDrain(db, stack.parts);
   await drain.begin();

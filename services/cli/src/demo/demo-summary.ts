@@ -22,6 +22,12 @@ export interface DemoSummary extends DemoProgress {
   messagesByChannel: Record<string, Record<string, number>>;
   compensationsByTier: Array<{ tier: number; status: string; count: number; amounts: Record<string, number> }>;
   proofsByKind: Record<string, number>;
+  /** Paid through the marketplace (the sandbox's in the demo), with the amounts per currency. */
+  executed: { count: number; amounts: Record<string, number> };
+  /** Decided on the VIP green channel (the buyer's lifetime spend reached the policy's threshold). */
+  greenChannel: number;
+  /** Shipments with an estimated delivery (the carrier's, or learned for the carrier and lane). */
+  eddKnown: number;
 }
 
 const count = (n: string | number | bigint | null | undefined) => Number(n ?? 0);
@@ -80,7 +86,7 @@ async function endedWithoutDelivery(db: Kysely<Database>, merchantIds: readonly 
 
 export async function readSummary(db: Kysely<Database>, merchantIds: readonly string[]): Promise<DemoSummary> {
   const progress = await readProgress(db, merchantIds);
-  if (merchantIds.length === 0) return { ...progress, exceptionsByKind: {}, messagesByChannel: {}, compensationsByTier: [], proofsByKind: {} };
+  if (merchantIds.length === 0) return { ...progress, exceptionsByKind: {}, messagesByChannel: {}, compensationsByTier: [], proofsByKind: {}, executed: { count: 0, amounts: {} }, greenChannel: 0, eddKnown: 0 };
   const kinds = await db
     .selectFrom('exceptions')
     .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
@@ -111,6 +117,26 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
     .orderBy('kind')
     .execute();
 
+  const executedRows = await db
+    .selectFrom('compensations')
+    .select(['currency', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.sum<string>('amount_minor').as('amount')])
+    .where('merchant_id', 'in', merchantIds)
+    .where('status', '=', 'executed')
+    .groupBy('currency')
+    .execute();
+  const green = await db
+    .selectFrom('compensations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('merchant_id', 'in', merchantIds)
+    .where('channel', '=', 'green')
+    .executeTakeFirstOrThrow();
+  const edd = await db
+    .selectFrom('shipments')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('merchant_id', 'in', merchantIds)
+    .where('estimated_delivery_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+
   const messagesByChannel: DemoSummary['messagesByChannel'] = {};
   for (const row of channels) (messagesByChannel[row.channel] ??= {})[row.status] = count(row.n);
   const compensationsByTier: DemoSummary['compensationsByTier'] = [];
@@ -126,6 +152,12 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
     messagesByChannel,
     compensationsByTier,
     proofsByKind: Object.fromEntries(proofs.map((row) => [row.kind, count(row.n)])),
+    executed: {
+      count: executedRows.reduce((sum, row) => sum + count(row.n), 0),
+      amounts: Object.fromEntries(executedRows.map((row) => [row.currency, count(row.amount)])),
+    },
+    greenChannel: count(green.n),
+    eddKnown: count(edd.n),
   };
 }
 
@@ -147,6 +179,9 @@ export function formatSummary(s: DemoSummary, where: { dashboard: string; outbox
     ...Object.entries(s.messagesByChannel).map(([channel, statuses]) => `    ${channel.padEnd(20)} ${Object.entries(statuses).map(([status, n]) => `${n} ${status}`).join(', ')}`),
     `  compensations decided: ${s.compensations}`,
     ...s.compensationsByTier.map((t) => `    tier ${t.tier} ${(TIER_NAMES[t.tier] ?? '').padEnd(12)} ${t.status.padEnd(10)} ${String(t.count).padStart(5)}  ${Object.entries(t.amounts).map(([c, minor]) => money(minor, c)).join(' + ')}`),
+    `  compensations executed: ${s.executed.count}${s.executed.count === 0 ? '' : ` (${Object.entries(s.executed.amounts).map(([c, minor]) => money(minor, c)).join(' + ')} paid)`}`,
+    `  green channel (VIP): ${s.greenChannel}`,
+    `  EDD known: ${s.registered === 0 ? 0 : Math.round((100 * s.eddKnown) / s.registered)}% (${s.eddKnown} of ${s.registered} shipments)`,
     `  proofs archived: ${Object.values(s.proofsByKind).reduce((a, b) => a + b, 0)} (${Object.entries(s.proofsByKind).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'})`,
     `  dashboard: ${where.dashboard} (sign in with the key in data/admin-key)`,
     ...(where.outbox ? [`  buyer mail: ${where.outbox}`] : []),

@@ -118,7 +118,8 @@ export function demoShipments(journeys: readonly Journey[], merchants: readonly 
         destinationCountry: journey.destination.country,
         promisedDeliveryDate: promised.toISOString().slice(0, 10),
         shippedAt: journey.shippedAt,
-        marketplace: index % 3 === 0 ? 'tiktok_shop' : 'shopify',
+        // The demo's shops sell on TikTok Shop, where their compensations are paid.
+        marketplace: 'tiktok_shop',
         orderValue: { amountMinor: pick(us ? US_VALUES : EU_VALUES, index * 7 + 3), currency: us ? 'USD' : 'EUR' },
         buyer: demoBuyer(journey, index),
       },

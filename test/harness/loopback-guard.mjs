@@ -3,15 +3,15 @@
 // or forgotten provider URL can never reach a real carrier, marketplace or mail server. Production
 // wiring defaults to the providers' real hosts, so this is what makes a missing override loud.
 // Unix sockets (PostgreSQL's, Docker's) are local by nature and allowed.
-import net from 'node:net';
-import { isIP } from 'node:net';
+import net, { isIP } from 'node:net';
 
-/** What was refused in this process; the integration setup fails the test file when it is not empty. */
-export const refusedConnections: string[] = [];
+/** What was refused in this process; loopback-check.ts fails the test file when it is not empty. @type {string[]} */
+export const refusedConnections = [];
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.', 'ip6-localhost', 'ip6-loopback']);
 
-export function isLoopbackHost(host: string): boolean {
+/** @param {string} host */
+export function isLoopbackHost(host) {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (LOOPBACK_NAMES.has(bare.toLowerCase())) return true;
   const family = isIP(bare);
@@ -20,12 +20,13 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
-type ConnectTarget = { host?: string; port?: number | string; path?: string } | null;
-
-/** The target of Socket#connect's argument forms: (options), (port, host), (path), or the normalized [options, cb] array. */
-function targetOf(args: unknown[]): ConnectTarget {
-  const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-  if (typeof first === 'object' && first !== null) return first as ConnectTarget;
+/**
+ * The target of Socket#connect's argument forms: (options), (port, host), (path), or the normalized [options, cb] array.
+ * @param {unknown[]} args @returns {{ host?: string, port?: number | string, path?: string } | null}
+ */
+function targetOf(args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  if (typeof first === 'object' && first !== null) return first;
   if (typeof first === 'string' && !/^\d+$/.test(first)) return { path: first };
   if (typeof first === 'number' || typeof first === 'string') return { port: first, host: typeof args[1] === 'string' ? args[1] : 'localhost' };
   return null;
@@ -34,9 +35,9 @@ function targetOf(args: unknown[]): ConnectTarget {
 // Each test file installs its own wrapper over the one original (jest evaluates setup files once
 // per file, and the prototype is shared by the whole worker), so what it refuses is counted here.
 const ORIGINAL = Symbol.for('parcelwatch.loopbackGuard.original');
-const proto = net.Socket.prototype as net.Socket & { [ORIGINAL]?: net.Socket['connect'] };
+const proto = net.Socket.prototype;
 const connect = (proto[ORIGINAL] ??= proto.connect);
-proto.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+proto.connect = function guardedConnect(...args) {
   const target = targetOf(args);
   if (target !== null && target.path === undefined) {
     const host = target.host ?? 'localhost';
@@ -48,5 +49,5 @@ proto.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
       throw error;
     }
   }
-  return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof proto.connect;
+  return connect.apply(this, args);
+};
