@@ -16,10 +16,10 @@ describe('loopback guard', () => {
   });
 
   it('refuses fetch, http and raw sockets to any other host, and counts each', async () => {
-    await expect(fetch('http://192.0.2.1:9/')).rejects.toThrow();
+    await expect(fetch('http://192.0.2.1:8080/')).rejects.toThrow();
     expect(() => net.connect({ host: 'api.17track.net', port: 443 })).toThrow(/loopback guard/);
     expect(() => net.connect(80, '198.51.100.7')).toThrow(/loopback guard/);
-    expect(refusedConnections).toEqual(['192.0.2.1:9', 'api.17track.net:443', '198.51.100.7:80']);
+    expect(refusedConnections).toEqual(['192.0.2.1:8080', 'api.17track.net:443', '198.51.100.7:80']);
   });
 
   it('lets loopback through', async () => {
