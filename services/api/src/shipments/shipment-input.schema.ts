@@ -51,7 +51,12 @@ const historySchema = z
     orders: z.int('must be a whole number').min(0).max(1_000_000).optional(),
     spend: nonNegativeMoneySchema.optional(),
   })
-  .refine((history) => history.orders !== undefined || history.spend !== undefined, 'must give orders, spend or both');
+  .refine((history) => history.orders !== undefined || history.spend !== undefined, 'must give orders, spend or both')
+  .meta({
+    description:
+      "The buyer's orders and spend with this seller before parcelwatch (not counting orders registered here). Needs buyer.email or an E.164 buyer.phone. " +
+      'Given again, the greater of the known and the given value is kept (per currency), never added.',
+  });
 
 /** Contact details stay in buyer_contacts; only locale, zone and the buyer's key and spend reach events. */
 const buyerSchema = z
