@@ -88,8 +88,10 @@ export async function recordBuyerActivity(
 ): Promise<CountedOrder[]> {
   const ids = [...new Set([...activity.orders, ...activity.histories].map((a) => a.buyerId))].sort(byText);
   if (ids.length === 0) return [];
-  // In id order, so two registrations sharing buyers cannot deadlock on the counters below.
-  await trx.selectFrom('buyers').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  // In id order, so two registrations sharing buyers cannot deadlock on the counters below. NO KEY
+  // UPDATE, not UPDATE: the shipments' and orders' foreign keys hold KEY SHARE locks on these rows,
+  // which FOR UPDATE would wait for (two batches of one buyer would then wait for each other).
+  await trx.selectFrom('buyers').select('id').where('id', 'in', ids).orderBy('id').forNoKeyUpdate().execute();
 
   const counted = await countOrders(trx, activity.orders);
   const orderTotals = new Map<string, { n: number; first: Date | null; last: Date | null }>();
