@@ -18,6 +18,7 @@ import * as archivedSnapshots from './2026-11-23T1330-archived-snapshots.js';
 // issue 7 reports
 import * as reportIndexes from './2026-11-23T1400-report-indexes.js';
 import * as carrierPerformanceRollup from './2026-11-23T1700-carrier-performance-rollup.js';
+import * as buyers from './2026-12-07T1020-buyers.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   // issue 7 reports
   '2026-11-23T1400-report-indexes': reportIndexes,
   '2026-11-23T1700-carrier-performance-rollup': carrierPerformanceRollup,
+  '2026-12-07T1020-buyers': buyers,
 };

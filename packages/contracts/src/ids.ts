@@ -39,6 +39,13 @@ export type ProofId = z.infer<typeof proofIdSchema>;
 /** Reference to the buyer's contact record (email, phone, address live only in the database). */
 export const contactIdSchema = uuidSchema('ContactId');
 export type ContactId = z.infer<typeof contactIdSchema>;
+/**
+ * A buyer across a merchant's orders: an HMAC of the normalized email or phone under a key per
+ * merchant (UUID version 8 layout). Not PII: it cannot be computed from a guessed email
+ * without the merchant's key, and the same person has unrelated ids at two merchants.
+ */
+export const buyerIdSchema = uuidSchema('BuyerId');
+export type BuyerId = z.infer<typeof buyerIdSchema>;
 
 /** ISO 3166-1 alpha-2, upper case. */
 export const countryCodeSchema = z.enum(COUNTRY_CODES).meta({ id: 'CountryCode' });

@@ -182,3 +182,20 @@ describe('createEvent', () => {
     expect(parseEvent('shipment.delays', event)).toEqual({ ok: true, event });
   });
 });
+
+describe('shipment.registered buyer profile', () => {
+  const registered = SAMPLE_EVENTS['parcelwatch.shipment.registered.v1'];
+
+  it('still reads an event written before buyers had an id, an order count and per-currency spend', () => {
+    const older = withField(registered, 'data.buyer', { contactId: null, locale: 'en-US', timeZone: null, lifetimeSpend: null });
+    expect(parseEvent('shipments', older).ok).toBe(true);
+  });
+
+  it('refuses a buyer id that is not a lowercase UUID, and a negative order count', () => {
+    for (const [path, value] of [['data.buyer.buyerId', 'Jane@example.com'], ['data.buyer.orderCount', -1]] as const) {
+      const parsed = parseEvent('shipments', withField(registered, path, value));
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.reason).toContain(path);
+    }
+  });
+});

@@ -75,9 +75,12 @@ export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
     destinationCountry: 'US',
     buyer: {
       contactId: '01936b2e-9000-7b20-a000-000000000010',
+      buyerId: '5c1f0e2a-77d4-8a31-9b0e-4d2c6f1a8e03',
       locale: 'en-US',
       timeZone: 'America/New_York',
       lifetimeSpend: { amountMinor: 64_000, currency: 'USD' },
+      lifetimeSpendByCurrency: [{ amountMinor: 64_000, currency: 'USD' }],
+      orderCount: 9,
     },
     orderValue: { amountMinor: 2_999, currency: 'USD' },
     promisedDeliveryDate: '2025-03-14',

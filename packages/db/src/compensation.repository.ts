@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { loadBuyerSpend, type SpendAmount } from './buyer.repository.js';
 import type { Compensation, Database, MilestoneColumn, NewCompensation } from './database.js';
 
 /**
@@ -8,7 +9,13 @@ import type { Compensation, Database, MilestoneColumn, NewCompensation } from '.
 export type CompensationDbExecutor = Kysely<Database> | Transaction<Database>;
 export type CompensationStatus = Compensation['status'];
 
-/** What a decision reads about the shipment: the order it compensates and the buyer's lifetime spend. */
+/**
+ * What a decision reads about the shipment: the order it compensates, and its buyer's lifetime
+ * spend as it stands now (one amount per currency; empty without an identified buyer). Read at
+ * decision time rather than taken from the registration event: the decision comes days later,
+ * after the buyer's later orders, and the trigger events come from the detector, which knows
+ * nothing of spend.
+ */
 export interface CompensationShipmentContext {
   shipmentId: string;
   merchantId: string;
@@ -16,8 +23,8 @@ export interface CompensationShipmentContext {
   status: MilestoneColumn;
   orderValueMinor: number | null;
   orderCurrency: string | null;
-  buyerLifetimeSpendMinor: number | null;
-  buyerLifetimeSpendCurrency: string | null;
+  buyerId: string | null;
+  buyerLifetimeSpend: SpendAmount[];
 }
 
 export async function loadCompensationContexts(
@@ -26,20 +33,11 @@ export async function loadCompensationContexts(
 ): Promise<Map<string, CompensationShipmentContext>> {
   if (shipmentIds.length === 0) return new Map();
   const rows = await db
-    .selectFrom('shipments as s')
-    .leftJoin('buyer_contacts as b', 'b.id', 's.buyer_contact_id')
-    .select([
-      's.id',
-      's.merchant_id',
-      's.order_id',
-      's.status',
-      's.order_value_minor',
-      's.order_currency',
-      'b.lifetime_spend_minor',
-      'b.lifetime_spend_currency',
-    ])
-    .where('s.id', 'in', [...new Set(shipmentIds)])
+    .selectFrom('shipments')
+    .select(['id', 'merchant_id', 'order_id', 'status', 'order_value_minor', 'order_currency', 'buyer_id'])
+    .where('id', 'in', [...new Set(shipmentIds)])
     .execute();
+  const spend = await loadBuyerSpend(db, rows.flatMap((row) => (row.buyer_id === null ? [] : [row.buyer_id])));
   return new Map(
     rows.map((row) => [
       row.id,
@@ -50,8 +48,8 @@ export async function loadCompensationContexts(
         status: row.status,
         orderValueMinor: row.order_value_minor,
         orderCurrency: row.order_currency,
-        buyerLifetimeSpendMinor: row.lifetime_spend_minor,
-        buyerLifetimeSpendCurrency: row.lifetime_spend_currency,
+        buyerId: row.buyer_id,
+        buyerLifetimeSpend: row.buyer_id === null ? [] : (spend.get(row.buyer_id) ?? []),
       },
     ]),
   );
@@ -265,7 +263,13 @@ export async function cancelExecution(trx: CompensationDbExecutor, id: string, r
     .executeTakeFirst();
 }
 
-/** The ops queue: newest decisions first, by merchant and status. */
+/** True for a green-channel decision; sorted descending, those come first. */
+const greenFirst = sql<boolean>`channel = 'green'`;
+
+/**
+ * The ops queue. Pending ones come as a queue: green-channel (VIP) cases first, the sellers'
+ * rule being that they are handled first, then oldest first. Any other listing: newest first.
+ */
 export async function listCompensations(
   db: CompensationDbExecutor,
   filter: { status?: CompensationStatus; merchantId?: string; merchantIds?: readonly string[]; shipmentId?: string; limit: number },
@@ -279,5 +283,9 @@ export async function listCompensations(
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.merchantId !== undefined) query = query.where('merchant_id', '=', filter.merchantId);
   if (filter.shipmentId !== undefined) query = query.where('shipment_id', '=', filter.shipmentId);
-  return query.orderBy('decided_at', 'desc').orderBy('id').limit(filter.limit).execute();
+  const ordered =
+    filter.status === 'pending'
+      ? query.orderBy(greenFirst, 'desc').orderBy('decided_at', 'asc')
+      : query.orderBy('decided_at', 'desc');
+  return ordered.orderBy('id').limit(filter.limit).execute();
 }

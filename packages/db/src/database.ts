@@ -29,6 +29,8 @@ export interface MerchantsTable {
   default_locale: Generated<string>;
   default_timezone: Generated<string>;
   settings: JsonDefault<Record<string, unknown>>;
+  /** HMAC key of the merchant's buyer ids (migration 2026-12-07T1020); never leaves the database and the api. */
+  buyer_key: Generated<string>;
   created_at: CreatedAt;
 }
 
@@ -41,8 +43,6 @@ export interface BuyerContactsTable {
   address: Json<Record<string, unknown>> | null;
   locale: Generated<string>;
   timezone: Generated<string>;
-  lifetime_spend_minor: Generated<number>;
-  lifetime_spend_currency: Generated<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   purged_at: Timestamp | null;
@@ -52,6 +52,8 @@ export interface ShipmentsTable {
   id: string;
   merchant_id: string;
   buyer_contact_id: string | null;
+  /** Added by 2026-12-07T1020: inserts may leave it out (no identified buyer). */
+  buyer_id: ColumnType<string | null, string | null | undefined, string | null>;
   order_id: string;
   tracking_number: string;
   carrier: string;
@@ -87,6 +89,37 @@ export interface ShipmentsTable {
   next_check_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** A buyer's identity per merchant (migration 2026-12-07T1020): no PII, the id is an HMAC of the email or phone. */
+export interface BuyersTable {
+  id: string;
+  merchant_id: string;
+  identified_by: 'email' | 'phone';
+  order_count: Generated<number>;
+  history_order_count: Generated<number>;
+  first_order_at: Timestamp | null;
+  last_order_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A buyer's spend in one currency: orders registered here, and the seller's figure from before. */
+export interface BuyerSpendTable {
+  buyer_id: string;
+  currency: string;
+  registered_minor: Generated<number>;
+  history_minor: Generated<number>;
+}
+
+/** One row per (merchant, order): what makes an order count once, whatever its parcels. */
+export interface BuyerOrdersTable {
+  merchant_id: string;
+  order_id: string;
+  buyer_id: string;
+  value_minor: number | null;
+  currency: string | null;
+  registered_at: Timestamp;
 }
 
 export interface TrackingSnapshotsTable {
@@ -364,6 +397,9 @@ export interface CarrierPerformanceStaleTable {
 export interface Database {
   merchants: MerchantsTable;
   buyer_contacts: BuyerContactsTable;
+  buyers: BuyersTable;
+  buyer_spend: BuyerSpendTable;
+  buyer_orders: BuyerOrdersTable;
   shipments: ShipmentsTable;
   tracking_snapshots: TrackingSnapshotsTable;
   checkpoints: CheckpointsTable;

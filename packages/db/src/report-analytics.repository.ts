@@ -141,14 +141,14 @@ export interface CompensationQueueRow {
   decided_at: Date;
 }
 
-/** Decisions waiting for an approver, oldest first. */
+/** Decisions waiting for an approver: green-channel (VIP) cases first, as the sellers' rule says, then oldest first. */
 export async function pendingCompensations(db: Kysely<Database>, q: { scope: MerchantScope; limit: number }): Promise<CompensationQueueRow[]> {
   const result = await sql<CompensationQueueRow>`
     SELECT c.id, c.shipment_id, c.merchant_id, s.order_id, s.tracking_number, s.carrier, c.tier, c.action,
       c.amount_minor, c.currency, c.channel, c.approval_level, c.evidence_required, c.rule_fired, c.explanation, c.decided_at
     FROM compensations c JOIN shipments s ON s.id = c.shipment_id
     WHERE c.status = 'pending' AND ${scopeCondition(sql`c.merchant_id`, q.scope)}
-    ORDER BY c.decided_at, c.id
+    ORDER BY c.channel = 'green' DESC, c.decided_at, c.id
     LIMIT ${q.limit}`.execute(db);
   return result.rows.map((row) => ({ ...row, amount_minor: Number(row.amount_minor) }));
 }

@@ -33,6 +33,8 @@ export interface NewShipmentRegistration {
   orderCurrency: string | null;
   /** Its id must be derived from the natural key, so a repeat names the same contact. */
   contact: NewBuyerContact | null;
+  /** The buyer's identity (buyers.id), when the buyer has an email or an E.164 phone; see buyer.repository.ts. */
+  buyerId: string | null;
   nextPollAt: Date;
 }
 
@@ -49,6 +51,7 @@ export interface RegisteredShipment {
   destinationCountry: string | null;
   promisedDeliveryDate: string | null;
   buyerContactId: string | null;
+  buyerId: string | null;
   createdAt: Date;
 }
 
@@ -69,6 +72,7 @@ const shipmentColumns = [
   'destination_country',
   'promised_delivery_date',
   'buyer_contact_id',
+  'buyer_id',
   'created_at',
 ] as const;
 
@@ -84,6 +88,7 @@ type ShipmentRow = {
   destination_country: string | null;
   promised_delivery_date: string | null;
   buyer_contact_id: string | null;
+  buyer_id: string | null;
   created_at: Date;
 };
 
@@ -100,6 +105,7 @@ function toRegistered(row: ShipmentRow): RegisteredShipment {
     destinationCountry: row.destination_country?.trim() ?? null,
     promisedDeliveryDate: row.promised_delivery_date,
     buyerContactId: row.buyer_contact_id,
+    buyerId: row.buyer_id,
     createdAt: row.created_at,
   };
 }
@@ -155,6 +161,7 @@ export async function registerShipments(
         id: item.id,
         merchant_id: item.merchantId,
         buyer_contact_id: item.contact?.id ?? null,
+        buyer_id: item.buyerId,
         order_id: item.orderId,
         tracking_number: item.trackingNumber,
         carrier: item.carrier,

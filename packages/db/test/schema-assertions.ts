@@ -67,6 +67,18 @@ export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
   // Registration is idempotent on merchant + order + tracking number.
   await expect(db.insertInto('shipments').values({ ...stored, id: randomUUID() }).execute()).rejects.toThrow(/shipments_order_tracking_key/);
 
+  // Every merchant gets its own random buyer key (ids of its buyers are HMACs under it).
+  const other = randomUUID();
+  await db.insertInto('merchants').values({ id: other, name: 'Other shop' }).execute();
+  const buyerKeys = await db.selectFrom('merchants').select('buyer_key').where('id', 'in', [merchantId, other]).execute();
+  expect(buyerKeys.map((m) => m.buyer_key)).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/), expect.stringMatching(/^[0-9a-f]{64}$/)]);
+  expect(new Set(buyerKeys.map((m) => m.buyer_key)).size).toBe(2);
+  // An order's value and currency come together; spend is never negative.
+  const buyerId = randomUUID();
+  await db.insertInto('buyers').values({ id: buyerId, merchant_id: merchantId, identified_by: 'email' }).execute();
+  await expect(db.insertInto('buyer_orders').values({ merchant_id: merchantId, order_id: 'o-x', buyer_id: buyerId, value_minor: 100, currency: null, registered_at: new Date() }).execute()).rejects.toThrow(/buyer_orders_value_currency/);
+  await expect(db.insertInto('buyer_spend').values({ buyer_id: buyerId, currency: 'USD', registered_minor: -1 }).execute()).rejects.toThrow(/check/i);
+
   // Types come back the same on both engines.
   expect(stored.promised_delivery_date).toBe('2026-12-01');
   expect(stored.order_value_minor).toBe(2999);

@@ -90,11 +90,11 @@ describe('ops dashboard in Chromium', () => {
     return api;
   }
 
-  async function seedCompensation(shipmentId: string, tier: number, hoursAgo: number): Promise<string> {
+  async function seedCompensation(shipmentId: string, tier: number, hoursAgo: number, channel: 'standard' | 'green' = 'standard'): Promise<string> {
     const id = newId();
     await insertCompensations(db, [
       {
-        id, shipment_id: shipmentId, merchant_id: merchant, tier, action: 'partial_refund', amount_minor: 1250, currency: 'USD', channel: 'standard',
+        id, shipment_id: shipmentId, merchant_id: merchant, tier, action: channel === 'green' ? 'reship' : 'partial_refund', amount_minor: 1250, currency: 'USD', channel,
         approval_level: 'supervisor', supersedes_id: null, policy_version: 'browser-test', rule_fired: `tier${tier}.major_delay`, decided_at: at(hoursAgo * 3_600_000),
         approver: null, approved_at: null, rejected_reason: null, execution_key: `exec-${id}`, external_ref: null, executed_at: null, error: null,
         order_value_minor: 6000, order_currency: 'USD', approver_role: null, cancelled_reason: null, execution_claimed_at: null,
@@ -325,6 +325,15 @@ describe('ops dashboard in Chromium', () => {
     await until(() => page.locator('#who').textContent(), (t) => t === 'ops approver (approver)', 'the key beside Sign out');
     expect(await page.locator('#queue-read-only').count()).toBe(0);
     expect(await page.locator(`#approval-table tr[data-id="${forViewer}"] button[data-action=approve]`).isEnabled()).toBe(true);
+  });
+
+  it('puts a green-channel case first in the queue, newer as it is, with a VIP badge', async () => {
+    const vip = await seedCompensation(ids.fine, 2, 1, 'green');
+    await page.reload();
+    await page.locator(`#approval-table tr[data-id="${vip}"]`).waitFor();
+    expect(await page.locator('#approval-table tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual([vip, forViewer]);
+    expect(await page.locator(`#approval-table tr[data-id="${vip}"] [data-badge=vip]`).textContent()).toBe('VIP');
+    expect(await page.locator(`#approval-table tr[data-id="${forViewer}"] [data-badge=vip]`).count()).toBe(0);
   });
 
   it('downloads the proof in the embedded mode too: a filesystem archive link signed for the api\'s /v1/blobs route', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kysely } from 'kysely';
 import { parseEvent } from '@parcelwatch/contracts';
-import { createDb, type Database } from '@parcelwatch/db';
+import { createDb, loadBuyerTotals, type Database } from '@parcelwatch/db';
 import { createTestDatabase } from '@parcelwatch/test-harness';
 import { aftershipSignature, countRows, createMerchant, NOW, outboxRows, seventeenTrackSign, startTestApi, type TestApi } from './api-test-kit.js';
 
@@ -51,6 +51,37 @@ describe('api ingest on PostgreSQL', () => {
     }
     const due = await db.selectFrom('shipments').select('next_poll_at').distinct().execute();
     expect(due.map((row) => row.next_poll_at?.toISOString())).toEqual([NOW]);
+  });
+
+  it('counts every order of buyers registered by concurrent batches once, without deadlock, when each batch also races a copy of itself', async () => {
+    const emails = ['ana@example.com', 'Ben@Example.com', 'cai+shop@example.com'];
+    // 36 orders, 3 buyers, 6 batches each naming the buyers in a different order.
+    const orders = Array.from({ length: 36 }, (_, i) => ({
+      merchantId,
+      orderId: `CONC-${i}`,
+      trackingNumber: `YT${String(3_000_000_000_000_000 + i)}`,
+      destinationCountry: 'US',
+      orderValue: { amountMinor: 1_000 + i, currency: 'USD' },
+      buyer: { email: emails[(i * 7 + Math.floor(i / 6)) % 3] },
+    }));
+    const batches = Array.from({ length: 6 }, (_, b) => orders.filter((_, i) => i % 6 === b));
+    const responses = await Promise.all(batches.flatMap((batch) => [t.post('/v1/shipments', { shipments: batch }), t.post('/v1/shipments', { shipments: [...batch].reverse() })]));
+    for (const response of responses) expect(response.status).toBe(207);
+    expect(responses.reduce((sum, response) => sum + response.body.summary.created, 0)).toBe(36);
+
+    const buyerOf = new Map<string, string>();
+    for (const response of responses) for (const result of response.body.results) buyerOf.set(result.shipment.orderId, result.shipment.buyerId);
+    const expected = new Map<string, { orders: number; spend: number }>();
+    orders.forEach((order, i) => {
+      const buyerId = buyerOf.get(order.orderId)!;
+      const totals = expected.get(buyerId) ?? { orders: 0, spend: 0 };
+      expected.set(buyerId, { orders: totals.orders + 1, spend: totals.spend + 1_000 + i });
+    });
+    expect(expected.size).toBe(3);
+    const stored = await loadBuyerTotals(db, [...expected.keys()]);
+    for (const [buyerId, { orders: count, spend }] of expected) {
+      expect(stored.get(buyerId)).toEqual({ buyerId, orderCount: count, spend: [{ amountMinor: spend, currency: 'USD' }] });
+    }
   });
 
   it('accepts a signed webhook once; concurrent replays, a replay and a bad signature get 401 and write nothing', async () => {

@@ -30,5 +30,9 @@ describe('GET /openapi.json', () => {
     expect(detail.responses['200'].content['application/json'].schema.properties.timeline.items.properties.localTime).toBeDefined();
     const register = doc.paths['/v1/shipments'].post.requestBody.content['application/json'].schema.oneOf[0];
     expect(register.required).toEqual(expect.arrayContaining(['merchantId', 'orderId', 'trackingNumber', 'destinationCountry']));
+    const history = register.properties.buyer.properties.history;
+    expect(Object.keys(history.properties)).toEqual(['orders', 'spend']);
+    expect(history.description).toContain('the greater of the known and the given value');
+    expect(doc.paths['/v1/shipments/import'].post.requestBody.content['text/csv'].schema.description).toContain('buyerHistoryOrders, buyerHistorySpendMinor, buyerHistorySpendCurrency');
   });
 });

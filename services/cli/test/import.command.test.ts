@@ -97,7 +97,7 @@ describe('parcelwatch import', () => {
       timeout: 120_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`parcelwatch: ${bad}: unknown column(s): colour; known: merchantId, orderId, trackingNumber, carrier, provider, originCountry, destinationCountry, promisedDeliveryDate, shippedAt, marketplace, orderValueMinor, orderCurrency, buyerName, buyerEmail, buyerPhone, buyerLocale, buyerTimezone, buyerAddressLine1, buyerAddressLine2, buyerCity, buyerRegion, buyerPostalCode, buyerCountry\n`);
+    expect(run.stderr).toBe(`parcelwatch: ${bad}: unknown column(s): colour; known: merchantId, orderId, trackingNumber, carrier, provider, originCountry, destinationCountry, promisedDeliveryDate, shippedAt, marketplace, orderValueMinor, orderCurrency, buyerName, buyerEmail, buyerPhone, buyerLocale, buyerTimezone, buyerAddressLine1, buyerAddressLine2, buyerCity, buyerRegion, buyerPostalCode, buyerCountry, buyerHistoryOrders, buyerHistorySpendMinor, buyerHistorySpendCurrency\n`);
     const missing = spawnSync(process.execPath, ['--import', TSX, '--import', LOOPBACK_GUARD, MAIN, 'import', path.join(dir, 'nope.csv')], { cwd: dir, env: { ...inherited, NODE_OPTIONS: '', PGLITE_DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('nope.csv: no such file');

@@ -27,6 +27,7 @@ import type { DateTime } from 'luxon';
 import { approvedEvent, decidedEvent, rejectedEvent, SYSTEM_ACTOR, toOutbox } from './compensation-events.js';
 import { actionToDb, approvalToDb, currencyFromDb } from './domain/db-names.js';
 import { decideCompensation, type PriorCompensation } from './domain/decision.js';
+import { lifetimeSpendInBase } from './domain/lifetime-spend.js';
 import { matchTier, type Trigger } from './domain/tier.rules.js';
 import type { PolicySource } from './policy/policy-store.js';
 
@@ -123,15 +124,14 @@ export function createTriggerApplier(options: TriggerApplierOptions) {
         continue;
       }
       const orderValue = shipment.orderValueMinor === null || shipment.orderCurrency === null ? null : money(shipment.orderValueMinor, currencyFromDb(shipment.orderCurrency));
-      const lifetime =
-        shipment.buyerLifetimeSpendMinor === null || shipment.buyerLifetimeSpendCurrency === null
-          ? null
-          : money(shipment.buyerLifetimeSpendMinor, currencyFromDb(shipment.buyerLifetimeSpendCurrency));
+      // The buyer's spend now, this order and later ones included, in the base currency.
+      const lifetime = lifetimeSpendInBase(policy, shipment.buyerLifetimeSpend.map((s) => money(s.amountMinor, currencyFromDb(s.currency))));
+      if (lifetime.unconverted.length > 0) log?.warn({ buyerId: shipment.buyerId, currencies: lifetime.unconverted }, 'buyer spend in currencies without a policy rate left out of the green channel check');
       const result = decideCompensation({
         policy,
         match: tier.matched,
         orderValue,
-        buyerLifetimeSpend: lifetime,
+        buyerLifetimeSpend: lifetime.total,
         prior: prior.get(shipment.shipmentId) ?? [],
         spentToday: money(spent.get(shipment.merchantId) ?? 0, policy.baseCurrency),
         merchantId: shipment.merchantId,

@@ -22,7 +22,8 @@ interface Journey {
   name: string;
   orderValue: string;
   currency?: CurrencyCode;
-  lifetimeSpend?: string;
+  /** The buyer's spend (USD) before this order, from the seller's history. */
+  spentBefore?: string;
   events: (s: SeededShipment) => TriggerEvent[];
   /** The compensations right after the decisions, in tier order. */
   expected: Row[];
@@ -44,7 +45,7 @@ const JOURNEYS: Journey[] = [
   { name: 'manager', orderValue: '150.00', events: (s) => [exceptionEvent(s, 'lost')], expected: [[3, 'full_refund', 15000, 'USD', 'pending']] },
   { name: 'delivered', orderValue: '20.00', events: (s) => [exceptionEvent(s, 'lost'), deliveredEvent(s)], expected: [[3, 'full_refund', 2000, 'USD', 'cancelled']] },
   { name: 'refused', orderValue: '20.00', events: (s) => [exceptionEvent(s, 'returning', { reason: 'refused' })], expected: [] },
-  { name: 'green', orderValue: '40.00', lifetimeSpend: '600.00', events: (s) => [delayEvent(s, 20)], expected: [[2, 'reship', 0, 'USD', 'pending']] },
+  { name: 'green', orderValue: '40.00', spentBefore: '560.00', events: (s) => [delayEvent(s, 20)], expected: [[2, 'reship', 0, 'USD', 'pending']] },
   { name: 'damaged', orderValue: '20.00', currency: 'EUR', events: (s) => [exceptionEvent(s, 'damaged')], expected: [[2, 'partial_refund', 600, 'EUR', 'approved']] },
   { name: 'early', orderValue: '20.00', events: (s) => [delayEvent(s, 2)], expected: [] },
 ];
@@ -98,7 +99,7 @@ describe('compensation on Kafka and PostgreSQL', () => {
     const shipments: { s: SeededShipment; journey: Journey }[] = [];
     for (let copy = 0; copy < 3; copy += 1) {
       for (const journey of JOURNEYS) {
-        const s = await seedShipment(db, { name: `int-${journey.name}-${copy}`, orderValue: journey.orderValue, currency: journey.currency, lifetimeSpend: journey.lifetimeSpend });
+        const s = await seedShipment(db, { name: `int-${journey.name}-${copy}`, orderValue: journey.orderValue, currency: journey.currency, spentBefore: journey.spentBefore });
         shipments.push({ s, journey });
       }
     }

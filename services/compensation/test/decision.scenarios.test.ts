@@ -95,9 +95,9 @@ describe('compensation decisions (frozen time, PGlite)', () => {
     expect(supervised!.explanation).toContain('€27.60 ($30.00)');
   });
 
-  it('gives buyers with 500+ USD lifetime spend the green channel: reship first', async () => {
-    const green = await seedShipment(db, { name: 'green', orderValue: '80.00', lifetimeSpend: '500.00' });
-    const regular = await seedShipment(db, { name: 'not-green', orderValue: '80.00', lifetimeSpend: '499.99' });
+  it('gives buyers with 500+ USD lifetime spend (this order included) the green channel: reship first', async () => {
+    const green = await seedShipment(db, { name: 'green', orderValue: '80.00', spentBefore: '420.00' });
+    const regular = await seedShipment(db, { name: 'not-green', orderValue: '80.00', spentBefore: '419.99' });
     await deliver(delayEvent(green, 15), delayEvent(regular, 15), exceptionEvent(green, 'lost'));
     const greenRows = await compensationsOf(db, green.shipmentId);
     expect(greenRows.map((r) => [r.tier, r.action, r.channel, r.approval_level])).toEqual([
@@ -108,6 +108,21 @@ describe('compensation decisions (frozen time, PGlite)', () => {
     expect(greenRows[1]!.supersedes_id).toBe(greenRows[0]!.id);
     const [regularRow] = await compensationsOf(db, regular.shipmentId);
     expect(regularRow).toMatchObject({ action: 'partial_refund', channel: 'standard', amount_minor: 2400 });
+  });
+
+  it('sums spend paid in several currencies with the policy rates; a currency without a rate counts for nothing', async () => {
+    const merchantId = uuid('merchant', 'multi-currency');
+    // 276.00 EUR is 300.00 USD at 0.92; with a 200.00 USD order the buyer has spent 500.00 USD.
+    await seedShipment(db, { name: 'multi-eur', buyer: 'multi', merchantId, orderValue: '276.00', currency: 'EUR' });
+    const usd = await seedShipment(db, { name: 'multi-usd', buyer: 'multi', merchantId, orderValue: '200.00' });
+    // The shipped policy has no CHF rate: a 1,000 CHF order does not make its buyer a VIP.
+    await seedShipment(db, { name: 'chf-1', buyer: 'chf', merchantId, orderValue: '1000.00', currency: 'CHF' });
+    const chf = await seedShipment(db, { name: 'chf-2', buyer: 'chf', merchantId, orderValue: '80.00' });
+    await deliver(delayEvent(usd, 15), delayEvent(chf, 15));
+    const [green] = await compensationsOf(db, usd.shipmentId);
+    expect(green).toMatchObject({ tier: 2, action: 'reship', channel: 'green' });
+    expect(green!.explanation).toContain("the buyer's lifetime spend $500.00 reaches $500.00");
+    expect((await compensationsOf(db, chf.shipmentId))[0]).toMatchObject({ tier: 2, action: 'partial_refund', channel: 'standard' });
   });
 
   it('sends a decision over the merchant daily budget to a manager, and frees the budget the next day', async () => {

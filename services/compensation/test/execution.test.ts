@@ -47,7 +47,7 @@ describe('executing approved compensations against a TikTok Shop style marketpla
     const coupon = await seedShipment(db, { name: name('coupon'), orderValue: '25.00' });
     const partial = await seedShipment(db, { name: name('partial'), orderValue: '29.99' });
     const full = await seedShipment(db, { name: name('full'), orderValue: '20.00', currency: 'EUR' });
-    const reship = await seedShipment(db, { name: name('reship'), orderValue: '25.00', lifetimeSpend: '800.00' });
+    const reship = await seedShipment(db, { name: name('reship'), orderValue: '25.00', spentBefore: '775.00' });
     const supervised = await seedShipment(db, { name: name('supervised'), orderValue: '45.00' });
     await applyTriggers(db, policy, clock, [delayEvent(coupon, 4), delayEvent(partial, 20), exceptionEvent(full, 'lost'), delayEvent(reship, 15), delayEvent(supervised, 4)]);
 

@@ -15,7 +15,7 @@ import {
   type ExceptionOpenedEvent,
   type ExceptionResolvedEvent,
 } from '@parcelwatch/contracts';
-import type { Compensation, Database } from '@parcelwatch/db';
+import { insertBuyers, recordBuyerActivity, registerShipments, type Compensation, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy, type CompensationPolicy } from '../src/policy/policy.schema.js';
@@ -49,38 +49,61 @@ export interface SeededShipment {
   orderId: string;
 }
 
-/** A merchant (one per scenario keeps daily budgets apart), a buyer and a shipment. */
+/**
+ * A merchant (one per scenario keeps daily budgets apart), a buyer and a shipment, written by
+ * the repositories the api's registration uses: the shipment, its buyer and the order counted
+ * towards the buyer's lifetime spend. `spentBefore` (USD) is the seller's history for the buyer;
+ * `buyer` names a buyer shared by several seeds (default: one per seed).
+ */
 export async function seedShipment(
   db: Kysely<Database>,
-  input: { name: string; orderValue?: string | null; currency?: CurrencyCode; lifetimeSpend?: string; merchantId?: string; status?: 'in_transit' | 'delivered' },
+  input: {
+    name: string;
+    orderValue?: string | null;
+    currency?: CurrencyCode;
+    spentBefore?: string;
+    buyer?: string;
+    merchantId?: string;
+    status?: 'in_transit' | 'delivered';
+  },
 ): Promise<SeededShipment> {
   sequence += 1;
   const merchantId = input.merchantId ?? uuid('merchant', input.name);
   const shipmentId = uuid('shipment', input.name);
-  const buyerId = uuid('buyer', input.name);
+  const buyerId = uuid('buyer', input.buyer ?? input.name);
   const currency = input.currency ?? 'USD';
   await db.insertInto('merchants').values({ id: merchantId, name: `merchant ${input.name}` }).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db
-    .insertInto('buyer_contacts')
-    .values({ id: buyerId, merchant_id: merchantId, lifetime_spend_minor: parseMoney(input.lifetimeSpend ?? '0', 'USD').amountMinor, lifetime_spend_currency: 'USD' })
-    .execute();
   const value = input.orderValue === undefined ? '29.99' : input.orderValue;
+  const orderValue = value === null ? null : parseMoney(value, currency);
   const orderId = `order-${input.name}-${sequence}`;
-  await db
-    .insertInto('shipments')
-    .values({
-      id: shipmentId,
-      merchant_id: merchantId,
-      buyer_contact_id: buyerId,
-      order_id: orderId,
-      tracking_number: `LX${String(sequence).padStart(9, '0')}CN`,
-      carrier: 'china-post',
-      provider: '17track',
-      status: input.status ?? 'in_transit',
-      order_value_minor: value === null ? null : parseMoney(value, currency).amountMinor,
-      order_currency: value === null ? null : currency,
-    })
-    .execute();
+  const at = new Date(DETECTED_AT);
+  await db.transaction().execute(async (trx) => {
+    await insertBuyers(trx, [{ id: buyerId, merchantId, identifiedBy: 'email' }]);
+    const outcome = await registerShipments(trx, [
+      {
+        id: shipmentId,
+        merchantId,
+        orderId,
+        trackingNumber: `LX${String(sequence).padStart(9, '0')}CN`,
+        carrier: 'china-post',
+        provider: '17track',
+        originCountry: 'CN',
+        destinationCountry: 'US',
+        promisedDeliveryDate: null,
+        buyerTimezone: 'America/New_York',
+        orderValueMinor: orderValue?.amountMinor ?? null,
+        orderCurrency: orderValue?.currency ?? null,
+        contact: null,
+        buyerId,
+        nextPollAt: at,
+      },
+    ]);
+    if (outcome.results[0]?.created !== true) throw new Error(`seed ${input.name}: shipment ${shipmentId} already exists`);
+    const history = input.spentBefore === undefined ? [] : [{ buyerId, orders: null, spend: parseMoney(input.spentBefore, 'USD') }];
+    await recordBuyerActivity(trx, { orders: [{ buyerId, merchantId, orderId, value: orderValue, registeredAt: at }], histories: history, at });
+  });
+  // What the normalizer would have recorded for a delivered parcel; only the status matters to a decision.
+  if (input.status === 'delivered') await db.updateTable('shipments').set({ status: 'delivered' }).where('id', '=', shipmentId).execute();
   return { shipmentId, merchantId, orderId };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { carrierCodeSchema, contactIdSchema, countryCodeSchema, providerSchema, shipmentIdSchema } from '../ids.js';
+import { buyerIdSchema, carrierCodeSchema, contactIdSchema, countryCodeSchema, providerSchema, shipmentIdSchema } from '../ids.js';
 import { moneySchema, nonNegativeMoneySchema } from '../money.js';
 import { EVENT_TYPES } from '../topics.js';
 import {
@@ -19,13 +19,26 @@ export const registrationSourceSchema = z.enum(['api', 'csv', 'cli', 'marketplac
 /**
  * What we know of the buyer, without PII: email, phone, name and address stay in the
  * database's contact record, referenced by `contactId`. Locale and zone drive templates and
- * quiet hours; lifetime spend drives the green channel in compensation.
+ * quiet hours; lifetime spend drives the green channel in compensation (which reads the
+ * buyer's current spend when it decides, not this snapshot).
  */
 export const buyerProfileSchema = z.object({
   contactId: contactIdSchema.nullable(),
+  /** The buyer across this merchant's orders; null (or absent, before buyers existed) without an email or E.164 phone. */
+  buyerId: buyerIdSchema.nullable().optional(),
   locale: localeSchema.nullable(),
   timeZone: timeZoneSchema.nullable(),
+  /**
+   * The buyer's lifetime spend with the merchant once this order is counted (the seller's
+   * history included), when it was all paid in one currency, as it nearly always is. Null
+   * without an identified buyer, without any known amount, or with spend in several currencies
+   * (then see `lifetimeSpendByCurrency`).
+   */
   lifetimeSpend: nonNegativeMoneySchema.nullable(),
+  /** Every currency's amount of the same total, currencies in code order; empty without a known amount. */
+  lifetimeSpendByCurrency: z.array(nonNegativeMoneySchema).optional(),
+  /** The buyer's orders with the merchant, this one and the seller's history included. */
+  orderCount: z.int().min(0).nullable().optional(),
 }).meta({ id: 'BuyerProfile' });
 
 export const shipmentRegisteredDataSchema = z.object({

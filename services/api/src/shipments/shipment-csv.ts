@@ -32,10 +32,16 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
   buyerRegion: ['buyer', 'address', 'region'],
   buyerPostalCode: ['buyer', 'address', 'postalCode'],
   buyerCountry: ['buyer', 'address', 'country'],
+  buyerHistoryOrders: ['buyer', 'history', 'orders'],
+  buyerHistorySpendMinor: ['buyer', 'history', 'spend', 'amountMinor'],
+  buyerHistorySpendCurrency: ['buyer', 'history', 'spend', 'currency'],
 };
 export const CSV_COLUMNS = Object.keys(COLUMNS);
 
 const COLUMN_BY_PATH = new Map(Object.entries(COLUMNS).map(([column, path]) => [path.join('.'), column]));
+
+/** Whole-number columns: a cell of digits becomes a number; anything else stays text, for the schema to refuse by name. */
+const INTEGER_COLUMNS: ReadonlySet<string> = new Set(['orderValueMinor', 'buyerHistoryOrders', 'buyerHistorySpendMinor']);
 
 export const MAX_CSV_ROWS = 10_000;
 
@@ -98,7 +104,7 @@ function toItem(record: Record<string, string>): Record<string, unknown> {
     const path = COLUMNS[column];
     // An empty cell is an absent field, so optional columns may be left blank.
     if (path === undefined || raw === '') continue;
-    const value = column === 'orderValueMinor' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    const value = INTEGER_COLUMNS.has(column) && /^-?\d+$/.test(raw) ? Number(raw) : raw;
     let target = item;
     path.slice(0, -1).forEach((key) => {
       target[key] ??= {};

@@ -40,24 +40,49 @@ const addressSchema = z.strictObject({
   country: countrySchema.optional(),
 });
 
-/** Contact details stay in buyer_contacts; only locale and zone reach events. */
-const buyerSchema = z.strictObject({
-  name: trimmed(200).optional(),
-  email: z.email('must be an email address').max(254).optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number like +1 555 123 4567')
-    // Stored as SMS providers take it: +15551234567.
-    .transform(normalizePhone)
-    // A number without a country code is kept as typed (the SMS channel reports it); one with a
-    // "+" is meant as E.164 and must be one, or every SMS to it fails later, silently for the seller.
-    .refine((phone) => !phone.startsWith('+') || isE164(phone), 'with a "+", must be E.164: + and 7 to 15 digits, the first not 0')
-    .optional(),
-  address: addressSchema.optional(),
-  locale: localeSchema.optional(),
-  timezone: ianaZoneSchema.optional(),
-});
+/**
+ * What the buyer bought from the seller before parcelwatch (a shop's export): it counts towards
+ * lifetime spend (the green channel) and the order count. Given again, for any order of the
+ * buyer, the greater of the known and the given value is kept, per field and currency: never
+ * added, so a replay or a re-upload changes nothing. Orders registered here must not be in it.
+ */
+const historySchema = z
+  .strictObject({
+    orders: z.int('must be a whole number').min(0).max(1_000_000).optional(),
+    spend: nonNegativeMoneySchema.optional(),
+  })
+  .refine((history) => history.orders !== undefined || history.spend !== undefined, 'must give orders, spend or both')
+  .meta({
+    description:
+      "The buyer's orders and spend with this seller before parcelwatch (not counting orders registered here). Needs buyer.email or an E.164 buyer.phone. " +
+      'Given again, the greater of the known and the given value is kept (per currency), never added.',
+  });
+
+/** Contact details stay in buyer_contacts; only locale, zone and the buyer's key and spend reach events. */
+const buyerSchema = z
+  .strictObject({
+    name: trimmed(200).optional(),
+    email: z.email('must be an email address').max(254).optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()-]{5,20}$/, 'must be a phone number like +1 555 123 4567')
+      // Stored as SMS providers take it: +15551234567.
+      .transform(normalizePhone)
+      // A number without a country code is kept as typed (the SMS channel reports it); one with a
+      // "+" is meant as E.164 and must be one, or every SMS to it fails later, silently for the seller.
+      .refine((phone) => !phone.startsWith('+') || isE164(phone), 'with a "+", must be E.164: + and 7 to 15 digits, the first not 0')
+      .optional(),
+    address: addressSchema.optional(),
+    locale: localeSchema.optional(),
+    timezone: ianaZoneSchema.optional(),
+    history: historySchema.optional(),
+  })
+  // A history belongs to a buyer identity (email, or an E.164 phone); without one it would be dropped unseen.
+  .refine((buyer) => buyer.history === undefined || buyer.email !== undefined || (buyer.phone !== undefined && isE164(buyer.phone)), {
+    path: ['history'],
+    message: 'needs buyer.email or an E.164 buyer.phone: the history belongs to the buyer they identify',
+  });
 
 export const shipmentInputSchema = z.strictObject({
   merchantId: z.uuid('must be a UUID').transform((id) => id.toLowerCase()),

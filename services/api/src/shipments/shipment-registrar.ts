@@ -9,13 +9,16 @@ import {
 } from '@parcelwatch/contracts';
 import {
   enqueueOutbox,
-  findExistingMerchantIds,
+  findMerchantBuyerKeys,
   registerShipments,
   type Database,
   type NewShipmentRegistration,
   type RegisteredShipment,
 } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
+import type { BuyerFigures } from './buyer-figures.js';
+import { buyerIdentityOf, deriveBuyerId, type BuyerIdentity } from './buyer-identity.js';
+import { insertItemBuyers, recordRegisteredBuyers } from './buyer-registration.js';
 import { resolveCarrier, type CarrierCandidateView } from './carrier-resolution.js';
 import { fieldIssues, shipmentInputSchema, type FieldIssue, type ShipmentInput } from './shipment-input.schema.js';
 
@@ -51,7 +54,7 @@ function toView(shipment: RegisteredShipment): ShipmentView {
   return { ...shipment, createdAt: shipment.createdAt.toISOString() };
 }
 
-type Prepared = { index: number; input: ShipmentInput; carrier: string };
+type Prepared = { index: number; input: ShipmentInput; carrier: string; identity: BuyerIdentity | null; buyerId: string | null };
 
 export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRegistrar {
   return {
@@ -74,25 +77,28 @@ export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRe
           results[index] = { status: 'error', code: resolution.code, message: resolution.message, candidates: resolution.candidates };
           return;
         }
-        prepared.push({ index, input: parsed.data, carrier: resolution.carrier });
+        prepared.push({ index, input: parsed.data, carrier: resolution.carrier, identity: buyerIdentityOf(parsed.data.buyer), buyerId: null });
       });
 
-      const merchants = await findExistingMerchantIds(deps.db, prepared.map((item) => item.input.merchantId));
-      const accepted = prepared.filter((item) => {
-        if (merchants.has(item.input.merchantId)) return true;
+      const merchantKeys = await findMerchantBuyerKeys(deps.db, prepared.map((item) => item.input.merchantId));
+      const accepted = prepared.flatMap((item) => {
+        const key = merchantKeys.get(item.input.merchantId);
+        if (key !== undefined) return [{ ...item, buyerId: item.identity === null ? null : deriveBuyerId(key, item.input.merchantId, item.identity) }];
         results[item.index] = { status: 'error', code: 'unknown_merchant', message: `merchantId: unknown merchant ${item.input.merchantId}` };
-        return false;
+        return [];
       });
 
       if (accepted.length > 0) {
         const now = deps.clock.now();
         const rows = accepted.map((item) => toRegistration(item, now.toJSDate()));
         await deps.db.transaction().execute(async (trx) => {
+          await insertItemBuyers(trx, accepted);
           const outcome = await registerShipments(trx, rows);
+          const buyers = await recordRegisteredBuyers(trx, accepted, outcome, now.toJSDate());
           const messages = outcome.results.flatMap((result, position) => {
             const item = accepted[position];
             if (!result.created || item === undefined) return [];
-            const event = registeredEvent(item, result.shipment, now.toJSDate().toISOString(), source);
+            const event = registeredEvent(item, result.shipment, buyers[position] ?? null, now.toJSDate().toISOString(), source);
             return [{ topic: deps.shipmentsTopic, key: result.shipment.id, event }];
           });
           await enqueueOutbox(trx, messages);
@@ -107,7 +113,7 @@ export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRe
   };
 }
 
-function toRegistration({ input, carrier }: Prepared, now: Date): NewShipmentRegistration {
+function toRegistration({ input, carrier, buyerId }: Prepared, now: Date): NewShipmentRegistration {
   const buyer = input.buyer;
   const hasContact = buyer !== undefined && Object.values(buyer).some((value) => value !== undefined);
   return {
@@ -135,12 +141,13 @@ function toRegistration({ input, carrier }: Prepared, now: Date): NewShipmentReg
           timezone: buyer.timezone ?? null,
         }
       : null,
+    buyerId,
     nextPollAt: now,
   };
 }
 
-/** The registration event: the buyer appears only as a contact id, locale and zone. */
-function registeredEvent(item: Prepared, shipment: RegisteredShipment, registeredAt: string, source: RegistrationSource) {
+/** The registration event: the buyer appears only as references (contact and buyer ids), locale, zone and figures. */
+function registeredEvent(item: Prepared, shipment: RegisteredShipment, figures: BuyerFigures | null, registeredAt: string, source: RegistrationSource) {
   const { input } = item;
   const data = {
     shipmentId: shipment.id,
@@ -153,9 +160,12 @@ function registeredEvent(item: Prepared, shipment: RegisteredShipment, registere
     destinationCountry: input.destinationCountry,
     buyer: {
       contactId: shipment.buyerContactId,
+      buyerId: shipment.buyerId,
       locale: input.buyer?.locale ?? null,
       timeZone: input.buyer?.timezone ?? null,
-      lifetimeSpend: null,
+      lifetimeSpend: figures?.lifetimeSpend ?? null,
+      lifetimeSpendByCurrency: figures?.lifetimeSpendByCurrency ?? [],
+      orderCount: figures?.orderCount ?? null,
     },
     orderValue: input.orderValue ?? null,
     promisedDeliveryDate: input.promisedDeliveryDate ?? null,

@@ -1,4 +1,5 @@
-// The approval queue: pending compensations, oldest first, with approve and reject. Reject asks
+// The approval queue: pending compensations, green-channel (VIP) cases first with a badge, then
+// oldest first, as the api orders them, with approve and reject. Reject asks
 // for a reason; approve asks for evidence references when the policy requires them. A decided
 // row leaves the list; the api's answer (or its refusal) is shown. A key whose role may not
 // decide (a viewer) sees the queue read-only: the buttons are disabled and say why.
@@ -67,7 +68,7 @@ export async function approvalsView({ view, showError, showMessage, clearMessage
     mayDecide ? null : h('p', { class: 'muted', id: 'queue-read-only' }, `Read only: ${readOnly}.`),
     table(
       [
-        ['Shipment', (r) => h('a', { href: `/dashboard/shipments/${encodeURIComponent(r.shipmentId)}` }, r.trackingNumber)],
+        ['Shipment', (r) => [h('a', { href: `/dashboard/shipments/${encodeURIComponent(r.shipmentId)}` }, r.trackingNumber), vipBadge(r)]],
         ['Order', (r) => r.orderId],
         ['Carrier', (r) => r.carrier],
         ['Tier', (r) => r.tier, 'num'],
@@ -83,4 +84,10 @@ export async function approvalsView({ view, showError, showMessage, clearMessage
       { id: 'approval-table', rowId: (r) => r.compensationId, empty: 'nothing waiting for approval' },
     ),
   );
+}
+
+/** Green channel: a buyer with 500+ USD lifetime spend, handled first (the queue already comes in that order). */
+function vipBadge(item) {
+  if (item.channel !== 'green') return null;
+  return h('span', { class: 'badge vip', 'data-badge': 'vip', title: 'Green channel: lifetime spend reaches the VIP threshold; handled first, reship first' }, 'VIP');
 }
