@@ -22,6 +22,14 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Plain Node ESM modules (the test harness's loopback guard, loaded with --import).
+    files: ['**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['process', 'console', 'URL', 'Buffer', 'globalThis'].map((name) => [name, 'readonly'])),
+    },
+  },
+  {
     // The dashboard's vanilla browser modules (services/api/src/dashboard/assets): browser globals.
     files: ['services/api/src/dashboard/assets/**/*.js'],
     languageOptions: {
