@@ -43,7 +43,8 @@ ENV NODE_ENV=production \
     SERVICE_MAIN=services/${SERVICE}/dist/main.js
 COPY --from=build --chown=node:node /app /app
 USER node
+# The cli image is a command (migrate, import, keys, merchants), not a server: nothing to probe.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["sh", "-c", "test \"${SERVICE}\" = cli || exec node -e \"fetch('http://127.0.0.1:' + process.env.PORT + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))\""]
 # exec, so node itself receives SIGTERM and the service's lifecycle drains and exits.
 CMD ["sh", "-c", "exec node \"$SERVICE_MAIN\""]

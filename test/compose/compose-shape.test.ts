@@ -3,12 +3,21 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { apiConfigSchema } from '@parcelwatch/api';
+import { archiverConfigSchema } from '@parcelwatch/archiver';
+import { compensationConfigSchema } from '@parcelwatch/compensation';
+import { detectorConfigSchema } from '@parcelwatch/detector';
+import { normalizerConfigSchema } from '@parcelwatch/normalizer';
+import { notifierConfigSchema } from '@parcelwatch/notifier';
+import { pollerConfigSchema } from '@parcelwatch/poller';
 
 /*
  * docker-compose.yml cannot be run here (no Docker), so its shape is checked instead:
  * every service folder is deployed, waits for healthy dependencies, is health-checked,
  * and the infrastructure is what the code expects (Kafka in KRaft mode, the topics of
- * infra/kafka/topics.yaml, PostgreSQL, MinIO with the proof bucket).
+ * infra/kafka/topics.yaml, PostgreSQL, MinIO with the proof bucket, Mailpit for buyer mail).
+ * services/cli is the command-line tool, not a long-running service: compose runs it once as
+ * the `migrate` job.
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -63,8 +72,21 @@ function commandText(service: ComposeService): string {
 beforeAll(() => {
   compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
   const servicesDir = path.join(root, 'services');
-  serviceFolders = readdirSync(servicesDir).filter((name) => statSync(path.join(servicesDir, name)).isDirectory() && !name.startsWith('.'));
+  serviceFolders = readdirSync(servicesDir).filter((name) => statSync(path.join(servicesDir, name)).isDirectory() && !name.startsWith('.') && name !== 'cli');
 });
+
+/** The value compose gives a `${NAME:-default}` when .env does not set NAME. */
+const byDefault = (value: string) => value.replace(/^\$\{[A-Z0-9_]+:-(.*)\}$/, '$1');
+
+const schemas: Record<string, { shape: Record<string, unknown> }> = {
+  api: apiConfigSchema,
+  archiver: archiverConfigSchema,
+  compensation: compensationConfigSchema,
+  detector: detectorConfigSchema,
+  normalizer: normalizerConfigSchema,
+  notifier: notifierConfigSchema,
+  poller: pollerConfigSchema,
+};
 
 describe('docker-compose.yml', () => {
   it('deploys every folder under services/', () => {
@@ -174,6 +196,47 @@ describe('docker-compose.yml', () => {
     const bucket = env(compose.services.api!).S3_BUCKET;
     expect(env(compose.services['minio-init']!).S3_BUCKET).toBe(bucket);
     expect(commandText(compose.services['minio-init']!)).toMatch(/mc mb --ignore-existing --with-lock "local\/\$\$S3_BUCKET"/);
+  });
+
+  it('publishes ports on loopback only', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const port of service.ports ?? []) expect({ name, port, loopback: typeof port === 'string' && port.startsWith('127.0.0.1:') }).toEqual({ name, port, loopback: true });
+    }
+  });
+
+  it('sets on each service only settings its config schema reads', () => {
+    for (const [folder, schema] of Object.entries(schemas)) {
+      const unread = Object.keys(env(compose.services[folder]!)).filter((key) => !(key in schema.shape));
+      expect({ folder, unread }).toEqual({ folder, unread: [] });
+    }
+  });
+
+  it("sends buyer mail to Mailpit's SMTP and pays and messages through the marketplace", () => {
+    const notifier = env(compose.services.notifier!);
+    const smtp = new URL(byDefault(notifier.SMTP_URL!));
+    expect(smtp.protocol).toBe('smtp:');
+    expect(smtp.hostname).toBe('mailpit');
+    expect(smtp.port).toBe('1025');
+    expect(compose.services.mailpit!.image).toMatch(/^axllent\/mailpit:/);
+    expect(dependencies(compose.services.notifier!).mailpit).toBe('service_healthy');
+    for (const folder of ['notifier', 'compensation', 'poller']) {
+      const vars = env(compose.services[folder]!);
+      for (const key of ['MARKETPLACE_URL', 'MARKETPLACE_APP_KEY', 'MARKETPLACE_APP_SECRET', 'MARKETPLACE_ACCESS_TOKEN', 'MARKETPLACE_SHOP_CIPHER']) {
+        expect({ folder, key, set: byDefault(vars[key] ?? '') !== '' }).toEqual({ folder, key, set: true });
+      }
+    }
+  });
+
+  it('gives the poller a URL and credentials for every carrier, overridable from .env', () => {
+    const poller = env(compose.services.poller!);
+    const sandbox = env(compose.services['carrier-sandbox']!).SANDBOX_API_PORT;
+    for (const provider of ['17TRACK', 'AFTERSHIP', 'USPS', 'UPS', 'FEDEX', 'DHL']) {
+      const raw = poller[`CARRIER_${provider}_URL`] ?? '';
+      expect(raw).toMatch(new RegExp(`^\\$\\{CARRIER_${provider}_URL:-`));
+      expect(new URL(byDefault(raw)).port).toBe(sandbox);
+      const credentials = Object.keys(poller).filter((key) => key.startsWith(`CARRIER_${provider}_`) && key !== `CARRIER_${provider}_URL`);
+      expect({ provider, credentials: credentials.length > 0 }).toEqual({ provider, credentials: true });
+    }
   });
 
   it('publishes every host port once', () => {

@@ -10,10 +10,13 @@ import { TOPICS } from '@parcelwatch/contracts';
  * own Deployment wired to the shared config and secret, probed on /healthz and /readyz, drained
  * before SIGKILL, and scaled no further than the partitions of the topics it consumes; the
  * topics Job creates exactly infra/kafka/topics.yaml; migrations run as a Job of the CLI image.
+ * base is production: real carrier and marketplace hosts, credentials and senders from Secrets,
+ * no carrier sandbox. overlays/demo adds the sandbox and a mail sink and points every URL at them.
  */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const base = path.join(root, 'infra/k8s/base');
+const demo = path.join(root, 'infra/k8s/overlays/demo');
 
 interface Resource {
   apiVersion: string;
@@ -50,6 +53,12 @@ let listed: string[];
 let serviceFolders: string[];
 let topics: TopicsFile;
 
+/** The Secrets of secret.example.yaml: name -> its keys. */
+function secretExamples(): Map<string, Record<string, string>> {
+  const docs = parseAllDocuments(readFileSync(path.join(base, 'secret.example.yaml'), 'utf8')).map((doc) => doc.toJS() as Resource);
+  return new Map(docs.map((doc) => [doc.metadata.name, doc.stringData ?? {}]));
+}
+
 const ofKind = (kind: string) => resources.filter((r) => r.kind === kind);
 const named = (kind: string, name: string) => ofKind(kind).find((r) => r.metadata.name === name);
 const podSpec = (r: Resource) => (r.spec as { template: { spec: PodSpec } }).template.spec;
@@ -65,7 +74,10 @@ beforeAll(() => {
     }),
   ).filter((r) => r !== null);
   const servicesDir = path.join(root, 'services');
-  serviceFolders = readdirSync(servicesDir).filter((name) => statSync(path.join(servicesDir, name)).isDirectory() && !name.startsWith('.'));
+  // cli is the migrate Job's image, the carrier sandbox a test and demo double (overlays/demo).
+  serviceFolders = readdirSync(servicesDir).filter(
+    (name) => statSync(path.join(servicesDir, name)).isDirectory() && !name.startsWith('.') && name !== 'cli' && name !== 'carrier-sandbox',
+  );
   topics = parse(readFileSync(path.join(root, 'infra/kafka/topics.yaml'), 'utf8')) as TopicsFile;
 });
 
@@ -76,8 +88,34 @@ describe('infra/k8s/base', () => {
     expect(ofKind('Secret')).toEqual([]);
   });
 
+  it('deploys no carrier sandbox and points no URL at one: carriers and TikTok Shop are their real hosts', () => {
+    expect(named('Deployment', 'carrier-sandbox')).toBeUndefined();
+    const config = named('ConfigMap', 'parcelwatch-env')!.data!;
+    expect(Object.keys(config).filter((key) => /_URL$/.test(key) || /sandbox/i.test(`${key}=${config[key]}`))).toEqual([]);
+  });
+
+  it('gives the poller carrier and marketplace credentials, the notifier its senders, compensation the marketplace, from Secrets', () => {
+    const secrets = secretExamples();
+    const wants: Record<string, Record<string, string[]>> = {
+      poller: { 'parcelwatch-carriers': ['CARRIER_17TRACK_API_KEY', 'CARRIER_AFTERSHIP_API_KEY', 'CARRIER_USPS_CLIENT_ID', 'CARRIER_USPS_CLIENT_SECRET', 'CARRIER_UPS_CLIENT_ID', 'CARRIER_UPS_CLIENT_SECRET', 'CARRIER_FEDEX_CLIENT_ID', 'CARRIER_FEDEX_CLIENT_SECRET', 'CARRIER_DHL_API_KEY'], 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY', 'MARKETPLACE_APP_SECRET', 'MARKETPLACE_ACCESS_TOKEN', 'MARKETPLACE_SHOP_CIPHER'] },
+      notifier: { 'parcelwatch-senders': ['SMTP_URL', 'SMS_API_URL', 'SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'], 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY'] },
+      compensation: { 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY', 'MARKETPLACE_APP_SECRET', 'MARKETPLACE_ACCESS_TOKEN', 'MARKETPLACE_SHOP_CIPHER'] },
+      api: { 'parcelwatch-api': ['WEBHOOK_SECRET_17TRACK', 'WEBHOOK_SECRET_AFTERSHIP', 'BLOB_SIGNING_SECRET'] },
+    };
+    for (const [service, bySecret] of Object.entries(wants)) {
+      const refs = podSpec(named('Deployment', service)!).containers[0]!.envFrom?.map((e) => e.secretRef?.name).filter((n) => n !== undefined) ?? [];
+      for (const [secret, keys] of Object.entries(bySecret)) {
+        expect({ service, secret, referenced: refs.includes(secret) }).toEqual({ service, secret, referenced: true });
+        expect({ secret, missing: keys.filter((key) => !(key in (secrets.get(secret) ?? {}))) }).toEqual({ secret, missing: [] });
+      }
+    }
+    // Every Secret a Deployment or Job reads is one secret.example.yaml explains.
+    const referenced = new Set(ofKind('Deployment').concat(ofKind('Job')).flatMap((r) => podSpec(r).containers[0]!.envFrom?.map((e) => e.secretRef?.name) ?? []).filter((n) => n !== undefined));
+    expect([...referenced].filter((name) => !secrets.has(name))).toEqual([]);
+  });
+
   it('runs every folder under services/ as its own Deployment from its own image', () => {
-    expect(serviceFolders.length).toBeGreaterThanOrEqual(8);
+    expect(serviceFolders.length).toBeGreaterThanOrEqual(7);
     for (const folder of serviceFolders) {
       const deployment = named('Deployment', folder);
       expect({ folder, found: deployment !== undefined }).toEqual({ folder, found: true });
@@ -90,7 +128,7 @@ describe('infra/k8s/base', () => {
 
   it('wires each service to the shared settings and the connection secret, and probes /healthz and /readyz on PORT', () => {
     const config = named('ConfigMap', 'parcelwatch-env')!.data!;
-    const secretKeys = Object.keys((parse(readFileSync(path.join(base, 'secret.example.yaml'), 'utf8')) as Resource).stringData ?? {});
+    const secretKeys = [...secretExamples().values()].flatMap((data) => Object.keys(data));
     expect(secretKeys).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'DATABASE_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']));
     for (const key of secretKeys) expect(config[key]).toBeUndefined();
     expect(config.HOST).toBe('0.0.0.0');
@@ -99,7 +137,7 @@ describe('infra/k8s/base', () => {
       const container = spec.containers[0]!;
       const name = deployment.metadata.name;
       expect({ name, config: container.envFrom?.some((e) => e.configMapRef?.name === 'parcelwatch-env') }).toEqual({ name, config: true });
-      if (name !== 'carrier-sandbox') expect({ name, secret: container.envFrom?.some((e) => e.secretRef?.name === 'parcelwatch-connections') }).toEqual({ name, secret: true });
+      expect({ name, secret: container.envFrom?.some((e) => e.secretRef?.name === 'parcelwatch-connections') }).toEqual({ name, secret: true });
       const http = container.ports?.find((p) => p.name === 'http');
       expect(String(http?.containerPort)).toBe(config.PORT);
       expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
@@ -109,8 +147,6 @@ describe('infra/k8s/base', () => {
       // The lifecycle's drain deadline fires before the kubelet's SIGKILL.
       expect((spec.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(Number(config.SHUTDOWN_TIMEOUT_MS));
     }
-    const sandboxPort = podSpec(named('Deployment', 'carrier-sandbox')!).containers[0]!.ports!.find((p) => p.name === 'carrier-api')!.containerPort;
-    expect(new URL(config.CARRIER_SANDBOX_URL!).port).toBe(String(sandboxPort));
   });
 
   it('scales each consumer no further than the partitions of the topics it consumes, and drains one pod at a time', () => {
@@ -137,9 +173,6 @@ describe('infra/k8s/base', () => {
       expect(named('Deployment', consumer)!.metadata.annotations?.['parcelwatch.dev/consumes']).not.toBe('');
       expect(named('HorizontalPodAutoscaler', consumer)).toBeDefined();
     }
-    // The sandbox keeps its journeys in memory: exactly one.
-    expect(named('HorizontalPodAutoscaler', 'carrier-sandbox')).toBeUndefined();
-    expect((named('Deployment', 'carrier-sandbox')!.spec as { replicas: number }).replicas).toBe(1);
   });
 
   it('creates exactly the topics of infra/kafka/topics.yaml, replicated as its defaults say', () => {
@@ -165,9 +198,44 @@ describe('infra/k8s/base', () => {
     expect(migrate.image).toBe('parcelwatch/cli');
     expect(migrate.command).toEqual(['node', 'services/cli/dist/main.js', 'migrate']);
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain('test "${SERVICE}" = cli');
+    // The cli image has no server: its health check passes without one.
+    expect(dockerfile).toMatch(/HEALTHCHECK[^\n]*\n\s*CMD[^\n]*test \\"\$\{SERVICE\}\\" = cli \|\|/);
     const images = (parse(readFileSync(path.join(base, 'kustomization.yaml'), 'utf8')) as { images: { name: string }[] }).images.map((i) => i.name);
     const used = new Set(ofKind('Deployment').concat(ofKind('Job')).map((r) => podSpec(r).containers[0]!.image).filter((i) => i.startsWith('parcelwatch/')));
     expect([...used].sort()).toEqual([...images].sort());
+  });
+});
+
+describe('infra/k8s/overlays/demo', () => {
+  const overlay = () => parse(readFileSync(path.join(demo, 'kustomization.yaml'), 'utf8')) as {
+    resources: string[];
+    patches: { path: string }[];
+    secretGenerator: { name: string; literals: string[] }[];
+  };
+  const documents = (file: string) => parseAllDocuments(readFileSync(path.join(demo, file), 'utf8')).map((doc) => doc.toJS() as Resource);
+
+  it('is production plus the carrier sandbox (one replica: its journeys live in memory) and a mail sink', () => {
+    const kustomization = overlay();
+    expect(kustomization.resources).toEqual(expect.arrayContaining(['../../base', 'carrier-sandbox.yaml', 'mailpit.yaml']));
+    const sandbox = documents('carrier-sandbox.yaml').find((r) => r.kind === 'Deployment')!;
+    expect((sandbox.spec as { replicas: number }).replicas).toBe(1);
+    expect(podSpec(sandbox).containers[0]!.image).toBe('parcelwatch/carrier-sandbox');
+  });
+
+  it("points every carrier and the marketplace at the sandbox's carrier API, and mail at Mailpit", () => {
+    const sandboxPort = podSpec(documents('carrier-sandbox.yaml').find((r) => r.kind === 'Deployment')!).containers[0]!.ports!.find((p) => p.name === 'carrier-api')!.containerPort;
+    const patch = overlay().patches.flatMap((p) => documents(p.path)).find((r) => r.kind === 'ConfigMap' && r.metadata.name === 'parcelwatch-env')!;
+    for (const key of ['CARRIER_17TRACK_URL', 'CARRIER_AFTERSHIP_URL', 'CARRIER_USPS_URL', 'CARRIER_UPS_URL', 'CARRIER_FEDEX_URL', 'CARRIER_DHL_URL', 'MARKETPLACE_URL']) {
+      const url = new URL(patch.data![key]!);
+      expect({ key, host: url.hostname, port: url.port }).toEqual({ key, host: 'carrier-sandbox', port: String(sandboxPort) });
+    }
+    const senders = overlay().secretGenerator.find((g) => g.name === 'parcelwatch-senders')!;
+    const smtp = new URL(senders.literals.find((l) => l.startsWith('SMTP_URL='))!.slice('SMTP_URL='.length));
+    const mailpit = documents('mailpit.yaml').find((r) => r.kind === 'Service')!;
+    expect(smtp.hostname).toBe(mailpit.metadata.name);
+    expect((mailpit.spec as { ports: { name: string; port: number }[] }).ports.find((p) => p.name === 'smtp')!.port).toBe(Number(smtp.port));
+    // Every Secret production reads is generated here, with the sandbox's own credentials.
+    const generated = new Set(overlay().secretGenerator.map((g) => g.name));
+    for (const name of ['parcelwatch-carriers', 'parcelwatch-marketplace', 'parcelwatch-senders', 'parcelwatch-api']) expect(generated).toContain(name);
   });
 });
