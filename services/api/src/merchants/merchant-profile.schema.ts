@@ -9,7 +9,8 @@ import { localeSchema, localTimeSchema, NOTIFICATION_LANGUAGES, notificationLang
  */
 
 const name = storableStringSchema().trim().min(1, 'must not be empty').max(200);
-const email = z.email('must be an email address').max(254);
+// A missing value keeps zod's invalid_type issue, which profileProblems words as "is required".
+const email = z.email({ error: (issue) => (issue.code === 'invalid_type' ? undefined : 'must be an email address') }).max(254);
 
 /** A locale whose language has buyer-message templates; the region is kept ("de-AT" dates and money). */
 const defaultLocale = localeSchema.refine((tag) => notificationLanguageOf(tag) !== null && isCanonicalLocale(tag), {
@@ -69,14 +70,15 @@ export interface ProfileProblem {
   message: string;
 }
 
-/** Every problem of a refused profile, one per field and reason. */
+/** Every bad field of a refused profile, each once, with the first reason found. */
 export function profileProblems(error: z.ZodError): ProfileProblem[] {
-  return error.issues.flatMap((issue) => {
+  const problems = error.issues.flatMap((issue) => {
     // An unknown key is a problem of that key, not of the object around it.
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not a merchant field' }));
     const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
     return [{ field: issue.path.join('.') || '(body)', message: missing ? 'is required' : issue.message }];
   });
+  return problems.filter((problem, index) => problems.findIndex((other) => other.field === problem.field) === index);
 }
 
 export type ProfileParse<T> = { ok: true; value: T } | { ok: false; problems: ProfileProblem[] };
