@@ -102,7 +102,7 @@ function bodyOf(flags: MerchantFlags, clear: readonly string[]): Record<string, 
 
 function parsed<T>(result: ProfileParse<T>, command: string): T {
   if (result.ok) return result.value;
-  const problems = result.problems.map((p) => ({ field: FLAG_OF[p.field] ?? p.field, message: p.message }));
+  const problems = result.problems.map((p) => ({ field: FLAG_OF[p.field] ?? p.field, message: p.field === 'quietHours' && p.message.startsWith('Invalid input') ? 'must be HH:mm-HH:mm (24 h) or off' : p.message }));
   throw new UsageError(`merchants ${command}: ${describeProblems(problems)}`);
 }
 
