@@ -16,6 +16,8 @@ import { registerApiKeyRoutes } from './access/api-key.routes.js';
 import { registerCallerRoutes } from './access/caller.routes.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { registerCarrierAccountRoutes } from './carrier-accounts/carrier-account.routes.js';
+import type { SecretBox } from '@parcelwatch/secrets';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -48,6 +50,11 @@ export interface ApiDeps {
    * the default limits; `enabled: false` leaves routes without a caller (everything allowed).
    */
   access?: AccessOptions;
+  /**
+   * Seals merchants' carrier credentials (PARCELWATCH_SECRET_KEY). Without it the api refuses to
+   * store carrier accounts (503 secret_key_missing) and lists what is stored.
+   */
+  secrets?: SecretBox | null;
 }
 
 export interface ApiService extends Service {
@@ -114,6 +121,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
   );
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
+  registerCarrierAccountRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets ?? null });
   registerCallerRoutes(app, access.policy);
   registerWebhookRoutes(
     app,
