@@ -138,6 +138,9 @@ describe('poller with merchants\' own carrier accounts', () => {
     }
     const stops = requests('17track', 'stoptrack');
     expect(stops.map((r) => ({ key: r.key, status: r.status }))).toEqual([{ key: MERCHANT_KEY, status: 200 }]);
+    // The sandbox holds the number as stopped: stopping it again is refused as 17TRACK does.
+    const again = await fetch(`${sandbox.url}/track/v2.4/stoptrack`, { method: 'POST', headers: { '17token': MERCHANT_KEY, 'content-type': 'application/json' }, body: JSON.stringify([{ number: NUMBER_17TRACK }]) });
+    expect(((await again.json()) as { data: { rejected: { error: { code: number } }[] } }).data.rejected.map((item) => item.error.code)).toEqual([-18019906]);
 
     // getquota with each account: the environment's and the merchant's, read again after an hour.
     expect(new Set(requests('17track', 'getquota').map((r) => r.key))).toEqual(new Set([ENV_KEY, MERCHANT_KEY]));
