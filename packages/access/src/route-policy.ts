@@ -45,6 +45,8 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['POST'], pattern: '/compensations/:id/reject', access: DECIDERS },
   { methods: '*', pattern: '/v1/webhook-endpoints*', access: ADMIN },
   { methods: '*', pattern: '/v1/api-keys*', access: ADMIN },
+  // Credentials go in here; nothing secret comes out, but who holds which carrier account is an admin's business.
+  { methods: '*', pattern: '/v1/carrier-accounts*', access: ADMIN },
   // Who the presented key is and what the policy lets it do (the dashboard hides what it may not).
   { methods: ['GET'], pattern: '/v1/me', access: ANY_KEY },
   { methods: ['GET'], pattern: '/v1/audit-log', access: ADMIN },

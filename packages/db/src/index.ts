@@ -36,3 +36,4 @@ export * from './carrier-performance.repository.js';
 // Access control (issue 7): API keys and the audit log.
 export * from './api-key.repository.js';
 export * from './audit.repository.js';
+export * from './carrier-account.repository.js';

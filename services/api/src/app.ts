@@ -17,6 +17,8 @@ import { registerCallerRoutes } from './access/caller.routes.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { registerMerchantRoutes } from './merchants/merchant.routes.js';
+import { registerCarrierAccountRoutes } from './carrier-accounts/carrier-account.routes.js';
+import type { SecretBox } from '@parcelwatch/secrets';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -50,6 +52,11 @@ export interface ApiDeps {
    * without a caller (everything allowed).
    */
   access?: AccessOptions;
+  /**
+   * Seals merchants' carrier credentials (PARCELWATCH_SECRET_KEY). Without it the api refuses to
+   * store carrier accounts (503 secret_key_missing) and lists what is stored.
+   */
+  secrets?: SecretBox | null;
 }
 
 export interface ApiService extends Service {
@@ -117,6 +124,7 @@ export function createApiService(deps: ApiDeps): ApiService {
   );
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });
+  registerCarrierAccountRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets ?? null });
   registerCallerRoutes(app, access.policy);
   registerWebhookRoutes(
     app,

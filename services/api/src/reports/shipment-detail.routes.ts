@@ -94,6 +94,8 @@ export async function shipmentDetailView(rows: ShipmentDetailRows, links: ProofL
       buyerTimezone: s.buyer_timezone,
       orderValue: s.order_value_minor === null ? null : { amountMinor: s.order_value_minor, currency: s.order_currency },
       active: s.active,
+      /** Why the poller cannot poll it (`no carrier account for <provider>`), or null. */
+      pollProblem: s.poll_problem,
       createdAt: s.created_at.toISOString(),
     },
     timeline: rows.checkpoints.map(timelineEntry),
