@@ -8,6 +8,7 @@ export * from './events/shipment.events.js';
 export * from './events/tracking-snapshot.events.js';
 export * from './events/shipment-progress.events.js';
 export * from './events/exception.events.js';
+export * from './events/exception-facts.js';
 export * from './events/delay.events.js';
 export * from './events/notification.events.js';
 export * from './events/compensation.events.js';
