@@ -1,4 +1,4 @@
-import { estimateMidnight, visibleEstimate } from '../journeys/carrier-estimate.js';
+import { visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent, JourneyEventKind } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts, newestFirst } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
