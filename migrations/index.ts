@@ -21,6 +21,7 @@ import * as carrierPerformanceRollup from './2026-11-23T1700-carrier-performance
 import * as buyers from './2026-12-07T1020-buyers.js';
 import * as merchantOnboarding from './2026-12-07T1300-merchant-onboarding.js';
 import * as carrierAccounts from './2026-12-07T1310-carrier-accounts.js';
+import * as estimatedDeliverySource from './2026-12-07T1320-estimated-delivery-source.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1020-buyers': buyers,
   '2026-12-07T1300-merchant-onboarding': merchantOnboarding,
   '2026-12-07T1310-carrier-accounts': carrierAccounts,
+  '2026-12-07T1320-estimated-delivery-source': estimatedDeliverySource,
 };

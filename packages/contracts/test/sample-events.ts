@@ -124,6 +124,7 @@ export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
     status: { milestone: 'in_transit', reason: 'departed_origin' },
     occurredAt: '2025-03-01T08:15:00Z',
     location: checkpoint.location,
+    estimatedDelivery: { at: '2025-03-12T17:00:00Z', latestAt: '2025-03-14T17:00:00Z', source: 'carrier' },
   }),
   'parcelwatch.shipment.exception.opened.v1': envelope('parcelwatch.shipment.exception.opened.v1', {
     ...exceptionBase,

@@ -19,6 +19,8 @@ type JsonArrayDefault<T extends unknown[]> = ColumnType<T, string | undefined, s
 export type MilestoneColumn =
   | 'pending' | 'info_received' | 'in_transit' | 'out_for_delivery' | 'available_for_pickup'
   | 'failed_attempt' | 'delivered' | 'exception' | 'expired' | 'not_found';
+/** Where estimated_delivery_at comes from (migration 2026-12-07T1250). */
+export type EstimatedDeliverySource = 'carrier' | 'learned';
 export type ExceptionKindColumn =
   | 'not_picked_up' | 'stalled' | 'customs_hold' | 'delivery_overdue' | 'failed_delivery'
   | 'pickup_uncollected' | 'returning' | 'lost' | 'damaged' | 'late';
@@ -85,6 +87,9 @@ export interface ShipmentsTable {
   promised_delivery_date: string | null;
   buyer_timezone: Generated<string>;
   estimated_delivery_at: Timestamp | null;
+  /** Added by 2026-12-07T1250: set with estimated_delivery_at (p90 when learned, a carrier window's end). */
+  estimated_delivery_latest_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  estimated_delivery_source: ColumnType<EstimatedDeliverySource | null, EstimatedDeliverySource | null | undefined, EstimatedDeliverySource | null>;
   order_value_minor: number | null;
   order_currency: string | null;
   active: Generated<boolean>;

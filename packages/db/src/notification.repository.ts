@@ -182,6 +182,8 @@ export interface NotificationRecipient {
   merchantName: string;
   merchantSettings: unknown;
   orderId: string;
+  /** The shipment's estimate as of sending (it may arrive or be revised after the message was planned). */
+  estimatedDeliveryAt: Date | null;
 }
 
 export async function loadNotificationRecipient(trx: NotificationDbExecutor, shipmentId: string): Promise<NotificationRecipient | undefined> {
@@ -196,11 +198,12 @@ export async function loadNotificationRecipient(trx: NotificationDbExecutor, shi
       'm.name as merchant_name',
       'm.settings',
       's.order_id',
+      's.estimated_delivery_at',
     ])
     .where('s.id', '=', shipmentId)
     .executeTakeFirst();
   if (row === undefined) return undefined;
-  return { email: row.email, phone: row.phone, timezone: row.timezone, merchantName: row.merchant_name, merchantSettings: row.settings, orderId: row.order_id };
+  return { email: row.email, phone: row.phone, timezone: row.timezone, merchantName: row.merchant_name, merchantSettings: row.settings, orderId: row.order_id, estimatedDeliveryAt: row.estimated_delivery_at };
 }
 
 export async function listShipmentNotifications(trx: NotificationDbExecutor, shipmentId: string): Promise<Notification[]> {

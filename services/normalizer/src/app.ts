@@ -6,7 +6,7 @@ import type { Clock, Service, ServiceHost, ServiceUnit } from '@parcelwatch/serv
 import type { NormalizerConfig } from './config.js';
 import type { Kysely } from 'kysely';
 import { createCheckpointUpkeep } from './checkpoint-upkeep.js';
-import { createSnapshotApplier } from './snapshot.handler.js';
+import { createSnapshotApplier, LEARNED_ESTIMATE_DEFAULTS, type SnapshotApplierOptions } from './snapshot.handler.js';
 
 export const NORMALIZER_GROUP = 'normalizer';
 
@@ -23,6 +23,8 @@ export interface NormalizerDeps {
   /** Snapshots per transaction (default 100) and partitions handled at once (default 2). */
   maxBatchSize?: number;
   concurrency?: number;
+  /** Default LEARNED_ESTIMATE_DEFAULTS. */
+  learnedEstimates?: SnapshotApplierOptions['learnedEstimates'];
 }
 
 export interface NormalizerService extends Service {
@@ -34,11 +36,21 @@ export interface NormalizerService extends Service {
  * the parser refuses, or whose handling throws a non-retriable error (a PayloadError from the
  * mappers), is dead-lettered with the reason by the bus; any other error halts the partition.
  */
-export function snapshotConsumer(options: { db: Kysely<Database>; groupId: string; shipmentEventsTopic: string; now: () => string }): {
+export function snapshotConsumer(options: {
+  db: Kysely<Database>;
+  groupId: string;
+  shipmentEventsTopic: string;
+  now: () => string;
+  learnedEstimates?: SnapshotApplierOptions['learnedEstimates'];
+}): {
   parse: MessageParser<TrackingSnapshotCapturedEvent>;
   handler: BatchHandler<TrackingSnapshotCapturedEvent>;
 } {
-  const apply = createSnapshotApplier({ shipmentEventsTopic: options.shipmentEventsTopic, now: options.now });
+  const apply = createSnapshotApplier({
+    shipmentEventsTopic: options.shipmentEventsTopic,
+    now: options.now,
+    learnedEstimates: options.learnedEstimates ?? LEARNED_ESTIMATE_DEFAULTS,
+  });
   return {
     parse: schemaParser(trackingSnapshotCapturedEventSchema as unknown as SafeParseSchema<TrackingSnapshotCapturedEvent>, 'tracking snapshot'),
     handler: createIdempotentHandler<TrackingSnapshotCapturedEvent>({ db: options.db, groupId: options.groupId, apply }),
@@ -56,7 +68,13 @@ export function createNormalizerService(deps: NormalizerDeps): NormalizerService
     shipmentEvents: deps.topics?.shipmentEvents ?? TOPIC.shipmentEvents,
   };
   const groupId = deps.groupId ?? NORMALIZER_GROUP;
-  const { parse, handler } = snapshotConsumer({ db: deps.db, groupId, shipmentEventsTopic: topics.shipmentEvents, now: () => deps.clock.now().toUTC().toISO() ?? '' });
+  const { parse, handler } = snapshotConsumer({
+    db: deps.db,
+    groupId,
+    shipmentEventsTopic: topics.shipmentEvents,
+    now: () => deps.clock.now().toUTC().toISO() ?? '',
+    ...(deps.learnedEstimates === undefined ? {} : { learnedEstimates: deps.learnedEstimates }),
+  });
   let consumer: BusConsumer | null = null;
   const upkeep = createCheckpointUpkeep({ db: deps.db, clock: deps.clock, logger });
   return {

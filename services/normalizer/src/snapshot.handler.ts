@@ -1,17 +1,19 @@
 import type { BatchContext, DbTransaction, ReceivedMessage } from '@parcelwatch/bus';
 import { NonRetriableError } from '@parcelwatch/bus';
-import { mapPayload } from '@parcelwatch/carriers';
+import { mapPayload, type DeliveryEstimate } from '@parcelwatch/carriers';
 import type { Envelope, TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import {
   enqueueOutbox,
   insertNewCheckpoints,
   loadCheckpointFingerprints,
+  loadLaneTransit,
   lockShipmentStates,
   recordTrackingSnapshots,
   updateShipmentStates,
   type NewCheckpointRow,
 } from '@parcelwatch/db';
-import { applyCheckpoints, applyNotFound, type ParcelState, type ParcelUpdate } from './domain/parcel-state.js';
+import { awaitsLearnedEstimate, nextEstimate, type EstimatePolicy, type LaneTransitFigures } from './domain/delivery-estimate.js';
+import { applyCheckpoints, applyNotFound, timestampsOf, type ParcelState, type ParcelUpdate } from './domain/parcel-state.js';
 import { snapshotEvents } from './domain/shipment-events.js';
 import { decodeSnapshotPayload } from './domain/snapshot-payload.js';
 import { dedupeCheckpoints, placeOnTimeline, type TimelineCheckpoint } from './domain/timeline.js';
@@ -23,7 +25,12 @@ export interface SnapshotApplierOptions {
   shipmentEventsTopic: string;
   /** The Clock's time, ISO-8601 UTC. */
   now: () => string;
+  /** When a lane's learned transit becomes an estimate, and how far back deliveries count. */
+  learnedEstimates: EstimatePolicy & { historyDays: number };
 }
+
+/** Defaults of the learned estimate: the detector's figures for its own transit estimate (30 deliveries, 180 days). */
+export const LEARNED_ESTIMATE_DEFAULTS = { minHistorySamples: 30, historyDays: 180 } as const;
 
 interface ReadSnapshot {
   index: number;
@@ -31,6 +38,7 @@ interface ReadSnapshot {
   byteSize: number;
   notFound: boolean;
   checkpoints: TimelineCheckpoint[];
+  estimate: DeliveryEstimate | null;
 }
 
 /** Decodes and maps every snapshot of the chunk; a PayloadError (not retriable) dead-letters its message. */
@@ -40,8 +48,47 @@ function readSnapshots(messages: readonly SnapshotMessage[]): ReadSnapshot[] {
     const decoded = decodeSnapshotPayload(data.provider, data.payload);
     const mapped = mapPayload(data.provider, decoded.body, { trackingNumber: data.trackingNumber });
     const origin = { shipmentId: data.shipmentId, snapshotId: data.snapshotId, source: data.source, provider: data.provider };
-    return { index, data, byteSize: decoded.byteSize, notFound: mapped.notFound, checkpoints: placeOnTimeline(origin, mapped.checkpoints) };
+    return {
+      index,
+      data,
+      byteSize: decoded.byteSize,
+      notFound: mapped.notFound,
+      checkpoints: placeOnTimeline(origin, mapped.checkpoints),
+      estimate: mapped.estimatedDelivery,
+    };
   });
+}
+
+const laneKey = (carrier: string, origin: string | null, destination: string | null): string => `${carrier}|${origin}|${destination}`;
+const laneOf = (state: ParcelState): string => laneKey(state.carrier, state.originCountry, state.destinationCountry);
+
+/**
+ * The learned transit of the lanes whose shipments may take a learned estimate in this chunk:
+ * no estimate yet, no carrier estimate coming in the chunk, and shipped already or shipping
+ * now. One query (loadLaneTransit, the detector's too) for the chunk, none when no shipment needs it.
+ */
+async function lanesNeeded(
+  trx: DbTransaction,
+  snapshots: readonly ReadSnapshot[],
+  states: ReadonlyMap<string, ParcelState>,
+  options: SnapshotApplierOptions['learnedEstimates'],
+  now: string,
+): Promise<Map<string, LaneTransitFigures>> {
+  const carrierGives = new Set(snapshots.filter((s) => s.estimate !== null).map((s) => s.data.shipmentId));
+  const shipping = new Set(
+    snapshots.filter((s) => s.checkpoints.some((c) => timestampsOf(c).includes('picked_up_at'))).map((s) => s.data.shipmentId),
+  );
+  const lanes = new Map<string, { carrier: string; originCountry: string; destinationCountry: string }>();
+  for (const state of states.values()) {
+    if (carrierGives.has(state.id)) continue;
+    const shipped = { ...state, milestones: { ...state.milestones, picked_up_at: state.milestones.picked_up_at ?? (shipping.has(state.id) ? now : null) } };
+    if (!awaitsLearnedEstimate(shipped)) continue;
+    lanes.set(laneOf(state), { carrier: state.carrier, originCountry: state.originCountry!, destinationCountry: state.destinationCountry! });
+  }
+  if (lanes.size === 0) return new Map();
+  const since = new Date(Date.parse(now) - options.historyDays * 86_400_000);
+  const found = await loadLaneTransit(trx, [...lanes.values()], since);
+  return new Map(found.map((lane) => [laneKey(lane.carrier, lane.originCountry, lane.destinationCountry), lane]));
 }
 
 function toRow(checkpoint: TimelineCheckpoint): NewCheckpointRow {
@@ -78,7 +125,7 @@ export function createSnapshotApplier(options: SnapshotApplierOptions) {
   return async (trx: DbTransaction, messages: SnapshotMessage[], context?: BatchContext): Promise<void> => {
     const snapshots = readSnapshots(messages);
     const shipmentIds = [...new Set(snapshots.map((snapshot) => snapshot.data.shipmentId))];
-    const states = await lockShipmentStates(trx, shipmentIds);
+    const states: Map<string, ParcelState> = await lockShipmentStates(trx, shipmentIds);
     const unknown = shipmentIds.filter((id) => !states.has(id));
     if (unknown.length > 0) throw new NonRetriableError(`snapshot for unknown shipment ${unknown.join(', ')}`);
 
@@ -115,6 +162,7 @@ export function createSnapshotApplier(options: SnapshotApplierOptions) {
     const dirty = new Map<string, ParcelState>();
     const events: Envelope[] = [];
     const now = options.now();
+    const lanes = await lanesNeeded(trx, snapshots, states, options.learnedEstimates, now);
     for (const snapshot of snapshots) {
       const shipmentId = snapshot.data.shipmentId;
       const current = dirty.get(shipmentId) ?? (states.get(shipmentId) as ParcelState);
@@ -122,7 +170,15 @@ export function createSnapshotApplier(options: SnapshotApplierOptions) {
       let update: ParcelUpdate | null = null;
       if (fresh.length > 0) update = applyCheckpoints(current, fresh);
       else if (snapshot.notFound && snapshot.checkpoints.length === 0) update = applyNotFound(current, snapshot.data.fetchedAt);
-      if (update === null || (fresh.length === 0 && update.statusMove === null)) continue;
+      // Estimated before the events are built, so the milestones announce it.
+      const moved = update?.state ?? current;
+      const estimated = nextEstimate(moved, snapshot.estimate, lanes.get(laneOf(moved)), options.learnedEstimates);
+      if (update === null || (fresh.length === 0 && update.statusMove === null)) {
+        // A revised estimate alone (e.g. AfterShip's edd_revise) changes the row, not the journey.
+        if (estimated !== moved) dirty.set(shipmentId, estimated);
+        continue;
+      }
+      update = { ...update, state: estimated };
       dirty.set(shipmentId, update.state);
       const timelineSize = (sizes.get(shipmentId) ?? 0) + fresh.length;
       sizes.set(shipmentId, timelineSize);

@@ -39,5 +39,9 @@ export function newParcel(): ParcelState {
     lastCheckpointAt: null,
     milestones: Object.fromEntries(MILESTONE_TIMESTAMPS.map((column) => [column, null])) as ParcelState['milestones'],
     failedAttempts: 0,
+    originCountry: 'CN',
+    destinationCountry: 'US',
+    buyerTimezone: 'America/Los_Angeles',
+    estimatedDelivery: null,
   };
 }

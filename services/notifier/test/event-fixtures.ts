@@ -39,7 +39,14 @@ function envelope<T>(s: EventShipment, type: string, source: string, time: strin
   return createEnvelope({ id: id ?? idFromName('test-event', s.shipmentId, type, JSON.stringify(data)), type, source, subject: s.shipmentId, merchantid: s.merchantId, time, data });
 }
 
-export function milestoneEvent(s: EventShipment, milestone: JourneyMilestone, occurredAt: string, sequence = 1, id?: string): MilestoneReachedEvent {
+export function milestoneEvent(
+  s: EventShipment,
+  milestone: JourneyMilestone,
+  occurredAt: string,
+  sequence = 1,
+  id?: string,
+  estimatedDelivery: MilestoneReachedEvent['data']['estimatedDelivery'] = null,
+): MilestoneReachedEvent {
   const data = {
     shipmentId: s.shipmentId,
     journeyMilestone: milestone,
@@ -48,6 +55,7 @@ export function milestoneEvent(s: EventShipment, milestone: JourneyMilestone, oc
     status: STATUS[milestone],
     occurredAt,
     location: milestone === 'available_for_pickup' ? { city: 'Berlin', region: null, postalCode: null, countryCode: 'DE', text: 'Packstation 123' } : null,
+    estimatedDelivery,
   };
   return envelope(s, EVENT_TYPES.milestoneReached, 'parcelwatch/normalizer', occurredAt, data, id) as MilestoneReachedEvent;
 }

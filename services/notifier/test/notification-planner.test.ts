@@ -43,6 +43,15 @@ describe('notification planner', () => {
     expect(a[0]?.params).toEqual({ orderRef: 'ORD-1', trackingNumber: 'LX123456789CN', merchantName: 'Kettle & Co', estimatedDeliveryAt: null });
   });
 
+  it('puts the freshest estimate in the shipped message: the shipment row, else the event\'s', () => {
+    const learned = { at: '2025-03-12T10:00:00Z', latestAt: '2025-03-16T10:00:00Z', source: 'learned' as const };
+    const shipped = (f: Partial<ShipmentFacts>) =>
+      planNotifications(milestoneEvent(s, 'shipped', T, 1, undefined, learned), { ...facts, ...f }, DEFAULT_NOTIFICATION_SETTINGS, ALL)[0]?.params;
+    expect(shipped({})).toMatchObject({ estimatedDeliveryAt: '2025-03-12T10:00:00Z' });
+    // A carrier's estimate that reached the row after the milestone was published wins.
+    expect(shipped({ estimatedDeliveryAt: '2025-03-11T12:00:00.000Z' })).toMatchObject({ estimatedDeliveryAt: '2025-03-11T12:00:00.000Z' });
+  });
+
   it('tells the buyer about exceptions that concern them, with customs wording by what customs needs', () => {
     const opened = exceptionOpenedEvent(s, 'customs_hold', T, { carrierReason: 'duties_unpaid' }, 'customs_hold@v1:duties_unpaid');
     expect(plan(opened)).toEqual([[`exception:${opened.data.exceptionId}:opened`, 'customs_action_needed', 'email+sms']]);

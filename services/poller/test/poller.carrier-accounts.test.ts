@@ -5,7 +5,7 @@ import { createCarrierSandboxService, type CarrierSandboxService } from '@parcel
 import { newId, parseEvent, type Provider, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import { createDb, insertApiKey, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { createSnapshotApplier, type SnapshotMessage } from '@parcelwatch/normalizer';
+import { createSnapshotApplier, LEARNED_ESTIMATE_DEFAULTS, type SnapshotMessage } from '@parcelwatch/normalizer';
 import { createSecretBox, parseSecretKey } from '@parcelwatch/secrets';
 import { createMetricsRegistry, fixedClock } from '@parcelwatch/service-kit';
 import { generateApiKey } from '@parcelwatch/access';
@@ -59,7 +59,7 @@ async function normalizeSnapshots(): Promise<void> {
     if (!parsed.ok) throw new Error(parsed.reason);
     return { topic: 'tracking.snapshots', partition: 0, offset: String(index), key: row.message_key, value: null, headers: {}, timestamp: String(clock.now().toMillis()), event: parsed.event as TrackingSnapshotCapturedEvent };
   });
-  const apply = createSnapshotApplier({ shipmentEventsTopic: 'shipment.events', now: () => clock.now().toISO()! });
+  const apply = createSnapshotApplier({ shipmentEventsTopic: 'shipment.events', now: () => clock.now().toISO()!, learnedEstimates: LEARNED_ESTIMATE_DEFAULTS });
   await db.transaction().execute((trx) => apply(trx, messages));
   await db.deleteFrom('outbox').where('topic', '=', 'tracking.snapshots').execute();
 }

@@ -1,4 +1,5 @@
 import type { MilestoneStatus, Provider } from '@parcelwatch/contracts';
+import type { DeliveryEstimate } from './delivery-estimate.js';
 import type { MappedTracking, NormalizedCheckpoint, ProviderError } from './mapped-tracking.js';
 import { storableTracking } from './storable-text.js';
 import { placeZonelessScans } from './zone-inference.js';
@@ -14,6 +15,7 @@ export type TrackingParts = {
   notFound: boolean;
   unknownCodes: readonly string[];
   providerError?: ProviderError | null;
+  estimatedDelivery?: DeliveryEstimate | null;
 };
 
 /**
@@ -40,6 +42,7 @@ export function assembleTracking(parts: TrackingParts): MappedTracking {
     notFound: parts.notFound,
     unknownCodes: [...parts.unknownCodes],
     providerError: parts.providerError ?? null,
+    estimatedDelivery: parts.estimatedDelivery ?? null,
   });
 }
 

@@ -8,3 +8,4 @@ export { storableText } from './storable-text.js';
 export { makeLocation, toCountryCode } from './location.js';
 export type { CodeTable } from './status-resolver.js';
 export { isProvider, mapperFor, mapPayload } from './mapper-registry.js';
+export { deliveryEstimate, estimateDate, type DeliveryEstimate } from './delivery-estimate.js';

@@ -1,4 +1,5 @@
 import type { Location, MilestoneStatus, Provider } from '@parcelwatch/contracts';
+import type { DeliveryEstimate } from './delivery-estimate.js';
 
 /**
  * One carrier scan in the two-level taxonomy. Shaped to drop into the contracts'
@@ -40,6 +41,8 @@ export type MappedTracking = MilestoneStatus & {
    * 17TRACK -18019902 "not registered" means register first): `notFound` answers carry one.
    */
   providerError: ProviderError | null;
+  /** The provider's own delivery estimate, or null when it gives none. */
+  estimatedDelivery: DeliveryEstimate | null;
 };
 
 export type ProviderError = { code: string; message: string };

@@ -51,6 +51,19 @@ export const JOURNEY_MILESTONES = [
 export const journeyMilestoneSchema = z.enum(JOURNEY_MILESTONES);
 export type JourneyMilestone = z.infer<typeof journeyMilestoneSchema>;
 
+/**
+ * A shipment's estimated delivery: the carrier's own estimate, or learned from the carrier +
+ * lane's transit times (p50 after the first carrier scan; `latestAt` = p90). `latestAt` is
+ * also the end of a carrier's window.
+ */
+export const ESTIMATED_DELIVERY_SOURCES = ['carrier', 'learned'] as const;
+export const estimatedDeliverySchema = z.object({
+  at: utcInstantSchema,
+  latestAt: utcInstantSchema.nullable(),
+  source: z.enum(ESTIMATED_DELIVERY_SOURCES),
+});
+export type EstimatedDelivery = z.infer<typeof estimatedDeliverySchema>;
+
 export const milestoneReachedDataSchema = z.object({
   shipmentId: shipmentIdSchema,
   journeyMilestone: journeyMilestoneSchema,
@@ -59,6 +72,8 @@ export const milestoneReachedDataSchema = z.object({
   status: milestoneStatusSchema,
   occurredAt: utcInstantSchema,
   location: locationSchema.nullable(),
+  /** The estimate as of this milestone (absent from events of older producers: null). */
+  estimatedDelivery: estimatedDeliverySchema.nullable().default(null),
 });
 export const milestoneReachedEventSchema = defineEvent(EVENT_TYPES.milestoneReached, milestoneReachedDataSchema);
 export type MilestoneReachedEvent = z.infer<typeof milestoneReachedEventSchema>;

@@ -103,6 +103,9 @@ export async function shipmentDetailView(rows: ShipmentDetailRows, links: ProofL
       deliveredAt: iso(s.delivered_at),
       promisedDeliveryDate: s.promised_delivery_date,
       estimatedDeliveryAt: iso(s.estimated_delivery_at),
+      // p90 of the lane when learned; the end of the carrier's window when it gives one.
+      estimatedDeliveryLatestAt: iso(s.estimated_delivery_latest_at),
+      estimatedDeliverySource: s.estimated_delivery_source,
       buyerTimezone: s.buyer_timezone,
       orderValue: s.order_value_minor === null ? null : { amountMinor: s.order_value_minor, currency: s.order_currency },
       active: s.active,

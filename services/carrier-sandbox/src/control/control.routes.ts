@@ -30,6 +30,7 @@ export function groundTruth(journey: Journey, now: DateTime) {
     destination: journey.destination,
     shippedAt: journey.shippedAt,
     promisedDeliveryDate: journey.promisedDeliveryDate,
+    carrierEstimate: journey.carrierEstimate,
     outcome: journey.outcome,
     incidents: journey.incidents,
     failedAttempts: journey.failedAttempts,
@@ -67,6 +68,10 @@ function parseShipment(input: unknown): ShipmentInput {
     shipment.shippedAt = at;
   }
   if (typeof item.orderId === 'string') shipment.orderId = item.orderId;
+  if (item.carrierEstimate !== undefined) {
+    if (typeof item.carrierEstimate !== 'boolean') throw new BadRequest('carrierEstimate must be true or false');
+    shipment.carrierEstimate = item.carrierEstimate;
+  }
   return shipment;
 }
 

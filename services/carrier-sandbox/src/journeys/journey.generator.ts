@@ -1,5 +1,6 @@
 import type { MilestoneStatus } from '@parcelwatch/contracts';
 import { DateTime } from 'luxon';
+import { drawCarrierEstimate } from './carrier-estimate.js';
 import { destinationHub, EXPORT_GATEWAYS, LANES, ORIGIN_CITIES } from './lanes.js';
 import { hashText, seededRandom, type Random } from './seeded-random.js';
 import {
@@ -24,6 +25,8 @@ export interface JourneyRequest {
   /** Forces incidents in addition to the ones drawn from the rates. */
   incidents?: readonly JourneyIncident[];
   orderId?: string;
+  /** Forces whether the carrier publishes a delivery estimate (drawn otherwise). */
+  carrierEstimate?: boolean;
 }
 
 /**
@@ -122,6 +125,7 @@ export function generateJourney(seed: number, request: JourneyRequest, rates: Jo
     incidents,
     failedAttempts: events.filter((event) => event.kind === 'failed_attempt').length,
     events,
+    carrierEstimate: drawCarrierEstimate(seed, request.trackingNumber, events, destination.zone, spec.promisedDays, request.carrierEstimate),
     finalStatus: silentLoss ? { milestone: 'exception', reason: 'lost' } : statusOf(events[events.length - 1]!),
   });
 

@@ -1,4 +1,5 @@
 import type { MilestoneStatus } from '@parcelwatch/contracts';
+import type { CarrierEstimate } from './carrier-estimate.js';
 
 export type Lane = 'CN-US' | 'CN-EU';
 
@@ -80,6 +81,8 @@ export interface Journey {
   failedAttempts: number;
   /** The complete true timeline, oldest first; clients see a prefix of it gated by the clock. */
   events: JourneyEvent[];
+  /** The carrier's delivery estimate (shown once the parcel is scanned), or null for a carrier that publishes none. */
+  carrierEstimate: CarrierEstimate | null;
   /** The true final status: the last event's, or exception/lost for a parcel lost silently. */
   finalStatus: MilestoneStatus;
 }

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent, JourneyEventKind } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
@@ -92,6 +93,7 @@ function formatCheckpoint(slug: string, event: JourneyEvent) {
 export function aftershipTracking(subscription: Subscription, journey: Journey | undefined, events: readonly JourneyEvent[], now: DateTime) {
   const slug = journey?.originCarrier ?? 'unknown';
   const latest = latestEvent(events);
+  const estimate = journey ? visibleEstimate(journey, events) : null;
   const subtag = latest ? aftershipSubtag(latest) : 'Pending_001';
   const delivered = events.find((event) => event.milestone === 'delivered');
   const failed = events.filter((event) => event.kind === 'failed_attempt');
@@ -124,7 +126,9 @@ export function aftershipTracking(subscription: Subscription, journey: Journey |
     destination_postal_code: journey?.destination.postalCode ?? null,
     destination_raw_location: null,
     courier_destination_country_region: journey ? iso3(journey.destination.country) : null,
-    courier_estimated_delivery_date: null,
+    courier_estimated_delivery_date: estimate
+      ? { estimated_delivery_date: estimate.date, estimated_delivery_date_min: estimate.date, estimated_delivery_date_max: estimate.latestDate }
+      : null,
     note: null,
     shipment_package_count: 1,
     shipment_pickup_date: pickedUp ? localTimeParts(pickedUp).iso : null,

@@ -1,3 +1,4 @@
+import { estimateMidnight, visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts, newestFirst } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
@@ -26,13 +27,20 @@ function formatEvent(event: JourneyEvent) {
 
 function shipment(number: string, journey: Journey, events: readonly JourneyEvent[]) {
   const latest = latestEvent(events)!;
+  const estimate = visibleEstimate(journey, events);
+  const zone = journey.destination.zone;
   return {
     id: number,
     service: 'ecommerce',
     origin: { address: { countryCode: journey.origin.country, addressLocality: journey.origin.city } },
     destination: { address: { countryCode: journey.destination.country, postalCode: journey.destination.postalCode ?? undefined, addressLocality: journey.destination.city } },
     status: formatEvent(latest),
-    estimatedTimeOfDelivery: `${journey.promisedDeliveryDate}T18:00:00`,
+    ...(estimate
+      ? {
+          estimatedTimeOfDelivery: estimateMidnight(estimate.date, zone),
+          estimatedDeliveryTimeFrame: { estimatedFrom: estimateMidnight(estimate.date, zone), estimatedThrough: estimateMidnight(estimate.latestDate, zone) },
+        }
+      : {}),
     serviceUrl: `https://www.dhl.com/global-en/home/tracking.html?tracking-id=${number}`,
     details: { product: { productName: 'DHL Parcel International' }, proofOfDeliverySignedAvailable: false, totalNumberOfPieces: 1, pieceIds: [number] },
     events: newestFirst(events).map(formatEvent),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { estimateMidnight, visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent, JourneyEventKind, Place } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts, newestFirst } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
@@ -86,6 +87,7 @@ function trackResult(number: string, journey: Journey | undefined, events: reado
   const codes = BY_KIND[latest.kind];
   const delivered = events.find((event) => event.kind === 'delivered');
   const shipped = events.find((event) => event.kind === 'picked_up');
+  const estimate = visibleEstimate(journey, events);
   return {
     trackingNumberInfo: { trackingNumber: number, trackingNumberUniqueId: `12027~${number}~FDEG`, carrierCode: 'FDXE' },
     additionalTrackingInfo: { nickname: '', hasAssociatedShipments: false, packageIdentifiers: [{ type: 'PURCHASE_ORDER', values: [journey.orderId], trackingNumberUniqueId: '', carrierCode: '' }] },
@@ -102,8 +104,16 @@ function trackResult(number: string, journey: Journey | undefined, events: reado
     dateAndTimes: [
       ...(delivered ? [{ type: 'ACTUAL_DELIVERY', dateTime: localTimeParts(delivered).iso }] : []),
       ...(shipped ? [{ type: 'ACTUAL_PICKUP', dateTime: localTimeParts(shipped).iso }] : []),
-      { type: 'ESTIMATED_DELIVERY', dateTime: `${journey.promisedDeliveryDate}T00:00:00` },
+      ...(estimate ? [{ type: 'ESTIMATED_DELIVERY', dateTime: estimateMidnight(estimate.date, journey.destination.zone) }] : []),
     ],
+    ...(estimate
+      ? {
+          estimatedDeliveryTimeWindow: {
+            type: 'ESTIMATED_DELIVERY',
+            window: { begins: estimateMidnight(estimate.date, journey.destination.zone), ends: estimateMidnight(estimate.latestDate, journey.destination.zone) },
+          },
+        }
+      : {}),
     packageDetails: { sequenceNumber: '1', count: '1', weightAndDimensions: { weight: [{ value: '1.0', unit: 'LB' }] } },
     shipmentDetails: { possessionStatus: true },
     scanEvents: newestFirst(events).map(formatScan),

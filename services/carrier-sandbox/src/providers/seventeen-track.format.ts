@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { estimateMidnight, visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent, JourneyEventKind, Place } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts, newestFirst } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
@@ -90,6 +91,7 @@ export function trackInfoItem(number: string, journey: Journey | undefined, even
   const latestStatus = latest ? statusOf(latest) : { status: 'NotFound', sub_status: 'NotFound_Other' };
   const first = events[0];
   const daysSince = (iso: string | undefined): number => (iso ? Math.max(0, Math.floor((now.toMillis() - Date.parse(iso)) / 86_400_000)) : 0);
+  const estimate = journey ? visibleEstimate(journey, events) : null;
   const reached = new Map<string, JourneyEvent>();
   for (const event of events) {
     const stage = statusOf(event).stage;
@@ -121,9 +123,11 @@ export function trackInfoItem(number: string, journey: Journey | undefined, even
         days_of_transit: daysSince(first?.occurredAt),
         days_of_transit_done: latest?.milestone === 'delivered' ? daysSince(first?.occurredAt) - daysSince(latest.occurredAt) : 0,
         days_after_last_update: daysSince(latest?.occurredAt),
-        estimated_delivery_date: journey
-          ? { source: '17TRACK', from: `${journey.promisedDeliveryDate}T00:00:00Z`, to: `${journey.promisedDeliveryDate}T23:59:59Z` }
-          : { source: null, from: null, to: null },
+        // 17TRACK gives a window as midnights in the recipient's zone; nulls until it has one.
+        estimated_delivery_date:
+          journey && estimate
+            ? { source: '17TRACK', from: estimateMidnight(estimate.date, journey.destination.zone), to: estimateMidnight(estimate.latestDate, journey.destination.zone) }
+            : { source: null, from: null, to: null },
       },
       milestone: ['InfoReceived', 'PickedUp', 'Departure', 'Arrival', 'AvailableForPickup', 'OutForDelivery', 'Delivered', 'Returning', 'Returned'].map(
         (keyStage) => {

@@ -1,3 +1,4 @@
+import { visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent, JourneyEventKind } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts, newestFirst } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
@@ -75,6 +76,13 @@ function trackResponse(number: string, journey: Journey | undefined, events: rea
   const attemptsSoFar = events.filter((event) => event.kind === 'failed_attempt').length;
   const current = statusOf(latest, attemptsSoFar);
   const delivered = latest.milestone === 'delivered' ? localTimeParts(latest) : null;
+  const estimate = visibleEstimate(journey, events);
+  // DEL once delivered; the scheduled date (SDD) while UPS has one; `[]` otherwise, as on the wire.
+  const deliveryDate = delivered
+    ? [{ type: 'DEL', date: delivered.date.replaceAll('-', '') }]
+    : estimate
+      ? [{ type: 'SDD', date: estimate.date.replaceAll('-', '') }]
+      : [];
   const address = (place: Journey['origin']) => ({ city: place.city, stateProvince: place.state ?? '', postalCode: place.postalCode ?? '', countryCode: place.country, country: place.country });
   return {
     trackResponse: {
@@ -84,8 +92,8 @@ function trackResponse(number: string, journey: Journey | undefined, events: rea
           package: [
             {
               trackingNumber: number,
-              deliveryDate: delivered ? [{ type: 'DEL', date: delivered.date.replaceAll('-', '') }] : [{ type: 'SDD', date: journey.promisedDeliveryDate.replaceAll('-', '') }],
-              deliveryTime: delivered ? { type: 'DEL', endTime: delivered.time.replaceAll(':', '') } : { type: 'EOD', endTime: '235900' },
+              deliveryDate,
+              ...(delivered ? { deliveryTime: { type: 'DEL', endTime: delivered.time.replaceAll(':', '') } } : estimate ? { deliveryTime: { type: 'EOD', endTime: '235900' } } : {}),
               activity: formatActivities(events),
               currentStatus: { description: wordingOf(latest.kind, latest.wording), code: current.statusCode },
               packageAddress: [

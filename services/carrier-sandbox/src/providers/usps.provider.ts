@@ -1,3 +1,4 @@
+import { visibleEstimate } from '../journeys/carrier-estimate.js';
 import type { Journey, JourneyEvent, JourneyEventKind } from '../journeys/journey.types.js';
 import { latestEvent, localTimeParts, newestFirst } from '../journeys/local-time.js';
 import { wordingOf } from '../journeys/wording.js';
@@ -89,6 +90,7 @@ function formatEvent(event: JourneyEvent) {
 
 function trackingDetail(number: string, journey: Journey, events: readonly JourneyEvent[]) {
   const latest = latestEvent(events);
+  const estimate = visibleEstimate(journey, events);
   const status = latest ? wordingOf(latest.kind, latest.wording) : 'Pre-Shipment Info Sent to USPS';
   return {
     trackingNumber: number,
@@ -113,7 +115,8 @@ function trackingDetail(number: string, journey: Journey, events: readonly Journ
     tableCode: 'T',
     uniqueMailPieceID: String(Math.abs(hash(number)) % 1_000_000_000),
     mailPieceIntakeDate: null,
-    expectedDeliveryTimeStamp: `${journey.promisedDeliveryDate}T00:00:00`,
+    // A zone-less local midnight, as USPS sends it; null while USPS has no estimate.
+    expectedDeliveryTimeStamp: estimate ? `${estimate.date}T00:00:00` : null,
     trackingEvents: newestFirst(events).map(formatEvent),
   };
 }

@@ -28,6 +28,8 @@ export interface DemoSummary extends DemoProgress {
   greenChannel: number;
   /** Shipments with an estimated delivery (the carrier's, or learned for the carrier and lane). */
   eddKnown: number;
+  /** The same, by source: 'carrier' or 'learned'. */
+  eddBySource: Record<string, number>;
 }
 
 const count = (n: string | number | bigint | null | undefined) => Number(n ?? 0);
@@ -86,7 +88,7 @@ async function endedWithoutDelivery(db: Kysely<Database>, merchantIds: readonly 
 
 export async function readSummary(db: Kysely<Database>, merchantIds: readonly string[]): Promise<DemoSummary> {
   const progress = await readProgress(db, merchantIds);
-  if (merchantIds.length === 0) return { ...progress, exceptionsByKind: {}, messagesByChannel: {}, compensationsByTier: [], proofsByKind: {}, executed: { count: 0, amounts: {} }, greenChannel: 0, eddKnown: 0 };
+  if (merchantIds.length === 0) return { ...progress, exceptionsByKind: {}, messagesByChannel: {}, compensationsByTier: [], proofsByKind: {}, executed: { count: 0, amounts: {} }, greenChannel: 0, eddKnown: 0, eddBySource: {} };
   const kinds = await db
     .selectFrom('exceptions')
     .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
@@ -132,10 +134,11 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
     .executeTakeFirstOrThrow();
   const edd = await db
     .selectFrom('shipments')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .select((eb) => ['estimated_delivery_source', eb.fn.countAll<string>().as('n')])
     .where('merchant_id', 'in', merchantIds)
     .where('estimated_delivery_at', 'is not', null)
-    .executeTakeFirstOrThrow();
+    .groupBy('estimated_delivery_source')
+    .execute();
 
   const messagesByChannel: DemoSummary['messagesByChannel'] = {};
   for (const row of channels) (messagesByChannel[row.channel] ??= {})[row.status] = count(row.n);
@@ -157,7 +160,8 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
       amounts: Object.fromEntries(executedRows.map((row) => [row.currency, count(row.amount)])),
     },
     greenChannel: count(green.n),
-    eddKnown: count(edd.n),
+    eddKnown: edd.reduce((sum, row) => sum + count(row.n), 0),
+    eddBySource: Object.fromEntries(edd.map((row) => [row.estimated_delivery_source ?? 'unknown', count(row.n)])),
   };
 }
 
@@ -181,7 +185,7 @@ export function formatSummary(s: DemoSummary, where: { dashboard: string; outbox
     ...s.compensationsByTier.map((t) => `    tier ${t.tier} ${(TIER_NAMES[t.tier] ?? '').padEnd(12)} ${t.status.padEnd(10)} ${String(t.count).padStart(5)}  ${Object.entries(t.amounts).map(([c, minor]) => money(minor, c)).join(' + ')}`),
     `  compensations executed: ${s.executed.count}${s.executed.count === 0 ? '' : ` (${Object.entries(s.executed.amounts).map(([c, minor]) => money(minor, c)).join(' + ')} paid)`}`,
     `  green channel (VIP): ${s.greenChannel}`,
-    `  EDD known: ${s.registered === 0 ? 0 : Math.round((100 * s.eddKnown) / s.registered)}% (${s.eddKnown} of ${s.registered} shipments)`,
+    `  EDD known: ${s.registered === 0 ? 0 : Math.round((100 * s.eddKnown) / s.registered)}% (${s.eddKnown} of ${s.registered} shipments${s.eddKnown === 0 ? '' : `: ${Object.entries(s.eddBySource).map(([source, n]) => `${n} ${source}`).join(', ')}`})`,
     `  proofs archived: ${Object.values(s.proofsByKind).reduce((a, b) => a + b, 0)} (${Object.entries(s.proofsByKind).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'})`,
     `  dashboard: ${where.dashboard} (sign in with the key in data/admin-key)`,
     ...(where.outbox ? [`  buyer mail: ${where.outbox}`] : []),

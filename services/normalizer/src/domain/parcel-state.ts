@@ -1,4 +1,4 @@
-import { isForwardMove, PROGRESS_RANK, type JourneyMilestone, type Milestone, type Reason } from '@parcelwatch/contracts';
+import { isForwardMove, PROGRESS_RANK, type EstimatedDelivery, type JourneyMilestone, type Milestone, type Reason } from '@parcelwatch/contracts';
 import { MILESTONE_TIMESTAMP_COLUMNS } from '@parcelwatch/db';
 import { byEventTime, instantMs, type TimelineCheckpoint } from './timeline.js';
 
@@ -17,6 +17,10 @@ export interface ParcelState {
   lastCheckpointAt: string | null;
   milestones: Record<MilestoneTimestamp, string | null>;
   failedAttempts: number;
+  originCountry: string | null;
+  destinationCountry: string | null;
+  buyerTimezone: string;
+  estimatedDelivery: EstimatedDelivery | null;
 }
 
 export interface StatusMove {

@@ -5,7 +5,7 @@ import type { TimelineCheckpoint } from './timeline.js';
 export const EVENT_SOURCE = 'parcelwatch/normalizer';
 
 export interface SnapshotEventsInput {
-  shipment: Pick<ParcelState, 'id' | 'merchantId' | 'carrier'>;
+  shipment: Pick<ParcelState, 'id' | 'merchantId' | 'carrier' | 'estimatedDelivery'>;
   snapshotId: string;
   /** The snapshot's new checkpoints only (never re-announced on a replay). */
   added: readonly TimelineCheckpoint[];
@@ -85,6 +85,7 @@ export function snapshotEvents(input: SnapshotEventsInput): Envelope[] {
           status: { milestone: checkpoint.milestone, reason: checkpoint.reason },
           occurredAt: checkpoint.occurredAt,
           location: hasLocation(checkpoint.location) ? checkpoint.location : null,
+          estimatedDelivery: shipment.estimatedDelivery,
         },
       } as never),
     );

@@ -3,7 +3,9 @@ import { claimDueNotifications, countSentIntents, enqueueOutbox, finishNotificat
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
+import type { DateTime } from 'luxon';
 import { SendError, type ChannelSender, type OutgoingMessage } from '../channels/channel-sender.js';
+import { estimateForBuyer } from '../domain/buyer-estimate.js';
 import type { BuyerChannel } from '../domain/notification-planner.js';
 import { notificationSettingsOf } from '../domain/notification-settings.js';
 import { sendTimeCheck } from '../domain/send-schedule.js';
@@ -41,6 +43,14 @@ export function retryDelayMs(attempt: number): number {
 interface Content {
   subject: string | null;
   body: string;
+}
+
+/** A shipped message shows the estimate as of sending (see estimateForBuyer); other templates their planned params. */
+function paramsAtSend(row: Notification, recipient: NotificationRecipient, now: DateTime): unknown {
+  if (row.template !== 'shipped' || typeof row.params !== 'object' || row.params === null) return row.params;
+  const planned = (row.params as { estimatedDeliveryAt?: unknown }).estimatedDeliveryAt;
+  const estimate = estimateForBuyer(typeof planned === 'string' ? planned : null, recipient.estimatedDeliveryAt, now, recipient.timezone);
+  return { ...row.params, estimatedDeliveryAt: estimate };
 }
 
 /**
@@ -83,8 +93,8 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
     return retry ? 'retryLater' : 'failed';
   }
 
-  function contentFor(row: Notification, recipient: NotificationRecipient, senderName: string): Content {
-    const rendered = renderNotification(row.template, row.params, { locale: row.locale, timeZone: recipient.timezone, senderName });
+  function contentFor(row: Notification, recipient: NotificationRecipient, senderName: string, now: DateTime): Content {
+    const rendered = renderNotification(row.template, paramsAtSend(row, recipient, now), { locale: row.locale, timeZone: recipient.timezone, senderName });
     if (row.channel === 'email') return { subject: rendered.subject, body: rendered.email };
     if (row.channel === 'sms') return { subject: null, body: rendered.sms };
     return { subject: null, body: rendered.marketplace };
@@ -116,7 +126,7 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
     const senderName = settings.senderName ?? recipient.merchantName;
     let content: Content;
     try {
-      content = contentFor(row, recipient, senderName);
+      content = contentFor(row, recipient, senderName, now);
     } catch (err) {
       return fail(row, attempt, new SendError(`rendering failed: ${(err as Error).message}`, 'render_failed', false, { cause: err }), null, at);
     }

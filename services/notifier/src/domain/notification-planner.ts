@@ -73,7 +73,8 @@ function milestoneDraft(event: MilestoneReachedEvent, facts: ShipmentFacts): Dra
   const at = d.occurredAt;
   switch (d.journeyMilestone) {
     case 'shipped':
-      return { triggerKey: key, template: 'shipped', params: { estimatedDeliveryAt: facts.estimatedDeliveryAt }, occurredAt: at };
+      // The row is read in this transaction, so it is at least as fresh as the event's estimate.
+      return { triggerKey: key, template: 'shipped', params: { estimatedDeliveryAt: facts.estimatedDeliveryAt ?? d.estimatedDelivery?.at ?? null }, occurredAt: at };
     case 'departed_origin_country':
       return { triggerKey: key, template: 'departed_origin_country', params: { originCountry: facts.originCountry }, occurredAt: at };
     case 'customs_cleared':

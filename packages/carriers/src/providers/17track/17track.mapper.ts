@@ -2,6 +2,7 @@ import type { MilestoneStatus } from '@parcelwatch/contracts';
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
 import { resolveCarrierTime, resolveLocalWithOffset, type CarrierTime } from '../../mapping/carrier-time.js';
+import { deliveryEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { makeLocation, toCountryCode } from '../../mapping/location.js';
 import type { MapOptions, MappedTracking, NormalizedCheckpoint } from '../../mapping/mapped-tracking.js';
 import { parseWith, PayloadError } from '../../mapping/payload-error.js';
@@ -88,7 +89,14 @@ function mapItem(item: SeventeenTrackItem): MappedTracking {
     summary,
     notFound,
     unknownCodes: [...resolver.unknownCodes, ...(checkpoints.length === 0 ? summaryResolver.unknownCodes : [])],
+    estimatedDelivery: estimateOf(item),
   });
+}
+
+/** `time_metrics.estimated_delivery_date{from, to}`: a window (from 17TRACK or the carrier), nulls when unknown. */
+function estimateOf(item: SeventeenTrackItem): DeliveryEstimate | null {
+  const window = item.track_info?.time_metrics?.estimated_delivery_date;
+  return window ? deliveryEstimate(null, window.from, window.to) : null;
 }
 
 /**

@@ -21,6 +21,9 @@ export const eventSchema = z.object({
 export type SeventeenTrackEvent = z.infer<typeof eventSchema>;
 
 const trackInfoSchema = z.object({
+  time_metrics: z
+    .object({ estimated_delivery_date: z.object({ source: text, from: text, to: text }).nullish() })
+    .nullish(),
   latest_status: z.object({ status: text, sub_status: text, sub_status_descr: text }).nullish(),
   tracking: z
     .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
+import { deliveryEstimate, firstEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
 import { resolveCarrierTime } from '../../mapping/carrier-time.js';
 import { makeLocation, toCountryCode } from '../../mapping/location.js';
@@ -48,7 +49,24 @@ function mapTracking(tracking: AfterShipTracking, path: string): MappedTracking 
     summary,
     notFound: false,
     unknownCodes: [...resolver.unknownCodes, ...(checkpoints.length === 0 ? summaryResolver.unknownCodes : [])],
+    estimatedDelivery: estimateOf(tracking),
   });
+}
+
+/**
+ * The latest estimate AfterShip holds (it already picks carrier, custom or its own), then the
+ * carrier's (2024-10 on, then the legacy `expected_delivery` string), then AfterShip's prediction.
+ */
+function estimateOf(tracking: AfterShipTracking): DeliveryEstimate | null {
+  const latest = tracking.latest_estimated_delivery;
+  const courier = tracking.courier_estimated_delivery_date;
+  const predicted = tracking.aftership_estimated_delivery_date;
+  return firstEstimate(
+    latest ? deliveryEstimate(latest.datetime, latest.datetime_min, latest.datetime_max) : null,
+    courier ? deliveryEstimate(courier.estimated_delivery_date, courier.estimated_delivery_date_min, courier.estimated_delivery_date_max) : null,
+    deliveryEstimate(tracking.expected_delivery),
+    predicted ? deliveryEstimate(predicted.estimated_delivery_date, predicted.estimated_delivery_date_min, predicted.estimated_delivery_date_max) : null,
+  );
 }
 
 function pickTracking(trackings: AfterShipTracking[], options: MapOptions): AfterShipTracking | undefined {

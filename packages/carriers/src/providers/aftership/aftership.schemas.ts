@@ -19,6 +19,19 @@ export const checkpointSchema = z.object({
 });
 export type AfterShipCheckpoint = z.infer<typeof checkpointSchema>;
 
+/** The EDD objects of 2024-10 on; every field may be null. */
+const eddSchema = z
+  .object({
+    estimated_delivery_date: text,
+    estimated_delivery_date_min: text,
+    estimated_delivery_date_max: text,
+    datetime: text,
+    datetime_min: text,
+    datetime_max: text,
+  })
+  .partial()
+  .nullish();
+
 export const trackingSchema = z.object({
   tracking_number: z.string().min(1),
   slug: text,
@@ -28,6 +41,12 @@ export const trackingSchema = z.object({
   updated_at: text,
   destination_country_iso3: text,
   destination_country_region: text,
+  /** Up to 2024-07: the carrier's estimate as one date string. */
+  expected_delivery: text,
+  latest_estimated_delivery: eddSchema,
+  courier_estimated_delivery_date: eddSchema,
+  aftership_estimated_delivery_date: eddSchema,
+  custom_estimated_delivery_date: eddSchema,
   // Missing on Pending trackings in some versions; null in others.
   checkpoints: z.array(checkpointSchema).nullish(),
 });

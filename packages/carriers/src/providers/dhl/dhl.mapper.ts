@@ -1,5 +1,6 @@
 import type { MilestoneStatus } from '@parcelwatch/contracts';
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
+import { deliveryEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
 import { resolveCarrierTime } from '../../mapping/carrier-time.js';
 import { hasKeywordMatch, statusFromKeywords } from '../../mapping/keyword-fallback.js';
@@ -64,7 +65,14 @@ function mapShipment(shipment: DhlShipment, path: string): MappedTracking {
     summary,
     notFound: false,
     unknownCodes: [...resolver.unknownCodes, ...(checkpoints.length === 0 ? summaryResolver.unknownCodes : [])],
+    estimatedDelivery: estimateOf(shipment),
   });
+}
+
+/** `estimatedTimeOfDelivery`, with the time frame's end as the latest date; the frame alone otherwise. */
+function estimateOf(shipment: DhlShipment): DeliveryEstimate | null {
+  const frame = shipment.estimatedDeliveryTimeFrame;
+  return deliveryEstimate(shipment.estimatedTimeOfDelivery, frame?.estimatedFrom, frame?.estimatedThrough);
 }
 
 function latestActivity(shipment: DhlShipment): string {

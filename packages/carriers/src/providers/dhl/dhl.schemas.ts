@@ -30,6 +30,8 @@ export const shipmentSchema = z.object({
   status: eventSchema.partial({ timestamp: true }).nullish(),
   details: z.object({ pieceIds: z.array(codeText).nullish() }).nullish(),
   events: z.array(eventSchema).nullish(),
+  estimatedTimeOfDelivery: text,
+  estimatedDeliveryTimeFrame: z.object({ estimatedFrom: text, estimatedThrough: text }).partial().nullish(),
 });
 export type DhlShipment = z.infer<typeof shipmentSchema>;
 

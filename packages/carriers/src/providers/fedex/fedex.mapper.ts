@@ -1,4 +1,5 @@
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
+import { deliveryEstimate, firstEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
 import { resolveCarrierTime } from '../../mapping/carrier-time.js';
 import { makeLocation, toCountryCode } from '../../mapping/location.js';
@@ -52,7 +53,19 @@ function mapResult(result: FedexTrackResult, trackingNumber: string, path: strin
     summary,
     notFound: false,
     unknownCodes: [...resolver.unknownCodes, ...(checkpoints.length === 0 ? summaryResolver.unknownCodes : [])],
+    estimatedDelivery: estimateOf(result),
   });
+}
+
+/** ESTIMATED_DELIVERY (or the COMMITMENT date), with the estimated window's end when sent. */
+function estimateOf(result: FedexTrackResult): DeliveryEstimate | null {
+  const dateOf = (type: string): string | null | undefined => result.dateAndTimes?.find((entry) => entry.type === type)?.dateTime;
+  const window = result.estimatedDeliveryTimeWindow?.window;
+  return firstEstimate(
+    deliveryEstimate(dateOf('ESTIMATED_DELIVERY'), window?.begins, window?.ends),
+    deliveryEstimate(dateOf('COMMITMENT')),
+    deliveryEstimate(null, window?.begins, window?.ends),
+  );
 }
 
 function alertCode(alerts: unknown): string | null {

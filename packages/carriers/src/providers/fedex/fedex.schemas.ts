@@ -26,6 +26,7 @@ export const trackResultSchema = z.object({
     .object({ code: text, derivedCode: text, statusByLocale: text, description: text, scanLocation: addressSchema })
     .nullish(),
   dateAndTimes: z.array(z.object({ type: text, dateTime: text })).nullish(),
+  estimatedDeliveryTimeWindow: z.object({ window: z.object({ begins: text, ends: text }).nullish() }).nullish(),
   scanEvents: z.array(scanEventSchema).nullish(),
   error: errorSchema.nullish(),
 });

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
+import { deliveryEstimate, firstEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
 import { resolveCarrierTime, resolveLocalWithOffset, type CarrierTime } from '../../mapping/carrier-time.js';
 import { makeLocation, toCountryCode } from '../../mapping/location.js';
@@ -78,7 +79,14 @@ function mapPackage(pkg: UpsPackage, path: string): MappedTracking {
     summary,
     notFound: false,
     unknownCodes: [...resolver.unknownCodes, ...(checkpoints.length === 0 ? summaryResolver.unknownCodes : [])],
+    estimatedDelivery: estimateOf(pkg),
   });
+}
+
+/** A rescheduled date (RDD) replaces the scheduled one (SDD); DEL is the delivery itself, not an estimate. */
+function estimateOf(pkg: UpsPackage): DeliveryEstimate | null {
+  const dateOf = (type: string): string | null | undefined => pkg.deliveryDate?.find((entry) => entry.type === type)?.date;
+  return firstEstimate(deliveryEstimate(dateOf('RDD')), deliveryEstimate(dateOf('SDD')));
 }
 
 function latestActivity(pkg: UpsPackage): string {

@@ -25,6 +25,8 @@ export const packageSchema = z.object({
   trackingNumber: z.string().min(1),
   activity: z.array(activitySchema).nullish(),
   currentStatus: z.object({ description: text, code: text, type: text }).nullish(),
+  /** `SDD` scheduled, `RDD` rescheduled, `DEL` delivered; may be `[]`. */
+  deliveryDate: z.array(z.object({ type: text, date: text })).nullish(),
 });
 export type UpsPackage = z.infer<typeof packageSchema>;
 

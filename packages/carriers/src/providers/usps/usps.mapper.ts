@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
+import { deliveryEstimate, firstEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
 import { resolveCarrierTime, resolveLocalWithOffset, type CarrierTime } from '../../mapping/carrier-time.js';
 import { makeLocation, toCountryCode } from '../../mapping/location.js';
@@ -74,7 +75,21 @@ function mapDetail(detail: UspsDetail, path: string): MappedTracking {
     summary,
     notFound: false,
     unknownCodes: [...resolver.unknownCodes, ...(checkpoints.length === 0 ? summaryResolver.unknownCodes : [])],
+    estimatedDelivery: estimateOf(detail),
   });
+}
+
+/** A guaranteed date first (a commitment), then the expected, then the predicted one; v3r2's group, then 3.0's fields. */
+function estimateOf(detail: UspsDetail): DeliveryEstimate | null {
+  const grouped = detail.deliveryDateExpectation;
+  return firstEstimate(
+    deliveryEstimate(grouped?.guaranteedDeliveryDate),
+    deliveryEstimate(grouped?.expectedDeliveryDate),
+    deliveryEstimate(grouped?.predictedDeliveryDate),
+    deliveryEstimate(detail.guaranteedDeliveryTimeStamp),
+    deliveryEstimate(detail.expectedDeliveryTimeStamp ?? detail.expectedDeliveryDate),
+    deliveryEstimate(detail.predictedDeliveryDate),
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

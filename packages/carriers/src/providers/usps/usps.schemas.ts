@@ -23,6 +23,16 @@ export const detailSchema = z.object({
   statusCategory: text,
   statusSummary: text,
   trackingEvents: z.array(eventSchema).nullish(),
+  /** Tracking 3.0 estimate fields (`expectedDeliveryTimeStamp` is a zone-less local midnight). */
+  expectedDeliveryTimeStamp: text,
+  expectedDeliveryDate: text,
+  predictedDeliveryDate: text,
+  guaranteedDeliveryTimeStamp: text,
+  /** v3r2: the same estimates grouped; `guaranteedDeliveryDate` may read "# Business Days". */
+  deliveryDateExpectation: z
+    .object({ expectedDeliveryDate: text, predictedDeliveryDate: text, guaranteedDeliveryDate: text })
+    .partial()
+    .nullish(),
 });
 export type UspsDetail = z.infer<typeof detailSchema>;
 

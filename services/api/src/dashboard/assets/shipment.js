@@ -41,6 +41,14 @@ function proofBlock(proof) {
   );
 }
 
+/** The estimate with its late bound and where it comes from: the carrier, or the lane's learned p50/p90. */
+function estimate(s) {
+  if (!s.estimatedDeliveryAt) return orDash(null);
+  const source = s.estimatedDeliverySource === 'learned' ? 'learned from the lane: p50, latest p90' : 'from the carrier';
+  const latest = s.estimatedDeliveryLatestAt ? ` (latest ${utc(s.estimatedDeliveryLatestAt)})` : '';
+  return `${utc(s.estimatedDeliveryAt)}${latest}, ${source}`;
+}
+
 export async function shipmentView({ view }, shipmentId) {
   const detail = await getJson(`/v1/shipments/${encodeURIComponent(shipmentId)}`);
   const s = detail.shipment;
@@ -56,6 +64,7 @@ export async function shipmentView({ view }, shipmentId) {
       ['Milestone', s.reason ? `${s.milestone} (${s.reason})` : s.milestone],
       ['Last scan', utc(s.lastCheckpointAt)],
       ['Promised', orDash(s.promisedDeliveryDate)],
+      ['Estimated delivery', estimate(s)],
       ['Delivered', utc(s.deliveredAt)],
       ['Order value', money(s.orderValue)],
       // Shown only when the poller cannot poll it (no carrier account for its provider).
