@@ -16,6 +16,7 @@ import {
   type Database,
   type NewExceptionRow,
 } from './index.js';
+import { seedShipments } from './testing.js';
 
 // The detector's SQL on PGlite (the integration suite runs it on PostgreSQL 15): each write is
 // idempotent at the statement level, so a repeated batch writes (and announces) nothing new.
@@ -30,10 +31,12 @@ describe('detection repositories', () => {
     db = await createDb({ kind: 'pglite' });
     await migrateToLatest(db);
     await db.insertInto('merchants').values({ id: MERCHANT, name: 'shop' }).execute();
-    await db.insertInto('shipments').values([1, 2, 3, 4].map((n) => ({
-      id: ship(n), merchant_id: MERCHANT, order_id: `o${n}`, tracking_number: `TN0000${n}`, carrier: 'ups', provider: 'ups',
-      active: n !== 4, next_check_at: n === 3 ? '2025-03-21T00:00:00Z' : `2025-03-1${n}T00:00:00Z`,
-    }))).execute();
+    // Registered, given the detector's deadlines and (the fourth) stopped by the poller, by the services' repositories.
+    await seedShipments(db, [1, 2, 3, 4].map((n) => ({
+      id: ship(n), merchantId: MERCHANT, orderId: `o${n}`, trackingNumber: `TN0000${n}`, carrier: 'ups', provider: 'ups', buyerTimezone: 'UTC',
+      registeredAt: new Date('2025-03-01T00:00:00Z'), nextCheckAt: new Date(n === 3 ? '2025-03-21T00:00:00Z' : `2025-03-1${n}T00:00:00Z`),
+      ...(n === 4 ? { polling: { nextPollAt: null, active: false } } : {}),
+    })));
   });
   afterAll(async () => {
     await db?.destroy();

@@ -36,6 +36,8 @@ export interface NewShipmentRegistration {
   /** The buyer's identity (buyers.id), when the buyer has an email or an E.164 phone; see buyer.repository.ts. */
   buyerId: string | null;
   nextPollAt: Date;
+  /** The registering service's clock: a frozen or fast demo clock dates the shipment as it dates its events. */
+  registeredAt: Date;
 }
 
 /** What the api returns about a shipment: no buyer PII. */
@@ -173,6 +175,7 @@ export async function registerShipments(
         order_value_minor: item.orderValueMinor,
         order_currency: item.orderCurrency,
         next_poll_at: item.nextPollAt,
+        created_at: item.registeredAt,
       })),
     )
     .onConflict((oc) => oc.constraint('shipments_order_tracking_key').doNothing())

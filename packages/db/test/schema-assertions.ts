@@ -2,7 +2,9 @@ import { expect } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import {
-  detachCheckpointPartitionsBefore, ensureCheckpointPartitions, listCheckpointPartitions, type Database,
+  detachCheckpointPartitionsBefore, ensureCheckpointPartitions, escalateExceptions, insertBuyers, insertCompensations, insertExceptions,
+  insertNewCheckpoints, insertNotifications, listCheckpointPartitions, registerShipments, resolveExceptions, type Database,
+  type NewCheckpointRow, type NewExceptionRow,
 } from '../src/index.js';
 import { checkpointPartitions } from './schema-snapshot.js';
 
@@ -10,6 +12,9 @@ import { checkpointPartitions } from './schema-snapshot.js';
  * The same checks for every engine (PGlite in unit tests, PostgreSQL 15 in the integration
  * suite): the constraints the services rely on, the types both adapters return, and the
  * upkeep of the monthly checkpoint partitions. Expects a freshly migrated, empty database.
+ * Rows are written by the repositories the services use; the only hand-written inserts are the
+ * probes a repository can never send (a row a constraint must refuse), each named in
+ * test/hygiene/domain-writes.test.ts.
  */
 
 async function seedShipment(db: Kysely<Database>) {
@@ -17,29 +22,29 @@ async function seedShipment(db: Kysely<Database>) {
   const shipmentId = randomUUID();
   const buyerContactId = randomUUID();
   await db.insertInto('merchants').values({ id: merchantId, name: 'Shop' }).execute();
-  await db.insertInto('buyer_contacts')
-    .values({ id: buyerContactId, merchant_id: merchantId, name: 'A. Buyer', email: 'a@example.com', phone: null, address: null, purged_at: null })
-    .execute();
-  await db
-    .insertInto('shipments')
-    .values({
-      id: shipmentId, merchant_id: merchantId, buyer_contact_id: buyerContactId, order_id: 'o-1', tracking_number: 'LX123456785CN',
-      carrier: 'china-post', provider: '17track', origin_country: 'CN', destination_country: 'US', status_reason: null,
-      status_at: null, last_checkpoint_at: null, info_received_at: null, picked_up_at: null, departed_origin_at: null,
-      arrived_destination_at: null, customs_cleared_at: null, out_for_delivery_at: null, first_attempt_at: null,
-      available_for_pickup_at: null, delivered_at: null, exception_at: null, returned_at: null,
-      promised_delivery_date: '2026-12-01', estimated_delivery_at: null, order_value_minor: 2999, order_currency: 'USD',
-      provider_registered_at: null, last_polled_at: null, next_poll_at: new Date(), next_check_at: null,
-    })
-    .execute();
+  await db.transaction().execute((trx) => registerShipments(trx, [{
+    id: shipmentId, merchantId, orderId: 'o-1', trackingNumber: 'LX123456785CN', carrier: 'china-post', provider: '17track',
+    originCountry: 'CN', destinationCountry: 'US', promisedDeliveryDate: '2026-12-01', buyerTimezone: 'UTC', orderValueMinor: 2999, orderCurrency: 'USD',
+    contact: { id: buyerContactId, name: 'A. Buyer', email: 'a@example.com', phone: null, address: null, locale: null, timezone: null },
+    buyerId: null, nextPollAt: new Date(), registeredAt: new Date(),
+  }]));
   return { merchantId, shipmentId, buyerContactId };
 }
 
-function checkpoint(shipmentId: string, occurredAt: string, fingerprint: string) {
+/** A checkpoint as the normalizer stores it. */
+function checkpoint(shipmentId: string, occurredAt: string, fingerprint: string): NewCheckpointRow {
   return {
-    shipment_id: shipmentId, occurred_at: occurredAt, local_time: null, utc_offset_minutes: null, milestone: 'in_transit' as const,
-    reason: 'departed_origin', location_text: 'Shenzhen', city: 'Shenzhen', state: null, country: 'CN', postal_code: null,
-    raw_code: 'X', raw_text: 'Departed', source: 'poll' as const, provider: '17track', fingerprint: fingerprint.padEnd(64, '0'), snapshot_id: null,
+    id: randomUUID(), shipmentId, occurredAt, localTime: null, utcOffsetMinutes: null, zoneUnknown: false, milestone: 'in_transit',
+    reason: 'departed_origin', locationText: 'Shenzhen', city: 'Shenzhen', state: null, country: 'CN', postalCode: null,
+    rawCode: 'X', rawText: 'Departed', source: 'poll', provider: '17track', fingerprint: fingerprint.padEnd(64, '0'), snapshotId: null,
+  };
+}
+
+/** The same scan as a bare row, for the probes that bypass the repository's ON CONFLICT. */
+function checkpointProbe(shipmentId: string, occurredAt: string, fingerprint: string) {
+  return {
+    shipment_id: shipmentId, occurred_at: occurredAt, milestone: 'in_transit' as const, source: 'poll' as const, provider: '17track',
+    fingerprint: fingerprint.padEnd(64, '0'),
   };
 }
 
@@ -75,7 +80,7 @@ export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
   expect(new Set(buyerKeys.map((m) => m.buyer_key)).size).toBe(2);
   // An order's value and currency come together; spend is never negative.
   const buyerId = randomUUID();
-  await db.insertInto('buyers').values({ id: buyerId, merchant_id: merchantId, identified_by: 'email' }).execute();
+  await db.transaction().execute((trx) => insertBuyers(trx, [{ id: buyerId, merchantId, identifiedBy: 'email' }]));
   await expect(db.insertInto('buyer_orders').values({ merchant_id: merchantId, order_id: 'o-x', buyer_id: buyerId, value_minor: 100, currency: null, registered_at: new Date() }).execute()).rejects.toThrow(/buyer_orders_value_currency/);
   await expect(db.insertInto('buyer_spend').values({ buyer_id: buyerId, currency: 'USD', registered_minor: -1 }).execute()).rejects.toThrow(/check/i);
 
@@ -92,29 +97,30 @@ export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
   // A checkpoint lands in its month's partition; the same fingerprint is stored once.
   const thisMonth = monthStart(0);
   const occurredAt = new Date(thisMonth.getTime() + 2 * 86_400_000 + 12 * 3_600_000).toISOString();
-  await db.insertInto('checkpoints').values(checkpoint(shipmentId, occurredAt, 'a')).execute();
-  const again = await db.insertInto('checkpoints').values(checkpoint(shipmentId, occurredAt, 'a'))
-    .onConflict((oc) => oc.columns(['shipment_id', 'fingerprint', 'occurred_at']).doNothing()).returning('id').execute();
-  expect(again).toHaveLength(0);
-  await expect(db.insertInto('checkpoints').values(checkpoint(shipmentId, occurredAt, 'a')).execute()).rejects.toThrow(/checkpoints_y.*_key|unique/i);
+  expect(await insertNewCheckpoints(db, [checkpoint(shipmentId, occurredAt, 'a')])).toHaveLength(1);
+  expect(await insertNewCheckpoints(db, [checkpoint(shipmentId, occurredAt, 'a')])).toHaveLength(0);
+  await expect(db.insertInto('checkpoints').values(checkpointProbe(shipmentId, occurredAt, 'a')).execute()).rejects.toThrow(/checkpoints_y.*_key|unique/i);
   expect(await partitionOf(db, 'a')).toEqual([partitionName(thisMonth)]);
 
   // An event from long ago still has a home: the default partition.
-  await db.insertInto('checkpoints').values(checkpoint(shipmentId, '2001-01-01T00:00:00Z', 'b')).execute();
+  await insertNewCheckpoints(db, [checkpoint(shipmentId, '2001-01-01T00:00:00Z', 'b')]);
   expect(await partitionOf(db, 'b')).toEqual(['checkpoints_default']);
 
   await assertPartitionUpkeep(db, shipmentId);
 
   // One open exception per shipment and kind; a resolved one makes room for the next.
-  const exception = { shipment_id: shipmentId, merchant_id: merchantId, kind: 'stalled' as const, opened_at: new Date(), escalated_at: null, resolved_at: null, resolution: null };
+  const exception = (id: string, kind: NewExceptionRow['kind'] = 'stalled'): NewExceptionRow => ({
+    id, shipmentId, merchantId, kind, status: 'open', severity: 'medium', level: 0, openedAt: new Date().toISOString(), escalatedAt: null, details: {},
+  });
+  const probe = { shipment_id: shipmentId, merchant_id: merchantId, kind: 'stalled' as const, opened_at: new Date() };
   const firstId = randomUUID();
-  await db.insertInto('exceptions').values({ ...exception, id: firstId }).execute();
-  await expect(db.insertInto('exceptions').values({ ...exception, id: randomUUID() }).execute()).rejects.toThrow(/exceptions_one_open_idx/);
-  await db.updateTable('exceptions').set({ status: 'escalated', escalated_at: new Date() }).where('id', '=', firstId).execute();
-  await expect(db.insertInto('exceptions').values({ ...exception, id: randomUUID() }).execute()).rejects.toThrow(/exceptions_one_open_idx/);
-  await db.updateTable('exceptions').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', firstId).execute();
-  await db.insertInto('exceptions').values({ ...exception, id: randomUUID() }).execute();
-  await db.insertInto('exceptions').values({ ...exception, kind: 'customs_hold', id: randomUUID() }).execute();
+  expect(await insertExceptions(db, [exception(firstId)])).toEqual(new Set([firstId]));
+  await expect(db.insertInto('exceptions').values({ ...probe, id: randomUUID() }).execute()).rejects.toThrow(/exceptions_one_open_idx/);
+  await escalateExceptions(db, [{ id: firstId, severity: 'high', level: 1, escalatedAt: new Date().toISOString(), details: {} }]);
+  await expect(db.insertInto('exceptions').values({ ...probe, id: randomUUID() }).execute()).rejects.toThrow(/exceptions_one_open_idx/);
+  await resolveExceptions(db, [{ id: firstId, resolution: 'progressed', resolvedAt: new Date().toISOString() }]);
+  expect((await insertExceptions(db, [exception(randomUUID())])).size).toBe(1);
+  expect((await insertExceptions(db, [exception(randomUUID(), 'customs_hold')])).size).toBe(1);
 
   // A shipment is compensated at most once per tier.
   const compensation = {
@@ -122,15 +128,13 @@ export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
     channel: 'fast' as const, approval_level: 'auto' as const, supersedes_id: null, policy_version: '2026-11', rule_fired: 'tier1.late_3_5_days',
     decided_at: new Date(), approver: null, approved_at: null, rejected_reason: null, external_ref: null, executed_at: null, error: null,
   };
-  await db.insertInto('compensations').values({ ...compensation, id: randomUUID(), execution_key: 'exec-1' }).execute();
+  expect(await insertCompensations(db, [{ ...compensation, id: randomUUID(), execution_key: 'exec-1' }])).toHaveLength(1);
   await expect(db.insertInto('compensations').values({ ...compensation, id: randomUUID(), execution_key: 'exec-2' }).execute())
     .rejects.toThrow(/compensations_tier_key/);
   const stored1 = await db.selectFrom('compensations').select(['amount_minor', 'add_ons']).where('shipment_id', '=', shipmentId).executeTakeFirstOrThrow();
   expect(stored1).toEqual({ amount_minor: 500, add_ons: [] });
   // JSON arrays go in as text (pg would send a JS array as a PostgreSQL array literal).
-  await db.insertInto('compensations')
-    .values({ ...compensation, id: randomUUID(), tier: 3, action: 'full_refund', amount_minor: 2999, execution_key: 'exec-3', add_ons: JSON.stringify([{ kind: 'gift' }]) })
-    .execute();
+  await insertCompensations(db, [{ ...compensation, id: randomUUID(), tier: 3, action: 'full_refund', amount_minor: 2999, execution_key: 'exec-3', add_ons: JSON.stringify([{ kind: 'gift' }]) }]);
   const tier3 = await db.selectFrom('compensations').select('add_ons').where('execution_key', '=', 'exec-3').executeTakeFirstOrThrow();
   expect(tier3.add_ons).toEqual([{ kind: 'gift' }]);
 
@@ -140,10 +144,8 @@ export async function assertSchemaBehaves(db: Kysely<Database>): Promise<void> {
     channel: 'email' as const, template: 'delivered', locale: 'en', scheduled_for: new Date(), sent_at: null, provider_message_id: null,
     body_sha256: null, error: null,
   };
-  await db.insertInto('notifications').values({ ...notification, id: randomUUID() }).execute();
-  const duplicate = await db.insertInto('notifications').values({ ...notification, id: randomUUID() })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
-  expect(duplicate).toHaveLength(0);
+  expect(await insertNotifications(db, [{ ...notification, id: randomUUID() }])).toHaveLength(1);
+  expect(await insertNotifications(db, [{ ...notification, id: randomUUID() }])).toHaveLength(0);
 
   // Purging a buyer's contact keeps the shipment and its history.
   await db.deleteFrom('buyer_contacts').where('id', '=', buyerContactId).execute();
@@ -182,17 +184,17 @@ async function assertPartitionUpkeep(db: Kysely<Database>, shipmentId: string): 
 
   // A month with no partition yet: its rows wait in the default partition and move into the
   // month when it is created (PostgreSQL would refuse a plain CREATE ... PARTITION OF here).
-  await db.insertInto('checkpoints').values(checkpoint(shipmentId, '2090-03-15T08:30:00Z', 'c')).execute();
+  await insertNewCheckpoints(db, [checkpoint(shipmentId, '2090-03-15T08:30:00Z', 'c')]);
   expect(await partitionOf(db, 'c')).toEqual(['checkpoints_default']);
   expect(await ensureCheckpointPartitions(db, { from: new Date('2090-03-01T00:00:00Z'), months: 1 })).toBe(1);
   expect(await partitionOf(db, 'c')).toEqual(['checkpoints_y2090m03']);
   expect(await partitionOf(db, 'b')).toEqual(['checkpoints_default']);
   // The adopted month is a full partition: the dedupe key holds in it.
-  await expect(db.insertInto('checkpoints').values(checkpoint(shipmentId, '2090-03-15T08:30:00Z', 'c')).execute()).rejects.toThrow(/unique/i);
+  await expect(db.insertInto('checkpoints').values(checkpointProbe(shipmentId, '2090-03-15T08:30:00Z', 'c')).execute()).rejects.toThrow(/unique/i);
 
   // Detaching months older than six: their rows leave checkpoints but stay in the detached table.
   const oldMonth = monthStart(-8);
-  await db.insertInto('checkpoints').values(checkpoint(shipmentId, new Date(oldMonth.getTime() + 86_400_000).toISOString(), 'd')).execute();
+  await insertNewCheckpoints(db, [checkpoint(shipmentId, new Date(oldMonth.getTime() + 86_400_000).toISOString(), 'd')]);
   expect(await partitionOf(db, 'd')).toEqual([partitionName(oldMonth)]);
   const detached = await detachCheckpointPartitionsBefore(db, monthStart(-6));
   expect(detached).toEqual(expect.arrayContaining([partitionName(monthStart(-12)), partitionName(oldMonth), partitionName(monthStart(-7))]));

@@ -7,7 +7,7 @@ import { createArchiverService } from '@parcelwatch/archiver';
 import { EmbeddedBus } from '@parcelwatch/bus';
 import { createApprovalWorkflow, registerApprovalRoutes } from '@parcelwatch/compensation';
 import { newId } from '@parcelwatch/contracts';
-import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
+import { createDb, insertCompensations, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createMerchantWebhooks } from '@parcelwatch/notifier';
 import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
@@ -100,38 +100,37 @@ export async function seedMerchant(stack: AccessStack, name: string, trackingNum
   if (shipment.status !== 201) throw new Error(`seeding ${name}: ${JSON.stringify(shipment.body)}`);
   const shipmentId = shipment.body.shipment.id as string;
   const compensations: [string, string] = [newId(), newId()];
-  for (const [n, id] of compensations.entries()) {
-    await stack.db
-      .insertInto('compensations')
-      .values({
-        id,
-        shipment_id: shipmentId,
-        merchant_id: merchantId,
-        tier: n + 1,
-        action: 'partial_refund',
-        amount_minor: 500,
-        currency: 'USD',
-        channel: 'standard',
-        approval_level: 'supervisor',
-        supersedes_id: null,
-        policy_version: 'test',
-        rule_fired: 'test',
-        decided_at: new Date(NOW),
-        approver: null,
-        approved_at: null,
-        rejected_reason: null,
-        execution_key: `exec-${id}`,
-        external_ref: null,
-        executed_at: null,
-        error: null,
-        order_value_minor: 6000,
-        order_currency: 'USD',
-        approver_role: null,
-        cancelled_reason: null,
-        execution_claimed_at: null,
-      })
-      .execute();
-  }
+  // Decisions as the compensation service records them (its repository), awaiting a supervisor.
+  await insertCompensations(
+    stack.db,
+    compensations.map((id, n) => ({
+      id,
+      shipment_id: shipmentId,
+      merchant_id: merchantId,
+      tier: n + 1,
+      action: 'partial_refund',
+      amount_minor: 500,
+      currency: 'USD',
+      channel: 'standard',
+      approval_level: 'supervisor',
+      supersedes_id: null,
+      policy_version: 'test',
+      rule_fired: 'test',
+      decided_at: new Date(NOW),
+      approver: null,
+      approved_at: null,
+      rejected_reason: null,
+      execution_key: `exec-${id}`,
+      external_ref: null,
+      executed_at: null,
+      error: null,
+      order_value_minor: 6000,
+      order_currency: 'USD',
+      approver_role: null,
+      cancelled_reason: null,
+      execution_claimed_at: null,
+    })),
+  );
   const endpoint = await stack.call('POST', '/v1/webhook-endpoints', keys.admin.key, { merchantId, url: 'http://127.0.0.1:9/hooks' });
   if (endpoint.status !== 201) throw new Error(`seeding ${name}: ${JSON.stringify(endpoint.body)}`);
   return { merchantId, keys, shipmentId, compensations, endpointId: endpoint.body.id as string };

@@ -1,6 +1,18 @@
 import type { Kysely } from 'kysely';
 import { newId } from '@parcelwatch/contracts';
-import { createDb, migrateToLatest, type Compensation, type Database, type ExceptionKindColumn, type MilestoneColumn, type NewShipment } from '@parcelwatch/db';
+import {
+  createDb,
+  insertCompensations,
+  insertExceptions,
+  insertNotifications,
+  migrateToLatest,
+  resolveExceptions,
+  type Compensation,
+  type Database,
+  type ExceptionKindColumn,
+  type MilestoneColumn,
+} from '@parcelwatch/db';
+import { seedShipments } from '@parcelwatch/db/testing';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
 import { type Caller } from '@parcelwatch/access';
@@ -76,31 +88,39 @@ export interface ShipmentSeed {
   returnedAt?: Date | null;
 }
 
+/**
+ * A shipment registered as the api registers it, then brought to the tracking state the
+ * normalizer would have recorded from its checkpoints.
+ */
 export async function seedShipment(db: Kysely<Database>, seed: ShipmentSeed): Promise<string> {
   serial += 1;
   const id = newId();
-  const row: NewShipment = {
-    id,
-    merchant_id: seed.merchantId,
-    order_id: `ORD-${serial}`,
-    tracking_number: seed.trackingNumber ?? `TN${String(serial).padStart(6, '0')}`,
-    carrier: seed.carrier ?? 'yunexpress',
-    provider: '17track',
-    origin_country: seed.origin === undefined ? 'CN' : seed.origin,
-    destination_country: seed.destination === undefined ? 'US' : seed.destination,
-    status: seed.status ?? 'in_transit',
-    last_checkpoint_at: seed.lastCheckpointAt === undefined ? daysAgo(1) : seed.lastCheckpointAt,
-    created_at: seed.createdAt ?? daysAgo(20),
-    promised_delivery_date: seed.promised ?? null,
-    buyer_timezone: seed.buyerTimezone ?? 'America/New_York',
-    picked_up_at: seed.pickedUpAt ?? null,
-    delivered_at: seed.deliveredAt ?? null,
-    returned_at: seed.returnedAt ?? null,
-  };
-  await db.insertInto('shipments').values(row).execute();
+  const status = seed.status ?? 'in_transit';
+  const lastCheckpointAt = seed.lastCheckpointAt === undefined ? daysAgo(1) : seed.lastCheckpointAt;
+  await seedShipments(db, [
+    {
+      id,
+      merchantId: seed.merchantId,
+      orderId: `ORD-${serial}`,
+      trackingNumber: seed.trackingNumber ?? `TN${String(serial).padStart(6, '0')}`,
+      carrier: seed.carrier ?? 'yunexpress',
+      provider: '17track',
+      originCountry: seed.origin === undefined ? 'CN' : seed.origin,
+      destinationCountry: seed.destination === undefined ? 'US' : seed.destination,
+      promisedDeliveryDate: seed.promised ?? null,
+      buyerTimezone: seed.buyerTimezone ?? 'America/New_York',
+      registeredAt: seed.createdAt ?? daysAgo(20),
+      tracking: {
+        status,
+        lastCheckpointAt,
+        milestones: { picked_up_at: seed.pickedUpAt ?? null, delivered_at: seed.deliveredAt ?? null, returned_at: seed.returnedAt ?? null },
+      },
+    },
+  ]);
   return id;
 }
 
+/** An exception as the detector opens it (and resolves it, for `resolved`). */
 export async function seedException(
   db: Kysely<Database>,
   shipmentId: string,
@@ -110,10 +130,12 @@ export async function seedException(
 ): Promise<string> {
   const id = newId();
   const status = options.status ?? 'open';
-  await db
-    .insertInto('exceptions')
-    .values({ id, shipment_id: shipmentId, merchant_id: merchantId, kind, status, opened_at: options.openedAt ?? daysAgo(2), resolved_at: status === 'resolved' ? daysAgo(1) : null })
-    .execute();
+  const openedAt = (options.openedAt ?? daysAgo(2)).toISOString();
+  await insertExceptions(db, [
+    { id, shipmentId, merchantId, kind, status: status === 'escalated' ? 'escalated' : 'open', severity: 'medium', level: status === 'escalated' ? 1 : 0,
+      openedAt, escalatedAt: status === 'escalated' ? openedAt : null, details: {} },
+  ]);
+  if (status === 'resolved') await resolveExceptions(db, [{ id, resolution: 'progressed', resolvedAt: daysAgo(1).toISOString() }]);
   return id;
 }
 
@@ -122,23 +144,21 @@ export async function seedNotification(
   seed: { shipmentId: string; merchantId: string; trigger: string; sentAt: Date | null; channel?: 'email' | 'sms' | 'merchant_webhook' | 'marketplace_message'; status?: 'sent' | 'failed' | 'scheduled' },
 ): Promise<void> {
   const channel = seed.channel ?? 'email';
-  await db
-    .insertInto('notifications')
-    .values({
-      id: newId(),
-      shipment_id: seed.shipmentId,
-      merchant_id: seed.merchantId,
-      idempotency_key: `${seed.shipmentId}:${seed.trigger}:${channel}:${newId()}`,
-      trigger: seed.trigger,
-      channel,
-      template: 'stalled',
-      locale: 'en',
-      status: seed.status ?? 'sent',
-      scheduled_for: seed.sentAt ?? daysAgo(0),
-      sent_at: seed.sentAt,
-      occurred_at: seed.sentAt ?? daysAgo(0),
-    })
-    .execute();
+  // As the notifier records a message it sent (or failed, or holds for later).
+  await insertNotifications(db, [{
+    id: newId(),
+    shipment_id: seed.shipmentId,
+    merchant_id: seed.merchantId,
+    idempotency_key: `${seed.shipmentId}:${seed.trigger}:${channel}:${newId()}`,
+    trigger: seed.trigger,
+    channel,
+    template: 'stalled',
+    locale: 'en',
+    status: seed.status ?? 'sent',
+    scheduled_for: seed.sentAt ?? daysAgo(0),
+    sent_at: seed.sentAt,
+    occurred_at: seed.sentAt ?? daysAgo(0),
+  }]);
 }
 
 export async function seedCompensation(
@@ -146,24 +166,22 @@ export async function seedCompensation(
   seed: { shipmentId: string; merchantId: string; tier: number; status: Compensation['status']; amountMinor: number; currency?: string; decidedAt: Date },
 ): Promise<string> {
   const id = newId();
-  await db
-    .insertInto('compensations')
-    .values({
-      id,
-      shipment_id: seed.shipmentId,
-      merchant_id: seed.merchantId,
-      tier: seed.tier,
-      status: seed.status,
-      action: seed.tier === 1 ? 'coupon' : seed.tier === 2 ? 'partial_refund' : 'full_refund',
-      amount_minor: seed.amountMinor,
-      currency: seed.currency ?? 'USD',
-      channel: 'standard',
-      approval_level: 'supervisor',
-      policy_version: 'test-1',
-      rule_fired: `tier${seed.tier}.test`,
-      decided_at: seed.decidedAt,
-      execution_key: `exec-${id}`,
-    })
-    .execute();
+  // As the compensation service records a decision.
+  await insertCompensations(db, [{
+    id,
+    shipment_id: seed.shipmentId,
+    merchant_id: seed.merchantId,
+    tier: seed.tier,
+    status: seed.status,
+    action: seed.tier === 1 ? 'coupon' : seed.tier === 2 ? 'partial_refund' : 'full_refund',
+    amount_minor: seed.amountMinor,
+    currency: seed.currency ?? 'USD',
+    channel: 'standard',
+    approval_level: 'supervisor',
+    policy_version: 'test-1',
+    rule_fired: `tier${seed.tier}.test`,
+    decided_at: seed.decidedAt,
+    execution_key: `exec-${id}`,
+  }]);
   return id;
 }

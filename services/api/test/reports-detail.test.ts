@@ -6,33 +6,38 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFilesystemBlobStore, sha256Hex } from '@parcelwatch/archive';
 import { newId } from '@parcelwatch/contracts';
 import type { Kysely } from 'kysely';
-import type { Database } from '@parcelwatch/db';
+import { insertNewCheckpoints, type Database } from '@parcelwatch/db';
 import { createMerchant, daysAgo, seedCompensation, seedException, seedNotification, seedShipment, startReportApi, type ReportApi } from './report-test-kit.js';
 
+/** A scan as the normalizer stores it from a carrier payload. */
 async function seedCheckpoint(
   db: Kysely<Database>,
   shipmentId: string,
   seed: { occurredAt: string; localTime: string | null; offset: number | null; zoneUnknown?: boolean; milestone?: 'in_transit' | 'info_received'; reason?: string; city?: string },
 ): Promise<void> {
-  await db
-    .insertInto('checkpoints')
-    .values({
-      shipment_id: shipmentId,
-      occurred_at: seed.occurredAt,
-      local_time: seed.localTime,
-      utc_offset_minutes: seed.offset,
-      zone_unknown: seed.zoneUnknown ?? false,
+  await insertNewCheckpoints(db, [
+    {
+      id: newId(),
+      shipmentId,
+      occurredAt: seed.occurredAt,
+      localTime: seed.localTime,
+      utcOffsetMinutes: seed.offset,
+      zoneUnknown: seed.zoneUnknown ?? false,
       milestone: seed.milestone ?? 'in_transit',
       reason: seed.reason ?? null,
+      locationText: null,
       city: seed.city ?? null,
+      state: null,
       country: 'CN',
-      raw_code: 'T1',
-      raw_text: 'Departed facility',
+      postalCode: null,
+      rawCode: 'T1',
+      rawText: 'Departed facility',
       source: 'poll',
       provider: '17track',
       fingerprint: sha256Hex(Buffer.from(`${shipmentId}${seed.occurredAt}`)),
-    })
-    .execute();
+      snapshotId: null,
+    },
+  ]);
 }
 
 describe('GET /v1/shipments/:id', () => {

@@ -8,10 +8,11 @@ import {
   type MilestoneReachedEvent,
   type TrackingSnapshotCapturedEvent,
 } from '@parcelwatch/contracts';
-import { insertNewCheckpoints, type Database } from '@parcelwatch/db';
+import { insertExceptions, insertNewCheckpoints, insertNotifications, resolveExceptions, type Database } from '@parcelwatch/db';
+import { seedShipments } from '@parcelwatch/db/testing';
 import type { Kysely } from 'kysely';
 
-/* Shipments seeded straight into the database, and the events the poller and normalizer would send. */
+/* Shipments written by the repositories the services use, and the events the poller and normalizer would send. */
 
 export interface SeededShipment {
   shipmentId: string;
@@ -33,21 +34,18 @@ export async function seedShipment(db: Kysely<Database>, name: string, startsAt 
   const merchantId = idFromName('test-merchant', name);
   const shipmentId = idFromName('test-shipment', name);
   await db.insertInto('merchants').values({ id: merchantId, name: `merchant ${name}` }).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db
-    .insertInto('shipments')
-    .values({
+  await seedShipments(db, [
+    {
       id: shipmentId,
-      merchant_id: merchantId,
-      order_id: `order-${name}`,
-      tracking_number: `LX${createHash('sha256').update(name).digest('hex').slice(0, 9).toUpperCase()}CN`,
+      merchantId,
+      orderId: `order-${name}`,
+      trackingNumber: `LX${createHash('sha256').update(name).digest('hex').slice(0, 9).toUpperCase()}CN`,
       carrier: 'china-post',
       provider: '17track',
-      origin_country: 'CN',
-      destination_country: 'US',
-      status: 'in_transit',
-      buyer_timezone: 'America/New_York',
-    })
-    .execute();
+      registeredAt: new Date(Date.parse(startsAt) - 3_600_000),
+      tracking: { status: 'in_transit' },
+    },
+  ]);
   const scan = (step: string, hours: number): SeededCheckpoint => {
     const occurredAt = new Date(Date.parse(startsAt) + hours * 3_600_000).toISOString();
     return { checkpointId: idFromName('test-checkpoint', name, step), snapshotId: idFromName('test-snapshot', name, step), occurredAt, fetchedAt: minutesAfter(occurredAt, 30) };
@@ -58,29 +56,28 @@ export async function seedShipment(db: Kysely<Database>, name: string, startsAt 
     row(shipmentId, checkpoints.transit, 'in_transit', 'departed_origin', 'Guangzhou, CN', 'Departed origin facility', 480, 'Guangzhou'),
     row(shipmentId, checkpoints.delivered, 'delivered', 'left_at_door', 'Brooklyn, NY, US', 'Delivered, front door', -300, 'Brooklyn'),
   ]);
-  await db
-    .insertInto('notifications')
-    .values({
-      id: idFromName('test-notification', name, 'shipped'),
-      shipment_id: shipmentId,
-      merchant_id: merchantId,
-      idempotency_key: `${shipmentId}:shipped:email`,
-      trigger: 'milestone:shipped',
-      channel: 'email',
-      template: 'shipped',
-      locale: 'en-US',
-      status: 'sent',
-      scheduled_for: minutesAfter(checkpoints.shipped.occurredAt, 20),
-      attempts: 1,
-      sent_at: minutesAfter(checkpoints.shipped.occurredAt, 21),
-      provider_message_id: `msg-${name}`,
-      body_sha256: createHash('sha256').update(`body ${name}`).digest('hex'),
-    })
-    .execute();
-  await db
-    .insertInto('exceptions')
-    .values({ id: idFromName('test-exception', name), shipment_id: shipmentId, merchant_id: merchantId, kind: 'stalled', status: 'resolved', opened_at: minutesAfter(checkpoints.transit.occurredAt, 60 * 24 * 6), resolved_at: checkpoints.delivered.occurredAt, resolution: 'delivered' })
-    .execute();
+  // The shipped message as the notifier records it once sent.
+  await insertNotifications(db, [{
+    id: idFromName('test-notification', name, 'shipped'),
+    shipment_id: shipmentId,
+    merchant_id: merchantId,
+    idempotency_key: `${shipmentId}:shipped:email`,
+    trigger: 'milestone:shipped',
+    channel: 'email',
+    template: 'shipped',
+    locale: 'en-US',
+    status: 'sent',
+    scheduled_for: minutesAfter(checkpoints.shipped.occurredAt, 20),
+    attempts: 1,
+    sent_at: minutesAfter(checkpoints.shipped.occurredAt, 21),
+    provider_message_id: `msg-${name}`,
+    body_sha256: createHash('sha256').update(`body ${name}`).digest('hex'),
+  }]);
+  // A stall the detector opened and the delivery resolved.
+  const exceptionId = idFromName('test-exception', name);
+  await insertExceptions(db, [{ id: exceptionId, shipmentId, merchantId, kind: 'stalled', status: 'open', severity: 'medium', level: 0,
+    openedAt: minutesAfter(checkpoints.transit.occurredAt, 60 * 24 * 6), escalatedAt: null, details: {} }]);
+  await resolveExceptions(db, [{ id: exceptionId, resolution: 'delivered', resolvedAt: checkpoints.delivered.occurredAt }]);
   return { shipmentId, merchantId, checkpoints };
 }
 

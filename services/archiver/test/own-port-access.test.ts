@@ -9,6 +9,7 @@ import { createLogger } from '@parcelwatch/logger';
 import { sql } from 'kysely';
 import { createArchiverService } from '../src/index.js';
 import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/access/testing';
+import { seedShipments } from '@parcelwatch/db/testing';
 
 // Appeal bundles on the archiver's own port (distributed mode) enforce the api's access layer.
 describe('appeal bundles on the archiver\'s own port', () => {
@@ -30,10 +31,7 @@ describe('appeal bundles on the archiver\'s own port', () => {
     const merchantA = await server.merchant();
     const merchantB = await server.merchant();
     const shipmentId = newId();
-    await server.db
-      .insertInto('shipments')
-      .values({ id: shipmentId, merchant_id: merchantA, order_id: 'ORD-1', tracking_number: 'TN-OWN-PORT-1', carrier: 'ups', provider: '17track', status: 'in_transit' })
-      .execute();
+    await seedShipments(server.db, [{ id: shipmentId, merchantId: merchantA, orderId: 'ORD-1', trackingNumber: 'TN-OWN-PORT-1', carrier: 'ups', registeredAt: server.clock.now().toJSDate(), tracking: { status: 'in_transit' } }]);
     const route = `/v1/shipments/${shipmentId}/appeal-bundles`;
     expect((await server.call('POST', route, null, {})).status).toBe(401);
     const approverB = await server.key('approver', [merchantB]);
@@ -45,10 +43,7 @@ describe('appeal bundles on the archiver\'s own port', () => {
   it('records an appeal bundle and its audit entry together, or neither', async () => {
     const merchant = await server.merchant();
     const shipmentId = newId();
-    await server.db
-      .insertInto('shipments')
-      .values({ id: shipmentId, merchant_id: merchant, order_id: 'ORD-2', tracking_number: 'TN-OWN-PORT-2', carrier: 'ups', provider: '17track', status: 'in_transit' })
-      .execute();
+    await seedShipments(server.db, [{ id: shipmentId, merchantId: merchant, orderId: 'ORD-2', trackingNumber: 'TN-OWN-PORT-2', carrier: 'ups', registeredAt: server.clock.now().toJSDate(), tracking: { status: 'in_transit' } }]);
     const approver = await server.key('approver', [merchant]);
     const route = `/v1/shipments/${shipmentId}/appeal-bundles`;
     const proofs = () => server.db.selectFrom('proofs').select('id').where('shipment_id', '=', shipmentId).execute();

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
-import { createDb, ensureCheckpointPartitions, listCheckpointPartitions, type Database } from '@parcelwatch/db';
+import { createDb, ensureCheckpointPartitions, insertNewCheckpoints, listCheckpointPartitions, type Database, type NewCheckpointRow } from '@parcelwatch/db';
+import { seedShipments } from '@parcelwatch/db/testing';
 import { createTestDatabase, s3Settings } from '@parcelwatch/test-harness';
 import { archiveCheckpointMonths, restoreCheckpointMonth, type ColdMonthManifest } from '../src/checkpoint-cold-storage.js';
 
@@ -19,13 +20,19 @@ const merchantId = randomUUID();
 const delivered = [randomUUID(), randomUUID()];
 const active = randomUUID();
 
+/** A checkpoint as the normalizer stores it (its repository); the rest of the row as a carrier left it blank. */
+function checkpoint(shipmentId: string, occurredAt: Date, fields: { milestone: 'in_transit' | 'delivered'; source: 'poll' | 'webhook'; fingerprint: string; rawText: string | null; offset: number | null; zoneUnknown: boolean }): NewCheckpointRow {
+  return {
+    id: randomUUID(), shipmentId, occurredAt: occurredAt.toISOString(), localTime: null, utcOffsetMinutes: fields.offset, zoneUnknown: fields.zoneUnknown,
+    milestone: fields.milestone, reason: null, locationText: null, city: null, state: null, country: null, postalCode: null, rawCode: null,
+    rawText: fields.rawText, source: fields.source, provider: '17track', fingerprint: fields.fingerprint, snapshotId: null,
+  };
+}
+
 async function addCheckpoints(shipmentId: string, month: number, count: number, text: string): Promise<void> {
-  for (let i = 0; i < count; i += 1) {
-    await sql`
-      INSERT INTO checkpoints (shipment_id, occurred_at, milestone, source, provider, fingerprint, raw_text, utc_offset_minutes, zone_unknown)
-      VALUES (${shipmentId}, ${new Date(Date.UTC(2025, month - 1, 1 + (i % 27), i % 24, 7))}, 'in_transit', 'poll', '17track',
-              ${randomUUID().replace(/-/g, '').padEnd(64, '0')}, ${`${text} #${i}`}, ${i % 2 === 0 ? 60 : null}, ${i % 3 === 0})`.execute(db);
-  }
+  await insertNewCheckpoints(db, Array.from({ length: count }, (_, i) => checkpoint(shipmentId, new Date(Date.UTC(2025, month - 1, 1 + (i % 27), i % 24, 7)), {
+    milestone: 'in_transit', source: 'poll', fingerprint: randomUUID().replace(/-/g, '').padEnd(64, '0'), rawText: `${text} #${i}`, offset: i % 2 === 0 ? 60 : null, zoneUnknown: i % 3 === 0,
+  })));
 }
 
 async function monthRows(from: string, to: string): Promise<unknown[]> {
@@ -48,10 +55,11 @@ beforeAll(async () => {
     objectLockMode: 'GOVERNANCE',
   });
   await sql`INSERT INTO merchants (id, name) VALUES (${merchantId}, 'Cold storage shop')`.execute(db);
-  for (const [id, isActive] of [...delivered.map((id) => [id, false] as const), [active, true] as const]) {
-    await sql`INSERT INTO shipments (id, merchant_id, order_id, tracking_number, carrier, provider, active)
-              VALUES (${id}, ${merchantId}, ${`order-${id}`}, ${`LX${id.slice(0, 8)}CN`}, 'china-post', '17track', ${isActive})`.execute(db);
-  }
+  // Registered as the api does; the delivered ones no longer polled, as the poller leaves them.
+  await seedShipments(db, [...delivered.map((id) => [id, false] as const), [active, true] as const].map(([id, isActive]) => ({
+    id, merchantId, orderId: `order-${id}`, trackingNumber: `LX${id.slice(0, 8)}CN`, carrier: 'china-post', provider: '17track', registeredAt: new Date(Date.UTC(2024, 11, 20)),
+    ...(isActive ? {} : { polling: { nextPollAt: null, active: false } }),
+  })));
   // January to April 2025: before the window the migration made, so the months are made here.
   await ensureCheckpointPartitions(db, { from: new Date(Date.UTC(2025, 0, 1)), months: 4 });
   await addCheckpoints(delivered[0]!, 1, 120, 'Zollabfertigung — 通关 🚚 \u200f');
@@ -100,8 +108,7 @@ describe('checkpoint months to cold storage', () => {
 
   it('restores an archived month exactly, with checkpoints that arrived for it meanwhile', async () => {
     const late = randomUUID().replace(/-/g, '').padEnd(64, '1');
-    await sql`INSERT INTO checkpoints (shipment_id, occurred_at, milestone, source, provider, fingerprint)
-              VALUES (${delivered[0]!}, '2025-01-30T10:00:00Z', 'delivered', 'webhook', '17track', ${late})`.execute(db);
+    await insertNewCheckpoints(db, [checkpoint(delivered[0]!, new Date('2025-01-30T10:00:00Z'), { milestone: 'delivered', source: 'webhook', fingerprint: late, rawText: null, offset: null, zoneUnknown: false })]);
     const manifest = await restoreCheckpointMonth({ db, blobStore, table: 'checkpoints_y2025m01' });
     expect(manifest.rows).toBe(120);
     const restored = await monthRows('2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z');

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { newId } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
+import { seedShipments } from '@parcelwatch/db/testing';
 import { printStuckReport } from '../src/commands/report.command.js';
 import { UsageError } from '../src/commands/carriers.command.js';
 
@@ -22,11 +23,12 @@ describe('parcelwatch report stuck', () => {
     db = await createDb({ kind: 'pglite' });
     await migrateToLatest(db);
     await db.insertInto('merchants').values({ id: merchant, name: 'cli shop' }).execute();
+    // Registered as the api does, in transit as the normalizer recorded it.
     const shipment = (trackingNumber: string, carrier: string, lastScanDaysAgo: number) =>
-      db.insertInto('shipments').values({
-        id: newId(), merchant_id: merchant, order_id: `O-${trackingNumber}`, tracking_number: trackingNumber, carrier, provider: '17track',
-        origin_country: 'CN', destination_country: 'US', status: 'in_transit', last_checkpoint_at: daysAgo(lastScanDaysAgo), created_at: daysAgo(30),
-      }).execute();
+      seedShipments(db, [{
+        id: newId(), merchantId: merchant, orderId: `O-${trackingNumber}`, trackingNumber, carrier, provider: '17track',
+        originCountry: 'CN', destinationCountry: 'US', registeredAt: daysAgo(30), tracking: { status: 'in_transit', lastCheckpointAt: daysAgo(lastScanDaysAgo) },
+      }]);
     await shipment('YT0000000001', 'yunexpress', 12);
     await shipment('YT0000000002', 'yunexpress', 6);
     await shipment('1Z0000000003', 'ups', 9);

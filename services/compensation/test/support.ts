@@ -96,6 +96,7 @@ export async function seedShipment(
         contact: null,
         buyerId,
         nextPollAt: at,
+        registeredAt: at,
       },
     ]);
     if (outcome.results[0]?.created !== true) throw new Error(`seed ${input.name}: shipment ${shipmentId} already exists`);

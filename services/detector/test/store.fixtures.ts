@@ -1,30 +1,47 @@
-import type { Database, ShipmentsTable } from '@parcelwatch/db';
+import { MILESTONE_TIMESTAMP_COLUMNS, type Database, type MilestoneColumn, type MilestoneTimestampColumn } from '@parcelwatch/db';
+import { seedShipments as registerAndTrack } from '@parcelwatch/db/testing';
 import { idFromName } from '@parcelwatch/contracts';
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 
 export const STORE_MERCHANT_ID = idFromName('merchant', 'detector-tests');
+const REGISTERED_AT = new Date('2025-01-01T00:00:00Z');
 
-export type ShipmentSeed = Partial<Insertable<ShipmentsTable>> & { id: string };
+/** A shipment's state as the detector reads it (instants as ISO strings); unspecified fields take registration's defaults. */
+export type ShipmentSeed = { id: string; carrier?: string; destination_country?: string; buyer_timezone?: string; promised_delivery_date?: string;
+  active?: boolean; status?: MilestoneColumn; status_reason?: string; status_at?: string; last_checkpoint_at?: string; failed_attempts?: number;
+  next_check_at?: string } & Partial<Record<MilestoneTimestampColumn, string>>;
 
-/** Inserts shipments (and their merchant) with a tracking state; unspecified columns take their defaults. */
+const at = (value: string | undefined): Date | null => (value === undefined ? null : new Date(value));
+
+/**
+ * Registers shipments (their merchant too) and records the tracking state the normalizer would
+ * have written, the detector's deadline and, for inactive ones, the poller's stop.
+ */
 export async function seedShipments(db: Kysely<Database>, shipments: readonly ShipmentSeed[]): Promise<void> {
   await db.insertInto('merchants').values({ id: STORE_MERCHANT_ID, name: 'Detector test shop' }).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db
-    .insertInto('shipments')
-    .values(
-      shipments.map((s) => ({
-        merchant_id: STORE_MERCHANT_ID,
-        order_id: `order-${s.id}`,
-        tracking_number: `TN${s.id.slice(0, 8)}`,
-        carrier: 'yunexpress',
-        provider: '17track',
-        origin_country: 'CN',
-        destination_country: 'US',
-        buyer_timezone: 'America/New_York',
-        ...s,
-      })),
-    )
-    .execute();
+  await registerAndTrack(
+    db,
+    shipments.map((s) => ({
+      id: s.id,
+      merchantId: STORE_MERCHANT_ID,
+      trackingNumber: `TN${s.id.slice(0, 8)}`,
+      carrier: s.carrier ?? 'yunexpress',
+      destinationCountry: s.destination_country ?? 'US',
+      buyerTimezone: s.buyer_timezone ?? 'America/New_York',
+      promisedDeliveryDate: s.promised_delivery_date ?? null,
+      registeredAt: REGISTERED_AT,
+      tracking: {
+        status: s.status ?? 'pending',
+        reason: s.status_reason ?? null,
+        statusAt: at(s.status_at),
+        lastCheckpointAt: at(s.last_checkpoint_at),
+        failedAttempts: s.failed_attempts ?? 0,
+        milestones: Object.fromEntries(MILESTONE_TIMESTAMP_COLUMNS.map((column) => [column, at(s[column])])),
+      },
+      ...(s.next_check_at === undefined ? {} : { nextCheckAt: new Date(s.next_check_at) }),
+      ...(s.active === false ? { polling: { nextPollAt: null, active: false } } : {}),
+    })),
+  );
 }
 
 export async function exceptionRows(db: Kysely<Database>) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { checkpointFingerprint, mapPayload } from '@parcelwatch/carriers';
 import { createEvent, EVENT_TYPES, idFromName, newId, type Provider, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
+import { seedShipments as registerShipments } from '@parcelwatch/db/testing';
 import type { Kysely } from 'kysely';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../packages/carriers/test/fixtures');
@@ -52,21 +53,24 @@ export function fixtureShipments(tag = 'a'): FixtureShipment[] {
   });
 }
 
+/** Registers the shipments (and their merchant) as the api's registration writes them. */
 export async function seedShipments(db: Kysely<Database>, shipments: readonly Pick<FixtureShipment, 'shipmentId' | 'provider' | 'carrier' | 'trackingNumber'>[]): Promise<void> {
   await db.insertInto('merchants').values({ id: MERCHANT_ID, name: 'Normalizer test shop' }).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db
-    .insertInto('shipments')
-    .values(
-      shipments.map((s) => ({
-        id: s.shipmentId,
-        merchant_id: MERCHANT_ID,
-        order_id: `order-${s.shipmentId}`,
-        tracking_number: s.trackingNumber,
-        carrier: s.carrier,
-        provider: s.provider,
-      })),
-    )
-    .execute();
+  await registerShipments(
+    db,
+    shipments.map((s) => ({
+      id: s.shipmentId,
+      merchantId: MERCHANT_ID,
+      orderId: `order-${s.shipmentId}`,
+      trackingNumber: s.trackingNumber,
+      carrier: s.carrier,
+      provider: s.provider,
+      originCountry: null,
+      destinationCountry: null,
+      buyerTimezone: 'UTC',
+      registeredAt: new Date('2025-03-01T00:00:00Z'),
+    })),
+  );
 }
 
 /** A tracking.snapshot.captured envelope as the poller publishes it. */

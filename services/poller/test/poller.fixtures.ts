@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId, parseEvent, type Provider, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import type { Database, MilestoneColumn } from '@parcelwatch/db';
+import { seedShipments as registerAndTrack, type TestShipment } from '@parcelwatch/db/testing';
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../src/domain/canonical-json.js';
 
@@ -15,25 +16,30 @@ export interface SeedShipment {
   nextPollAt?: Date | null;
 }
 
-/** Inserts a merchant and its shipments; returns the shipment ids in input order. */
+/**
+ * Creates a merchant and registers its shipments as the api does, then records what the poller
+ * and normalizer would have written since (schedule, provider registration, status); returns the
+ * shipment ids in input order.
+ */
 export async function seedShipments(db: Kysely<Database>, now: Date, shipments: readonly SeedShipment[]): Promise<string[]> {
   const merchantId = newId(now.getTime());
   await db.insertInto('merchants').values({ id: merchantId, name: 'Poller test shop', created_at: now }).execute();
-  const rows = shipments.map((s, i) => ({
+  const seeds = shipments.map((s, i): TestShipment => ({
     id: newId(now.getTime()),
-    merchant_id: merchantId,
-    order_id: s.orderId ?? `order-${i}`,
-    tracking_number: s.trackingNumber,
+    merchantId,
+    orderId: s.orderId ?? `order-${String(i).padStart(4, '0')}`,
+    trackingNumber: s.trackingNumber,
     carrier: 'yunexpress',
     provider: s.provider,
-    status: s.status ?? 'pending',
-    delivered_at: s.deliveredAt ?? null,
-    provider_registered_at: s.registeredAt ?? null,
-    next_poll_at: s.nextPollAt === undefined ? now : s.nextPollAt,
-    created_at: now,
+    originCountry: null,
+    destinationCountry: null,
+    buyerTimezone: 'UTC',
+    registeredAt: now,
+    ...(s.status === undefined ? {} : { tracking: { status: s.status, milestones: { delivered_at: s.deliveredAt ?? null } } }),
+    polling: { nextPollAt: s.nextPollAt === undefined ? now : s.nextPollAt, active: true, providerRegisteredAt: s.registeredAt ?? null },
   }));
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('shipments').values(rows.slice(i, i + 500)).execute();
-  return rows.map((row) => row.id);
+  await registerAndTrack(db, seeds);
+  return seeds.map((seed) => seed.id);
 }
 
 /** Every snapshot event in the outbox, parsed with the contract schema (a parse failure throws). */

@@ -143,6 +143,7 @@ function toRegistration({ input, carrier, buyerId }: Prepared, now: Date): NewSh
       : null,
     buyerId,
     nextPollAt: now,
+    registeredAt: now,
   };
 }
 
