@@ -18,3 +18,6 @@ export { COUNTRY_CODES, CURRENCY_EXPONENTS } from './iso-codes.js';
 export * from './topic-config.schema.js';
 export { isE164, normalizePhone } from './phone.js';
 export { fitsJsonb, isStorableText, storableStringSchema, storableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text.js';
+export { canonicalJson } from './snapshot/canonical-json.js';
+export { canonicalSnapshotSha256, encodeSnapshotPayload, snapshotPayloadBytes, snapshotSha256, type SnapshotBody } from './snapshot/snapshot-payload.js';
+export { buildTrackingSnapshotEvent, type SnapshotBuild, type SnapshotFacts, type SnapshotShipment } from './snapshot/tracking-snapshot.builder.js';
