@@ -19,7 +19,9 @@ import * as archivedSnapshots from './2026-11-23T1330-archived-snapshots.js';
 import * as reportIndexes from './2026-11-23T1400-report-indexes.js';
 import * as carrierPerformanceRollup from './2026-11-23T1700-carrier-performance-rollup.js';
 import * as buyers from './2026-12-07T1020-buyers.js';
-import * as oneSnapshotTable from './2026-12-07T1300-one-snapshot-table.js';
+import * as merchantOnboarding from './2026-12-07T1300-merchant-onboarding.js';
+import * as carrierAccounts from './2026-12-07T1310-carrier-accounts.js';
+import * as oneSnapshotTable from './2026-12-07T1330-one-snapshot-table.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -46,5 +48,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1400-report-indexes': reportIndexes,
   '2026-11-23T1700-carrier-performance-rollup': carrierPerformanceRollup,
   '2026-12-07T1020-buyers': buyers,
-  '2026-12-07T1300-one-snapshot-table': oneSnapshotTable,
+  '2026-12-07T1300-merchant-onboarding': merchantOnboarding,
+  '2026-12-07T1310-carrier-accounts': carrierAccounts,
+  '2026-12-07T1330-one-snapshot-table': oneSnapshotTable,
 };

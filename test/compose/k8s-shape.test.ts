@@ -97,10 +97,10 @@ describe('infra/k8s/base', () => {
   it('gives the poller carrier and marketplace credentials, the notifier its senders, compensation the marketplace, from Secrets', () => {
     const secrets = secretExamples();
     const wants: Record<string, Record<string, string[]>> = {
-      poller: { 'parcelwatch-carriers': ['CARRIER_17TRACK_API_KEY', 'CARRIER_AFTERSHIP_API_KEY', 'CARRIER_USPS_CLIENT_ID', 'CARRIER_USPS_CLIENT_SECRET', 'CARRIER_UPS_CLIENT_ID', 'CARRIER_UPS_CLIENT_SECRET', 'CARRIER_FEDEX_CLIENT_ID', 'CARRIER_FEDEX_CLIENT_SECRET', 'CARRIER_DHL_API_KEY'], 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY', 'MARKETPLACE_APP_SECRET', 'MARKETPLACE_ACCESS_TOKEN', 'MARKETPLACE_SHOP_CIPHER'] },
+      poller: { 'parcelwatch-carriers': ['CARRIER_17TRACK_API_KEY', 'CARRIER_AFTERSHIP_API_KEY', 'CARRIER_USPS_CLIENT_ID', 'CARRIER_USPS_CLIENT_SECRET', 'CARRIER_UPS_CLIENT_ID', 'CARRIER_UPS_CLIENT_SECRET', 'CARRIER_FEDEX_CLIENT_ID', 'CARRIER_FEDEX_CLIENT_SECRET', 'CARRIER_DHL_API_KEY'], 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY', 'MARKETPLACE_APP_SECRET', 'MARKETPLACE_ACCESS_TOKEN', 'MARKETPLACE_SHOP_CIPHER'], 'parcelwatch-secret-key': ['PARCELWATCH_SECRET_KEY'] },
       notifier: { 'parcelwatch-senders': ['SMTP_URL', 'SMS_API_URL', 'SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'], 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY'] },
       compensation: { 'parcelwatch-marketplace': ['MARKETPLACE_APP_KEY', 'MARKETPLACE_APP_SECRET', 'MARKETPLACE_ACCESS_TOKEN', 'MARKETPLACE_SHOP_CIPHER'] },
-      api: { 'parcelwatch-api': ['WEBHOOK_SECRET_17TRACK', 'WEBHOOK_SECRET_AFTERSHIP', 'BLOB_SIGNING_SECRET'] },
+      api: { 'parcelwatch-api': ['PARCELWATCH_BOOTSTRAP_ADMIN_KEY', 'WEBHOOK_SECRET_17TRACK', 'WEBHOOK_SECRET_AFTERSHIP', 'BLOB_SIGNING_SECRET'], 'parcelwatch-secret-key': ['PARCELWATCH_SECRET_KEY'] },
     };
     for (const [service, bySecret] of Object.entries(wants)) {
       const refs = podSpec(named('Deployment', service)!).containers[0]!.envFrom?.map((e) => e.secretRef?.name).filter((n) => n !== undefined) ?? [];
@@ -236,6 +236,6 @@ describe('infra/k8s/overlays/demo', () => {
     expect((mailpit.spec as { ports: { name: string; port: number }[] }).ports.find((p) => p.name === 'smtp')!.port).toBe(Number(smtp.port));
     // Every Secret production reads is generated here, with the sandbox's own credentials.
     const generated = new Set(overlay().secretGenerator.map((g) => g.name));
-    for (const name of ['parcelwatch-carriers', 'parcelwatch-marketplace', 'parcelwatch-senders', 'parcelwatch-api']) expect(generated).toContain(name);
+    for (const name of ['parcelwatch-carriers', 'parcelwatch-marketplace', 'parcelwatch-senders', 'parcelwatch-api', 'parcelwatch-secret-key']) expect(generated).toContain(name);
   });
 });

@@ -48,6 +48,8 @@ describe('exception pipeline end to end (sandbox -> poller -> normalizer -> dete
     for (const approval of ['auto', 'supervisor', 'manager']) expect(compensations.filter((c) => c.approval === approval).length).toBeGreaterThanOrEqual(3);
     // Returned after a refusal: the delay may pay, the return itself never does.
     expect(planned.filter((p) => p.spec === 'returned').every((p) => p.expected.compensations.every((c) => c.tier < 3))).toBe(true);
+    // Returned by the carrier's fault (missent): tier 3, reached through the sandbox's carrier codes and the detector's return cause.
+    expect(planned.filter((p) => p.spec === 'returned-carrier-fault' && p.expected.compensations.some((c) => c.tier === 3)).length).toBeGreaterThanOrEqual(3);
   });
 
   it(`stores exactly the expected exceptions, delays and compensation decisions for ${planned.length} journeys`, async () => {

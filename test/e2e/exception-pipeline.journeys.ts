@@ -38,6 +38,7 @@ const SPECS: Spec[] = [
   { name: 'lost-carrier', count: 4, outcome: 'lost', accept: (j) => !j.incidents.includes('silent_loss') },
   { name: 'lost-silent', count: 4, outcome: 'lost', incidents: ['silent_loss'] },
   { name: 'returned', count: 4, outcome: 'returned', shiftDays: 4 },
+  { name: 'returned-carrier-fault', count: 4, outcome: 'returned', incidents: ['missorted'], shiftDays: 4 },
   { name: 'damaged', count: 4, outcome: 'delivered', incidents: ['damaged'], shiftDays: 2, want: (e) => e.exceptions.some((x) => x.kind === 'damaged') },
 ];
 

@@ -10,13 +10,16 @@ const DAY = 24 * HOUR;
 
 /** Default thresholds (ARCHITECTURE.md table). */
 const T = { stallDays: 5, postalStallDays: 7, customsHours: 48, overdueHours: 24, pickupDays: 5, lostDays: 30, tier1: 3, tier2: 14 };
+/** Reminders (detector README): a level every 72 h a customs hold lasts (at most 2), every 3 days a parcel waits at a pickup point (at most 1). */
+const REMINDER = { customsHours: 72, customsMax: 2, pickupDays: 3, pickupMax: 1 };
+const reminderLevel = (firedAt: number, now: number, every: number, max: number): number => Math.min(max, Math.floor((now - firedAt) / every));
 const SEVERITY: Record<string, string[]> = {
   not_picked_up: ['medium'],
   stalled: ['medium'],
-  customs_hold: ['medium'],
+  customs_hold: ['medium', 'high'],
   delivery_overdue: ['medium'],
   failed_delivery: ['medium', 'high'],
-  pickup_uncollected: ['medium'],
+  pickup_uncollected: ['medium', 'high'],
   returning: ['medium', 'high'],
   lost: ['critical'],
   damaged: ['high'],
@@ -131,11 +134,14 @@ function verdicts(s: State | null, r: RegisteredJourney, now: number, late: numb
   v['not_picked_up'] = s.pickedUpAt === null && ['pending', 'info_received', 'not_found'].includes(s.status) && s.infoAt !== null && now >= s.infoAt + 72 * HOUR ? { fire: 0 } : 'clear';
   v['stalled'] = s.status === 'in_transit' && now >= s.lastAt + (r.postal ? T.postalStallDays : T.stallDays) * DAY ? { fire: 0 } : 'clear';
   const processing = s.status === 'in_transit' && s.reason === 'customs_processing' && !(s.customsClearedAt !== null && s.customsClearedAt >= s.statusAt);
-  v['customs_hold'] = exception('customs_hold', 'customs_documents_required', 'duties_unpaid') || (processing && now >= s.statusAt + T.customsHours * HOUR) ? { fire: 0 } : 'clear';
+  const held = exception('customs_hold', 'customs_documents_required', 'duties_unpaid');
+  const customsFiredAt = held ? s.statusAt : processing ? s.statusAt + T.customsHours * HOUR : null;
+  v['customs_hold'] = customsFiredAt !== null && now >= customsFiredAt ? { fire: reminderLevel(customsFiredAt, now, REMINDER.customsHours * HOUR, REMINDER.customsMax) } : 'clear';
   v['delivery_overdue'] = s.status === 'out_for_delivery' && now >= s.statusAt + T.overdueHours * HOUR ? { fire: 0 } : 'clear';
   const settled = delivered || s.status === 'available_for_pickup' || exception('returning', 'returned');
   v['failed_delivery'] = s.failedAttempts >= 1 && !settled ? { fire: s.failedAttempts >= 2 ? 1 : 0 } : 'clear';
-  v['pickup_uncollected'] = s.status === 'available_for_pickup' && now >= s.statusAt + T.pickupDays * DAY ? { fire: 0 } : 'clear';
+  const pickupFiredAt = s.statusAt + T.pickupDays * DAY;
+  v['pickup_uncollected'] = s.status === 'available_for_pickup' && now >= pickupFiredAt ? { fire: reminderLevel(pickupFiredAt, now, REMINDER.pickupDays * DAY, REMINDER.pickupMax) } : 'clear';
   v['returning'] = exception('returning') ? { fire: 0 } : returned ? { fire: 1 } : delivered ? 'clear' : 'hold';
   const silent = s.pickedUpAt !== null && !delivered && !returned && !['pending', 'info_received', 'not_found', 'available_for_pickup'].includes(s.status) && now >= s.lastAt + T.lostDays * DAY;
   v['lost'] = exception('lost', 'destroyed') || silent ? { fire: 0 } : 'clear';
@@ -217,12 +223,14 @@ export function expectedFor(r: RegisteredJourney, steps: readonly number[]): Exp
         entry.row.severity = severities[Math.min(verdict.fire, severities.length - 1)]!;
       }
     }
-    const triggers = opened.filter((kind) => kind === 'lost' || kind === 'damaged');
+    // A return is compensated (tier 3) only when the carrier caused it: in these journeys, a missorting before it.
+    const carrierFault = r.journey.events.some((e) => e.kind === 'missorted' && Date.parse(e.occurredAt) <= now);
+    const triggers = opened.filter((kind) => kind === 'lost' || kind === 'damaged' || (kind === 'returning' && carrierFault));
     const delayTier = late > recorded ? tierOf(late) : 0;
     if (late > recorded) recorded = late;
     const delayDecides = delayTier > 0 && !compensator.rows.some((row) => row.tier >= delayTier);
     if (triggers.length > 0 && delayDecides) ambiguous ??= `${new Date(now).toISOString()}: ${triggers.join(',')} with a ${late}-day delay`;
-    for (const kind of triggers) compensator.decide(kind === 'lost' ? 3 : 2);
+    for (const kind of triggers) compensator.decide(kind === 'damaged' ? 2 : 3);
     compensator.decide(delayTier);
   }
   return { trackingNumber: r.journey.trackingNumber, exceptions: sortRows(rows), maxDaysLate: recorded, tier: tierOf(recorded), compensations: compensator.rows, ambiguous };

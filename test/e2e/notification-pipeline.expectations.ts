@@ -12,6 +12,9 @@ import { buyerOf, marketplaceOn } from './notification-pipeline.stages.js';
 const BY_SMS = new Set(['out_for_delivery', 'failed_attempt', 'available_for_pickup', 'customs_action_needed', 'delivered', 'pickup_reminder']);
 const OPENED_TEMPLATE: Record<string, string | undefined> = { stalled: 'stalled', lost: 'lost', damaged: 'damaged', returning: 'returning', pickup_uncollected: 'pickup_uncollected', delivery_overdue: 'delivery_overdue' };
 const ESCALATED_TEMPLATE: Record<string, string | undefined> = { customs_hold: 'customs_hold_reminder', returning: 'returned', pickup_uncollected: 'pickup_reminder' };
+/** The apology names what the compensation makes up for (its cause); events from before the cause was carried: by tier. */
+const APOLOGY: Record<string, string> = { delay: 'delay_apology', damaged: 'damage_apology', lost: 'loss_apology', returning: 'return_apology' };
+const apologyOf = (d: Record<string, unknown>): string => APOLOGY[String(d['cause'])] ?? (d['tier'] === 3 ? 'loss_apology' : 'delay_apology');
 export const GREETING: Record<string, string> = { en: 'Hello,', es: 'Hola:', de: 'Hallo,', fr: 'Bonjour,', it: 'Buongiorno,' };
 
 export interface CauseEvent {
@@ -74,9 +77,9 @@ function intentOf(event: CauseEvent['event'], delivered: boolean): { key: string
     case EVENT_TYPES.compensationDecided:
       // One needing approval waits until approved.
       if (d['approval'] !== 'automatic') return null;
-      return { key: `compensation:${String(d['compensationId'])}`, template: d['tier'] === 3 ? 'loss_apology' : 'delay_apology' };
+      return { key: `compensation:${String(d['compensationId'])}`, template: apologyOf(d) };
     case EVENT_TYPES.compensationApproved:
-      return { key: `compensation:${String(d['compensationId'])}`, template: d['tier'] === 3 ? 'loss_apology' : 'delay_apology' };
+      return { key: `compensation:${String(d['compensationId'])}`, template: apologyOf(d) };
     default:
       return null;
   }

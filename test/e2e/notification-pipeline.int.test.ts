@@ -81,7 +81,7 @@ describe('notifications and proofs end to end (Kafka, PostgreSQL, S3, SMTP and H
     for (const r of runs!) {
       const stored = await checkMessages(r);
       expect(stored.length).toBeGreaterThan(400);
-      for (const template of ['shipped', 'departed_origin_country', 'customs_cleared', 'out_for_delivery', 'failed_attempt', 'delivered', 'stalled', 'lost', 'damaged', 'returning', 'customs_action_needed', 'delay_notice', 'delay_apology', 'loss_apology']) {
+      for (const template of ['shipped', 'departed_origin_country', 'customs_cleared', 'out_for_delivery', 'failed_attempt', 'delivered', 'stalled', 'lost', 'damaged', 'returning', 'customs_action_needed', 'delay_notice', 'delay_apology', 'damage_apology', 'loss_apology', 'return_apology']) {
         expect([template, stored.some((m) => m.template === template)]).toEqual([template, true]);
       }
       // What the servers received is what was recorded, each message once.

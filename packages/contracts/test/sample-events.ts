@@ -133,7 +133,7 @@ export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
     status: { milestone: 'in_transit', reason: 'arrived_hub' },
     lastCheckpointAt: '2025-03-02T08:15:00Z',
     checkpointId: null,
-    facts: { hoursWithoutScan: 120, thresholdHours: 120 },
+    facts: { daysWithoutScan: 5.2, thresholdDays: 5, postalLane: false },
   }),
   'parcelwatch.shipment.exception.escalated.v1': envelope('parcelwatch.shipment.exception.escalated.v1', {
     ...exceptionBase,
@@ -142,7 +142,7 @@ export const SAMPLE_EVENTS: Record<EventType, Record<string, unknown>> = {
     level: 1,
     escalatedAt: '2025-03-09T08:15:00Z',
     ruleFired: 'stalled@v1:escalate',
-    facts: { hoursWithoutScan: 168 },
+    facts: { daysWithoutScan: 7.1, thresholdDays: 5 },
   }),
   'parcelwatch.shipment.exception.resolved.v1': envelope('parcelwatch.shipment.exception.resolved.v1', {
     ...exceptionBase,

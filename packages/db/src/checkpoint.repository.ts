@@ -109,3 +109,35 @@ export async function loadCheckpointFingerprints(db: CheckpointExecutor, shipmen
   for (const row of rows) timelines.get(row.shipment_id)?.add(row.fingerprint);
   return timelines;
 }
+
+/** What a timeline says about a return: codes, texts and statuses, never the location (no PII to carry). */
+export interface ReturnEvidenceRow {
+  provider: string;
+  milestone: MilestoneColumn;
+  reason: string | null;
+  rawCode: string | null;
+  rawText: string;
+}
+
+/**
+ * The timelines of `shipmentIds` (returning or returned parcels) in event-time order, in one
+ * query on the timeline index, for the detector's return-cause classifier.
+ */
+export async function loadReturnEvidence(db: CheckpointExecutor, shipmentIds: readonly string[]): Promise<Map<string, ReturnEvidenceRow[]>> {
+  const timelines = new Map<string, ReturnEvidenceRow[]>();
+  if (shipmentIds.length === 0) return timelines;
+  const rows = await db
+    .selectFrom('checkpoints')
+    .select(['shipment_id', 'provider', 'milestone', 'reason', 'raw_code', 'raw_text'])
+    .where('shipment_id', 'in', [...shipmentIds])
+    .orderBy('shipment_id')
+    .orderBy('occurred_at')
+    .orderBy('created_at')
+    .execute();
+  for (const row of rows) {
+    const timeline = timelines.get(row.shipment_id) ?? [];
+    timeline.push({ provider: row.provider, milestone: row.milestone, reason: row.reason, rawCode: row.raw_code, rawText: row.raw_text ?? '' });
+    timelines.set(row.shipment_id, timeline);
+  }
+  return timelines;
+}

@@ -32,6 +32,12 @@ export interface MerchantsTable {
   /** HMAC key of the merchant's buyer ids (migration 2026-12-07T1020); never leaves the database and the api. */
   buyer_key: Generated<string>;
   created_at: CreatedAt;
+  /** Migration 2026-12-07T1300: the onboarding profile (services/api/src/merchants). */
+  support_email: string | null;
+  marketplace_shop_id: string | null;
+  marketplace_shop_cipher: string | null;
+  compensation_policy_version: string | null;
+  updated_at: Date | null;
 }
 
 export interface BuyerContactsTable {
@@ -87,6 +93,8 @@ export interface ShipmentsTable {
   poll_attempts: Generated<number>;
   next_poll_at: Timestamp | null;
   next_check_at: Timestamp | null;
+  /** Added by 2026-12-07T1250: why the poller cannot poll it (no carrier account), null when it can. */
+  poll_problem: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -387,7 +395,21 @@ export interface CarrierPerformanceStaleTable {
   day: ColumnType<string, string, string>;
 }
 
+/** A merchant's account with a tracking provider (migration 2026-12-07T1250); credentials only sealed. */
+export interface CarrierAccountsTable {
+  merchant_id: string;
+  provider: string;
+  credentials_sealed: string;
+  key_id: string;
+  hint: string;
+  quota: Json<Record<string, unknown>> | null;
+  quota_checked_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
+  carrier_accounts: CarrierAccountsTable;
   merchants: MerchantsTable;
   buyer_contacts: BuyerContactsTable;
   buyers: BuyersTable;

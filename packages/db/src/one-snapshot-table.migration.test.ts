@@ -6,7 +6,7 @@ import { createDb, findArchivedSnapshots, listArchivedSnapshots, migrateToLatest
 // The migration that folds archived_snapshots into tracking_snapshots, run over rows written
 // the way the normalizer and the archiver wrote them before it.
 
-const MIGRATION = '2026-12-07T1300-one-snapshot-table';
+const MIGRATION = '2026-12-07T1330-one-snapshot-table';
 const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < MIGRATION));
 const MERCHANT = '0193a1b2-0000-7000-8000-0000000000bb';
 const SHIPMENT = '0193a1b2-0000-7000-8000-000000000101';

@@ -128,6 +128,8 @@ export interface PollScheduleUpdate {
   polledAt: Date | null;
   /** Set when the provider now knows the number. */
   registeredAt: Date | null;
+  /** Why it could not be polled (`no carrier account for <provider>`); null clears an earlier one. */
+  problem: string | null;
 }
 
 /**
@@ -145,6 +147,7 @@ export async function applyPollSchedules(trx: PollScheduleExecutor, updates: rea
     poll_attempts: u.pollAttempts,
     polled_at: u.polledAt?.toISOString() ?? null,
     registered_at: u.registeredAt?.toISOString() ?? null,
+    problem: u.problem,
   }));
   const result = await sql<{ id: string }>`
     UPDATE shipments s SET
@@ -153,9 +156,10 @@ export async function applyPollSchedules(trx: PollScheduleExecutor, updates: rea
       poll_attempts = v.poll_attempts,
       last_polled_at = coalesce(v.polled_at, s.last_polled_at),
       provider_registered_at = coalesce(s.provider_registered_at, v.registered_at),
+      poll_problem = v.problem,
       updated_at = now()
     FROM ${jsonRecords(rows, sql`id uuid, lease_until timestamptz, next_poll_at timestamptz, active boolean,
-      poll_attempts integer, polled_at timestamptz, registered_at timestamptz`)}
+      poll_attempts integer, polled_at timestamptz, registered_at timestamptz, problem text`)}
     WHERE s.id = v.id AND s.next_poll_at = v.lease_until
     RETURNING s.id`.execute(trx);
   return result.rows.map((row) => row.id);

@@ -1,4 +1,4 @@
-import { currencyCodeSchema, parseMoney, type CurrencyCode, type Money, type RateTable } from '@parcelwatch/contracts';
+import { CARRIER_FAULT_RETURN_CAUSES, currencyCodeSchema, parseMoney, returnCauseSchema, type CurrencyCode, type Money, type RateTable } from '@parcelwatch/contracts';
 import { z } from 'zod';
 
 /**
@@ -28,7 +28,8 @@ const tier2Schema = z.strictObject({
 const tier3Schema = z.strictObject({
   label: z.string().min(1),
   exceptionKinds: z.array(z.enum(['lost', 'damaged'])).min(1),
-  returningCarrierFaultReasons: z.array(z.string().min(1)).default([]),
+  /** Return causes (the detector's `returning` facts) that count as the carrier's fault and earn tier 3. */
+  returningCarrierFaultReasons: z.array(returnCauseSchema).default([...CARRIER_FAULT_RETURN_CAUSES]),
   action: z.enum(['full_refund', 'priority_reship']),
   greenAction: z.enum(['priority_reship', 'full_refund']),
   addOns: z.array(z.enum(['gift'])).default([]),

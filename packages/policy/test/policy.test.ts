@@ -30,7 +30,7 @@ describe('compensation policy file', () => {
     const parsed = parsePolicy(await shippedPolicy());
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const { policy } = parsed;
-    expect(policy.version).toBe('2026-11-23.1');
+    expect(policy.version).toBe('2026-12-07.1');
     expect(policy.tier1Coupon).toEqual({ amountMinor: 500, currency: 'USD' });
     expect(policy.fastChannelBelow).toEqual({ amountMinor: 3000, currency: 'USD' });
     expect(policy.supervisorUpTo).toEqual({ amountMinor: 10000, currency: 'USD' });
@@ -90,11 +90,11 @@ describe('compensation policy file', () => {
     raw['tiers']['tier2']['refundPercent'] = 10;
     await writeFile(file, stringifyYaml(raw));
     const outcome = await store.reload();
-    expect(outcome).toMatchObject({ outcome: 'refused', version: '2026-11-23.1' });
+    expect(outcome).toMatchObject({ outcome: 'refused', version: '2026-12-07.1' });
     expect(outcome.outcome === 'refused' ? outcome.errors : []).toEqual(['tiers.tier2.refundPercent: ARCHITECTURE.md allows 20 to 50 %']);
-    expect(store.current().version).toBe('2026-11-23.1');
+    expect(store.current().version).toBe('2026-12-07.1');
     await writeFile(file, 'version: [unclosed');
-    expect(await store.reload()).toMatchObject({ outcome: 'refused', version: '2026-11-23.1' });
+    expect(await store.reload()).toMatchObject({ outcome: 'refused', version: '2026-12-07.1' });
   });
 
   it('refuses an edit that keeps the old version: decisions must name what they followed', async () => {
@@ -102,7 +102,7 @@ describe('compensation policy file', () => {
     const raw = await shippedPolicy();
     raw['tiers']['tier1']['couponAmount'] = '9.00';
     await writeFile(file, stringifyYaml(raw));
-    expect(await store.reload()).toMatchObject({ outcome: 'refused', errors: ['version: still "2026-11-23.1"; change it with every edit'] });
+    expect(await store.reload()).toMatchObject({ outcome: 'refused', errors: ['version: still "2026-12-07.1"; change it with every edit'] });
     expect(store.current().tier1Coupon.amountMinor).toBe(500);
   });
 

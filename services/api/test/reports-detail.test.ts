@@ -93,7 +93,7 @@ describe('GET /v1/shipments/:id', () => {
       expect.objectContaining({ occurredAt: '2026-02-22T23:30:00.000Z', localTime: '2026-02-22T18:30:00', utcOffsetMinutes: -300, localIso: '2026-02-22T18:30:00.000-05:00', reason: 'arrived_hub' }),
     ]);
     expect(body.timeline[0].location).toMatchObject({ city: 'Shenzhen', country: 'CN' });
-    expect(body.exceptions).toEqual([expect.objectContaining({ kind: 'stalled', status: 'open', openedAt: daysAgo(2).toISOString() })]);
+    expect(body.exceptions).toEqual([expect.objectContaining({ kind: 'stalled', status: 'open', openedAt: daysAgo(2).toISOString(), ruleFired: null, facts: null })]);
     expect(body.notifications).toEqual([expect.objectContaining({ channel: 'email', status: 'sent', trigger: expect.stringMatching(/^exception:.*:opened$/) })]);
     expect(body.compensations).toEqual([expect.objectContaining({ tier: 1, status: 'pending', amount: { amountMinor: 500, currency: 'USD' } })]);
   });

@@ -19,6 +19,8 @@ export interface Subscription {
   createdAt: string;
   /** How many checkpoints the last successful push carried. */
   pushedEvents: number;
+  /** 17TRACK: when stoptrack stopped it (a stopped number is not stopped again). */
+  stoppedAt?: string;
 }
 
 /** What the provider routes share: the journeys, the fault plan, counters, credentials and the marketplace. */

@@ -13,9 +13,10 @@ import type { Logger } from '@parcelwatch/logger';
 import { buildNormalizer, normalizerConfigSchema } from '@parcelwatch/normalizer';
 import { buildNotifier, notifierConfigSchema, type NotifierService } from '@parcelwatch/notifier';
 import { buildPoller, pollerConfigSchema, type PollerService } from '@parcelwatch/poller';
-import type { Clock, ReadinessCheck, Service, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
+import { createMetricsRegistry, type Clock, type ReadinessCheck, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { openMessageSinks } from './message-sinks.js';
+import { keepSecretKey } from './secret-key-file.js';
 
 /*
  * `parcelwatch start` composes every service in one process: it parses each service's own
@@ -70,6 +71,12 @@ export interface StackOptions {
   sandbox?: CarrierSandboxOptions | null;
   /** Further settings the composer decides for every service (the demo's pacing), over the environment. */
   overrides?: Env;
+  /**
+   * On the embedded database (no DATABASE_URL) and without PARCELWATCH_SECRET_KEY in the
+   * environment: the file that keeps the key carrier accounts are sealed under (created once,
+   * mode 0600), given to the api and the poller as their PARCELWATCH_SECRET_KEY.
+   */
+  secretKeyFile?: string;
 }
 
 async function openBus(plan: AdapterPlan, logger: Logger, topicsFile: string): Promise<EventBus> {
@@ -103,7 +110,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   // Buyer messages go to local sinks on loopback unless SMTP_URL / SMS_API_URL name providers.
   const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger);
   closers.push(() => sinks.close());
-  const env: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...options.overrides };
+  const secretKey = await embeddedSecretKey(options);
+  const env: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...secretKey, ...options.overrides };
   // Every service's configuration, every problem of all of them reported at once.
   const configs = parseEnvAll(
     {
@@ -141,10 +149,12 @@ export async function openStack(options: StackOptions): Promise<Stack> {
       if (down.length > 0) throw new Error(`not healthy: ${down.join(', ')}`);
     },
   };
-  const api = await buildApi(configs.api, host, { db, checks: [allHealthy] });
+  // One /metrics for the process, served by the api: the poller's figures go there too.
+  const registry = createMetricsRegistry({ service: 'parcelwatch' });
+  const api = await buildApi(configs.api, host, { db, checks: [allHealthy], registry });
   const shared = { db, bus };
   const normalizer = buildNormalizer(configs.normalizer, host, shared);
-  const poller = buildPoller(configs.poller, host, shared);
+  const poller = buildPoller(configs.poller, host, { ...shared, registry });
   const detector = await buildDetector(configs.detector, host, shared);
   const notifier = buildNotifier(configs.notifier, host, shared);
   const compensation = await buildCompensation(configs.compensation, host, shared);
@@ -170,4 +180,13 @@ export async function openStack(options: StackOptions): Promise<Stack> {
       await db.destroy();
     },
   };
+}
+
+/** PARCELWATCH_SECRET_KEY from the stack's key file, when the stack runs embedded and the environment sets none. */
+async function embeddedSecretKey(options: StackOptions): Promise<Env> {
+  const { env, secretKeyFile } = options;
+  if (secretKeyFile === undefined || env.DATABASE_URL !== undefined || env.PARCELWATCH_SECRET_KEY !== undefined) return {};
+  const { key, created } = await keepSecretKey(secretKeyFile);
+  options.logger.info({ file: secretKeyFile, created }, 'carrier accounts are sealed under the key kept in this file (set PARCELWATCH_SECRET_KEY to use another)');
+  return { PARCELWATCH_SECRET_KEY: key };
 }

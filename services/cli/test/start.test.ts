@@ -61,10 +61,17 @@ describe('parcelwatch CLI', () => {
       const revoked = parcelwatch(['keys', 'revoke', id], dir);
       expect(revoked.status).toBe(0);
       expect(revoked.stdout).toContain(`revoked key ${id}`);
-      // A revoked admin key is replaced on the next start.
+      // Carrier accounts are sealed under a key kept in data/secret-key (0600), never printed.
+      const secretFile = path.join(dir, 'data', 'secret-key');
+      const secretKey = readFileSync(secretFile, 'utf8').trim();
+      expect(Buffer.from(secretKey, 'base64')).toHaveLength(32);
+      expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+      expect(run.stdout).not.toContain(secretKey);
+      // A revoked admin key is replaced on the next start; the secret key is kept.
       const again = parcelwatch(['start', '--once'], dir);
       expect(again.status).toBe(0);
       expect(readFileSync(keyFile, 'utf8').trim()).not.toBe(adminKey);
+      expect(readFileSync(secretFile, 'utf8').trim()).toBe(secretKey);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

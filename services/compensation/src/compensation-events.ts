@@ -19,7 +19,7 @@ import { actionFromDb, approvalFromDb, currencyFromDb } from './domain/db-names.
  */
 export const EVENT_SOURCE = 'parcelwatch/compensation';
 
-type Base = Pick<CompensationDecidedEvent['data'], 'shipmentId' | 'compensationId' | 'tier' | 'action' | 'addOns' | 'amount' | 'policyVersion' | 'ruleFired'>;
+type Base = Pick<CompensationDecidedEvent['data'], 'shipmentId' | 'compensationId' | 'tier' | 'action' | 'addOns' | 'amount' | 'policyVersion' | 'ruleFired' | 'cause'>;
 type Actor = CompensationApprovedEvent['data']['approvedBy'];
 export const SYSTEM_ACTOR: Actor = { kind: 'system', ref: null };
 
@@ -38,6 +38,8 @@ function base(row: Compensation): Base {
     amount: isMoneyAction(action) ? { amountMinor: row.amount_minor, currency: currencyFromDb(row.currency) } : null,
     policyVersion: row.policy_version,
     ruleFired: row.rule_fired,
+    // What the notifier apologises for: a delay, damage, a loss or a return.
+    cause: row.trigger_kind,
   };
 }
 

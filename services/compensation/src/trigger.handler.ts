@@ -64,7 +64,7 @@ function toTrigger(event: TriggerEvent): Trigger | null {
   }
   if (event.type === EVENT_TYPES.exceptionOpened || event.type === EVENT_TYPES.exceptionEscalated) {
     const data = (event as ExceptionOpenedEvent | ExceptionEscalatedEvent).data;
-    return { kind: 'exception', exceptionKind: data.kind, facts: data.facts };
+    return { kind: 'exception', exceptionKind: data.kind, returned: data.kind === 'returning' ? data.facts : null };
   }
   return null;
 }

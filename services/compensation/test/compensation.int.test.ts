@@ -44,7 +44,7 @@ const JOURNEYS: Journey[] = [
   { name: 'supervised', orderValue: '60.00', events: (s) => [delayEvent(s, 15)], expected: [[2, 'partial_refund', 1800, 'USD', 'pending']] },
   { name: 'manager', orderValue: '150.00', events: (s) => [exceptionEvent(s, 'lost')], expected: [[3, 'full_refund', 15000, 'USD', 'pending']] },
   { name: 'delivered', orderValue: '20.00', events: (s) => [exceptionEvent(s, 'lost'), deliveredEvent(s)], expected: [[3, 'full_refund', 2000, 'USD', 'cancelled']] },
-  { name: 'refused', orderValue: '20.00', events: (s) => [exceptionEvent(s, 'returning', { reason: 'refused' })], expected: [] },
+  { name: 'refused', orderValue: '20.00', events: (s) => [exceptionEvent(s, 'returning', { cause: 'refused', carrierFault: false, causeCode: 'ups:064' })], expected: [] },
   { name: 'green', orderValue: '40.00', spentBefore: '560.00', events: (s) => [delayEvent(s, 20)], expected: [[2, 'reship', 0, 'USD', 'pending']] },
   { name: 'damaged', orderValue: '20.00', currency: 'EUR', events: (s) => [exceptionEvent(s, 'damaged')], expected: [[2, 'partial_refund', 600, 'EUR', 'approved']] },
   { name: 'early', orderValue: '20.00', events: (s) => [delayEvent(s, 2)], expected: [] },
@@ -128,7 +128,7 @@ describe('compensation on Kafka and PostgreSQL', () => {
       const rows = await compensationsOf(db, s.shipmentId);
       expect([journey.name, rows.map((r): Row => [r.tier, r.action, r.amount_minor, r.currency.trim(), r.status])]).toEqual([journey.name, journey.expected]);
       for (const row of rows) {
-        expect(row.policy_version).toBe('2026-11-23.1');
+        expect(row.policy_version).toBe('2026-12-07.1');
         expect(row.explanation).toMatch(new RegExp(`^Tier ${row.tier} \\(.*Policy 2026-11-23\\.1, rule ${row.rule_fired.replace(/[.|]/g, '\\$&')}\\.$`));
       }
     }

@@ -69,11 +69,11 @@ describe('compensation decisions (frozen time, PGlite)', () => {
       return;
     }
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ tier, action, amount_minor: amount, currency: 'USD', approval_level: level, status, policy_version: '2026-11-23.1' });
+    expect(rows[0]).toMatchObject({ tier, action, amount_minor: amount, currency: 'USD', approval_level: level, status, policy_version: '2026-12-07.1' });
     expect(rows[0]!.evidence_required).toBe(level !== 'auto');
     expect(rows[0]!.channel).toBe(level === 'auto' ? 'fast' : 'standard');
     expect(rows[0]!.rule_fired).toContain(`tier${tier}.delay`);
-    expect(rows[0]!.explanation).toContain(`Policy 2026-11-23.1`);
+    expect(rows[0]!.explanation).toContain(`Policy 2026-12-07.1`);
     const events = await outboxEvents(db, s.shipmentId);
     expect(events.map((e) => e.type)).toEqual(
       level === 'auto' ? [EVENT_TYPES.compensationDecided, EVENT_TYPES.compensationApproved] : [EVENT_TYPES.compensationDecided],
@@ -183,14 +183,17 @@ describe('compensation decisions (frozen time, PGlite)', () => {
     const stalled = await seedShipment(db, { name: 'stalled', orderValue: '20.00' });
     await deliver(
       exceptionEvent(damaged, 'damaged'),
-      exceptionEvent(refused, 'returning', { reason: 'refused' }),
-      exceptionEvent(carrierFault, 'returning', { reason: 'lost' }),
-      exceptionEvent(stalled, 'stalled'),
+      exceptionEvent(refused, 'returning', { cause: 'refused', carrierFault: false, causeCode: '17track:Exception_Rejected' }),
+      exceptionEvent(carrierFault, 'returning', { cause: 'misrouted', carrierFault: true, causeCode: 'usps:08' }),
+      exceptionEvent(stalled, 'stalled', { daysWithoutScan: 6, thresholdDays: 5 }),
     );
     expect((await compensationsOf(db, damaged.shipmentId)).map((r) => [r.tier, r.action, r.amount_minor, r.trigger_kind])).toEqual([[2, 'partial_refund', 600, 'damaged']]);
     expect(await compensationsOf(db, refused.shipmentId)).toHaveLength(0);
     expect(await compensationsOf(db, stalled.shipmentId)).toHaveLength(0);
     expect((await compensationsOf(db, carrierFault.shipmentId))[0]).toMatchObject({ tier: 3, action: 'full_refund', amount_minor: 2000, trigger_kind: 'returning', cancel_on_delivery: true });
+    // The decision tells the notifier what it makes up for, so the apology names the cause.
+    expect((await outboxEvents(db, carrierFault.shipmentId))[0]).toMatchObject({ type: EVENT_TYPES.compensationDecided, data: { tier: 3, cause: 'returning' } });
+    expect((await outboxEvents(db, damaged.shipmentId))[0]).toMatchObject({ data: { tier: 2, cause: 'damaged' } });
   });
 
   it('cancels a lost-parcel refund that is delivered before execution; a delay coupon stands', async () => {

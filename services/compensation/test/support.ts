@@ -130,7 +130,7 @@ export function delayEvent(s: SeededShipment, daysLate: number, detectedAt = DET
   }));
 }
 
-export function exceptionEvent(s: SeededShipment, kind: ExceptionKind, facts: Record<string, string | number | boolean | null> = {}): ExceptionOpenedEvent {
+export function exceptionEvent(s: SeededShipment, kind: ExceptionKind, facts: object = {}): ExceptionOpenedEvent {
   return exceptionOpenedEventSchema.parse(createEnvelope({
     id: uuid('exception', s.shipmentId, kind, JSON.stringify(facts)),
     type: EVENT_TYPES.exceptionOpened,

@@ -1,4 +1,4 @@
-import { createEvent, EVENT_TYPES, idFromName, REASONS_BY_MILESTONE, type Envelope, type ExceptionKind, type Milestone, type Severity } from '@parcelwatch/contracts';
+import { createEvent, EVENT_TYPES, exceptionEscalatedDataSchema, exceptionOpenedDataSchema, idFromName, REASONS_BY_MILESTONE, type Envelope, type ExceptionKind, type Milestone, type Severity } from '@parcelwatch/contracts';
 import type { DelayAssessment } from './domain/delay.policy.js';
 import type { Facts, Resolution } from './domain/detection.types.js';
 
@@ -33,6 +33,11 @@ interface Base {
   at: string;
 }
 
+/**
+ * The data is parsed with the contract's schema as it is built: the facts must fit their kind
+ * (exception-facts.ts), so a rule that emits the wrong facts fails here, in the detector, not in
+ * every consumer's dead-letter queue.
+ */
 export function exceptionOpenedEvent(input: Base & {
   exceptionId: string;
   kind: ExceptionKind;
@@ -43,23 +48,24 @@ export function exceptionOpenedEvent(input: Base & {
   lastCheckpointAt: string | null;
   facts: Facts;
 }): Envelope {
+  const data = exceptionOpenedDataSchema.parse({
+    shipmentId: input.shipmentId,
+    exceptionId: input.exceptionId,
+    kind: input.kind,
+    severity: input.severity,
+    openedAt: input.at,
+    ruleFired: input.ruleFired,
+    status: eventStatus(input.status, input.statusReason),
+    lastCheckpointAt: input.lastCheckpointAt,
+    checkpointId: null,
+    facts: input.facts,
+  });
   return createEvent(EVENT_TYPES.exceptionOpened, {
     id: idFromName('exception-opened', input.exceptionId),
     source: DETECTOR_SOURCE,
     merchantid: input.merchantId as never,
     time: input.at,
-    data: {
-      shipmentId: input.shipmentId as never,
-      exceptionId: input.exceptionId as never,
-      kind: input.kind,
-      severity: input.severity,
-      openedAt: input.at,
-      ruleFired: input.ruleFired,
-      status: eventStatus(input.status, input.statusReason) as never,
-      lastCheckpointAt: input.lastCheckpointAt,
-      checkpointId: null,
-      facts: input.facts,
-    },
+    data,
   });
 }
 
@@ -72,22 +78,23 @@ export function exceptionEscalatedEvent(input: Base & {
   ruleFired: string;
   facts: Facts;
 }): Envelope {
+  const data = exceptionEscalatedDataSchema.parse({
+    shipmentId: input.shipmentId,
+    exceptionId: input.exceptionId,
+    kind: input.kind,
+    fromSeverity: input.fromSeverity,
+    toSeverity: input.toSeverity,
+    level: input.level,
+    escalatedAt: input.at,
+    ruleFired: input.ruleFired,
+    facts: input.facts,
+  });
   return createEvent(EVENT_TYPES.exceptionEscalated, {
     id: idFromName('exception-escalated', input.exceptionId, String(input.level)),
     source: DETECTOR_SOURCE,
     merchantid: input.merchantId as never,
     time: input.at,
-    data: {
-      shipmentId: input.shipmentId as never,
-      exceptionId: input.exceptionId as never,
-      kind: input.kind,
-      fromSeverity: input.fromSeverity,
-      toSeverity: input.toSeverity,
-      level: input.level,
-      escalatedAt: input.at,
-      ruleFired: input.ruleFired,
-      facts: input.facts,
-    },
+    data,
   });
 }
 

@@ -1,9 +1,10 @@
-import { newId, type Envelope } from '@parcelwatch/contracts';
+import { newId, providerSchema, type Envelope } from '@parcelwatch/contracts';
 import {
   enqueueOutbox,
   escalateExceptions,
   insertExceptions,
   loadOpenExceptions,
+  loadReturnEvidence,
   loadRecordedDelays,
   recordDelays,
   resolveExceptions,
@@ -15,11 +16,13 @@ import {
   type ExceptionResolution,
   type NewDelayRow,
   type NewExceptionRow,
+  type ReturnEvidenceRow,
 } from '@parcelwatch/db';
 import type { PolicySource } from '@parcelwatch/policy';
 import type { Transaction } from 'kysely';
 import { evaluateShipment } from './domain/detection.js';
 import type { TrackingState } from './domain/detection.types.js';
+import { classifyReturn, type CheckpointEvidence, type ReturnCauseFinding } from './domain/return-cause.js';
 import { delayDetectedEvent, exceptionEscalatedEvent, exceptionOpenedEvent, exceptionResolvedEvent } from './detection-events.js';
 import type { ThresholdSource } from './threshold.source.js';
 import type { TransitSource } from './transit.source.js';
@@ -56,7 +59,22 @@ export function addCounts(total: DetectionCounts, more: DetectionCounts): Detect
 const msOrNull = (value: Date | null): number | null => (value === null ? null : value.getTime());
 const isoOrNull = (value: number | null): string | null => (value === null ? null : new Date(value).toISOString());
 
-export function toTrackingState(row: DetectionShipment): TrackingState {
+const isReturnStatus = (row: DetectionShipment): boolean => row.status === 'exception' && (row.statusReason === 'returning' || row.statusReason === 'returned');
+
+/** A stored checkpoint as the classifier reads it; a provider the contract no longer knows names no codes. */
+function evidenceOf(row: ReturnEvidenceRow): CheckpointEvidence[] {
+  const provider = providerSchema.safeParse(row.provider);
+  return provider.success ? [{ provider: provider.data, milestone: row.milestone, reason: row.reason, rawCode: row.rawCode, rawText: row.rawText }] : [];
+}
+
+/** The return cause of each returning or returned shipment, from its timeline (one query, only for those). */
+async function returnCauses(trx: Transaction<Database>, shipments: readonly DetectionShipment[]): Promise<Map<string, ReturnCauseFinding>> {
+  const returning = shipments.filter(isReturnStatus).map((shipment) => shipment.id);
+  const timelines = await loadReturnEvidence(trx, returning);
+  return new Map(returning.map((id) => [id, classifyReturn((timelines.get(id) ?? []).flatMap(evidenceOf))]));
+}
+
+export function toTrackingState(row: DetectionShipment, returnCause: ReturnCauseFinding | null = null): TrackingState {
   return {
     shipmentId: row.id,
     merchantId: row.merchantId,
@@ -78,6 +96,7 @@ export function toTrackingState(row: DetectionShipment): TrackingState {
     failedAttempts: row.failedAttempts,
     promisedDeliveryDate: row.promisedDeliveryDate,
     buyerTimezone: row.buyerTimezone,
+    returnCause,
   };
 }
 
@@ -90,7 +109,7 @@ interface Announcement {
 
 /**
  * Evaluates shipments locked by the caller's transaction and writes the outcome, set-based:
- * two reads (open exceptions, recorded delays), at most one transit query, then one statement
+ * two reads (open exceptions, recorded delays), the timelines of returning parcels only, at most one transit query, then one statement
  * each for the openings, escalations, resolutions, delays, deadlines and outbox rows, whatever
  * the batch's size. Idempotent: a step the database already holds (a second open exception of
  * a kind, a days-late value already recorded) is neither written nor announced again.
@@ -104,7 +123,8 @@ export async function detectAndWrite(
   const active = shipments.filter((shipment) => shipment.active);
   if (active.length === 0) return emptyCounts();
   const ids = active.map((shipment) => shipment.id);
-  const states = active.map(toTrackingState);
+  const causes = await returnCauses(trx, active);
+  const states = active.map((shipment) => toTrackingState(shipment, causes.get(shipment.id) ?? null));
   const openByShipment = await loadOpenExceptions(trx, ids);
   const recorded = await loadRecordedDelays(trx, ids);
   await deps.thresholds.refresh(trx);

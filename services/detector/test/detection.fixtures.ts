@@ -38,6 +38,7 @@ export function parcel(overrides: Partial<TrackingState> = {}): TrackingState {
     failedAttempts: 0,
     promisedDeliveryDate: null,
     buyerTimezone: 'America/New_York',
+    returnCause: null,
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { pickupUncollectedRule } from '../src/domain/pickup-uncollected.rule.js';
 import { DEFAULT_THRESHOLDS } from '../src/domain/thresholds.js';
 import { evaluate, iso, kindsOpened, kindsResolved, ms, openException, parcel } from './detection.fixtures.js';
 
@@ -67,6 +68,33 @@ describe('customs_hold', () => {
     const released = { ...processing, statusReason: 'customs_released', statusAt: ms('2025-03-07T10:00:00Z'), customsClearedAt: ms('2025-03-07T10:00:00Z'), lastCheckpointAt: ms('2025-03-07T10:00:00Z') };
     expect(kindsResolved(evaluate({ state: released, now: '2025-03-07T11:00:00Z', open: [openException('customs_hold')] }))).toEqual(['customs_hold:progressed']);
   });
+  it('raises a reminder level every 72 h the hold lasts, up to two, and then stops looking', () => {
+    const held = parcel({ status: 'exception', statusReason: 'duties_unpaid', statusAt: ms('2025-03-05T00:00:00Z'), lastCheckpointAt: ms('2025-03-05T00:00:00Z') });
+    const opened = evaluate({ state: held, now: '2025-03-05T00:00:01Z' });
+    expect(opened.open[0]?.facts).toEqual({ carrierReason: 'duties_unpaid', hoursHeld: 0, reminders: 0 });
+    expect(iso(opened.nextCheckAt)).toBe('2025-03-08T00:00:00.000Z');
+    expect(evaluate({ state: held, now: '2025-03-07T23:59:59Z', open: [openException('customs_hold')] }).escalate).toEqual([]);
+    const first = evaluate({ state: held, now: '2025-03-08T00:00:00Z', open: [openException('customs_hold')] });
+    expect(first.escalate).toEqual([
+      expect.objectContaining({ kind: 'customs_hold', fromLevel: 0, toLevel: 1, fromSeverity: 'medium', toSeverity: 'high', ruleFired: 'customs_hold@v1:duties_unpaid:reminder', facts: { carrierReason: 'duties_unpaid', hoursHeld: 72, reminders: 1 } }),
+    ]);
+    expect(iso(first.nextCheckAt)).toBe('2025-03-11T00:00:00.000Z');
+    const second = evaluate({ state: held, now: '2025-03-11T00:00:00Z', open: [openException('customs_hold', 1, 'high')] });
+    expect(second.escalate).toEqual([expect.objectContaining({ fromLevel: 1, toLevel: 2 })]);
+    const later = evaluate({ state: held, now: '2025-03-30T00:00:00Z', open: [openException('customs_hold', 2, 'high')] });
+    expect(later.escalate).toEqual([]);
+    expect(later.nextCheckAt).not.toBeNull(); // lost (30 days without a scan) still has its deadline
+  });
+  it('counts reminders of an overdue processing from the moment it became overdue', () => {
+    const processing = parcel({ statusReason: 'customs_processing', statusAt: ms('2025-03-05T00:00:00Z'), lastCheckpointAt: ms('2025-03-05T00:00:00Z') });
+    const result = evaluate({ state: processing, now: '2025-03-10T00:00:00Z', open: [openException('customs_hold')] });
+    expect(result.escalate).toEqual([expect.objectContaining({ toLevel: 1, ruleFired: 'customs_hold@v1:processing_overdue:reminder', facts: { hoursInCustoms: 120, thresholdHours: 48, hoursHeld: 120, reminders: 1 } })]);
+  });
+  it('takes its reminder pace from the thresholds (an override of 24 h, at most one)', () => {
+    const held = parcel({ status: 'exception', statusReason: 'customs_hold', statusAt: ms('2025-03-05T00:00:00Z'), lastCheckpointAt: ms('2025-03-05T00:00:00Z') });
+    const thresholds = { ...DEFAULT_THRESHOLDS, customs_hold: { processingHours: 48, reminderHours: 24, maxReminders: 1 } };
+    expect(evaluate({ state: held, now: '2025-03-09T00:00:00Z', thresholds }).escalate).toEqual([expect.objectContaining({ exception: null, toLevel: 1 })]);
+  });
 });
 
 describe('delivery_overdue', () => {
@@ -116,16 +144,40 @@ describe('pickup_uncollected', () => {
     expect(iso(early.nextCheckAt)).toBe('2025-03-19T09:00:00.000Z');
     expect(kindsOpened(evaluate({ state: atPoint, now: '2025-03-19T09:00:00Z' }))).toEqual(['pickup_uncollected']);
   });
+  it('gives one last call 3 days later, then waits for the parcel to move', () => {
+    // The rule's own deadline (the evaluation's is earlier here: the estimated date ends first).
+    const opened = pickupUncollectedRule.evaluate({ state: atPoint, thresholds: DEFAULT_THRESHOLDS, now: ms('2025-03-19T09:00:00Z'), delay: null });
+    expect(iso(opened.nextCheckAt)).toBe('2025-03-22T09:00:00.000Z');
+    expect(evaluate({ state: atPoint, now: '2025-03-22T08:59:59Z', open: [openException('pickup_uncollected')] }).escalate).toEqual([]);
+    const reminder = evaluate({ state: atPoint, now: '2025-03-22T09:00:00Z', open: [openException('pickup_uncollected')] });
+    expect(reminder.escalate).toEqual([
+      expect.objectContaining({ kind: 'pickup_uncollected', toLevel: 1, toSeverity: 'high', ruleFired: 'pickup_uncollected@v1:reminder', facts: { daysAtPickupPoint: 8, thresholdDays: 5, reminders: 1 } }),
+    ]);
+    expect(evaluate({ state: atPoint, now: '2025-04-01T09:00:00Z', open: [openException('pickup_uncollected', 1, 'high')] }).escalate).toEqual([]);
+  });
+  it('resolves as delivered when the buyer collects it', () => {
+    const collected = { ...atPoint, status: 'delivered' as const, statusReason: 'pickup_point', deliveredAt: ms('2025-03-21T09:00:00Z'), statusAt: ms('2025-03-21T09:00:00Z') };
+    expect(kindsResolved(evaluate({ state: collected, now: '2025-03-21T10:00:00Z', open: [openException('pickup_uncollected')] }))).toEqual(['pickup_uncollected:delivered']);
+  });
 });
 
 describe('returning', () => {
   it('opens on the way back and escalates once it is back', () => {
     const back = parcel({ status: 'exception', statusReason: 'returning', statusAt: ms('2025-03-10T00:00:00Z') });
-    expect(evaluate({ state: back, now: '2025-03-10T01:00:00Z' }).open).toEqual([expect.objectContaining({ kind: 'returning', ruleFired: 'returning@v1' })]);
+    expect(evaluate({ state: back, now: '2025-03-10T01:00:00Z' }).open).toEqual([
+      expect.objectContaining({ kind: 'returning', ruleFired: 'returning@v1', facts: { cause: 'unknown', carrierFault: false, causeCode: null } }),
+    ]);
     const returned = { ...back, statusReason: 'returned', returnedAt: ms('2025-03-20T00:00:00Z'), statusAt: ms('2025-03-20T00:00:00Z') };
     const result = evaluate({ state: returned, now: '2025-03-20T01:00:00Z', open: [openException('returning')] });
     expect(result.escalate).toEqual([expect.objectContaining({ kind: 'returning', toSeverity: 'high', ruleFired: 'returning@v1:returned' })]);
     expect(result.nextCheckAt).toBeNull();
+  });
+  it('carries the cause the classifier read, on opening and on escalation', () => {
+    const returnCause = { cause: 'damaged' as const, carrierFault: true, causeCode: 'ups:059' };
+    const back = parcel({ status: 'exception', statusReason: 'returning', statusAt: ms('2025-03-10T00:00:00Z'), returnCause });
+    expect(evaluate({ state: back, now: '2025-03-10T01:00:00Z' }).open[0]?.facts).toEqual(returnCause);
+    const returned = { ...back, statusReason: 'returned', returnedAt: ms('2025-03-20T00:00:00Z'), statusAt: ms('2025-03-20T00:00:00Z') };
+    expect(evaluate({ state: returned, now: '2025-03-20T01:00:00Z', open: [openException('returning')] }).escalate[0]?.facts).toEqual(returnCause);
   });
 });
 

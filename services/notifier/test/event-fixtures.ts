@@ -2,8 +2,12 @@ import {
   EVENT_TYPES,
   createEnvelope,
   idFromName,
+  exceptionEscalatedEventSchema,
+  exceptionOpenedEventSchema,
+  type AnyExceptionFactsInput,
   type CompensationAction,
   type CompensationApprovedEvent,
+  type CompensationCause,
   type CompensationDecidedEvent,
   type DelayDetectedEvent,
   type ExceptionEscalatedEvent,
@@ -48,7 +52,22 @@ export function milestoneEvent(s: EventShipment, milestone: JourneyMilestone, oc
   return envelope(s, EVENT_TYPES.milestoneReached, 'parcelwatch/normalizer', occurredAt, data, id) as MilestoneReachedEvent;
 }
 
-export function exceptionOpenedEvent(s: EventShipment, kind: ExceptionKind, openedAt: string, facts: Record<string, string | number | boolean | null> = {}, ruleFired = `${kind}@v1`): ExceptionOpenedEvent {
+/** Facts as the detector's rules write them, per kind, for tests that do not care about them. */
+const SAMPLE_FACTS: Record<ExceptionKind, AnyExceptionFactsInput> = {
+  not_picked_up: { hoursWithoutScan: 80, thresholdHours: 72 },
+  stalled: { daysWithoutScan: 6.2, thresholdDays: 5, postalLane: false },
+  customs_hold: { hoursInCustoms: 50, thresholdHours: 48, hoursHeld: 50, reminders: 0 },
+  delivery_overdue: { hoursOutForDelivery: 25, thresholdHours: 24 },
+  failed_delivery: { failedAttempts: 1, lastReason: 'recipient_unavailable' },
+  pickup_uncollected: { daysAtPickupPoint: 5.1, thresholdDays: 5, reminders: 0 },
+  returning: { cause: 'unknown', carrierFault: false, causeCode: null },
+  lost: { carrierReason: 'lost' },
+  damaged: {},
+  late: { daysLate: 3, promisedDate: '2025-03-10', timeZone: 'Europe/Berlin', tier: 1 },
+};
+
+/** Parsed with the contract's schema, as every consumer does: the facts must fit their kind. */
+export function exceptionOpenedEvent(s: EventShipment, kind: ExceptionKind, openedAt: string, facts: AnyExceptionFactsInput = SAMPLE_FACTS[kind], ruleFired = `${kind}@v1`): ExceptionOpenedEvent {
   const data = {
     shipmentId: s.shipmentId,
     exceptionId: idFromName('exception', s.shipmentId, kind),
@@ -61,10 +80,10 @@ export function exceptionOpenedEvent(s: EventShipment, kind: ExceptionKind, open
     checkpointId: null,
     facts,
   };
-  return envelope(s, EVENT_TYPES.exceptionOpened, 'parcelwatch/detector', openedAt, data) as ExceptionOpenedEvent;
+  return exceptionOpenedEventSchema.parse(envelope(s, EVENT_TYPES.exceptionOpened, 'parcelwatch/detector', openedAt, data));
 }
 
-export function exceptionEscalatedEvent(s: EventShipment, kind: ExceptionKind, escalatedAt: string, level = 1, facts: Record<string, string | number | boolean | null> = {}): ExceptionEscalatedEvent {
+export function exceptionEscalatedEvent(s: EventShipment, kind: ExceptionKind, escalatedAt: string, level = 1, facts: AnyExceptionFactsInput = SAMPLE_FACTS[kind]): ExceptionEscalatedEvent {
   const data = {
     shipmentId: s.shipmentId,
     exceptionId: idFromName('exception', s.shipmentId, kind),
@@ -76,7 +95,7 @@ export function exceptionEscalatedEvent(s: EventShipment, kind: ExceptionKind, e
     ruleFired: `${kind}@v1:escalated`,
     facts,
   };
-  return envelope(s, EVENT_TYPES.exceptionEscalated, 'parcelwatch/detector', escalatedAt, data) as ExceptionEscalatedEvent;
+  return exceptionEscalatedEventSchema.parse(envelope(s, EVENT_TYPES.exceptionEscalated, 'parcelwatch/detector', escalatedAt, data));
 }
 
 export function delayEvent(s: EventShipment, detectedAt: string, daysLate = 3): DelayDetectedEvent {
@@ -97,7 +116,7 @@ export function delayEvent(s: EventShipment, detectedAt: string, daysLate = 3): 
 export function compensationDecidedEvent(
   s: EventShipment,
   decidedAt: string,
-  input: { tier: 1 | 2 | 3; action: CompensationAction; amount: Money | null; approval?: 'automatic' | 'supervisor' | 'manager'; addOns?: CompensationAction[] },
+  input: { tier: 1 | 2 | 3; action: CompensationAction; amount: Money | null; approval?: 'automatic' | 'supervisor' | 'manager'; addOns?: CompensationAction[]; cause?: CompensationCause },
 ): CompensationDecidedEvent {
   const data = {
     shipmentId: s.shipmentId,
@@ -108,6 +127,7 @@ export function compensationDecidedEvent(
     amount: input.amount,
     policyVersion: '2026-11-23.1',
     ruleFired: `tier${input.tier}.${input.action}`,
+    ...(input.cause === undefined ? {} : { cause: input.cause }),
     approval: input.approval ?? 'automatic',
     channel: 'fast' as const,
     evidenceRequired: false,

@@ -76,6 +76,34 @@ describe('notification planner', () => {
     expect(plan(compensationApprovedEvent(refund, T))).toEqual([[`compensation:${refund.data.compensationId}`, 'loss_apology', 'email']]);
   });
 
+  it('apologises for the cause the compensation makes up for, not for its tier', () => {
+    const decided = (tier: 1 | 2 | 3, cause: 'delay' | 'damaged' | 'lost' | 'returning') =>
+      compensationDecidedEvent({ ...s, shipmentId: `${s.shipmentId.slice(0, -1)}${tier}` }, T, { tier, action: tier === 1 ? 'store_coupon' : 'partial_refund', amount: { amountMinor: 900, currency: 'USD' }, cause });
+    expect(plan(decided(2, 'damaged'))[0]?.[1]).toBe('damage_apology');
+    expect(plan(decided(3, 'damaged'))[0]?.[1]).toBe('damage_apology');
+    expect(plan(decided(2, 'delay'))[0]?.[1]).toBe('delay_apology');
+    expect(plan(decided(3, 'lost'))[0]?.[1]).toBe('loss_apology');
+    expect(plan(decided(3, 'returning'))[0]?.[1]).toBe('return_apology');
+    const approved = compensationApprovedEvent(compensationDecidedEvent(s, T, { tier: 2, action: 'reship', amount: null, approval: 'supervisor', cause: 'damaged' }), T);
+    expect(plan(approved)[0]?.[1]).toBe('damage_apology');
+  });
+
+  it('sends each reminder level of a customs hold or a pickup wait once, with what customs still needs', () => {
+    const first = exceptionEscalatedEvent(s, 'customs_hold', T, 1, { carrierReason: 'duties_unpaid', hoursHeld: 72, reminders: 1 });
+    const second = exceptionEscalatedEvent(s, 'customs_hold', '2025-03-04T10:00:00Z', 2, { carrierReason: 'duties_unpaid', hoursHeld: 144, reminders: 2 });
+    const intents = [first, second].flatMap((event) => planNotifications(event, facts, DEFAULT_NOTIFICATION_SETTINGS, ALL));
+    expect(intents.map((i) => [i.triggerKey, i.template, i.params])).toEqual([
+      [`exception:${first.data.exceptionId}:escalated:1`, 'customs_hold_reminder', expect.objectContaining({ requirement: 'duties' })],
+      [`exception:${first.data.exceptionId}:escalated:2`, 'customs_hold_reminder', expect.objectContaining({ requirement: 'duties' })],
+    ]);
+    const overdue = exceptionEscalatedEvent(s, 'customs_hold', T, 1, { hoursInCustoms: 120, thresholdHours: 48, hoursHeld: 120, reminders: 1 });
+    expect(planNotifications(overdue, facts, DEFAULT_NOTIFICATION_SETTINGS, ALL)[0]?.params).toMatchObject({ requirement: null });
+    const pickup = exceptionEscalatedEvent(s, 'pickup_uncollected', T, 1, { daysAtPickupPoint: 8, thresholdDays: 5, reminders: 1 });
+    expect(plan(pickup)).toEqual([[`exception:${pickup.data.exceptionId}:escalated:1`, 'pickup_reminder', 'email+sms']]);
+    // Collected meanwhile: a late reminder is dropped.
+    expect(plan(pickup, { status: 'delivered' })).toEqual([]);
+  });
+
   it('drops stale journey news once delivered, but not the delivery itself', () => {
     expect(plan(milestoneEvent(s, 'customs_cleared', T), { status: 'delivered' })).toEqual([]);
     expect(plan(exceptionOpenedEvent(s, 'stalled', T), { status: 'delivered' })).toEqual([]);

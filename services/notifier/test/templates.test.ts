@@ -17,7 +17,9 @@ const SAMPLES: { [K in TemplateId]: TemplateParams[K] } = {
   delivered: { deliveredAt: '2025-03-12T13:05:00Z' },
   delay_notice: { referenceDate: '2025-03-10', daysLate: 3 },
   delay_apology: { offer },
+  damage_apology: { offer: { action: 'partial_refund', amount: { amountMinor: 1500, currency: 'EUR' }, addOns: [] } },
   loss_apology: { offer: { action: 'full_refund', amount: { amountMinor: 4999, currency: 'EUR' }, addOns: ['gift'] } },
+  return_apology: { offer: { action: 'priority_reship', amount: null, addOns: ['gift'] } },
   customs_hold: {},
   customs_action_needed: { requirement: 'duties' },
   customs_hold_reminder: { requirement: 'documents' },
@@ -91,6 +93,42 @@ describe('template library', () => {
     expect(resolveLocale('pt-BR', 'fr')).toBe('fr');
     expect(resolveLocale(null, 'ja')).toBe('en');
     expect(Object.keys(TEMPLATE_PARAM_SCHEMAS)).toHaveLength(TEMPLATE_IDS.length);
+  });
+
+  it('apologises for what happened: a delay, damage, a loss, a return by the carrier', () => {
+    const en = (template: TemplateId) => render(template, 'en').email;
+    expect(en('delay_apology')).toContain('late');
+    expect(en('damage_apology')).toContain('damaged');
+    expect(en('loss_apology')).toContain('lost');
+    expect(en('return_apology')).toContain('through its own fault');
+    // Only the delay apology speaks of lateness, in each language's own word for it.
+    const LATE: Record<string, RegExp> = { en: /\blate\b/i, de: /Verspätung/i, es: /retraso/i, fr: /retard/i, it: /ritardo/i };
+    for (const language of SUPPORTED_LANGUAGES) {
+      expect([language, LATE[language]!.test(render('delay_apology', language).email)]).toEqual([language, true]);
+      for (const template of ['damage_apology', 'loss_apology', 'return_apology'] as const) {
+        const { email, sms } = render(template, language);
+        expect([template, language, LATE[language]!.test(email) || LATE[language]!.test(sms)]).toEqual([template, language, false]);
+      }
+    }
+    expect(render('damage_apology', 'de').email).toContain('beschädigt');
+    expect(render('return_apology', 'es').email).toContain('por un error propio');
+  });
+
+  it('promises only what the code does: nobody asks a carrier anything, reminders are not "last"', () => {
+    // Each phrase once claimed an action no code takes; a test per language keeps them out.
+    const UNBACKED: Record<string, RegExp> = {
+      en: /asked the carrier|checking with the carrier|looking into it|hear from us shortly|contact you about|last reminder/i,
+      de: /beim Zusteller nachgefragt|fragen beim Zusteller|kümmern uns|melden uns in Kürze|melden uns mit einer Lösung|letzte Erinnerung/i,
+      es: /consultado al transportista|consultamos con el transportista|lo estamos revisando|pronto te escribiremos|te contactaremos|último aviso/i,
+      fr: /interrogé le transporteur|nous nous en occupons|nous vérifions|reviendrons vers vous|nous vous recontactons|dernier rappel/i,
+      it: /contattato il corriere|verifichiamo|stiamo verificando|ti contatteremo|ultimo promemoria/i,
+    };
+    for (const template of TEMPLATE_IDS) {
+      for (const language of SUPPORTED_LANGUAGES) {
+        const r = render(template, language);
+        for (const text of [r.subject, r.email, r.sms]) expect([template, language, UNBACKED[language]!.test(text), text]).toEqual([template, language, false, text]);
+      }
+    }
   });
 
   it('hashes what the buyer received', () => {

@@ -34,7 +34,7 @@ describe('poller service', () => {
     };
     const service = createPollerService({ logger, clock: fixedClock('2025-03-01T00:00:00Z'), db, clients });
     expect(built).toBe(0);
-    expect(await service.tick()).toEqual({ registered: 0, registrationFailed: 0, polled: 0, snapshots: 0, failed: 0, stopped: 0, rounds: [] });
+    expect(await service.tick()).toEqual({ registered: 0, registrationFailed: 0, polled: 0, snapshots: 0, failed: 0, stopped: 0, withoutAccount: 0, stopTracked: 0, quotaChecked: 0, rounds: [] });
     await service.tick();
     expect(built).toBe(1);
   });

@@ -2,12 +2,18 @@ import { setTimeout as wait } from 'node:timers/promises';
 import { TOPIC } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { Clock, Service, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
+import { createMetricsRegistry, type Clock, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
+import { CarrierClientRegistry } from '@parcelwatch/carriers';
+import { NO_SECRET_KEY_MESSAGE, secretBoxOf } from '@parcelwatch/secrets';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import { createClientDirectory, type ClientDirectory, type MerchantAccountOptions } from './carrier-account.directory.js';
 import { DEFAULT_CADENCE, type CadencePolicy } from './domain/cadence.js';
 import type { PollerConfig } from './config.js';
-import { createPollerClients, type PollerClients } from './poller.clients.js';
+import { accountClientFactory, createPollerClients, type PollerClients } from './poller.clients.js';
+import { createPollerMetrics } from './poller.metrics.js';
 import { runPollRound } from './poll.round.js';
+import { runQuotaRound } from './quota.round.js';
 import { runRegistrationRound, type RoundContext } from './registration.round.js';
 
 export interface PollerOptions {
@@ -23,6 +29,8 @@ export interface PollerOptions {
   topics: { trackingSnapshots: string };
   /** The CloudEvents `source` of the snapshots. */
   source: string;
+  /** Clock time between two reads of each 17TRACK account's quota. */
+  quotaIntervalMs: number;
 }
 
 export const DEFAULT_POLLER_OPTIONS: Readonly<PollerOptions> = {
@@ -33,6 +41,7 @@ export const DEFAULT_POLLER_OPTIONS: Readonly<PollerOptions> = {
   cadence: DEFAULT_CADENCE,
   topics: { trackingSnapshots: TOPIC.trackingSnapshots },
   source: 'parcelwatch/poller',
+  quotaIntervalMs: 3_600_000,
 };
 
 /** Everything the poller service needs, passed in by main.ts (or a test, or the embedded runner). */
@@ -46,6 +55,13 @@ export interface PollerDeps {
    * sandbox's URL only after the sandbox has started.
    */
   clients: PollerClients | (() => PollerClients);
+  /**
+   * Merchants' own accounts (kept sealed by the api), which take precedence over `clients`.
+   * Without it only `clients` poll.
+   */
+  merchantAccounts?: Omit<MerchantAccountOptions, 'db'>;
+  /** Where the poller's metrics go (served at /metrics); default a registry of its own. */
+  registry?: Registry;
   options?: Partial<PollerOptions>;
 }
 
@@ -56,6 +72,12 @@ export interface PollerTickReport {
   snapshots: number;
   failed: number;
   stopped: number;
+  /** Shipments set aside for want of a carrier account (registration and polling). */
+  withoutAccount: number;
+  /** Numbers 17TRACK was told to stop tracking. */
+  stopTracked: number;
+  /** 17TRACK accounts whose quota was read this tick. */
+  quotaChecked: number;
   /** Shipment ids claimed for polling, per round, in order. */
   rounds: string[][];
 }
@@ -76,12 +98,16 @@ export function createPollerService(deps: PollerDeps): PollerService {
   let controller = new AbortController();
   let loop: Promise<void> | null = null;
   let healthy = false;
-  let clients: PollerClients | null = null;
-  const resolveClients = (): PollerClients => (clients ??= typeof deps.clients === 'function' ? deps.clients() : deps.clients);
+  let directory: ClientDirectory | null = null;
+  const resolveDirectory = (): ClientDirectory =>
+    (directory ??= createClientDirectory(typeof deps.clients === 'function' ? deps.clients() : deps.clients, deps.merchantAccounts ? { db: deps.db, ...deps.merchantAccounts } : null));
+  const metrics = createPollerMetrics(deps.registry ?? createMetricsRegistry({ service: 'poller', defaultMetrics: false }), deps.db);
+  let quotaReadAt: number | null = null;
 
   const context = (): RoundContext => ({
     db: deps.db,
-    clients: resolveClients(),
+    accounts: resolveDirectory(),
+    metrics,
     logger,
     now: () => deps.clock.now().toJSDate(),
     leaseMs: options.leaseMs,
@@ -91,12 +117,18 @@ export function createPollerService(deps: PollerDeps): PollerService {
   });
 
   async function tick(): Promise<PollerTickReport> {
-    const report: PollerTickReport = { registered: 0, registrationFailed: 0, polled: 0, snapshots: 0, failed: 0, stopped: 0, rounds: [] };
+    const report: PollerTickReport = { registered: 0, registrationFailed: 0, polled: 0, snapshots: 0, failed: 0, stopped: 0, withoutAccount: 0, stopTracked: 0, quotaChecked: 0, rounds: [] };
     const ctx = context();
+    const now = deps.clock.now().toMillis();
+    if (quotaReadAt === null || now - quotaReadAt >= options.quotaIntervalMs) {
+      quotaReadAt = now;
+      report.quotaChecked = await runQuotaRound(ctx);
+    }
     for (let round = 0; round < options.maxRoundsPerTick && !ctx.signal.aborted; round += 1) {
       const registration = await runRegistrationRound(ctx);
       report.registered += registration.registered;
       report.registrationFailed += registration.failed;
+      report.withoutAccount += registration.withoutAccount;
       if (registration.claimed < options.claimLimit) break;
     }
     for (let round = 0; round < options.maxRoundsPerTick && !ctx.signal.aborted; round += 1) {
@@ -106,6 +138,8 @@ export function createPollerService(deps: PollerDeps): PollerService {
       report.snapshots += poll.snapshots;
       report.failed += poll.failed;
       report.stopped += poll.stopped;
+      report.withoutAccount += poll.withoutAccount;
+      report.stopTracked += poll.stopTracked;
       if (poll.claimed < options.claimLimit) break;
     }
     return report;
@@ -137,7 +171,7 @@ export function createPollerService(deps: PollerDeps): PollerService {
       controller = new AbortController();
       healthy = true;
       loop = run(controller.signal);
-      logger.info({ at: deps.clock.now().toISO(), providers: Object.keys(resolveClients()) }, 'poller started');
+      logger.info({ at: deps.clock.now().toISO(), environmentAccounts: resolveDirectory().environmentProviders, merchantAccounts: deps.merchantAccounts !== undefined }, 'poller started');
     },
     async stop() {
       if (!loop) return;
@@ -152,16 +186,28 @@ export function createPollerService(deps: PollerDeps): PollerService {
 }
 
 /**
- * The poller as a deployment runs it, from its configuration: the clients of the configured
- * carrier accounts at their providers' URLs. Its main.ts and `parcelwatch start` both call this.
+ * The poller as a deployment runs it, from its configuration: the clients of the environment's
+ * carrier accounts and of the merchants' own (opened with PARCELWATCH_SECRET_KEY), each at its
+ * provider's URL. Its main.ts and `parcelwatch start` both call this.
  */
-export function buildPoller(config: PollerConfig, host: ServiceHost, adapters: { db: Kysely<Database> }): ServiceUnit<PollerService> {
-  const clients = createPollerClients(config, { nowSeconds: () => host.clock.now().toSeconds() });
+export function buildPoller(config: PollerConfig, host: ServiceHost, adapters: { db: Kysely<Database>; registry?: Registry }): ServiceUnit<PollerService> {
+  const registry = new CarrierClientRegistry();
+  const clients = createPollerClients(config, { registry, nowSeconds: () => host.clock.now().toSeconds() });
+  const secrets = secretBoxOf(config);
   const providers = Object.keys(clients);
-  if (providers.length === 0) host.logger.warn('no carrier account is configured: no shipment can be polled until one is (CARRIER_<PROVIDER>_* settings)');
-  else host.logger.info({ providers }, 'carrier accounts configured');
+  if (providers.length > 0) host.logger.info({ providers }, 'carrier accounts configured in the environment');
+  if (secrets === null) host.logger.warn(`merchants' carrier accounts cannot be opened: ${NO_SECRET_KEY_MESSAGE}`);
+  if (providers.length === 0 && secrets === null) host.logger.warn('no carrier account can be used: shipments wait with "no carrier account for <provider>" until one is configured');
   const cadence = config.POLLER_CADENCE_HOURS === undefined ? undefined : { ...DEFAULT_CADENCE, ...config.POLLER_CADENCE_HOURS };
   return {
-    service: createPollerService({ logger: host.logger, clock: host.clock, db: adapters.db, clients, ...(cadence ? { options: { cadence } } : {}) }),
+    service: createPollerService({
+      logger: host.logger,
+      clock: host.clock,
+      db: adapters.db,
+      clients,
+      merchantAccounts: { secrets, createClient: accountClientFactory(config, registry) },
+      ...(adapters.registry ? { registry: adapters.registry } : {}),
+      ...(cadence ? { options: { cadence } } : {}),
+    }),
   };
 }

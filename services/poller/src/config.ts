@@ -1,6 +1,7 @@
 import { carrierEnv, carrierRules } from '@parcelwatch/carriers';
 import { envInt, parseEnv, serviceConfigSchema, type Env } from '@parcelwatch/config';
 import { marketplaceEnv, marketplaceRules } from '@parcelwatch/marketplace';
+import { secretKeyEnv, secretKeyRules } from '@parcelwatch/secrets';
 import { z } from 'zod';
 import type { CadencePolicy } from './domain/cadence.js';
 
@@ -40,6 +41,7 @@ export const pollerConfigSchema = serviceConfigSchema(
   {
     ...carrierEnv,
     ...marketplaceEnv,
+    ...secretKeyEnv,
     /** Overrides every provider's documented per-key rate (a raised quota; the demo's local sandbox). */
     POLLER_REQUESTS_PER_SECOND: envInt({ min: 1, max: 1_000_000 }).optional(),
     /** Poll more or less often than the defaults (services/poller/src/domain/cadence.ts). */
@@ -47,6 +49,7 @@ export const pollerConfigSchema = serviceConfigSchema(
   },
   ...carrierRules,
   ...marketplaceRules,
+  ...secretKeyRules,
 );
 export type PollerConfig = z.output<typeof pollerConfigSchema>;
 

@@ -1,7 +1,7 @@
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
+import { createLifecycle, createMetricsRegistry, runService, systemClock } from '@parcelwatch/service-kit';
 import { buildPoller } from './app.js';
 import { loadPollerConfig } from './config.js';
 
@@ -13,8 +13,9 @@ async function main(): Promise<void> {
   logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
   const db = await createDb(adapters.database);
   lifecycle.register('database', () => db.destroy());
-  const { service } = buildPoller(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db });
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST });
+  const registry = createMetricsRegistry({ service: 'poller' });
+  const { service } = buildPoller(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, registry });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, registry });
 }
 
 main().catch((err: unknown) => {

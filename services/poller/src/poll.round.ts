@@ -1,8 +1,10 @@
-import { newId, PROVIDERS, type Provider } from '@parcelwatch/contracts';
+import { newId, type Provider } from '@parcelwatch/contracts';
 import type { TrackOutcome } from '@parcelwatch/carriers';
 import { applyPollSchedules, claimDueShipments, enqueueOutbox, type NewOutboxMessage, type PollableShipment, type PollScheduleUpdate } from '@parcelwatch/db';
+import { groupByChoice, type ClientChoice } from './carrier-account.directory.js';
 import { buildTrackingSnapshot } from './domain/tracking-snapshot.builder.js';
-import { groupByProvider, normalizeKey, planSchedule, queryKeyOf } from './poll-schedule.planner.js';
+import type { PollerClient } from './poller.clients.js';
+import { normalizeKey, planSchedule, queryKeyOf } from './poll-schedule.planner.js';
 import type { RoundContext } from './registration.round.js';
 
 export interface PollRoundContext extends RoundContext {
@@ -15,24 +17,21 @@ export interface PollReport {
   snapshots: number;
   failed: number;
   stopped: number;
+  /** Set aside: no carrier account for their provider (the problem is on each shipment). */
+  withoutAccount: number;
+  /** Numbers 17TRACK was told to stop tracking (final shipments). */
+  stopTracked: number;
   /** Ids of the shipments each provider call was about: for tests and diagnostics. */
   polledIds: string[];
 }
-
-const isProvider = (value: string): value is Provider => (PROVIDERS as readonly string[]).includes(value);
 
 interface ProviderResult {
   answered: Map<string, NewOutboxMessage>;
   shipments: PollableShipment[];
 }
 
-async function pollProvider(ctx: PollRoundContext, provider: string, shipments: PollableShipment[]): Promise<ProviderResult> {
+async function pollProvider(ctx: PollRoundContext, provider: Provider, client: PollerClient, shipments: PollableShipment[]): Promise<ProviderResult> {
   const answered = new Map<string, NewOutboxMessage>();
-  const client = isProvider(provider) ? ctx.clients[provider] : undefined;
-  if (!client) {
-    ctx.logger.warn({ provider, shipments: shipments.length }, 'no client for this provider; poll postponed');
-    return { answered, shipments };
-  }
   const byKey = new Map<string, PollableShipment[]>();
   for (const shipment of shipments) {
     const key = normalizeKey(queryKeyOf(shipment));
@@ -56,7 +55,7 @@ async function pollProvider(ctx: PollRoundContext, provider: string, shipments: 
       for (const shipment of byKey.get(normalizeKey(number)) ?? []) {
         const built = buildTrackingSnapshot({
           shipment,
-          provider: provider as Provider,
+          provider,
           queriedNumber: number,
           response: { ...outcome.response, fetchedAt: capturedAt.toISOString() },
           batchSize: outcome.numbers.length,
@@ -89,32 +88,67 @@ export async function runPollRound(ctx: PollRoundContext): Promise<PollReport> {
     leaseUntil: new Date(claimedAt.getTime() + ctx.leaseMs),
     limit: ctx.claimLimit,
   });
-  const report: PollReport = { claimed: claimed.length, snapshots: 0, failed: 0, stopped: 0, polledIds: claimed.map((s) => s.id) };
+  const report: PollReport = { claimed: claimed.length, snapshots: 0, failed: 0, stopped: 0, withoutAccount: 0, stopTracked: 0, polledIds: claimed.map((s) => s.id) };
   if (claimed.length === 0) return report;
 
-  await Promise.all(
-    [...groupByProvider(claimed)].map(async ([provider, shipments]) => {
-      const { answered } = await pollProvider(ctx, provider, shipments);
-      const now = ctx.now();
-      const updates: PollScheduleUpdate[] = [];
-      for (const shipment of shipments) {
-        const { update, decision } = planSchedule(shipment, answered.has(shipment.id) ? { kind: 'answered' } : { kind: 'failed' }, now, ctx.cadence);
-        updates.push(update);
-        if (decision.kind === 'stop') ctx.logger.info({ shipmentId: shipment.id, reason: decision.reason }, 'polling stopped');
-      }
-      const written = await ctx.db.transaction().execute(async (trx) => {
-        const ids = new Set(await applyPollSchedules(trx, updates));
-        // Only for rows this poller still held: a lapsed lease means another poller took over.
-        await enqueueOutbox(trx, [...answered].filter(([id]) => ids.has(id)).map(([, message]) => message));
-        return ids;
-      });
-      for (const update of updates) {
-        if (!written.has(update.id)) continue;
-        if (answered.has(update.id)) report.snapshots += 1;
-        else report.failed += 1;
-        if (!update.active) report.stopped += 1;
-      }
-    }),
-  );
+  const choose = await ctx.accounts.chooser(claimed);
+  await Promise.all(groupByChoice(claimed, choose).map((group) => pollGroup(ctx, group.choice, group.shipments, report)));
   return report;
+}
+
+/** One client's (one account's) share of the round, or one problem's: call, plan, write, then stop final 17TRACK numbers. */
+async function pollGroup(ctx: PollRoundContext, choice: ClientChoice, shipments: PollableShipment[], report: PollReport): Promise<void> {
+  if (!choice.ok) {
+    ctx.metrics.noAccount.inc({ provider: choice.provider }, shipments.length);
+    ctx.logger.warn({ provider: choice.provider, problem: choice.problem, shipments: shipments.length }, 'poll postponed');
+  }
+  const { answered } = choice.ok ? await pollProvider(ctx, choice.provider, choice.client, shipments) : { answered: new Map<string, NewOutboxMessage>() };
+  const now = ctx.now();
+  const updates: PollScheduleUpdate[] = [];
+  const final: PollableShipment[] = [];
+  for (const shipment of shipments) {
+    const result = !choice.ok ? { kind: 'no_account' as const, problem: choice.problem } : answered.has(shipment.id) ? { kind: 'answered' as const } : { kind: 'failed' as const };
+    const { update, decision } = planSchedule(shipment, result, now, ctx.cadence);
+    updates.push(update);
+    if (decision.kind === 'stop') {
+      final.push(shipment);
+      ctx.logger.info({ shipmentId: shipment.id, reason: decision.reason }, 'polling stopped');
+    }
+  }
+  const written = await ctx.db.transaction().execute(async (trx) => {
+    const ids = new Set(await applyPollSchedules(trx, updates));
+    // Only for rows this poller still held: a lapsed lease means another poller took over.
+    await enqueueOutbox(trx, [...answered].filter(([id]) => ids.has(id)).map(([, message]) => message));
+    return ids;
+  });
+  for (const update of updates) {
+    if (!written.has(update.id)) continue;
+    if (update.problem !== null) report.withoutAccount += 1;
+    else if (answered.has(update.id)) report.snapshots += 1;
+    else report.failed += 1;
+    if (!update.active) report.stopped += 1;
+  }
+  if (choice.ok) report.stopTracked += await stopTracking(ctx, choice.client, final.filter((s) => written.has(s.id)));
+}
+
+/**
+ * Tells 17TRACK to stop tracking numbers we poll no more (delivered, returned, expired), so the
+ * account's tracked set holds only live parcels. Once: a stopped shipment is never claimed again.
+ * A failed call is logged and counted; 17TRACK then expires the number on its own.
+ */
+async function stopTracking(ctx: PollRoundContext, client: PollerClient, shipments: PollableShipment[]): Promise<number> {
+  if (shipments.length === 0 || client.provider !== '17track' || !client.stop) return 0;
+  const numbers = [...new Set(shipments.map(queryKeyOf))];
+  let stopped = 0;
+  try {
+    for (const outcome of await client.stop(numbers, { signal: ctx.signal })) {
+      ctx.metrics.stopTracking.inc({ outcome: outcome.ok ? 'stopped' : 'failed' }, outcome.numbers.length);
+      if (outcome.ok) stopped += outcome.numbers.length;
+      else ctx.logger.warn({ provider: '17track', numbers: outcome.numbers.length, err: outcome.error }, 'stoptrack failed; 17TRACK expires the numbers itself');
+    }
+  } catch (err) {
+    ctx.metrics.stopTracking.inc({ outcome: 'failed' }, numbers.length);
+    ctx.logger.warn({ err, provider: '17track', numbers: numbers.length }, 'stoptrack failed; 17TRACK expires the numbers itself');
+  }
+  return stopped;
 }

@@ -12,6 +12,7 @@ import {
   createUpsClient,
   createUspsClient,
   type AccountClient,
+  type CarrierCredentials,
   type ClientCommonOptions,
   type RateSpec,
 } from '@parcelwatch/carriers';
@@ -32,12 +33,10 @@ export type PollerClients = Partial<Record<Provider, PollerClient>>;
  */
 export function createPollerClients(config: PollerConfig, options: { registry?: CarrierClientRegistry; nowSeconds?: () => number } = {}): PollerClients {
   const registry = options.registry ?? new CarrierClientRegistry();
-  const urls = carrierUrls(config);
-  const rateLimit: RateSpec | undefined = config.POLLER_REQUESTS_PER_SECOND === undefined ? undefined : { requestsPerSecond: config.POLLER_REQUESTS_PER_SECOND };
+  const rateLimit = rateLimitOf(config);
+  const accountClient = accountClientFactory(config, registry);
   const clients: PollerClients = {};
-  for (const account of carrierAccountsFromSettings(config)) {
-    clients[account.provider] = createAccountClient(account, { baseUrl: urls[account.provider], registry, ...(rateLimit ? { rateLimit } : {}) });
-  }
+  for (const account of carrierAccountsFromSettings(config)) clients[account.provider] = accountClient(account);
   const { MARKETPLACE_APP_KEY: appKey, MARKETPLACE_APP_SECRET: appSecret, MARKETPLACE_ACCESS_TOKEN: accessToken, MARKETPLACE_SHOP_CIPHER: shopCipher } = config;
   if (appKey !== undefined && appSecret !== undefined && accessToken !== undefined && shopCipher !== undefined) {
     clients.tiktok = createTikTokShopClient({
@@ -52,6 +51,16 @@ export function createPollerClients(config: PollerConfig, options: { registry?: 
     });
   }
   return clients;
+}
+
+const rateLimitOf = (config: PollerConfig): RateSpec | undefined =>
+  config.POLLER_REQUESTS_PER_SECOND === undefined ? undefined : { requestsPerSecond: config.POLLER_REQUESTS_PER_SECOND };
+
+/** The client of any account (the environment's or a merchant's) at its provider's configured URL, sharing `registry`. */
+export function accountClientFactory(config: PollerConfig, registry: CarrierClientRegistry): (credentials: CarrierCredentials) => PollerClient {
+  const urls = carrierUrls(config);
+  const rateLimit = rateLimitOf(config);
+  return (credentials) => createAccountClient(credentials, { baseUrl: urls[credentials.provider], registry, ...(rateLimit ? { rateLimit } : {}) });
 }
 
 export interface SandboxClientsOptions extends Omit<ClientCommonOptions, 'registry'> {

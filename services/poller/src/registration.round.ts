@@ -1,14 +1,18 @@
-import { PROVIDERS, type Provider } from '@parcelwatch/contracts';
+import type { Provider } from '@parcelwatch/contracts';
 import { applyPollSchedules, claimUnregisteredShipments, type Database, type PollableShipment } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Kysely } from 'kysely';
+import { groupByChoice, type ClientDirectory } from './carrier-account.directory.js';
 import type { CadencePolicy } from './domain/cadence.js';
-import type { PollerClient, PollerClients } from './poller.clients.js';
-import { groupByProvider, normalizeKey, planSchedule, queryKeyOf } from './poll-schedule.planner.js';
+import type { PollerClient } from './poller.clients.js';
+import type { PollerMetrics } from './poller.metrics.js';
+import { normalizeKey, planSchedule, queryKeyOf } from './poll-schedule.planner.js';
 
 export interface RoundContext {
   db: Kysely<Database>;
-  clients: PollerClients;
+  /** Which client (which account) polls each shipment. */
+  accounts: ClientDirectory;
+  metrics: PollerMetrics;
   logger: Logger;
   now: () => Date;
   leaseMs: number;
@@ -21,9 +25,9 @@ export interface RegistrationReport {
   claimed: number;
   registered: number;
   failed: number;
+  /** Set aside: no carrier account for their provider (the problem is on each shipment). */
+  withoutAccount: number;
 }
-
-const isProvider = (value: string): value is Provider => (PROVIDERS as readonly string[]).includes(value);
 
 /**
  * Registers numbers with the provider that must know them before it tracks them. Returns the
@@ -64,33 +68,39 @@ export async function runRegistrationRound(ctx: RoundContext): Promise<Registrat
     leaseUntil: new Date(claimedAt.getTime() + ctx.leaseMs),
     limit: ctx.claimLimit,
   });
-  if (claimed.length === 0) return { claimed: 0, registered: 0, failed: 0 };
+  if (claimed.length === 0) return { claimed: 0, registered: 0, failed: 0, withoutAccount: 0 };
 
+  const choose = await ctx.accounts.chooser(claimed);
   const results = await Promise.all(
-    [...groupByProvider(claimed)].map(async ([provider, shipments]) => {
-      const client = isProvider(provider) ? ctx.clients[provider] : undefined;
-      if (!client) {
-        ctx.logger.warn({ provider, shipments: shipments.length }, 'no client for this provider; registration postponed');
-        return { shipments, done: new Set<string>() };
+    groupByChoice(claimed, choose).map(async ({ choice, shipments }) => {
+      if (!choice.ok) {
+        ctx.metrics.noAccount.inc({ provider: choice.provider }, shipments.length);
+        ctx.logger.warn({ provider: choice.provider, problem: choice.problem, shipments: shipments.length }, 'registration postponed');
+        return { shipments, done: new Set<string>(), problem: choice.problem };
       }
       try {
-        return { shipments, done: await registerWith(provider as Provider, client, shipments, ctx.signal) };
+        return { shipments, done: await registerWith(choice.provider, choice.client, shipments, ctx.signal), problem: null };
       } catch (err) {
-        ctx.logger.warn({ err, provider, shipments: shipments.length }, 'registration failed; retried after backoff');
-        return { shipments, done: new Set<string>() };
+        ctx.logger.warn({ err, provider: choice.provider, account: choice.account, shipments: shipments.length }, 'registration failed; retried after backoff');
+        return { shipments, done: new Set<string>(), problem: null };
       }
     }),
   );
 
   const now = ctx.now();
   let registered = 0;
-  const updates = results.flatMap(({ shipments, done }) =>
+  let withoutAccount = 0;
+  const updates = results.flatMap(({ shipments, done, problem }) =>
     shipments.map((shipment) => {
+      if (problem !== null) {
+        withoutAccount += 1;
+        return planSchedule(shipment, { kind: 'no_account', problem }, now, ctx.cadence).update;
+      }
       const ok = done.has(normalizeKey(queryKeyOf(shipment)));
       if (ok) registered += 1;
       return planSchedule(shipment, ok ? { kind: 'registered' } : { kind: 'failed' }, now, ctx.cadence).update;
     }),
   );
   await applyPollSchedules(ctx.db, updates);
-  return { claimed: claimed.length, registered, failed: claimed.length - registered };
+  return { claimed: claimed.length, registered, failed: claimed.length - registered - withoutAccount, withoutAccount };
 }

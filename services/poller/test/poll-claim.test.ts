@@ -58,7 +58,7 @@ describe('poll schedule claims', () => {
     const [mine] = await claimDueShipments(db, { now: NOW, leaseUntil: later(LEASE_MS), limit: 1 });
     // The lease lapses and another poller claims the shipment.
     await claimDueShipments(db, { now: later(LEASE_MS), leaseUntil: later(3 * LEASE_MS), limit: 1 });
-    const update = { id: id!, leaseUntil: mine!.leaseUntil, nextPollAt: later(6 * 3_600_000), active: true, pollAttempts: 0, polledAt: NOW, registeredAt: null };
+    const update = { id: id!, leaseUntil: mine!.leaseUntil, nextPollAt: later(6 * 3_600_000), active: true, pollAttempts: 0, polledAt: NOW, registeredAt: null, problem: null };
     expect(await applyPollSchedules(db, [update])).toEqual([]);
     const row = await db.selectFrom('shipments').select(['next_poll_at', 'last_polled_at']).executeTakeFirstOrThrow();
     expect(row).toEqual({ next_poll_at: later(3 * LEASE_MS), last_polled_at: null });

@@ -1,4 +1,5 @@
 import type { Provider } from '@parcelwatch/contracts';
+import { z } from 'zod';
 import { createAfterShipClient, type AfterShipClient } from './aftership.client.js';
 import type { CarrierClientRegistry, RateSpec } from './client-registry.js';
 import { createDhlClient } from './dhl.client.js';
@@ -21,7 +22,39 @@ export type CarrierCredentials =
  * A tracking client with what the poller may also ask of an aggregator: 17TRACK registers
  * numbers (40 per call) and stops tracking final ones; AfterShip creates trackings.
  */
-export type AccountClient = TrackingClient & Partial<Pick<SeventeenTrackClient, 'register'>> & Partial<Pick<AfterShipClient, 'create'>>;
+export type AccountClient = TrackingClient & Partial<Pick<SeventeenTrackClient, 'register' | 'stop' | 'quota'>> & Partial<Pick<AfterShipClient, 'create'>>;
+
+// Credentials are printable text without spaces: what a pasted key with a stray newline or a
+// quote would break is refused here rather than at the provider.
+const credential = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(8, `${what} must be at least 8 characters`)
+    .max(512, `${what} must be at most 512 characters`)
+    .regex(/^[\x21-\x7e]+$/, `${what} must be printable ASCII without spaces`);
+const apiKeyAccount = <P extends '17track' | 'aftership' | 'dhl'>(provider: P) => z.strictObject({ provider: z.literal(provider), apiKey: credential('apiKey') });
+const oauthAccount = <P extends 'usps' | 'ups' | 'fedex'>(provider: P) =>
+  z.strictObject({ provider: z.literal(provider), clientId: credential('clientId'), clientSecret: credential('clientSecret') });
+
+/** A provider's credentials as a seller enters them: an API key, or OAuth client credentials, by provider. */
+export const carrierCredentialsSchema = z.discriminatedUnion('provider', [
+  apiKeyAccount('17track'),
+  apiKeyAccount('aftership'),
+  apiKeyAccount('dhl'),
+  oauthAccount('usps'),
+  oauthAccount('ups'),
+  oauthAccount('fedex'),
+]);
+
+/** What a sealed account is bound to (its authenticated data): a value copied to another row does not open. */
+export const carrierAccountSealContext = (merchantId: string, provider: AccountProvider) => `carrier-account:${merchantId}:${provider}`;
+
+/** At most the last four characters of the key or client id, so a seller can tell accounts apart. */
+export function credentialsHint(credentials: CarrierCredentials): string {
+  const visible = 'apiKey' in credentials ? credentials.apiKey : credentials.clientId;
+  return visible.length >= 16 ? `…${visible.slice(-4)}` : '…';
+}
 
 export interface AccountClientOptions {
   /** The provider's base URL: its production host unless overridden (CARRIER_<P>_URL, the sandbox). */

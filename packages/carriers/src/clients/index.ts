@@ -22,7 +22,7 @@ export {
   type TrackOptions,
   type TrackOutcome,
 } from './tracking-client.js';
-export { createSeventeenTrackClient, type SeventeenTrackClient, type SeventeenTrackClientOptions } from './seventeen-track.client.js';
+export { createSeventeenTrackClient, type SeventeenTrackClient, type SeventeenTrackClientOptions, type SeventeenTrackQuota } from './seventeen-track.client.js';
 export { createAfterShipClient, type AfterShipClient, type AfterShipClientOptions } from './aftership.client.js';
 export { createDhlClient, type DhlClientOptions } from './dhl.client.js';
 export { createFedexClient, type FedexClient, type FedexClientOptions } from './fedex.client.js';
@@ -30,5 +30,10 @@ export { createTikTokShopClient, type TikTokShopClientOptions } from './tiktok-s
 export { createUpsClient, type UpsClient, type UpsClientOptions } from './ups.client.js';
 export { createUspsClient, type UspsClient, type UspsClientOptions } from './usps.client.js';
 export type { OAuthClientCredentials } from './oauth-client.helpers.js';
-export { ACCOUNT_PROVIDERS, createAccountClient, isAccountProvider, type AccountClient, type AccountClientOptions, type AccountProvider, type CarrierCredentials } from './carrier-accounts.js';
+export {
+  ACCOUNT_PROVIDERS,
+  carrierAccountSealContext,
+  carrierCredentialsSchema,
+  credentialsHint,
+  createAccountClient, isAccountProvider, type AccountClient, type AccountClientOptions, type AccountProvider, type CarrierCredentials } from './carrier-accounts.js';
 export { carrierAccountsFromSettings, carrierEnv, carrierRules, carrierUrls, type CarrierSettings } from './carrier-settings.js';

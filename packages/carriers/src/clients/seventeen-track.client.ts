@@ -1,3 +1,4 @@
+import { CarrierClientError } from './client.errors.js';
 import type { ProviderResponse } from './provider-transport.js';
 import { PROVIDER_DEFAULTS, trackInBatches, transportFor, withRegistry, type ClientCommonOptions, type TrackingClient, type TrackOptions, type TrackOutcome } from './tracking-client.js';
 
@@ -18,6 +19,33 @@ const NOT_REGISTERED = -18019902;
 export interface SeventeenTrackClient extends TrackingClient {
   /** POST register for numbers, 40 per call. Already-registered numbers come back in `rejected` (-18019901). */
   register(numbers: readonly string[], options?: TrackOptions): Promise<TrackOutcome[]>;
+  /**
+   * POST stoptrack for numbers that need no more tracking (final), 40 per call. 17TRACK keeps
+   * tracking a registered number until told or until it expires; a stopped one can be retracked once.
+   */
+  stop(numbers: readonly string[], options?: TrackOptions): Promise<TrackOutcome[]>;
+  /** POST getquota: the account's quota counters (throws a CarrierClientError when the call fails). */
+  quota(options?: TrackOptions): Promise<SeventeenTrackQuota>;
+}
+
+/** getquota's `data` (17TRACK names), numbers only. */
+export interface SeventeenTrackQuota {
+  quotaTotal: number;
+  quotaUsed: number;
+  quotaRemain: number;
+  todayUsed: number;
+  maxTrackDaily: number;
+}
+
+function readQuota(response: ProviderResponse): SeventeenTrackQuota {
+  const body = response.body as { code?: unknown; data?: Record<string, unknown> } | null;
+  const data = body?.data;
+  const number = (name: string) => (typeof data?.[name] === 'number' ? (data[name] as number) : Number.NaN);
+  const quota = { quotaTotal: number('quota_total'), quotaUsed: number('quota_used'), quotaRemain: number('quota_remain'), todayUsed: number('today_used'), maxTrackDaily: number('max_track_daily') };
+  if (body?.code !== 0 || Object.values(quota).some((value) => !Number.isFinite(value))) {
+    throw new CarrierClientError('malformed_response', false, 'getquota answered without quota figures', { provider: '17track', status: response.status, body: response.body });
+  }
+  return quota;
 }
 
 /** Numbers the answer rejected with `code` (17TRACK reports per-number errors inside a 200). */
@@ -43,6 +71,11 @@ export function createSeventeenTrackClient(options: SeventeenTrackClientOptions)
   return {
     provider: '17track',
     register,
+    stop: (numbers, trackOptions = {}) => trackInBatches('17track', numbers, defaults.batchSize, (batch) => post('stoptrack', batch, trackOptions.signal)),
+    async quota(trackOptions = {}) {
+      const response = await transport.send(() => ({ method: 'POST', url: `${base}/getquota`, headers, body: '[]' }), trackOptions.signal);
+      return readQuota(response);
+    },
     async track(numbers, trackOptions = {}) {
       const { signal } = trackOptions;
       const outcomes = await trackInBatches('17track', numbers, defaults.batchSize, (batch) => post('gettrackinfo', batch, signal));

@@ -23,6 +23,10 @@ export const approvalLevelSchema = z.enum(['automatic', 'supervisor', 'manager']
 /** fast: small orders, no evidence; green: high-lifetime-spend buyer, reship first. */
 export const compensationChannelSchema = z.enum(['fast', 'standard', 'green']);
 
+/** What a compensation makes up for: the trigger that earned its tier. */
+export const compensationCauseSchema = z.enum(['delay', 'damaged', 'lost', 'returning']);
+export type CompensationCause = z.infer<typeof compensationCauseSchema>;
+
 const compensationBase = {
   shipmentId: shipmentIdSchema,
   compensationId: compensationIdSchema,
@@ -35,6 +39,8 @@ const compensationBase = {
   policyVersion: z.string().min(1),
   /** The policy rule that produced the decision, e.g. "tier2.partial_refund.30pct". */
   ruleFired: z.string().min(1),
+  /** Absent on events published before the cause was carried (readers then fall back on the tier). */
+  cause: compensationCauseSchema.optional(),
 };
 
 export const compensationDecidedDataSchema = z.object({

@@ -3,6 +3,7 @@ import { checkpointIdSchema, exceptionIdSchema, shipmentIdSchema } from '../ids.
 import { milestoneStatusSchema } from '../taxonomy.js';
 import { EVENT_TYPES } from '../topics.js';
 import { actorSchema, defineEvent, utcInstantSchema } from './common.schemas.js';
+import { EXCEPTION_FACTS_SCHEMAS } from './exception-facts.js';
 
 /** Topic `shipment.exceptions`: the detector's exception lifecycle (opened -> escalated* -> resolved). */
 
@@ -26,17 +27,35 @@ export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 
-/** Measured facts that made the rule fire, e.g. `{ hoursWithoutScan: 80, thresholdHours: 72 }`. */
-export const factsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
-
 const exceptionBase = {
   shipmentId: shipmentIdSchema,
   exceptionId: exceptionIdSchema,
   kind: exceptionKindSchema,
 };
 
-export const exceptionOpenedDataSchema = z.object({
-  ...exceptionBase,
+/**
+ * An event's data for each kind, with that kind's facts (exception-facts.ts): a union keyed on
+ * `kind`, so a reader that checks the kind gets typed facts.
+ */
+function perKind<S extends z.core.$ZodLooseShape>(shape: S) {
+  const of = <K extends ExceptionKind>(kind: K) => z.object({ ...shape, kind: z.literal(kind), facts: EXCEPTION_FACTS_SCHEMAS[kind] });
+  return z.discriminatedUnion('kind', [
+    of('not_picked_up'),
+    of('stalled'),
+    of('customs_hold'),
+    of('delivery_overdue'),
+    of('failed_delivery'),
+    of('pickup_uncollected'),
+    of('returning'),
+    of('lost'),
+    of('damaged'),
+    of('late'),
+  ]);
+}
+
+const openedShape = {
+  shipmentId: shipmentIdSchema,
+  exceptionId: exceptionIdSchema,
   severity: severitySchema,
   openedAt: utcInstantSchema,
   /** Rule id and version, e.g. "stalled@v1:postal". */
@@ -45,21 +64,22 @@ export const exceptionOpenedDataSchema = z.object({
   lastCheckpointAt: utcInstantSchema.nullable(),
   /** The checkpoint that triggered it; null for time-driven rules (stalled, late, ...). */
   checkpointId: checkpointIdSchema.nullable(),
-  facts: factsSchema,
-});
+};
+export const exceptionOpenedDataSchema = perKind(openedShape);
 export const exceptionOpenedEventSchema = defineEvent(EVENT_TYPES.exceptionOpened, exceptionOpenedDataSchema);
 export type ExceptionOpenedEvent = z.infer<typeof exceptionOpenedEventSchema>;
 
-export const exceptionEscalatedDataSchema = z.object({
-  ...exceptionBase,
+const escalatedShape = {
+  shipmentId: shipmentIdSchema,
+  exceptionId: exceptionIdSchema,
   fromSeverity: severitySchema,
   toSeverity: severitySchema,
   /** 1 for the first escalation. */
   level: z.int().min(1),
   escalatedAt: utcInstantSchema,
   ruleFired: z.string().min(1),
-  facts: factsSchema,
-});
+};
+export const exceptionEscalatedDataSchema = perKind(escalatedShape);
 export const exceptionEscalatedEventSchema = defineEvent(EVENT_TYPES.exceptionEscalated, exceptionEscalatedDataSchema);
 export type ExceptionEscalatedEvent = z.infer<typeof exceptionEscalatedEventSchema>;
 

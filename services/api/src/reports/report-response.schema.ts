@@ -48,7 +48,7 @@ const timelineEntry = z.object({
 });
 const proofObject = z.object({ key: z.string(), downloadUrl: z.string().nullable().meta({ description: 'Presigned, valid 300 s; null without a blob store' }) });
 export const shipmentDetail = z.object({
-  shipment: z.object({ id: z.uuid(), merchantId: z.uuid(), orderId: z.string(), trackingNumber: z.string(), carrier: z.string(), milestone: z.enum(MILESTONES) }).loose(),
+  shipment: z.object({ id: z.uuid(), merchantId: z.uuid(), orderId: z.string(), trackingNumber: z.string(), carrier: z.string(), milestone: z.enum(MILESTONES), pollProblem: z.string().nullable() }).loose(),
   timeline: z.array(timelineEntry),
   exceptions: z.array(z.object({ id: z.uuid(), kind: z.enum(EXCEPTION_KINDS), status: z.string(), openedAt: instant, resolvedAt: instant.nullable() }).loose()),
   notifications: z.array(z.object({ id: z.uuid(), trigger: z.string(), channel: z.string(), status: z.string(), sentAt: instant.nullable() }).loose()),

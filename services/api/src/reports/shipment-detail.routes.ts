@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { DateTime, FixedOffsetZone } from 'luxon';
+import { safeParseExceptionFacts, type ExceptionKind } from '@parcelwatch/contracts';
 import { loadShipmentDetail, type Checkpoint, type Database, type Proof, type ShipmentDetailRows } from '@parcelwatch/db';
 import { type Clock } from '@parcelwatch/service-kit';
 import { canAccessMerchant } from '@parcelwatch/access';
@@ -70,6 +71,17 @@ async function proofView(proof: Proof, links: ProofLinks | undefined, expiresAt:
   };
 }
 
+/**
+ * The rule that fired and its facts (e.g. a return's cause and whether the carrier is at fault),
+ * read with the contract's schema for the kind; facts a newer or older detector wrote that do not
+ * fit are shown as null rather than guessed at.
+ */
+function exceptionEvidence(kind: ExceptionKind, details: Record<string, unknown>): { ruleFired: string | null; facts: Record<string, unknown> | null } {
+  const ruleFired = typeof details['ruleFired'] === 'string' ? details['ruleFired'] : null;
+  const parsed = safeParseExceptionFacts(kind, details['facts'] ?? {});
+  return { ruleFired, facts: parsed.ok ? parsed.facts : null };
+}
+
 /** The detail as ops read it. No buyer contact details: the detail is not where PII is served. */
 export async function shipmentDetailView(rows: ShipmentDetailRows, links: ProofLinks | undefined, now: DateTime) {
   const { shipment: s } = rows;
@@ -94,6 +106,8 @@ export async function shipmentDetailView(rows: ShipmentDetailRows, links: ProofL
       buyerTimezone: s.buyer_timezone,
       orderValue: s.order_value_minor === null ? null : { amountMinor: s.order_value_minor, currency: s.order_currency },
       active: s.active,
+      /** Why the poller cannot poll it (`no carrier account for <provider>`), or null. */
+      pollProblem: s.poll_problem,
       createdAt: s.created_at.toISOString(),
     },
     timeline: rows.checkpoints.map(timelineEntry),
@@ -107,6 +121,7 @@ export async function shipmentDetailView(rows: ShipmentDetailRows, links: ProofL
       escalationCount: e.escalation_count,
       resolvedAt: iso(e.resolved_at),
       resolution: e.resolution,
+      ...exceptionEvidence(e.kind, e.details),
     })),
     notifications: rows.notifications.map((n) => ({
       id: n.id,

@@ -68,6 +68,22 @@ describe('generateJourney', () => {
     expect(Math.max(...gaps)).toBeGreaterThanOrEqual(6 * 86_400_000);
   });
 
+  it('returns a missorted parcel by the carrier\'s fault, without a delivery attempt, and leaves other journeys unchanged', () => {
+    const base = { shippedAt: SHIPPED, lane: 'CN-US' as const, trackingNumber: 'R2', outcome: 'returned' as const };
+    const fault = generateJourney(1, { ...base, incidents: ['missorted'] });
+    const kinds = fault.events.map((event) => event.kind);
+    expect(kinds.slice(-3)).toEqual(['missorted', 'returning', 'returned']);
+    expect(fault.events.find((event) => event.kind === 'missorted')).toMatchObject({ milestone: 'exception', reason: 'delayed_carrier' });
+    expect(fault.failedAttempts).toBe(0);
+    expect(kinds).not.toContain('out_for_delivery');
+    expect(fault.incidents).toContain('missorted');
+    // The same request without it draws the same parcel: only the missorting differs.
+    const refused = generateJourney(1, base);
+    expect(refused.events.slice(0, kinds.indexOf('missorted'))).toEqual(fault.events.slice(0, kinds.indexOf('missorted')));
+    // On a delivered journey the incident means nothing.
+    expect(generateJourney(1, { ...base, outcome: 'delivered', incidents: ['missorted'] }).events).toEqual(generateJourney(1, { ...base, outcome: 'delivered' }).events);
+  });
+
   it('draws incidents near the configured rates and leaves some zones unknown', () => {
     const journeys = seededTrackingNumbers(9, 1_000).map((trackingNumber) => generateJourney(9, { trackingNumber, shippedAt: SHIPPED }));
     const share = (test: (j: (typeof journeys)[number]) => boolean) => journeys.filter(test).length / journeys.length;

@@ -51,6 +51,8 @@ export function generateJourney(seed: number, request: JourneyRequest, rates: Jo
   const destinationZoneKnown = !rng.chance(rates.noZone);
   const lostAtHub = rng.chance(0.5);
   const silentLoss = outcome === 'lost' && (rng.chance(0.5) || forced.has('silent_loss'));
+  // Drawn from nothing: forcing it leaves every other draw, and so every other journey, unchanged.
+  const missorted = outcome === 'returned' && forced.has('missorted');
 
   const events: JourneyEvent[] = [];
   // The cursor, epoch ms: plain arithmetic keeps generation cheap for large demo batches.
@@ -148,6 +150,16 @@ export function generateJourney(seed: number, request: JourneyRequest, rates: Jo
     push('damaged', hub, { milestone: 'exception', reason: 'damaged' }, destinationZoneKnown);
   }
   if (outcome === 'lost') return finishLost(hub, destinationZoneKnown);
+  if (missorted) {
+    incidents.push('missorted');
+    after(3, 12);
+    push('missorted', hub, { milestone: 'exception', reason: 'delayed_carrier' }, destinationZoneKnown);
+    after(24, 3 * 24);
+    push('returning', hub, { milestone: 'exception', reason: 'returning' }, destinationZoneKnown);
+    after(4 * 24, 10 * 24);
+    push('returned', hub, { milestone: 'exception', reason: 'returned' }, destinationZoneKnown);
+    return build();
+  }
   after(3, 12);
   push('departed_hub', hub, { milestone: 'in_transit', reason: 'departed_hub' }, destinationZoneKnown);
   after(6, 20);

@@ -20,6 +20,8 @@ export type JourneyEventKind =
   | 'available_for_pickup'
   | 'delivered'
   | 'damaged'
+  /** The carrier sorted the parcel to the wrong place (USPS 08 "Missent"): its own fault. */
+  | 'missorted'
   | 'returning'
   | 'returned'
   | 'lost';
@@ -52,7 +54,12 @@ export type JourneyEvent = MilestoneStatus & {
 };
 
 export type JourneyOutcome = 'delivered' | 'returned' | 'lost';
-export type JourneyIncident = 'stall' | 'customs_documents' | 'failed_attempts' | 'damaged' | 'silent_loss';
+/**
+ * `missorted`: with outcome `returned`, the carrier missorts the parcel at the destination hub and
+ * sends it back without a delivery attempt, a return by the carrier's fault (tier 3). Only when
+ * forced, so the seeded journeys of every other request stay as they were.
+ */
+export type JourneyIncident = 'stall' | 'customs_documents' | 'failed_attempts' | 'damaged' | 'silent_loss' | 'missorted';
 
 export interface Journey {
   trackingNumber: string;

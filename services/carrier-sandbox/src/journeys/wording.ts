@@ -30,6 +30,7 @@ const WORDING: Readonly<Record<JourneyEventKind, readonly string[]>> = {
   available_for_pickup: ['Available for pickup at the post office', 'Ready for pickup at the collection point', 'Held at the pickup location'],
   delivered: ['Delivered', 'Delivered, left at the front door', 'Your parcel was delivered'],
   damaged: ['Parcel damaged in handling', 'Damage reported at the facility', 'Shipment damaged'],
+  missorted: ['Missent to the wrong facility, delivery delayed', 'Mis-sorted at the hub, delayed', 'Parcel misrouted by the carrier, delayed'],
   returning: ['Returning to sender', 'Return to sender in progress', 'Being returned to the shipper'],
   returned: ['Returned to sender', 'Delivered back to the sender', 'Return completed'],
   lost: ['Parcel lost in transit', 'Shipment cannot be located', 'Declared lost by the carrier'],

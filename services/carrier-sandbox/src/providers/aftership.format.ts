@@ -29,6 +29,7 @@ const SUBTAG_MESSAGES: Readonly<Record<string, string>> = {
   Exception_011: 'Returned to sender',
   Exception_012: 'Shipment damage',
   Exception_013: 'Shipment lost',
+  Exception_016: 'Delayed (Processing issue)',
 };
 
 const SUBTAG_BY_KIND: Readonly<Record<Exclude<JourneyEventKind, 'failed_attempt' | 'delivered'>, string>> = {
@@ -46,6 +47,7 @@ const SUBTAG_BY_KIND: Readonly<Record<Exclude<JourneyEventKind, 'failed_attempt'
   out_for_delivery: 'OutForDelivery_001',
   available_for_pickup: 'AvailableForPickup_001',
   damaged: 'Exception_012',
+  missorted: 'Exception_016',
   returning: 'Exception_010',
   returned: 'Exception_011',
   lost: 'Exception_013',

@@ -31,6 +31,7 @@ const BY_KIND: Readonly<Record<JourneyEventKind, { eventType: string; derived: s
   available_for_pickup: { eventType: 'HP', derived: 'IT', derivedStatus: 'In transit' },
   delivered: { eventType: 'DL', derived: 'DL', derivedStatus: 'Delivered' },
   damaged: { eventType: 'SE', derived: 'DE', derivedStatus: 'Delivery exception' },
+  missorted: { eventType: 'DY', derived: 'DY', derivedStatus: 'Delay' },
   returning: { eventType: 'RS', derived: 'IT', derivedStatus: 'In transit' },
   returned: { eventType: 'DL', derived: 'DL', derivedStatus: 'Delivered' },
   lost: { eventType: 'SE', derived: 'DE', derivedStatus: 'Delivery exception' },
@@ -57,7 +58,7 @@ function scanLocation(place: Place) {
 function formatScan(event: JourneyEvent) {
   const codes = BY_KIND[event.kind];
   const text = wordingOf(event.kind, event.wording);
-  const exception = event.kind === 'failed_attempt' || event.kind === 'damaged' || event.kind === 'lost' || event.kind === 'customs_hold_documents';
+  const exception = event.kind === 'failed_attempt' || event.kind === 'damaged' || event.kind === 'missorted' || event.kind === 'lost' || event.kind === 'customs_hold_documents';
   return {
     // Local time with its offset, or bare local time when FedEx does not know the zone.
     date: localTimeParts(event).iso,

@@ -22,6 +22,7 @@ const BY_KIND: Readonly<Record<Exclude<JourneyEventKind, 'failed_attempt'>, Stat
   available_for_pickup: { status: 'AvailableForPickup', sub_status: 'AvailableForPickup_Other', stage: 'AvailableForPickup' },
   delivered: { status: 'Delivered', sub_status: 'Delivered_Other', stage: 'Delivered' },
   damaged: { status: 'Exception', sub_status: 'Exception_Damage', stage: null },
+  missorted: { status: 'Exception', sub_status: 'Exception_Other', stage: null },
   returning: { status: 'Exception', sub_status: 'Exception_Returning', stage: 'Returning' },
   returned: { status: 'Exception', sub_status: 'Exception_Returned', stage: 'Returned' },
   lost: { status: 'Exception', sub_status: 'Exception_Lost', stage: null },

@@ -115,11 +115,17 @@ export const seventeenTrack: ProviderDefinition = {
           for (const item of items) {
             const number = typeof item.number === 'string' ? item.number.trim() : '';
             const key = subscriptionKey('17track', number);
-            if (!ctx.subscriptions.has(key)) {
+            const subscription = ctx.subscriptions.get(key);
+            if (!subscription) {
               rejectedItems.push(rejected(number, -18019902, `The tracking number '${number}' does not register, please register first.`));
               continue;
             }
+            if (endpoint === 'stoptrack' && subscription.stoppedAt !== undefined) {
+              rejectedItems.push(rejected(number, -18019906, 'Only numbers that are being tracked can be stopped.'));
+              continue;
+            }
             if (endpoint === 'deletetrack') ctx.subscriptions.delete(key);
+            else subscription.stoppedAt = ctx.clock.now().toISO()!;
             const journey = ctx.store.get(number);
             accepted.push({ number, carrier: journey ? carrierInfo(journey.originCarrier).key17track : 0 });
           }

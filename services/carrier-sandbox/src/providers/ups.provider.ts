@@ -25,6 +25,7 @@ const BY_KIND: Readonly<Record<Exclude<JourneyEventKind, 'failed_attempt'>, UpsS
   available_for_pickup: { type: 'X', code: '5R', statusCode: '017' },
   delivered: { type: 'D', code: 'FS', statusCode: '011' },
   damaged: { type: 'X', code: null, statusCode: '059' },
+  missorted: { type: 'X', code: null, statusCode: '013' },
   returning: { type: 'X', code: 'RS', statusCode: '035' },
   returned: { type: 'X', code: 'RS', statusCode: '034' },
   lost: { type: 'X', code: null, statusCode: '013' },

@@ -31,6 +31,7 @@ const EVENT_CODES: Readonly<Record<JourneyEventKind, string>> = {
   available_for_pickup: '16',
   delivered: '01',
   damaged: 'DM',
+  missorted: '08',
   returning: '09',
   returned: '01',
   lost: 'LO',

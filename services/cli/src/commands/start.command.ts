@@ -42,6 +42,8 @@ const DATA_DIR = 'data';
 /** Where `start` keeps its admin API key (every merchant); the key is never printed or logged. */
 const ADMIN_KEY_FILE = 'data/admin-key';
 const OUTBOX_DIR = 'data/outbox';
+/** The key carrier accounts are sealed under on embedded defaults (PARCELWATCH_SECRET_KEY wins); never printed or logged. */
+const SECRET_KEY_FILE = 'data/secret-key';
 const TOPICS_FILE = fileURLToPath(new URL('../../../../infra/kafka/topics.yaml', import.meta.url));
 /**
  * The demo's carrier requests: the sandbox is local, so its per-real-second provider limits
@@ -98,12 +100,13 @@ export async function startCommand(options: StartOptions): Promise<number> {
     clock,
     topicsFile: TOPICS_FILE,
     outboxDir: OUTBOX_DIR,
+    secretKeyFile: SECRET_KEY_FILE,
     ...(wantDemo ? { sandbox: { seed: DEMO_SEED, rateLimits: DEMO_SANDBOX_LIMITS }, overrides: DEMO_SETTINGS } : {}),
   });
   lifecycle.register('adapters', () => stack.close());
   const previous = wantDemo ? await findDemoRecord(stack.db) : null;
   const runNow = wantDemo && previous === null;
-  if (runNow) await ensureDemoMerchants(stack.db);
+  if (runNow) await ensureDemoMerchants(stack.db, clock);
   else clock.release(DateTime.utc());
   const adminKey = await ensureBootstrapAdminKey(stack.db, clock, ADMIN_KEY_FILE);
   if (previous !== null) restoreDemoJourneys(stack, previous);

@@ -1,10 +1,11 @@
-import type { CompensationTier, ExceptionKind } from '@parcelwatch/contracts';
+import type { CompensationTier, ExceptionFactsOf, ExceptionKind } from '@parcelwatch/contracts';
 import { delayTier, type CompensationPolicy } from '@parcelwatch/policy';
 
 /** What happened to the parcel, as the compensation service sees it. */
 export type Trigger =
   | { kind: 'delay'; daysLate: number; against: 'promised' | 'estimated'; referenceDate: string }
-  | { kind: 'exception'; exceptionKind: ExceptionKind; facts: Readonly<Record<string, string | number | boolean | null>> };
+  /** `returned` holds a returning exception's facts (why it goes back); null for any other kind. */
+  | { kind: 'exception'; exceptionKind: ExceptionKind; returned: ExceptionFactsOf<'returning'> | null };
 
 export type TriggerKind = 'delay' | 'damaged' | 'lost' | 'returning';
 
@@ -21,10 +22,9 @@ export interface TierMatch {
 
 export type TierOutcome = { matched: TierMatch } | { matched: null; why: string };
 
-function returningIsCarrierFault(policy: CompensationPolicy, facts: Readonly<Record<string, unknown>>): boolean {
-  if (facts['carrierFault'] === true) return true;
-  const reason = facts['reason'];
-  return typeof reason === 'string' && policy.tiers.tier3.returningCarrierFaultReasons.includes(reason);
+/** The policy lists the return causes it counts as the carrier's fault (by default, the detector's carrier-fault causes). */
+function returningIsCarrierFault(policy: CompensationPolicy, returned: ExceptionFactsOf<'returning'> | null): boolean {
+  return returned !== null && policy.tiers.tier3.returningCarrierFaultReasons.includes(returned.cause);
 }
 
 /** The tier a delay or an exception earns under the policy; null when it earns none. */
@@ -48,10 +48,11 @@ export function matchTier(policy: CompensationPolicy, trigger: Trigger): TierOut
     return { matched: null, why: `the policy compensates no ${kind} exception` };
   }
   if (kind === 'returning') {
-    if (!returningIsCarrierFault(policy, trigger.facts)) {
-      return { matched: null, why: 'the parcel is returning, but not by the carrier\'s fault (or the cause is unknown)' };
+    const cause = trigger.returned?.cause ?? 'unknown';
+    if (!returningIsCarrierFault(policy, trigger.returned)) {
+      return { matched: null, why: `the parcel is returning, but not by the carrier's fault (cause: ${cause})` };
     }
-    const reason = typeof trigger.facts['reason'] === 'string' ? ` (${trigger.facts['reason']})` : '';
+    const reason = ` (${cause})`;
     return {
       matched: {
         tier: 3,

@@ -1,24 +1,34 @@
+import { customsHoldReasonSchema, type ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, HOUR_MS, roundTo1, type Rule } from './detection.types.js';
+import { reminderLevel } from './reminder-level.js';
 
-/** Reasons where customs holds the parcel until someone acts (documents, duties). */
-const HOLD_REASONS = new Set(['customs_hold', 'customs_documents_required', 'duties_unpaid']);
-
-/** A customs hold reason at once, or customs processing without release for 48 h. */
+/**
+ * A customs hold reason at once, or customs processing without release for 48 h. While the hold
+ * lasts, the level rises every `reminderHours` (up to `maxReminders`): each level is a reminder
+ * to the buyer, who often is the one who must act (duties, documents).
+ */
 export const customsHoldRule: Rule = {
   kind: 'customs_hold',
-  severities: ['medium'],
+  severities: ['medium', 'high'],
   evaluate({ state, thresholds, now }) {
-    if (state.status === 'exception' && state.statusReason !== null && HOLD_REASONS.has(state.statusReason)) {
-      return { finding: FIRE(0, `customs_hold@v1:${state.statusReason}`, { carrierReason: state.statusReason }), nextCheckAt: null };
+    const { processingHours, reminderHours, maxReminders } = thresholds.customs_hold;
+    const since = state.statusAt ?? state.lastCheckpointAt ?? state.registeredAt;
+    const hold = state.status === 'exception' ? customsHoldReasonSchema.safeParse(state.statusReason) : null;
+    if (hold?.success) {
+      const { level, nextAt } = reminderLevel(since, now, reminderHours * HOUR_MS, maxReminders);
+      const facts = { carrierReason: hold.data, hoursHeld: roundTo1((now - since) / HOUR_MS), reminders: level } satisfies ExceptionFactsInput<'customs_hold'>;
+      const ruleFired = `customs_hold@v1:${hold.data}${level > 0 ? ':reminder' : ''}`;
+      return { finding: FIRE(level, ruleFired, facts), nextCheckAt: nextAt };
     }
     const processing = state.status === 'in_transit' && state.statusReason === 'customs_processing';
     if (!processing || (state.customsClearedAt !== null && state.statusAt !== null && state.customsClearedAt >= state.statusAt)) {
       return { finding: CLEAR, nextCheckAt: null };
     }
-    const since = state.statusAt ?? state.lastCheckpointAt ?? state.registeredAt;
-    const due = since + thresholds.customs_hold.processingHours * HOUR_MS;
+    const due = since + processingHours * HOUR_MS;
     if (now < due) return { finding: CLEAR, nextCheckAt: due };
-    const facts = { hoursInCustoms: roundTo1((now - since) / HOUR_MS), thresholdHours: thresholds.customs_hold.processingHours };
-    return { finding: FIRE(0, 'customs_hold@v1:processing_overdue', facts), nextCheckAt: null };
+    const { level, nextAt } = reminderLevel(due, now, reminderHours * HOUR_MS, maxReminders);
+    const hoursInCustoms = roundTo1((now - since) / HOUR_MS);
+    const facts = { hoursInCustoms, thresholdHours: processingHours, hoursHeld: hoursInCustoms, reminders: level } satisfies ExceptionFactsInput<'customs_hold'>;
+    return { finding: FIRE(level, `customs_hold@v1:processing_overdue${level > 0 ? ':reminder' : ''}`, facts), nextCheckAt: nextAt };
   },
 };

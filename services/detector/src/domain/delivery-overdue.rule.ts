@@ -1,3 +1,4 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, HOUR_MS, roundTo1, type Rule } from './detection.types.js';
 
 /** Out for delivery, and not delivered 24 h later. */
@@ -9,7 +10,7 @@ export const deliveryOverdueRule: Rule = {
     const since = state.statusAt ?? state.outForDeliveryAt ?? state.registeredAt;
     const due = since + thresholds.delivery_overdue.hours * HOUR_MS;
     if (now < due) return { finding: CLEAR, nextCheckAt: due };
-    const facts = { hoursOutForDelivery: roundTo1((now - since) / HOUR_MS), thresholdHours: thresholds.delivery_overdue.hours };
+    const facts = { hoursOutForDelivery: roundTo1((now - since) / HOUR_MS), thresholdHours: thresholds.delivery_overdue.hours } satisfies ExceptionFactsInput<'delivery_overdue'>;
     return { finding: FIRE(0, 'delivery_overdue@v1', facts), nextCheckAt: null };
   },
 };

@@ -1,4 +1,5 @@
-import type { ExceptionKind, Milestone, Severity } from '@parcelwatch/contracts';
+import type { AnyExceptionFactsInput, ExceptionKind, Milestone, Severity } from '@parcelwatch/contracts';
+import type { ReturnCauseFinding } from './return-cause.js';
 import type { Thresholds } from './thresholds.js';
 import type { DelayAssessment } from './delay.policy.js';
 
@@ -33,6 +34,8 @@ export interface TrackingState {
   /** The buyer's promised delivery date, a local calendar date ("2025-03-14"). */
   promisedDeliveryDate: string | null;
   buyerTimezone: string;
+  /** Why the parcel is going back, read from its checkpoints; null unless it is returning or returned. */
+  returnCause: ReturnCauseFinding | null;
 }
 
 /** An exception that is open or escalated (resolved ones are history the rules never read). */
@@ -46,7 +49,8 @@ export interface OpenException {
 }
 
 export type Resolution = 'progressed' | 'delivered' | 'returned' | 'superseded';
-export type Facts = Record<string, string | number | boolean | null>;
+/** The rule's facts: each rule's match its kind's schema in contracts (exception-facts.ts). */
+export type Facts = AnyExceptionFactsInput;
 
 /**
  * A rule's verdict on one shipment: `fire` (the exception should be open, at `level`),

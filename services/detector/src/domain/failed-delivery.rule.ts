@@ -1,3 +1,4 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, type Rule } from './detection.types.js';
 
 /** Where the last mile has ended, for better or worse: the failed attempts no longer need action. */
@@ -15,7 +16,7 @@ export const failedDeliveryRule: Rule = {
     const returning = state.status === 'exception' && (state.statusReason === 'returning' || state.statusReason === 'returned');
     if (state.failedAttempts < 1 || SETTLED.has(state.status) || returning) return { finding: CLEAR, nextCheckAt: null };
     const escalated = state.failedAttempts >= thresholds.failed_delivery.escalateAtAttempt;
-    const facts = { failedAttempts: state.failedAttempts, lastReason: state.status === 'failed_attempt' ? state.statusReason : null };
+    const facts = { failedAttempts: state.failedAttempts, lastReason: state.status === 'failed_attempt' ? state.statusReason : null } satisfies ExceptionFactsInput<'failed_delivery'>;
     return { finding: FIRE(escalated ? 1 : 0, escalated ? 'failed_delivery@v1:repeated' : 'failed_delivery@v1', facts), nextCheckAt: null };
   },
 };

@@ -1,3 +1,4 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, isReturned, type Rule } from './detection.types.js';
 
 /**
@@ -11,7 +12,7 @@ export const lateRule: Rule = {
   evaluate({ state, delay }) {
     if (delay === null || delay.reference.against !== 'promised' || state.status === 'delivered' || isReturned(state)) return { finding: CLEAR, nextCheckAt: null };
     if (delay.daysLate === 0) return { finding: CLEAR, nextCheckAt: delay.nextCheckAt };
-    const facts = { daysLate: delay.daysLate, promisedDate: delay.reference.date, timeZone: delay.reference.timeZone, tier: delay.tier };
+    const facts = { daysLate: delay.daysLate, promisedDate: delay.reference.date, timeZone: delay.reference.timeZone, tier: delay.tier } satisfies ExceptionFactsInput<'late'>;
     const ruleFired = delay.tier === null ? 'late@v1' : `late@v1:tier${delay.tier}`;
     // The tier can still grow: look again at the next local midnight.
     return { finding: FIRE(delay.tier ?? 0, ruleFired, facts), nextCheckAt: delay.nextCheckAt };

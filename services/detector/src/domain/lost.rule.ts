@@ -1,3 +1,4 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, DAY_MS, FIRE, isDelivered, isReturned, roundTo1, type Rule } from './detection.types.js';
 
 /** Statuses where silence is not a loss: nothing was handed over yet, or it waits for the buyer. */
@@ -21,7 +22,7 @@ export const lostRule: Rule = {
     const since = state.lastCheckpointAt ?? state.pickedUpAt;
     const due = since + thresholds.lost.days * DAY_MS;
     if (now < due) return { finding: CLEAR, nextCheckAt: due };
-    const facts = { daysWithoutScan: roundTo1((now - since) / DAY_MS), thresholdDays: thresholds.lost.days };
+    const facts = { daysWithoutScan: roundTo1((now - since) / DAY_MS), thresholdDays: thresholds.lost.days } satisfies ExceptionFactsInput<'lost'>;
     return { finding: FIRE(0, 'lost@v1:no_scan', facts), nextCheckAt: null };
   },
 };

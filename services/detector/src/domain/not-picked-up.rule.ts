@@ -1,3 +1,4 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, HOUR_MS, roundTo1, type Rule } from './detection.types.js';
 
 const AWAITING_PICKUP = new Set(['pending', 'info_received', 'not_found']);
@@ -11,7 +12,7 @@ export const notPickedUpRule: Rule = {
     const since = state.infoReceivedAt ?? state.registeredAt;
     const due = since + thresholds.not_picked_up.hours * HOUR_MS;
     if (now < due) return { finding: CLEAR, nextCheckAt: due };
-    const facts = { hoursWithoutScan: roundTo1((now - since) / HOUR_MS), thresholdHours: thresholds.not_picked_up.hours };
+    const facts = { hoursWithoutScan: roundTo1((now - since) / HOUR_MS), thresholdHours: thresholds.not_picked_up.hours } satisfies ExceptionFactsInput<'not_picked_up'>;
     return { finding: FIRE(0, 'not_picked_up@v1', facts), nextCheckAt: null };
   },
 };

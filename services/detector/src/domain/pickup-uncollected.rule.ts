@@ -1,15 +1,22 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, DAY_MS, FIRE, roundTo1, type Rule } from './detection.types.js';
+import { reminderLevel } from './reminder-level.js';
 
-/** Waiting at a pickup point for 5 days: the buyer may not know, and the point will return it. */
+/**
+ * Waiting at a pickup point for 5 days: the buyer may not know, and the point will return it.
+ * Still waiting `reminderDays` later (up to `maxReminders` times): a level up, the last call.
+ */
 export const pickupUncollectedRule: Rule = {
   kind: 'pickup_uncollected',
-  severities: ['medium'],
+  severities: ['medium', 'high'],
   evaluate({ state, thresholds, now }) {
     if (state.status !== 'available_for_pickup') return { finding: CLEAR, nextCheckAt: null };
+    const { days, reminderDays, maxReminders } = thresholds.pickup_uncollected;
     const since = state.statusAt ?? state.availableForPickupAt ?? state.registeredAt;
-    const due = since + thresholds.pickup_uncollected.days * DAY_MS;
+    const due = since + days * DAY_MS;
     if (now < due) return { finding: CLEAR, nextCheckAt: due };
-    const facts = { daysAtPickupPoint: roundTo1((now - since) / DAY_MS), thresholdDays: thresholds.pickup_uncollected.days };
-    return { finding: FIRE(0, 'pickup_uncollected@v1', facts), nextCheckAt: null };
+    const { level, nextAt } = reminderLevel(due, now, reminderDays * DAY_MS, maxReminders);
+    const facts = { daysAtPickupPoint: roundTo1((now - since) / DAY_MS), thresholdDays: days, reminders: level } satisfies ExceptionFactsInput<'pickup_uncollected'>;
+    return { finding: FIRE(level, level > 0 ? 'pickup_uncollected@v1:reminder' : 'pickup_uncollected@v1', facts), nextCheckAt: nextAt };
   },
 };

@@ -1,3 +1,4 @@
+import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, DAY_MS, FIRE, roundTo1, type Rule } from './detection.types.js';
 import { isPostalCarrier } from './postal-carriers.js';
 
@@ -15,7 +16,7 @@ export const stalledRule: Rule = {
     const days = postal ? thresholds.stalled.postalDays : thresholds.stalled.days;
     const due = since + days * DAY_MS;
     if (now < due) return { finding: CLEAR, nextCheckAt: due };
-    const facts = { daysWithoutScan: roundTo1((now - since) / DAY_MS), thresholdDays: days, postalLane: postal };
+    const facts = { daysWithoutScan: roundTo1((now - since) / DAY_MS), thresholdDays: days, postalLane: postal } satisfies ExceptionFactsInput<'stalled'>;
     return { finding: FIRE(0, postal ? 'stalled@v1:postal' : 'stalled@v1', facts), nextCheckAt: null };
   },
 };

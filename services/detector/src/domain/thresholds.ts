@@ -9,10 +9,12 @@ export const thresholdsSchema = z.object({
   not_picked_up: z.object({ hours: positive }).strict(),
   /** `postalDays` applies on postal lanes (see postal-carriers.ts), `days` on the rest. */
   stalled: z.object({ days: positive, postalDays: positive }).strict(),
-  customs_hold: z.object({ processingHours: positive }).strict(),
+  /** A reminder level every `reminderHours` the hold persists after it opened, up to `maxReminders`. */
+  customs_hold: z.object({ processingHours: positive, reminderHours: positive, maxReminders: z.int().min(0) }).strict(),
   delivery_overdue: z.object({ hours: positive }).strict(),
   failed_delivery: z.object({ escalateAtAttempt: z.int().min(2) }).strict(),
-  pickup_uncollected: z.object({ days: positive }).strict(),
+  /** A reminder level every `reminderDays` the parcel still waits after it opened, up to `maxReminders`. */
+  pickup_uncollected: z.object({ days: positive, reminderDays: positive, maxReminders: z.int().min(0) }).strict(),
   returning: z.object({}).strict(),
   lost: z.object({ days: positive }).strict(),
   damaged: z.object({}).strict(),
@@ -35,17 +37,20 @@ export const thresholdsSchema = z.object({
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
 /**
- * The table's defaults. Transit defaults: 12 days median and 20 days p90 from pickup to
+ * The table's defaults. Reminders: a customs hold is recalled to the buyer 3 and 6 days after it
+ * opened (duties or documents often wait on the buyer); a parcel at a pickup point gets one last
+ * call 3 days after the first notice, 8 days in, before the usual 10 to 14 days a pickup point
+ * keeps a parcel run out. Transit defaults: 12 days median and 20 days p90 from pickup to
  * delivery, what sellers quote for economy CN -> US/EU lanes (ePacket, YunExpress), until 30
  * delivered shipments of the carrier + lane give a measured figure.
  */
 export const DEFAULT_THRESHOLDS: Thresholds = {
   not_picked_up: { hours: 72 },
   stalled: { days: 5, postalDays: 7 },
-  customs_hold: { processingHours: 48 },
+  customs_hold: { processingHours: 48, reminderHours: 72, maxReminders: 2 },
   delivery_overdue: { hours: 24 },
   failed_delivery: { escalateAtAttempt: 2 },
-  pickup_uncollected: { days: 5 },
+  pickup_uncollected: { days: 5, reminderDays: 3, maxReminders: 1 },
   returning: {},
   lost: { days: 30 },
   damaged: {},

@@ -1,9 +1,11 @@
 import {
   EVENT_TYPES,
   type CompensationApprovedEvent,
+  type CompensationCause,
   type CompensationDecidedEvent,
   type DelayDetectedEvent,
   type ExceptionEscalatedEvent,
+  type ExceptionFactsOf,
   type ExceptionOpenedEvent,
   type MilestoneReachedEvent,
 } from '@parcelwatch/contracts';
@@ -56,10 +58,10 @@ const SMS_TEMPLATES = new Set<TemplateId>(['out_for_delivery', 'failed_attempt',
 
 type Draft = { [T in TemplateId]: { triggerKey: string; template: T; params: TemplateParams[T]; occurredAt: string } }[TemplateId];
 
-function requirementOf(facts: Record<string, unknown>, ruleFired: string): 'documents' | 'duties' | null {
-  const reason = `${String(facts['carrierReason'] ?? '')} ${ruleFired}`;
-  if (reason.includes('duties_unpaid')) return 'duties';
-  if (reason.includes('customs_documents_required')) return 'documents';
+/** What customs waits for, from the hold's facts (the carrier's reason, when it gave one). */
+function requirementOf(facts: ExceptionFactsOf<'customs_hold'>): 'documents' | 'duties' | null {
+  if (facts.carrierReason === 'duties_unpaid') return 'duties';
+  if (facts.carrierReason === 'customs_documents_required') return 'documents';
   return null;
 }
 
@@ -93,15 +95,13 @@ function openedDraft(event: ExceptionOpenedEvent): Draft | null {
   const at = d.openedAt;
   switch (d.kind) {
     case 'customs_hold': {
-      const requirement = requirementOf(d.facts, d.ruleFired);
+      const requirement = requirementOf(d.facts);
       return requirement === null
         ? { triggerKey: key, template: 'customs_hold', params: {}, occurredAt: at }
         : { triggerKey: key, template: 'customs_action_needed', params: { requirement }, occurredAt: at };
     }
-    case 'stalled': {
-      const days = d.facts['daysWithoutScan'];
-      return { triggerKey: key, template: 'stalled', params: { daysWithoutScan: typeof days === 'number' ? days : 0 }, occurredAt: at };
-    }
+    case 'stalled':
+      return { triggerKey: key, template: 'stalled', params: { daysWithoutScan: d.facts.daysWithoutScan }, occurredAt: at };
     case 'lost':
     case 'damaged':
     case 'returning':
@@ -114,20 +114,40 @@ function openedDraft(event: ExceptionOpenedEvent): Draft | null {
   }
 }
 
-/** Only escalations that tell the buyer something new: still in customs, back at the sender, last call to collect. */
+/**
+ * Only escalations that tell the buyer something new: each reminder level of a customs hold or
+ * of a parcel waiting at a pickup point (the detector raises them as the wait goes on), and the
+ * parcel back at the sender.
+ */
 function escalatedDraft(event: ExceptionEscalatedEvent): Draft | null {
   const d = event.data;
   const key = `exception:${d.exceptionId}:escalated:${d.level}`;
   const at = d.escalatedAt;
   switch (d.kind) {
     case 'customs_hold':
-      return { triggerKey: key, template: 'customs_hold_reminder', params: { requirement: requirementOf(d.facts, d.ruleFired) }, occurredAt: at };
+      return { triggerKey: key, template: 'customs_hold_reminder', params: { requirement: requirementOf(d.facts) }, occurredAt: at };
     case 'returning':
       return { triggerKey: key, template: 'returned', params: {}, occurredAt: at };
     case 'pickup_uncollected':
       return { triggerKey: key, template: 'pickup_reminder', params: {}, occurredAt: at };
     default:
       return null;
+  }
+}
+
+/** The apology for what the compensation makes up for; an event from before it carried its cause: by tier. */
+function apologyOf(cause: CompensationCause | undefined, tier: number): 'delay_apology' | 'damage_apology' | 'loss_apology' | 'return_apology' {
+  switch (cause) {
+    case 'delay':
+      return 'delay_apology';
+    case 'damaged':
+      return 'damage_apology';
+    case 'lost':
+      return 'loss_apology';
+    case 'returning':
+      return 'return_apology';
+    case undefined:
+      return tier === 3 ? 'loss_apology' : 'delay_apology';
   }
 }
 
@@ -138,9 +158,7 @@ function compensationDraft(event: CompensationDecidedEvent | CompensationApprove
   const offer: Offer = { action: d.action, amount: d.amount, addOns: d.addOns };
   const at = event.type === EVENT_TYPES.compensationDecided ? (event as CompensationDecidedEvent).data.decidedAt : (event as CompensationApprovedEvent).data.approvedAt;
   const key = `compensation:${d.compensationId}`;
-  return d.tier === 3
-    ? { triggerKey: key, template: 'loss_apology', params: { offer }, occurredAt: at }
-    : { triggerKey: key, template: 'delay_apology', params: { offer }, occurredAt: at };
+  return { triggerKey: key, template: apologyOf(d.cause, d.tier), params: { offer }, occurredAt: at };
 }
 
 function draftOf(event: NotifierEvent, facts: ShipmentFacts): Draft | null {

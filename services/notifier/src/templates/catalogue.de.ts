@@ -64,22 +64,32 @@ export const de: LocaleCatalogue = {
       subject: (p) => `Ihre Bestellung ${p.orderRef} verspätet sich`,
       body: (p, f) =>
         `Es tut uns leid: Ihr Paket ist nicht wie geplant bis ${f.calendarDate(p.referenceDate)} angekommen. ` +
-        'Es ist weiterhin unterwegs und wir behalten es genau im Blick. Wir melden uns, sobald es weitergeht.',
-      sms: (p) => `Ihre Bestellung ${p.orderRef} verspätet sich leider. Wir behalten sie im Blick und melden uns.`,
+        'Es ist weiterhin unterwegs. Wir verfolgen es weiter und schreiben Ihnen, sobald es zugestellt ist.',
+      sms: (p) => `Ihre Bestellung ${p.orderRef} verspätet sich leider. Wir verfolgen sie und melden uns bei Zustellung.`,
     },
     delay_apology: {
       subject: (p) => `Entschuldigung für die Verspätung von Bestellung ${p.orderRef}`,
       body: (p, f) => `Bitte entschuldigen Sie die Verspätung Ihrer Bestellung. Als Ausgleich erhalten Sie ${de.offer(p.offer, f)}.`,
       sms: (p, f) => `Entschuldigung für die Verspätung von ${p.orderRef}. Sie erhalten ${de.offer(p.offer, f)}.`,
     },
+    damage_apology: {
+      subject: (p) => `Entschuldigung: Ihre Bestellung ${p.orderRef} wurde beschädigt`,
+      body: (p, f) => `Bitte entschuldigen Sie, dass Ihr Paket auf dem Weg zu Ihnen beschädigt wurde. Als Ausgleich erhalten Sie ${de.offer(p.offer, f)}.`,
+      sms: (p, f) => `Bestellung ${p.orderRef} wurde beim Transport beschädigt. Entschuldigung! Sie erhalten ${de.offer(p.offer, f)}.`,
+    },
     loss_apology: {
       subject: (p) => `Zu Ihrer Bestellung ${p.orderRef}: unsere Entschuldigung`,
-      body: (p, f) => `Es tut uns sehr leid: Ihr Paket ist auf dem Weg zu Ihnen verloren gegangen oder beschädigt worden. Sie erhalten ${de.offer(p.offer, f)}.`,
-      sms: (p, f) => `Bestellung ${p.orderRef} ging verloren oder wurde beschädigt. Sie erhalten ${de.offer(p.offer, f)}.`,
+      body: (p, f) => `Es tut uns sehr leid: Ihr Paket ist auf dem Weg zu Ihnen verloren gegangen. Sie erhalten ${de.offer(p.offer, f)}.`,
+      sms: (p, f) => `Bestellung ${p.orderRef} ging beim Transport verloren. Sie erhalten ${de.offer(p.offer, f)}.`,
+    },
+    return_apology: {
+      subject: (p) => `Zu Ihrer Bestellung ${p.orderRef}: unsere Entschuldigung`,
+      body: (p, f) => `Es tut uns sehr leid: Der Zusteller konnte Ihr Paket durch eigenes Verschulden nicht zustellen und schickt es an uns zurück. Sie erhalten ${de.offer(p.offer, f)}.`,
+      sms: (p, f) => `Fehler des Zustellers: ${p.orderRef} geht zurück. Sie erhalten ${de.offer(p.offer, f)}.`,
     },
     customs_hold: {
       subject: (p) => `Ihre Bestellung ${p.orderRef} wird vom Zoll geprüft`,
-      body: () => 'Ihr Paket wird vom Zoll zurückgehalten. Das ist meist Routine, und Sie müssen vorerst nichts tun; wir melden uns, falls sich das ändert.',
+      body: () => 'Ihr Paket wird vom Zoll zurückgehalten. Das ist meist Routine, und Sie müssen vorerst nichts tun. Wir verfolgen es weiter und melden uns wieder, falls es in einigen Tagen noch festgehalten wird.',
       sms: (p) => `Bestellung ${p.orderRef} wird vom Zoll geprüft. Sie müssen vorerst nichts tun.`,
     },
     customs_action_needed: {
@@ -100,18 +110,18 @@ export const de: LocaleCatalogue = {
     },
     stalled: {
       subject: (p) => `Neuigkeiten zu Ihrer Bestellung ${p.orderRef}`,
-      body: (p) => `Ihr Paket wurde seit ${Math.floor(p.daysWithoutScan)} Tagen nicht mehr gescannt. Wir haben beim Zusteller nachgefragt und behalten es im Blick.`,
-      sms: (p) => `Bestellung ${p.orderRef} hat seit einigen Tagen keinen neuen Scan. Wir kümmern uns darum.`,
+      body: (p) => `Ihr Paket wurde seit ${Math.floor(p.daysWithoutScan)} Tagen nicht mehr gescannt. Wir behalten es im Blick und schreiben Ihnen, sobald es zugestellt ist oder der Zusteller ein Problem meldet.`,
+      sms: (p) => `Bestellung ${p.orderRef} hat seit einigen Tagen keinen neuen Scan. Wir behalten sie im Blick und melden uns bei Neuem.`,
     },
     lost: {
       subject: (p) => `Ihre Bestellung ${p.orderRef} ist offenbar verloren gegangen`,
-      body: () => 'Der Zusteller meldet Ihr Paket als verloren. Das tut uns sehr leid; wir melden uns in Kürze mit Ersatz oder Erstattung.',
-      sms: (p) => `Der Zusteller meldet ${p.orderRef} als verloren. Entschuldigung! Wir melden uns mit einer Lösung.`,
+      body: () => 'Der Zusteller meldet Ihr Paket als verloren. Das tut uns sehr leid. Über Ersatz oder Erstattung wird nach unseren Entschädigungsregeln entschieden; Sie erhalten eine Nachricht, sobald sie genehmigt ist.',
+      sms: (p) => `Der Zusteller meldet ${p.orderRef} als verloren. Entschuldigung! Sie erhalten eine Nachricht, sobald Ersatz oder Erstattung genehmigt ist.`,
     },
     damaged: {
       subject: (p) => `Ihre Bestellung ${p.orderRef} wurde beim Transport beschädigt`,
-      body: () => 'Der Zusteller meldet, dass Ihr Paket beschädigt wurde. Das tut uns sehr leid; wir melden uns in Kürze mit einer Lösung.',
-      sms: (p) => `Der Zusteller meldet ${p.orderRef} als beschädigt. Entschuldigung! Wir melden uns mit einer Lösung.`,
+      body: () => 'Der Zusteller meldet, dass Ihr Paket beschädigt wurde. Das tut uns sehr leid. Über Erstattung oder Ersatz wird nach unseren Entschädigungsregeln entschieden; Sie erhalten eine Nachricht, sobald sie genehmigt ist.',
+      sms: (p) => `Der Zusteller meldet ${p.orderRef} als beschädigt. Entschuldigung! Sie erhalten eine Nachricht, sobald eine Lösung genehmigt ist.`,
     },
     returning: {
       subject: (p) => `Ihre Bestellung ${p.orderRef} wird zurückgeschickt`,
@@ -129,14 +139,14 @@ export const de: LocaleCatalogue = {
       sms: (p) => `Bestellung ${p.orderRef} liegt noch in der Abholstelle. Bitte bald abholen, sonst geht sie zurück.`,
     },
     pickup_reminder: {
-      subject: (p) => `Letzte Erinnerung: Bestellung ${p.orderRef} abholen`,
-      body: () => 'Ihr Paket geht bald an den Absender zurück, wenn es nicht abgeholt wird. Bitte holen Sie es so bald wie möglich ab.',
-      sms: (p) => `Letzte Erinnerung: ${p.orderRef} geht bald an den Absender zurück. Bitte abholen.`,
+      subject: (p) => `Erinnerung: Bestellung ${p.orderRef} wartet noch auf Abholung`,
+      body: () => 'Ihr Paket liegt noch in der Abholstelle und geht an den Absender zurück, wenn es nicht abgeholt wird. Bitte holen Sie es so bald wie möglich ab.',
+      sms: (p) => `Erinnerung: ${p.orderRef} liegt noch in der Abholstelle und geht sonst an den Absender zurück. Bitte abholen.`,
     },
     delivery_overdue: {
       subject: (p) => `Bestellung ${p.orderRef}: die Zustellung dauert länger`,
-      body: () => 'Ihr Paket war in der Zustellung, wurde aber noch nicht zugestellt. Wir haben beim Zusteller nachgefragt und halten Sie auf dem Laufenden.',
-      sms: (p) => `Bestellung ${p.orderRef} war in Zustellung, ist aber noch nicht da. Wir fragen beim Zusteller nach.`,
+      body: () => 'Ihr Paket war in der Zustellung, wurde aber noch nicht zugestellt. Wir verfolgen es weiter und schreiben Ihnen, sobald es zugestellt ist.',
+      sms: (p) => `Bestellung ${p.orderRef} war in Zustellung, ist aber noch nicht da. Wir verfolgen sie weiter.`,
     },
   },
 };

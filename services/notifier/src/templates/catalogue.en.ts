@@ -64,22 +64,32 @@ export const en: LocaleCatalogue = {
       subject: (p) => `Your order ${p.orderRef} is running late`,
       body: (p, f) =>
         `We are sorry: your parcel did not arrive by ${f.calendarDate(p.referenceDate)} as planned. ` +
-        'It is still on its way and we are watching it closely. We will write again as soon as it moves.',
-      sms: (p) => `sorry, your order ${p.orderRef} is running late. We are watching it and will update you.`,
+        'It is still on its way. We keep tracking it and will write to you when it is delivered.',
+      sms: (p) => `sorry, your order ${p.orderRef} is running late. We keep tracking it and will write when it is delivered.`,
     },
     delay_apology: {
       subject: (p) => `We are sorry about the delay of order ${p.orderRef}`,
       body: (p, f) => `We apologise that your order is late. To make up for it we are giving you ${en.offer(p.offer, f)}.`,
       sms: (p, f) => `sorry for the delay of order ${p.orderRef}. We are giving you ${en.offer(p.offer, f)}.`,
     },
+    damage_apology: {
+      subject: (p) => `We are sorry your order ${p.orderRef} was damaged`,
+      body: (p, f) => `We apologise that your parcel was damaged on its way to you. To make up for it we are giving you ${en.offer(p.offer, f)}.`,
+      sms: (p, f) => `sorry, order ${p.orderRef} was damaged in transit. We are giving you ${en.offer(p.offer, f)}.`,
+    },
     loss_apology: {
       subject: (p) => `About your order ${p.orderRef}: our apologies`,
-      body: (p, f) => `We are very sorry: your parcel was lost or damaged on its way to you. We are giving you ${en.offer(p.offer, f)}.`,
-      sms: (p, f) => `sorry, order ${p.orderRef} was lost or damaged in transit. We are giving you ${en.offer(p.offer, f)}.`,
+      body: (p, f) => `We are very sorry: your parcel was lost on its way to you. We are giving you ${en.offer(p.offer, f)}.`,
+      sms: (p, f) => `sorry, order ${p.orderRef} was lost in transit. We are giving you ${en.offer(p.offer, f)}.`,
+    },
+    return_apology: {
+      subject: (p) => `About your order ${p.orderRef}: our apologies`,
+      body: (p, f) => `We are very sorry: the carrier could not deliver your parcel through its own fault and is sending it back to us. We are giving you ${en.offer(p.offer, f)}.`,
+      sms: (p, f) => `carrier error: order ${p.orderRef} is coming back. Sorry! We give you ${en.offer(p.offer, f)}.`,
     },
     customs_hold: {
       subject: (p) => `Your order ${p.orderRef} is held at customs`,
-      body: () => 'Your parcel is being held by customs. This is usually routine and nothing is needed from you for now; we will tell you if that changes.',
+      body: () => 'Your parcel is being held by customs. This is usually routine and nothing is needed from you for now. We keep tracking it and will write again if it is still held in a few days.',
       sms: (p) => `order ${p.orderRef} is held at customs. Nothing is needed from you yet.`,
     },
     customs_action_needed: {
@@ -100,18 +110,18 @@ export const en: LocaleCatalogue = {
     },
     stalled: {
       subject: (p) => `An update on order ${p.orderRef}`,
-      body: (p) => `Your parcel has had no new scan for ${Math.floor(p.daysWithoutScan)} days. We have asked the carrier and are watching it closely.`,
-      sms: (p) => `order ${p.orderRef} has had no carrier update for a few days. We are looking into it.`,
+      body: (p) => `Your parcel has had no new scan for ${Math.floor(p.daysWithoutScan)} days. We are watching it and will write to you when it is delivered, or if the carrier reports a problem.`,
+      sms: (p) => `order ${p.orderRef} has had no carrier update for a few days. We are watching it and will write if anything changes.`,
     },
     lost: {
       subject: (p) => `Your order ${p.orderRef} appears to be lost`,
-      body: () => 'The carrier reports your parcel as lost. We are very sorry and will make it right; you will hear from us shortly about a replacement or refund.',
-      sms: (p) => `the carrier reports order ${p.orderRef} as lost. Sorry! We will contact you about a solution.`,
+      body: () => 'The carrier reports your parcel as lost. We are very sorry. A replacement or refund is being decided under our compensation policy, and you will receive a message as soon as it is approved.',
+      sms: (p) => `the carrier reports order ${p.orderRef} as lost. Sorry! You will get a message once a refund or replacement is approved.`,
     },
     damaged: {
       subject: (p) => `Your order ${p.orderRef} was damaged in transit`,
-      body: () => 'The carrier reports that your parcel was damaged. We are very sorry; you will hear from us shortly about a solution.',
-      sms: (p) => `the carrier reports order ${p.orderRef} as damaged. Sorry! We will contact you about a solution.`,
+      body: () => 'The carrier reports that your parcel was damaged. We are very sorry. A refund or replacement is being decided under our compensation policy, and you will receive a message as soon as it is approved.',
+      sms: (p) => `the carrier reports order ${p.orderRef} as damaged. Sorry! You will get a message once a refund or replacement is approved.`,
     },
     returning: {
       subject: (p) => `Your order ${p.orderRef} is being returned`,
@@ -129,14 +139,14 @@ export const en: LocaleCatalogue = {
       sms: (p) => `order ${p.orderRef} is still waiting at the pickup point. Collect it soon or it goes back.`,
     },
     pickup_reminder: {
-      subject: (p) => `Last reminder: collect order ${p.orderRef}`,
-      body: () => 'Your parcel will soon be returned to the sender if it is not collected. Please pick it up as soon as possible.',
-      sms: (p) => `last reminder: order ${p.orderRef} goes back to the sender soon. Please collect it.`,
+      subject: (p) => `Reminder: order ${p.orderRef} is still waiting to be collected`,
+      body: () => 'Your parcel is still waiting at the pickup point and will be returned to the sender if it is not collected. Please pick it up as soon as possible.',
+      sms: (p) => `reminder: order ${p.orderRef} is still at the pickup point and goes back to the sender if not collected.`,
     },
     delivery_overdue: {
       subject: (p) => `Order ${p.orderRef}: delivery is taking longer`,
-      body: () => 'Your parcel went out for delivery but has not been delivered yet. We have asked the carrier and will keep you updated.',
-      sms: (p) => `order ${p.orderRef} was out for delivery but is not delivered yet. We are checking with the carrier.`,
+      body: () => 'Your parcel went out for delivery but has not been delivered yet. We keep tracking it and will write to you when it is delivered.',
+      sms: (p) => `order ${p.orderRef} was out for delivery but is not delivered yet. We keep tracking it.`,
     },
   },
 };

@@ -64,22 +64,32 @@ export const es: LocaleCatalogue = {
       subject: (p) => `Tu pedido ${p.orderRef} lleva retraso`,
       body: (p, f) =>
         `Lo sentimos: tu paquete no llegó el ${f.calendarDate(p.referenceDate)} como estaba previsto. ` +
-        'Sigue en camino y lo estamos vigilando de cerca. Te escribiremos en cuanto avance.',
-      sms: (p) => `lo sentimos, tu pedido ${p.orderRef} lleva retraso. Lo vigilamos y te avisaremos.`,
+        'Sigue en camino. Seguimos su rastreo y te escribiremos cuando se entregue.',
+      sms: (p) => `lo sentimos, tu pedido ${p.orderRef} lleva retraso. Seguimos su rastreo y te avisaremos al entregarse.`,
     },
     delay_apology: {
       subject: (p) => `Disculpa por el retraso del pedido ${p.orderRef}`,
       body: (p, f) => `Te pedimos disculpas por el retraso de tu pedido. Para compensarlo te ofrecemos ${es.offer(p.offer, f)}.`,
       sms: (p, f) => `disculpa el retraso del pedido ${p.orderRef}. Te ofrecemos ${es.offer(p.offer, f)}.`,
     },
+    damage_apology: {
+      subject: (p) => `Disculpa por los daños del pedido ${p.orderRef}`,
+      body: (p, f) => `Te pedimos disculpas porque tu paquete sufrió daños en el camino. Para compensarlo te ofrecemos ${es.offer(p.offer, f)}.`,
+      sms: (p, f) => `el pedido ${p.orderRef} sufrió daños en el transporte. Lo sentimos. Te ofrecemos ${es.offer(p.offer, f)}.`,
+    },
     loss_apology: {
       subject: (p) => `Sobre tu pedido ${p.orderRef}: nuestras disculpas`,
-      body: (p, f) => `Lo sentimos mucho: tu paquete se perdió o sufrió daños en el camino. Te ofrecemos ${es.offer(p.offer, f)}.`,
-      sms: (p, f) => `el pedido ${p.orderRef} se perdió o se dañó. Lo sentimos. Te ofrecemos ${es.offer(p.offer, f)}.`,
+      body: (p, f) => `Lo sentimos mucho: tu paquete se perdió en el camino. Te ofrecemos ${es.offer(p.offer, f)}.`,
+      sms: (p, f) => `el pedido ${p.orderRef} se perdió en el transporte. Lo sentimos. Te ofrecemos ${es.offer(p.offer, f)}.`,
+    },
+    return_apology: {
+      subject: (p) => `Sobre tu pedido ${p.orderRef}: nuestras disculpas`,
+      body: (p, f) => `Lo sentimos mucho: el transportista no pudo entregar tu paquete por un error propio y nos lo devuelve. Te ofrecemos ${es.offer(p.offer, f)}.`,
+      sms: (p, f) => `error del transportista: el pedido ${p.orderRef} vuelve. Te ofrecemos ${es.offer(p.offer, f)}.`,
     },
     customs_hold: {
       subject: (p) => `Tu pedido ${p.orderRef} está retenido en aduana`,
-      body: () => 'La aduana retiene tu paquete. Suele ser un trámite rutinario y por ahora no tienes que hacer nada; te avisaremos si eso cambia.',
+      body: () => 'La aduana retiene tu paquete. Suele ser un trámite rutinario y por ahora no tienes que hacer nada. Seguimos su rastreo y te volveremos a escribir si en unos días sigue retenido.',
       sms: (p) => `el pedido ${p.orderRef} está retenido en aduana. Por ahora no tienes que hacer nada.`,
     },
     customs_action_needed: {
@@ -100,18 +110,18 @@ export const es: LocaleCatalogue = {
     },
     stalled: {
       subject: (p) => `Novedades sobre tu pedido ${p.orderRef}`,
-      body: (p) => `Tu paquete lleva ${Math.floor(p.daysWithoutScan)} días sin un nuevo escaneo. Hemos consultado al transportista y lo seguimos de cerca.`,
-      sms: (p) => `el pedido ${p.orderRef} lleva unos días sin novedades del transportista. Lo estamos revisando.`,
+      body: (p) => `Tu paquete lleva ${Math.floor(p.daysWithoutScan)} días sin un nuevo escaneo. Lo seguimos vigilando y te escribiremos cuando se entregue o si el transportista informa de un problema.`,
+      sms: (p) => `el pedido ${p.orderRef} lleva unos días sin novedades del transportista. Lo vigilamos y te avisaremos si algo cambia.`,
     },
     lost: {
       subject: (p) => `Tu pedido ${p.orderRef} parece haberse perdido`,
-      body: () => 'El transportista informa de que tu paquete se ha perdido. Lo sentimos mucho; pronto te escribiremos con un reenvío o un reembolso.',
-      sms: (p) => `el transportista da el pedido ${p.orderRef} por perdido. Lo sentimos. Te contactaremos con una solución.`,
+      body: () => 'El transportista informa de que tu paquete se ha perdido. Lo sentimos mucho. Un reenvío o un reembolso se decide según nuestra política de compensación, y recibirás un mensaje en cuanto se apruebe.',
+      sms: (p) => `el transportista da el pedido ${p.orderRef} por perdido. Lo sentimos. Recibirás un mensaje cuando se apruebe un reembolso o reenvío.`,
     },
     damaged: {
       subject: (p) => `Tu pedido ${p.orderRef} sufrió daños en el transporte`,
-      body: () => 'El transportista informa de que tu paquete ha sufrido daños. Lo sentimos mucho; pronto te escribiremos con una solución.',
-      sms: (p) => `el transportista informa de daños en el pedido ${p.orderRef}. Lo sentimos. Te contactaremos.`,
+      body: () => 'El transportista informa de que tu paquete ha sufrido daños. Lo sentimos mucho. Un reembolso o un reenvío se decide según nuestra política de compensación, y recibirás un mensaje en cuanto se apruebe.',
+      sms: (p) => `el transportista informa de daños en el pedido ${p.orderRef}. Lo sentimos. Recibirás un mensaje cuando se apruebe una solución.`,
     },
     returning: {
       subject: (p) => `Tu pedido ${p.orderRef} está siendo devuelto`,
@@ -129,14 +139,14 @@ export const es: LocaleCatalogue = {
       sms: (p) => `el pedido ${p.orderRef} sigue en el punto de recogida. Recógelo pronto o será devuelto.`,
     },
     pickup_reminder: {
-      subject: (p) => `Último aviso: recoge el pedido ${p.orderRef}`,
-      body: () => 'Tu paquete se devolverá pronto al remitente si no lo recoges. Por favor, recógelo cuanto antes.',
-      sms: (p) => `último aviso: el pedido ${p.orderRef} vuelve pronto al remitente. Recógelo, por favor.`,
+      subject: (p) => `Recordatorio: el pedido ${p.orderRef} sigue esperando a que lo recojas`,
+      body: () => 'Tu paquete sigue en el punto de recogida y se devolverá al remitente si no lo recoges. Por favor, recógelo cuanto antes.',
+      sms: (p) => `recordatorio: el pedido ${p.orderRef} sigue en el punto de recogida y vuelve al remitente si no lo recoges.`,
     },
     delivery_overdue: {
       subject: (p) => `Pedido ${p.orderRef}: la entrega se está retrasando`,
-      body: () => 'Tu paquete salió a reparto pero aún no se ha entregado. Hemos consultado al transportista y te mantendremos informado.',
-      sms: (p) => `el pedido ${p.orderRef} salió a reparto pero no se ha entregado. Lo consultamos con el transportista.`,
+      body: () => 'Tu paquete salió a reparto pero aún no se ha entregado. Seguimos su rastreo y te escribiremos cuando se entregue.',
+      sms: (p) => `el pedido ${p.orderRef} salió a reparto pero no se ha entregado. Seguimos su rastreo.`,
     },
   },
 };

@@ -64,22 +64,32 @@ export const fr: LocaleCatalogue = {
       subject: (p) => `Votre commande ${p.orderRef} a du retard`,
       body: (p, f) =>
         `Nous sommes désolés : votre colis n’est pas arrivé le ${f.calendarDate(p.referenceDate)} comme prévu. ` +
-        'Il est toujours en route et nous le suivons de près. Nous vous écrirons dès qu’il avancera.',
-      sms: (p) => `désolés, votre commande ${p.orderRef} a du retard. Nous la suivons et vous tiendrons informé.`,
+        'Il est toujours en route. Nous continuons à le suivre et vous écrirons dès qu’il sera livré.',
+      sms: (p) => `désolés, votre commande ${p.orderRef} a du retard. Nous la suivons et vous écrirons à la livraison.`,
     },
     delay_apology: {
       subject: (p) => `Toutes nos excuses pour le retard de la commande ${p.orderRef}`,
       body: (p, f) => `Nous vous prions de nous excuser pour le retard de votre commande. En compensation, nous vous offrons ${fr.offer(p.offer, f)}.`,
       sms: (p, f) => `désolés pour le retard de ${p.orderRef}. Nous vous offrons ${fr.offer(p.offer, f)}.`,
     },
+    damage_apology: {
+      subject: (p) => `Toutes nos excuses : votre commande ${p.orderRef} a été endommagée`,
+      body: (p, f) => `Nous vous prions de nous excuser : votre colis a été endommagé en chemin. En compensation, nous vous offrons ${fr.offer(p.offer, f)}.`,
+      sms: (p, f) => `la commande ${p.orderRef} a été endommagée en transport. Désolés ! Nous vous offrons ${fr.offer(p.offer, f)}.`,
+    },
     loss_apology: {
       subject: (p) => `Au sujet de votre commande ${p.orderRef} : toutes nos excuses`,
-      body: (p, f) => `Nous sommes vraiment désolés : votre colis a été perdu ou endommagé en chemin. Nous vous offrons ${fr.offer(p.offer, f)}.`,
-      sms: (p, f) => `la commande ${p.orderRef} a été perdue ou endommagée. Nous vous offrons ${fr.offer(p.offer, f)}.`,
+      body: (p, f) => `Nous sommes vraiment désolés : votre colis a été perdu en chemin. Nous vous offrons ${fr.offer(p.offer, f)}.`,
+      sms: (p, f) => `la commande ${p.orderRef} a été perdue en transport. Nous vous offrons ${fr.offer(p.offer, f)}.`,
+    },
+    return_apology: {
+      subject: (p) => `Au sujet de votre commande ${p.orderRef} : toutes nos excuses`,
+      body: (p, f) => `Nous sommes vraiment désolés : le transporteur n’a pas pu livrer votre colis par sa propre faute et nous le renvoie. Nous vous offrons ${fr.offer(p.offer, f)}.`,
+      sms: (p, f) => `erreur du transporteur : ${p.orderRef} nous revient. Nous vous offrons ${fr.offer(p.offer, f)}.`,
     },
     customs_hold: {
       subject: (p) => `Votre commande ${p.orderRef} est retenue en douane`,
-      body: () => 'Votre colis est retenu par la douane. C’est généralement une formalité et vous n’avez rien à faire pour l’instant ; nous vous préviendrons si cela change.',
+      body: () => 'Votre colis est retenu par la douane. C’est généralement une formalité et vous n’avez rien à faire pour l’instant. Nous continuons à le suivre et vous écrirons de nouveau s’il est encore retenu dans quelques jours.',
       sms: (p) => `la commande ${p.orderRef} est retenue en douane. Rien à faire pour l'instant.`,
     },
     customs_action_needed: {
@@ -100,18 +110,18 @@ export const fr: LocaleCatalogue = {
     },
     stalled: {
       subject: (p) => `Des nouvelles de votre commande ${p.orderRef}`,
-      body: (p) => `Votre colis n’a pas été scanné depuis ${Math.floor(p.daysWithoutScan)} jours. Nous avons interrogé le transporteur et le suivons de près.`,
-      sms: (p) => `la commande ${p.orderRef} n'a pas bougé depuis quelques jours. Nous nous en occupons.`,
+      body: (p) => `Votre colis n’a pas été scanné depuis ${Math.floor(p.daysWithoutScan)} jours. Nous le surveillons et vous écrirons dès qu’il sera livré, ou si le transporteur signale un problème.`,
+      sms: (p) => `la commande ${p.orderRef} n'a pas bougé depuis quelques jours. Nous la surveillons et vous écrirons au moindre changement.`,
     },
     lost: {
       subject: (p) => `Votre commande ${p.orderRef} semble perdue`,
-      body: () => 'Le transporteur signale votre colis comme perdu. Nous en sommes désolés ; nous reviendrons vers vous rapidement avec un renvoi ou un remboursement.',
-      sms: (p) => `le transporteur signale la commande ${p.orderRef} comme perdue. Désolés ! Nous vous recontactons.`,
+      body: () => 'Le transporteur signale votre colis comme perdu. Nous en sommes désolés. Un renvoi ou un remboursement est décidé selon notre politique de compensation, et vous recevrez un message dès qu’il sera approuvé.',
+      sms: (p) => `le transporteur signale la commande ${p.orderRef} comme perdue. Désolés ! Un message suivra dès qu'une solution sera approuvée.`,
     },
     damaged: {
       subject: (p) => `Votre commande ${p.orderRef} a été endommagée pendant le transport`,
-      body: () => 'Le transporteur signale que votre colis a été endommagé. Nous en sommes désolés ; nous reviendrons vers vous rapidement avec une solution.',
-      sms: (p) => `le transporteur signale la commande ${p.orderRef} comme endommagée. Désolés ! Nous vous recontactons.`,
+      body: () => 'Le transporteur signale que votre colis a été endommagé. Nous en sommes désolés. Un remboursement ou un renvoi est décidé selon notre politique de compensation, et vous recevrez un message dès qu’il sera approuvé.',
+      sms: (p) => `le transporteur signale la commande ${p.orderRef} comme endommagée. Désolés ! Un message suivra dès qu'une solution sera approuvée.`,
     },
     returning: {
       subject: (p) => `Votre commande ${p.orderRef} nous est retournée`,
@@ -129,14 +139,14 @@ export const fr: LocaleCatalogue = {
       sms: (p) => `la commande ${p.orderRef} attend au point relais. Retirez-la vite, sinon elle sera retournée.`,
     },
     pickup_reminder: {
-      subject: (p) => `Dernier rappel : retirez la commande ${p.orderRef}`,
-      body: () => 'Votre colis sera bientôt retourné à l’expéditeur s’il n’est pas retiré. Merci de le récupérer au plus vite.',
-      sms: (p) => `dernier rappel : la commande ${p.orderRef} repart bientôt. Merci de la retirer.`,
+      subject: (p) => `Rappel : la commande ${p.orderRef} attend toujours d’être retirée`,
+      body: () => 'Votre colis attend toujours au point de retrait et sera retourné à l’expéditeur s’il n’est pas retiré. Merci de le récupérer au plus vite.',
+      sms: (p) => `rappel : la commande ${p.orderRef} attend au point de retrait et repart si elle n'est pas retirée.`,
     },
     delivery_overdue: {
       subject: (p) => `Commande ${p.orderRef} : la livraison prend du retard`,
-      body: () => 'Votre colis est parti en livraison mais n’a pas encore été livré. Nous avons interrogé le transporteur et vous tiendrons informé.',
-      sms: (p) => `la commande ${p.orderRef} est partie en livraison mais n'est pas livrée. Nous vérifions.`,
+      body: () => 'Votre colis est parti en livraison mais n’a pas encore été livré. Nous continuons à le suivre et vous écrirons dès qu’il sera livré.',
+      sms: (p) => `la commande ${p.orderRef} est partie en livraison mais n'est pas livrée. Nous continuons à la suivre.`,
     },
   },
 };

@@ -64,22 +64,32 @@ export const it: LocaleCatalogue = {
       subject: (p) => `Il tuo ordine ${p.orderRef} è in ritardo`,
       body: (p, f) =>
         `Ci dispiace: il tuo pacco non è arrivato entro il ${f.calendarDate(p.referenceDate)} come previsto. ` +
-        'È ancora in viaggio e lo stiamo seguendo da vicino. Ti scriveremo appena si muove.',
-      sms: (p) => `ci dispiace, il tuo ordine ${p.orderRef} è in ritardo. Lo seguiamo e ti aggiorneremo.`,
+        'È ancora in viaggio. Continuiamo a seguirlo e ti scriveremo quando sarà consegnato.',
+      sms: (p) => `ci dispiace, l'ordine ${p.orderRef} è in ritardo. Continuiamo a seguirlo e ti scriveremo alla consegna.`,
     },
     delay_apology: {
       subject: (p) => `Ci scusiamo per il ritardo dell'ordine ${p.orderRef}`,
       body: (p, f) => `Ci scusiamo per il ritardo del tuo ordine. Per rimediare ti offriamo ${it.offer(p.offer, f)}.`,
       sms: (p, f) => `scusa per il ritardo di ${p.orderRef}. Ti offriamo ${it.offer(p.offer, f)}.`,
     },
+    damage_apology: {
+      subject: (p) => `Ci scusiamo: l'ordine ${p.orderRef} è stato danneggiato`,
+      body: (p, f) => `Ci scusiamo perché il tuo pacco è stato danneggiato durante il viaggio. Per rimediare ti offriamo ${it.offer(p.offer, f)}.`,
+      sms: (p, f) => `l'ordine ${p.orderRef} è stato danneggiato nel trasporto. Ci dispiace! Ti offriamo ${it.offer(p.offer, f)}.`,
+    },
     loss_apology: {
       subject: (p) => `Il tuo ordine ${p.orderRef}: le nostre scuse`,
-      body: (p, f) => `Ci dispiace molto: il tuo pacco è andato perso o si è danneggiato durante il viaggio. Ti offriamo ${it.offer(p.offer, f)}.`,
-      sms: (p, f) => `l'ordine ${p.orderRef} è andato perso o danneggiato. Ti offriamo ${it.offer(p.offer, f)}.`,
+      body: (p, f) => `Ci dispiace molto: il tuo pacco è andato perso durante il viaggio. Ti offriamo ${it.offer(p.offer, f)}.`,
+      sms: (p, f) => `l'ordine ${p.orderRef} è andato perso nel trasporto. Ti offriamo ${it.offer(p.offer, f)}.`,
+    },
+    return_apology: {
+      subject: (p) => `Il tuo ordine ${p.orderRef}: le nostre scuse`,
+      body: (p, f) => `Ci dispiace molto: il corriere non ha potuto consegnare il tuo pacco per un proprio errore e ce lo sta restituendo. Ti offriamo ${it.offer(p.offer, f)}.`,
+      sms: (p, f) => `errore del corriere: l'ordine ${p.orderRef} torna indietro. Ti offriamo ${it.offer(p.offer, f)}.`,
     },
     customs_hold: {
       subject: (p) => `Il tuo ordine ${p.orderRef} è fermo in dogana`,
-      body: () => 'Il tuo pacco è trattenuto dalla dogana. Di solito è una formalità e per ora non devi fare nulla; ti avviseremo se cambia qualcosa.',
+      body: () => 'Il tuo pacco è trattenuto dalla dogana. Di solito è una formalità e per ora non devi fare nulla. Continuiamo a seguirlo e ti scriveremo di nuovo se tra qualche giorno sarà ancora fermo.',
       sms: (p) => `l'ordine ${p.orderRef} è fermo in dogana. Per ora non devi fare nulla.`,
     },
     customs_action_needed: {
@@ -100,18 +110,18 @@ export const it: LocaleCatalogue = {
     },
     stalled: {
       subject: (p) => `Aggiornamento sul tuo ordine ${p.orderRef}`,
-      body: (p) => `Il tuo pacco non ha nuove scansioni da ${Math.floor(p.daysWithoutScan)} giorni. Abbiamo contattato il corriere e lo seguiamo da vicino.`,
-      sms: (p) => `l'ordine ${p.orderRef} non ha aggiornamenti da qualche giorno. Stiamo verificando.`,
+      body: (p) => `Il tuo pacco non ha nuove scansioni da ${Math.floor(p.daysWithoutScan)} giorni. Lo teniamo d'occhio e ti scriveremo quando sarà consegnato o se il corriere segnala un problema.`,
+      sms: (p) => `l'ordine ${p.orderRef} non ha aggiornamenti da qualche giorno. Lo teniamo d'occhio e ti scriveremo se cambia qualcosa.`,
     },
     lost: {
       subject: (p) => `Il tuo ordine ${p.orderRef} risulta smarrito`,
-      body: () => 'Il corriere segnala il tuo pacco come smarrito. Ci dispiace molto; ti contatteremo a breve con una nuova spedizione o un rimborso.',
-      sms: (p) => `il corriere segnala l'ordine ${p.orderRef} come smarrito. Ci dispiace! Ti contatteremo.`,
+      body: () => 'Il corriere segnala il tuo pacco come smarrito. Ci dispiace molto. Una nuova spedizione o un rimborso viene deciso secondo la nostra politica di compensazione, e riceverai un messaggio appena sarà approvato.',
+      sms: (p) => `il corriere segnala l'ordine ${p.orderRef} come smarrito. Ci dispiace! Riceverai un messaggio appena una soluzione sarà approvata.`,
     },
     damaged: {
       subject: (p) => `Il tuo ordine ${p.orderRef} si è danneggiato durante il trasporto`,
-      body: () => 'Il corriere segnala che il tuo pacco è stato danneggiato. Ci dispiace molto; ti contatteremo a breve con una soluzione.',
-      sms: (p) => `il corriere segnala l'ordine ${p.orderRef} come danneggiato. Ci dispiace! Ti contatteremo.`,
+      body: () => 'Il corriere segnala che il tuo pacco è stato danneggiato. Ci dispiace molto. Un rimborso o una nuova spedizione viene deciso secondo la nostra politica di compensazione, e riceverai un messaggio appena sarà approvato.',
+      sms: (p) => `il corriere segnala l'ordine ${p.orderRef} come danneggiato. Ci dispiace! Riceverai un messaggio appena una soluzione sarà approvata.`,
     },
     returning: {
       subject: (p) => `Il tuo ordine ${p.orderRef} sta tornando al mittente`,
@@ -129,14 +139,14 @@ export const it: LocaleCatalogue = {
       sms: (p) => `l'ordine ${p.orderRef} è ancora al punto di ritiro. Ritiralo presto o verrà restituito.`,
     },
     pickup_reminder: {
-      subject: (p) => `Ultimo promemoria: ritira l'ordine ${p.orderRef}`,
-      body: () => 'Il tuo pacco verrà presto restituito al mittente se non viene ritirato. Ritiralo il prima possibile.',
-      sms: (p) => `ultimo promemoria: l'ordine ${p.orderRef} torna presto al mittente. Ritiralo.`,
+      subject: (p) => `Promemoria: l'ordine ${p.orderRef} è ancora da ritirare`,
+      body: () => 'Il tuo pacco è ancora al punto di ritiro e verrà restituito al mittente se non viene ritirato. Ritiralo il prima possibile.',
+      sms: (p) => `promemoria: l'ordine ${p.orderRef} è ancora al punto di ritiro e torna al mittente se non lo ritiri.`,
     },
     delivery_overdue: {
       subject: (p) => `Ordine ${p.orderRef}: la consegna sta richiedendo più tempo`,
-      body: () => 'Il tuo pacco è uscito per la consegna ma non è ancora stato consegnato. Abbiamo contattato il corriere e ti terremo aggiornato.',
-      sms: (p) => `l'ordine ${p.orderRef} è uscito per la consegna ma non è arrivato. Verifichiamo col corriere.`,
+      body: () => 'Il tuo pacco è uscito per la consegna ma non è ancora stato consegnato. Continuiamo a seguirlo e ti scriveremo quando sarà consegnato.',
+      sms: (p) => `l'ordine ${p.orderRef} è uscito per la consegna ma non è arrivato. Continuiamo a seguirlo.`,
     },
   },
 };

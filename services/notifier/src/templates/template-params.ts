@@ -37,8 +37,11 @@ export const TEMPLATE_PARAM_SCHEMAS = {
   available_for_pickup: z.object({ pickupPoint: z.string().nullable() }),
   delivered: z.object({ deliveredAt: instant }),
   delay_notice: z.object({ referenceDate: localDate, daysLate: z.int().min(1) }),
+  /** One apology per cause of the compensation (its `cause`): a delay, damage, a loss, a return by the carrier. */
   delay_apology: z.object({ offer: offerSchema }),
+  damage_apology: z.object({ offer: offerSchema }),
   loss_apology: z.object({ offer: offerSchema }),
+  return_apology: z.object({ offer: offerSchema }),
   customs_hold: z.object({}),
   customs_action_needed: z.object({ requirement }),
   customs_hold_reminder: z.object({ requirement: requirement.nullable() }),

@@ -34,6 +34,11 @@ export interface CadencePolicy {
   /** Failed fetch: base * 2^(failures-1), capped. */
   failureBaseMs: number;
   failureMaxMs: number;
+  /**
+   * No carrier account for the shipment's provider: look again this much later (an account
+   * entered through the api wakes the merchant's waiting shipments at once).
+   */
+  noAccountMs: number;
 }
 
 export const DEFAULT_CADENCE: Readonly<CadencePolicy> = {
@@ -51,6 +56,7 @@ export const DEFAULT_CADENCE: Readonly<CadencePolicy> = {
   maxAgeMs: 120 * DAY,
   failureBaseMs: 5 * 60_000,
   failureMaxMs: 6 * HOUR,
+  noAccountMs: 1 * HOUR,
 };
 
 export interface ShipmentPollState {
@@ -63,7 +69,7 @@ export interface ShipmentPollState {
   createdAt: Date;
 }
 
-export type PollOutcome = { kind: 'answered' } | { kind: 'failed'; consecutiveFailures: number };
+export type PollOutcome = { kind: 'answered' } | { kind: 'failed'; consecutiveFailures: number } | { kind: 'no_account' };
 
 export type StopReason = 'delivered' | 'returned' | 'terminal' | 'expired_quiet' | 'expired_age';
 
@@ -118,6 +124,7 @@ export function nextPoll(state: ShipmentPollState, outcome: PollOutcome, now: Da
   const lastNews = state.lastCheckpointAt ?? state.createdAt;
   if (!terminal && now.getTime() - lastNews.getTime() >= policy.expireAfterQuietMs) return { kind: 'stop', reason: 'expired_quiet' };
 
+  if (outcome.kind === 'no_account') return { kind: 'poll', at: at(now, policy.noAccountMs), because: 'no_account' };
   if (outcome.kind === 'failed') {
     // Nothing is lost on a failure: the shipment stays scheduled, only later.
     const exponent = Math.max(0, outcome.consecutiveFailures - 1);

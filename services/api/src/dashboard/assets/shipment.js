@@ -58,6 +58,8 @@ export async function shipmentView({ view }, shipmentId) {
       ['Promised', orDash(s.promisedDeliveryDate)],
       ['Delivered', utc(s.deliveredAt)],
       ['Order value', money(s.orderValue)],
+      // Shown only when the poller cannot poll it (no carrier account for its provider).
+      ...(s.pollProblem ? [['Polling', h('strong', { class: 'poll-problem' }, s.pollProblem)]] : []),
     ].flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
   );
   render(

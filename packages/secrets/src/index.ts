@@ -1,0 +1,3 @@
+export { createSecretBox, SecretOpenError, type SecretBox } from './secret-box.js';
+export { keyIdOf, parseSecretKey, SecretKeyError, type SecretKey } from './secret-key.js';
+export { NO_SECRET_KEY_MESSAGE, secretBoxOf, secretKeyEnv, secretKeyRules, type SecretKeySettings } from './secret-key.env.js';
