@@ -22,6 +22,7 @@ import * as buyers from './2026-12-07T1020-buyers.js';
 import * as merchantOnboarding from './2026-12-07T1300-merchant-onboarding.js';
 import * as carrierAccounts from './2026-12-07T1310-carrier-accounts.js';
 import * as estimatedDeliverySource from './2026-12-07T1320-estimated-delivery-source.js';
+import * as oneSnapshotTable from './2026-12-07T1330-one-snapshot-table.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1300-merchant-onboarding': merchantOnboarding,
   '2026-12-07T1310-carrier-accounts': carrierAccounts,
   '2026-12-07T1320-estimated-delivery-source': estimatedDeliverySource,
+  '2026-12-07T1330-one-snapshot-table': oneSnapshotTable,
 };

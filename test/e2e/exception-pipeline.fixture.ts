@@ -220,7 +220,7 @@ export class ExceptionPipeline {
     const deps = { logger, clock: this.clock, db: this.dbHandle!, bus: this.bus! };
     this.services = {
       normalizer: createNormalizerService({ ...deps, topics: this.topics, groupId: this.groups.normalizer }),
-      detector: createDetectorService({ ...deps, topics: this.topics, groupId: this.groups.detector, sweep: { enabled: false } }),
+      detector: createDetectorService({ ...deps, policy: this.policy!, topics: this.topics, groupId: this.groups.detector, sweep: { enabled: false } }),
       compensation: createCompensationService({
         ...deps,
         policy: this.policy!,

@@ -280,7 +280,7 @@ export class FaultPipeline {
   private async startServices(): Promise<void> {
     const deps = { logger, clock: this.clock, db: this.db, bus: this.bus };
     this.normalizer = await this.newNormalizer();
-    this.detector = createDetectorService({ ...deps, topics: this.topics, groupId: this.groups.detector, sweep: { enabled: false } });
+    this.detector = createDetectorService({ ...deps, policy: this.policy!, topics: this.topics, groupId: this.groups.detector, sweep: { enabled: false } });
     this.compensation = createCompensationService({
       ...deps,
       policy: this.policy!,

@@ -60,7 +60,7 @@ describe('fault: S3 server down and back', () => {
     const s = settings();
     const client = createS3Client({ endpoint: s.endpoint, region: s.region, forcePathStyle: true, credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } });
     const keys = [
-      ...(await p.db.selectFrom('archived_snapshots').select('blob_key').execute()).map((r) => r.blob_key),
+      ...(await p.db.selectFrom('tracking_snapshots').select('blob_key').where('blob_key', 'is not', null).execute()).flatMap((r) => (r.blob_key === null ? [] : [r.blob_key])),
       ...(await p.db.selectFrom('proofs').select('object_key').execute()).map((r) => r.object_key),
     ];
     expect(keys.length).toBeGreaterThan(150);

@@ -142,11 +142,18 @@ export interface TrackingSnapshotsTable {
   source: 'poll' | 'webhook';
   fetched_at: Timestamp;
   http_status: number | null;
+  /** Of the bytes received (or of a sliced part's canonical JSON). */
   sha256: string;
-  blob_key: string | null;
   byte_size: number;
   metadata: JsonDefault<Record<string, unknown>>;
   created_at: CreatedAt;
+  /** The archive's facts, all null until the archiver has stored the bytes. */
+  blob_key: string | null;
+  /** Of the stored bytes (they differ from `sha256` when a JSON body was re-serialized on the way). */
+  archived_sha256: string | null;
+  content_type: string | null;
+  retain_until: Timestamp | null;
+  archived_at: Timestamp | null;
 }
 
 export interface CheckpointsTable {
@@ -367,20 +374,6 @@ export interface WebhookReceiptsTable {
   received_at: Timestamp;
 }
 
-/* issue 6 archiver: raw carrier snapshots copied to the blob store (migration 2026-11-23T1330). */
-export interface ArchivedSnapshotsTable {
-  snapshot_id: string;
-  shipment_id: string;
-  blob_key: string;
-  sha256: string;
-  received_sha256: string;
-  content_type: string;
-  byte_size: number;
-  fetched_at: Timestamp;
-  retain_until: Timestamp | null;
-  archived_at: CreatedAt;
-}
-
 /* issue 7: carrier/lane performance per registration day, merchant and lane (migration 2026-11-23T1700). */
 export interface CarrierPerformanceDailyTable {
   day: ColumnType<string, string, string>;
@@ -446,7 +439,6 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   // issue 6 archiver
-  archived_snapshots: ArchivedSnapshotsTable;
   // issue 7 carrier performance rollup
   carrier_performance_daily: CarrierPerformanceDailyTable;
   carrier_performance_stale: CarrierPerformanceStaleTable;
@@ -531,5 +523,3 @@ export type NewWebhookEndpoint = Insertable<WebhookEndpointsTable>;
 export type WebhookDelivery = Selectable<WebhookDeliveriesTable>;
 export type NewWebhookDelivery = Insertable<WebhookDeliveriesTable>;
 // issue 6 archiver
-export type ArchivedSnapshot = Selectable<ArchivedSnapshotsTable>;
-export type NewArchivedSnapshot = Insertable<ArchivedSnapshotsTable>;

@@ -23,7 +23,6 @@ export * from './transit-history.repository.js';
 export * from './webhook-endpoint.repository.js';
 export * from './webhook-delivery.repository.js';
 // issue 6 archiver
-export * from './archived-snapshot.repository.js';
 export * from './proof.repository.js';
 export * from './proof-evidence.repository.js';
 // notifier (issue 6)

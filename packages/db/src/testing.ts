@@ -3,7 +3,7 @@ import type { Database, MilestoneColumn } from './database.js';
 import { setNextCheckAt } from './detection-schedule.repository.js';
 import { applyPollSchedules } from './poll-schedule.repository.js';
 import { registerShipments, type NewBuyerContact, type NewShipmentRegistration } from './shipment.repository.js';
-import { MILESTONE_TIMESTAMP_COLUMNS, updateShipmentStates, type MilestoneTimestampColumn } from './shipment-state.repository.js';
+import { MILESTONE_TIMESTAMP_COLUMNS, updateShipmentStates, type MilestoneTimestampColumn, type ShipmentDeliveryEstimate } from './shipment-state.repository.js';
 
 /**
  * For tests (`@parcelwatch/db/testing`): shipments put in the state a test needs by the
@@ -42,6 +42,8 @@ export interface TestTrackingState {
   lastCheckpointAt?: Date | null;
   failedAttempts?: number;
   milestones?: Partial<Record<MilestoneTimestampColumn, Date | null>>;
+  /** The estimate the normalizer wrote (the carrier's own, or the lane's learned one). */
+  estimatedDelivery?: ShipmentDeliveryEstimate | null;
 }
 
 const iso = (value: Date | null | undefined): string | null => (value === null || value === undefined ? null : value.toISOString());
@@ -90,6 +92,10 @@ export async function seedShipments(db: Kysely<Database>, shipments: readonly Te
               statusAt: iso(s.tracking.statusAt),
               lastCheckpointAt: iso(s.tracking.lastCheckpointAt),
               failedAttempts: s.tracking.failedAttempts ?? 0,
+              originCountry: s.originCountry === undefined ? 'CN' : s.originCountry,
+              destinationCountry: s.destinationCountry === undefined ? 'US' : s.destinationCountry,
+              buyerTimezone: s.buyerTimezone ?? 'America/New_York',
+              estimatedDelivery: s.tracking.estimatedDelivery ?? null,
               milestones: Object.fromEntries(MILESTONE_TIMESTAMP_COLUMNS.map((column) => [column, iso(s.tracking?.milestones?.[column])])) as Record<
                 MilestoneTimestampColumn,
                 string | null
@@ -111,6 +117,7 @@ export async function seedShipments(db: Kysely<Database>, shipments: readonly Te
               pollAttempts: 0,
               polledAt: null,
               registeredAt: s.polling.providerRegisteredAt ?? null,
+              problem: null,
             }],
       ),
     );

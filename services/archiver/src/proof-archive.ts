@@ -169,7 +169,7 @@ export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
         const [snapshot] = await findArchivedSnapshots(trx, [checkpoint.snapshot_id]);
         // The snapshot arrives on another topic; the bundle must list it, so wait for it.
         if (snapshot === undefined) throw new RetriableError(`snapshot ${checkpoint.snapshot_id} of checkpoint ${checkpoint.id} is not archived yet`);
-        if (snapshot.fetched_at > cutoff) cutoff = snapshot.fetched_at;
+        if (snapshot.fetchedAt > cutoff) cutoff = snapshot.fetchedAt;
       }
       return writeBundle(trx, {
         shipment,

@@ -1,7 +1,7 @@
 import { sha256Hex, type BlobStore } from '@parcelwatch/archive';
 import { createIdempotentHandler, schemaParser, type BatchHandler, type MessageParser, type ReceivedMessage, type SafeParseSchema, type TransactionalDb } from '@parcelwatch/bus';
-import { trackingSnapshotCapturedEventSchema, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
-import { findArchivedSnapshots, insertArchivedSnapshots } from '@parcelwatch/db';
+import { snapshotPayloadBytes, trackingSnapshotCapturedEventSchema, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
+import { recordArchivedSnapshots } from '@parcelwatch/db';
 import { putOnce } from './bundle/blob-writes.js';
 import { rawSnapshotKey } from './bundle/proof-keys.js';
 
@@ -10,25 +10,19 @@ export const snapshotParser: MessageParser<TrackingSnapshotCapturedEvent> = sche
   'tracking snapshot',
 );
 
-/** The bytes to keep: a JSON body as JSON text, anything else decoded from its base64 transport. */
-export function snapshotBytes(payload: TrackingSnapshotCapturedEvent['data']['payload']): { body: Buffer; ext: 'json' | 'bin'; contentType: string } {
-  if (payload.encoding === 'json') return { body: Buffer.from(JSON.stringify(payload.body) ?? 'null', 'utf8'), ext: 'json', contentType: 'application/json' };
-  return { body: Buffer.from(payload.body, 'base64'), ext: 'bin', contentType: payload.contentType };
-}
-
 /** Blob writes in flight at once for one batch (each is a file write + fsync, or an S3 PUT). */
 const PUT_CONCURRENCY = 8;
 
-type ArchivedRow = Parameters<typeof insertArchivedSnapshots>[1][number];
+type ArchivedRow = Parameters<typeof recordArchivedSnapshots>[1][number];
 
 /**
- * Copies each raw carrier snapshot into the blob store and records it. The blobs are written
+ * Copies each raw carrier snapshot into the blob store and records where, on the snapshot's row. The blobs are written
  * first, outside the transaction (a connection is not held across file or S3 I/O; on embedded
  * PGlite, the one session would wait on every fsync), then the batch's rows go in with one
  * statement inside it. A blob written for a batch whose transaction then fails is written again
  * under the same key with the same bytes on redelivery (putOnce sees them and writes nothing),
- * and a row never points at a blob not yet stored. A redelivered snapshot finds its row and is
- * skipped.
+ * and a row never points at a blob not yet stored. A redelivered snapshot finds its row archived
+ * and changes nothing.
  */
 export function createSnapshotArchiveHandler(options: { db: TransactionalDb; groupId: string; blobStore: BlobStore; retentionMs: number }): BatchHandler<TrackingSnapshotCapturedEvent> {
   async function store(messages: readonly ReceivedMessage<TrackingSnapshotCapturedEvent>[]): Promise<Map<string, ArchivedRow>> {
@@ -40,19 +34,23 @@ export function createSnapshotArchiveHandler(options: { db: TransactionalDb; gro
         unique.slice(i, i + PUT_CONCURRENCY).map(async ({ event }) => {
           const data = event.data;
           const fetchedAt = new Date(data.fetchedAt);
-          const { body, ext, contentType } = snapshotBytes(data.payload);
+          const { bytes: body, ext, contentType } = snapshotPayloadBytes(data.payload);
           const key = rawSnapshotKey(event.merchantid, data.shipmentId, fetchedAt, sha256Hex(body), ext);
           const put = await putOnce(options.blobStore, key, body, { contentType, retainUntil: new Date(fetchedAt.getTime() + options.retentionMs) });
           rows.set(data.snapshotId, {
-            snapshot_id: data.snapshotId,
-            shipment_id: data.shipmentId,
-            blob_key: key,
-            sha256: put.sha256,
-            received_sha256: data.sha256,
-            content_type: contentType,
-            byte_size: body.length,
-            fetched_at: fetchedAt,
-            retain_until: put.retainedUntil,
+            id: data.snapshotId,
+            shipmentId: data.shipmentId,
+            provider: data.provider,
+            source: data.source,
+            fetchedAt: data.fetchedAt,
+            httpStatus: data.httpStatus,
+            sha256: data.sha256,
+            byteSize: body.length,
+            metadata: data.metadata,
+            blobKey: key,
+            archivedSha256: put.sha256,
+            contentType,
+            retainUntil: put.retainedUntil,
           });
         }),
       );
@@ -66,10 +64,9 @@ export function createSnapshotArchiveHandler(options: { db: TransactionalDb; gro
       db: options.db,
       groupId: options.groupId,
       apply: async (trx, fresh) => {
-        const known = new Set((await findArchivedSnapshots(trx, fresh.map((m) => m.event.data.snapshotId))).map((row) => row.snapshot_id));
-        const rows = [...new Set(fresh.map((m) => m.event.data.snapshotId))].filter((id) => !known.has(id)).map((id) => stored.get(id)!);
-        await insertArchivedSnapshots(trx, rows);
-        for (const row of rows) context.logger.debug({ shipmentId: row.shipment_id, snapshotId: row.snapshot_id, sha256: row.sha256 }, 'raw snapshot archived');
+        const rows = [...new Set(fresh.map((m) => m.event.data.snapshotId))].map((id) => stored.get(id)!);
+        const archived = new Set(await recordArchivedSnapshots(trx, rows));
+        for (const row of rows.filter((r) => archived.has(r.id))) context.logger.debug({ shipmentId: row.shipmentId, snapshotId: row.id, sha256: row.archivedSha256 }, 'raw snapshot archived');
       },
     });
     await record(messages, context);

@@ -105,11 +105,11 @@ describe('archiver on the embedded bus, PGlite and the filesystem store', () => 
     const event = snapshotEvent(s, s.checkpoints.shipped);
     const binary = { ...event, data: { ...event.data, sha256: createHash('sha256').update(xml).digest('hex'), payload: { encoding: 'base64' as const, contentType: 'application/xml', body: xml.toString('base64') } } };
     await bus.publish(topics.snapshots, [binary, binary] as Envelope[]);
-    await waitFor('the snapshot archived', async () => (await db.selectFrom('archived_snapshots').select('snapshot_id').execute()).length === 1);
-    const [row] = await db.selectFrom('archived_snapshots').selectAll().execute();
-    expect(row).toMatchObject({ snapshot_id: s.checkpoints.shipped.snapshotId, content_type: 'application/xml', byte_size: xml.length, received_sha256: binary.data.sha256, sha256: binary.data.sha256 });
+    await waitFor('the snapshot archived', async () => (await db.selectFrom('tracking_snapshots').select('id').where('blob_key', 'is not', null).execute()).length === 1);
+    const [row] = await db.selectFrom('tracking_snapshots').selectAll().execute();
+    expect(row).toMatchObject({ id: s.checkpoints.shipped.snapshotId, content_type: 'application/xml', byte_size: xml.length, sha256: binary.data.sha256, archived_sha256: binary.data.sha256 });
     expect(row!.blob_key).toBe(`raw/${s.merchantId}/${s.shipmentId}/${s.checkpoints.shipped.fetchedAt.replace(/:/g, '-')}-${binary.data.sha256}.bin`);
-    expect((await store.get(row!.blob_key)).equals(xml)).toBe(true);
+    expect((await store.get(row!.blob_key!)).equals(xml)).toBe(true);
   });
 
   it('chains an appeal bundle to the delivery bundle, over HTTP', async () => {
@@ -152,7 +152,7 @@ describe('archiver on the embedded bus, PGlite and the filesystem store', () => 
     const s = await seedShipment(db, 'crash');
     await service.start();
     await bus.publish(topics.snapshots, [snapshotEvent(s, s.checkpoints.shipped)] as Envelope[]);
-    await waitFor('the snapshot archived', async () => (await db.selectFrom('archived_snapshots').select('snapshot_id').execute()).length === 1);
+    await waitFor('the snapshot archived', async () => (await db.selectFrom('tracking_snapshots').select('id').where('blob_key', 'is not', null).execute()).length === 1);
     const archive = createProofArchive({ db, blobStore: store, clock, logger, proofsTopic: topics.proofs, retentionDays: 30 });
     let written: Proof | null = null;
     await expect(

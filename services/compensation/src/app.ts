@@ -12,7 +12,7 @@ import { createExecutionWorker, type ExecutionRound } from './execution/executio
 import type { CompensationExecutor } from './execution/executor.js';
 import type { CompensationConfig } from './config.js';
 import { createTikTokMarketplaceExecutor } from './execution/tiktok-marketplace.executor.js';
-import { loadPolicyStore, type PolicySource } from './policy/policy-store.js';
+import { loadPolicyStore, type PolicySource } from '@parcelwatch/policy';
 import { createTriggerApplier, triggerParser, type TriggerEvent } from './trigger.handler.js';
 
 export const COMPENSATION_GROUP = 'compensation';

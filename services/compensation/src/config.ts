@@ -2,7 +2,7 @@ import { rateLimitEnv } from '@parcelwatch/access';
 import { parseEnv, serviceConfigSchema, type Env } from '@parcelwatch/config';
 import { marketplaceEnv, marketplaceRules } from '@parcelwatch/marketplace';
 import { z } from 'zod';
-import { DEFAULT_POLICY_PATH } from './policy/policy-store.js';
+import { DEFAULT_POLICY_PATH } from '@parcelwatch/policy';
 
 /**
  * Compensation's whole configuration: the shared settings, the policy file, the execution loop,

@@ -1,6 +1,6 @@
 export { buildCompensation, createCompensationService, COMPENSATION_GROUP, type CompensationDeps, type CompensationService } from './app.js';
-export { loadPolicyStore, DEFAULT_POLICY_PATH, PolicyError, type PolicySource, type PolicyStore, type ReloadOutcome } from './policy/policy-store.js';
-export { parsePolicy, type CompensationPolicy } from './policy/policy.schema.js';
+// The policy lives in @parcelwatch/policy (the detector reads it too); re-exported for compensation's callers.
+export { loadPolicyStore, DEFAULT_POLICY_PATH, parsePolicy, PolicyError, type CompensationPolicy, type PolicySource, type PolicyStore, type ReloadOutcome } from '@parcelwatch/policy';
 export { registerApprovalRoutes, compensationView } from './approval/approval.routes.js';
 export { createApprovalWorkflow, type ApprovalWorkflow, type Approver } from './approval/approval.workflow.js';
 export { ApprovalError, APPROVER_ROLES, type ApproverRole } from './approval/approval.rules.js';

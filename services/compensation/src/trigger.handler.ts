@@ -29,7 +29,7 @@ import { actionToDb, approvalToDb, currencyFromDb } from './domain/db-names.js';
 import { decideCompensation, type PriorCompensation } from './domain/decision.js';
 import { lifetimeSpendInBase } from './domain/lifetime-spend.js';
 import { matchTier, type Trigger } from './domain/tier.rules.js';
-import type { PolicySource } from './policy/policy-store.js';
+import type { PolicySource } from '@parcelwatch/policy';
 
 export type TriggerEvent = DelayDetectedEvent | ExceptionOpenedEvent | ExceptionEscalatedEvent | ExceptionResolvedEvent;
 export type TriggerMessage = ReceivedMessage<TriggerEvent>;

@@ -6,7 +6,7 @@ import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { createTriggerApplier, type TriggerEvent } from '../src/trigger.handler.js';
-import type { CompensationPolicy } from '../src/policy/policy.schema.js';
+import type { CompensationPolicy } from '@parcelwatch/policy';
 import {
   compensationsOf,
   defaultPolicy,

@@ -18,8 +18,7 @@ import {
 import { insertBuyers, recordBuyerActivity, registerShipments, type Compensation, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
 import { parse as parseYaml } from 'yaml';
-import { parsePolicy, type CompensationPolicy } from '../src/policy/policy.schema.js';
-import { DEFAULT_POLICY_PATH, type PolicySource } from '../src/policy/policy-store.js';
+import { DEFAULT_POLICY_PATH, parsePolicy, type CompensationPolicy, type PolicySource } from '@parcelwatch/policy';
 import { createTriggerApplier, type TriggerEvent } from '../src/trigger.handler.js';
 import { createLogger } from '@parcelwatch/logger';
 import type { Clock } from '@parcelwatch/service-kit';
@@ -65,6 +64,8 @@ export async function seedShipment(
     buyer?: string;
     merchantId?: string;
     status?: 'in_transit' | 'delivered';
+    /** The delivery date promised to the buyer (their local calendar), if any. */
+    promised?: string;
   },
 ): Promise<SeededShipment> {
   sequence += 1;
@@ -89,7 +90,7 @@ export async function seedShipment(
         provider: '17track',
         originCountry: 'CN',
         destinationCountry: 'US',
-        promisedDeliveryDate: null,
+        promisedDeliveryDate: input.promised ?? null,
         buyerTimezone: 'America/New_York',
         orderValueMinor: orderValue?.amountMinor ?? null,
         orderCurrency: orderValue?.currency ?? null,

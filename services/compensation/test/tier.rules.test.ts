@@ -3,8 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CARRIER_FAULT_RETURN_CAUSES, OTHER_RETURN_CAUSES, type ReturnCause } from '@parcelwatch/contracts';
 import { parse as parseYaml } from 'yaml';
 import { matchTier } from '../src/domain/tier.rules.js';
-import { DEFAULT_POLICY_PATH } from '../src/policy/policy-store.js';
-import { parsePolicy, type CompensationPolicy } from '../src/policy/policy.schema.js';
+import { DEFAULT_POLICY_PATH, parsePolicy, type CompensationPolicy } from '@parcelwatch/policy';
 
 async function shippedPolicy(): Promise<CompensationPolicy> {
   const parsed = parsePolicy(parseYaml(await readFile(DEFAULT_POLICY_PATH, 'utf8')));

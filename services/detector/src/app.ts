@@ -2,6 +2,7 @@ import { createIdempotentHandler, type BusConsumer, type EventBus } from '@parce
 import { TOPIC, type ParcelwatchEvent } from '@parcelwatch/contracts';
 import type { Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
+import { defaultPolicy, loadPolicyStore, type PolicySource } from '@parcelwatch/policy';
 import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { DetectorConfig } from './config.js';
 import { loadThresholdsFile } from './thresholds.config.js';
@@ -34,6 +35,8 @@ export interface DetectorDeps {
   groupId?: string;
   /** The parsed thresholds file (DETECTOR_THRESHOLDS_FILE), or none: the table's defaults. */
   thresholdsFile?: ThresholdsFile | null;
+  /** The compensation policy, whose delay tiers the delay events carry. Default: the shipped policy. */
+  policy?: PolicySource;
   /** Events per transaction (default 200) and partitions handled at once (default 2). */
   maxBatchSize?: number;
   concurrency?: number;
@@ -46,6 +49,8 @@ export interface DetectorService extends Service {
   /** Claims and evaluates every shipment due now; what the sweep loop runs each interval. */
   sweepOnce(): Promise<DetectionCounts>;
 }
+
+const fixedPolicy = (policy: ReturnType<typeof defaultPolicy>): PolicySource => ({ current: () => policy });
 
 /**
  * Turns parcel state into exceptions and delay events: re-evaluates a shipment whenever
@@ -65,6 +70,7 @@ export function createDetectorService(deps: DetectorDeps): DetectorService {
   const file = deps.thresholdsFile ?? null;
   const round = {
     thresholds: new ThresholdSource({ base: withDefaults(DEFAULT_THRESHOLDS, file), fileOverrides: fileOverrides(file), logger }),
+    policy: deps.policy ?? fixedPolicy(defaultPolicy()),
     transit: new TransitSource(),
     topics,
   };
@@ -129,18 +135,23 @@ export function createDetectorService(deps: DetectorDeps): DetectorService {
 }
 
 /**
- * The detector as a deployment runs it, from its configuration (a bad thresholds file stops the
- * start with its reason rather than detecting with wrong limits). Its main.ts and
+ * The detector as a deployment runs it, from its configuration (a bad thresholds or policy file
+ * stops the start with its reason rather than detecting with wrong limits). Its main.ts and
  * `parcelwatch start` both call this.
  */
 export async function buildDetector(config: DetectorConfig, host: ServiceHost, adapters: { db: Kysely<Database>; bus: EventBus }): Promise<ServiceUnit<DetectorService>> {
   const thresholdsFile = config.DETECTOR_THRESHOLDS_FILE ? await loadThresholdsFile(config.DETECTOR_THRESHOLDS_FILE) : null;
+  // The same file compensation reads, watched the same way, so both follow one policy version.
+  const policy = await loadPolicyStore(config.COMPENSATION_POLICY_PATH, host.logger);
+  policy.watch(config.COMPENSATION_POLICY_WATCH_MS);
+  host.onClose('compensation policy watch', () => policy.close());
   const service = createDetectorService({
     logger: host.logger,
     clock: host.clock,
     db: adapters.db,
     bus: adapters.bus,
     thresholdsFile,
+    policy,
     sweep: { intervalMs: config.DETECTOR_SWEEP_INTERVAL_MS, batchSize: config.DETECTOR_SWEEP_BATCH_SIZE, concurrency: config.DETECTOR_SWEEP_CONCURRENCY },
   });
   return { service };

@@ -18,6 +18,7 @@ import {
   type NewExceptionRow,
   type ReturnEvidenceRow,
 } from '@parcelwatch/db';
+import type { PolicySource } from '@parcelwatch/policy';
 import type { Transaction } from 'kysely';
 import { evaluateShipment } from './domain/detection.js';
 import type { TrackingState } from './domain/detection.types.js';
@@ -28,6 +29,8 @@ import type { TransitSource } from './transit.source.js';
 
 export interface DetectionRoundDeps {
   thresholds: ThresholdSource;
+  /** The compensation policy: the delay tiers come from it alone. */
+  policy: PolicySource;
   transit: TransitSource;
   topics: { shipmentExceptions: string; shipmentDelays: string };
 }
@@ -127,6 +130,8 @@ export async function detectAndWrite(
   await deps.thresholds.refresh(trx);
   await deps.transit.prepare(trx, states, nowMs);
 
+  // One policy for the whole batch, even if a reload lands meanwhile.
+  const delayTiers = deps.policy.current().tiers;
   const at = new Date(nowMs).toISOString();
   const openings: NewExceptionRow[] = [];
   const escalations: ExceptionEscalation[] = [];
@@ -143,6 +148,7 @@ export async function detectAndWrite(
       state,
       open,
       thresholds,
+      delayTiers,
       now: nowMs,
       estimate: deps.transit.estimate(state, thresholds.late),
       recordedDaysLate: recorded.get(state.shipmentId) ?? { promised: 0, estimated: 0 },

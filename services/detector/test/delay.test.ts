@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { assessDelay, delayTier, transitEstimate } from '../src/domain/delay.policy.js';
+import { defaultPolicy, delayTier } from '@parcelwatch/policy';
+import { assessDelay, transitEstimate } from '../src/domain/delay.policy.js';
 import { DEFAULT_THRESHOLDS } from '../src/domain/thresholds.js';
 import { evaluate, iso, ms, openException, parcel } from './detection.fixtures.js';
 
-const tiers = DEFAULT_THRESHOLDS.late;
+const tiers = defaultPolicy().tiers;
+const limits = DEFAULT_THRESHOLDS.late;
 
 /** Noon in the buyer's zone, `days` local days after the promised date. */
 const localNoonAfter = (date: string, zone: string, days: number) => DateTime.fromISO(date, { zone }).plus({ days, hours: 12 }).toUTC().toISO() ?? '';
@@ -20,7 +22,7 @@ describe('delay tiers at every boundary', () => {
     [14, 2],
     [30, 2],
   ] as const)('%i days late -> tier %p', (daysLate, tier) => {
-    expect(delayTier(daysLate, tiers)).toBe(tier);
+    expect(delayTier(tiers, daysLate)).toBe(tier);
     const promised = parcel({ promisedDeliveryDate: '2025-04-10', buyerTimezone: 'Europe/Berlin' });
     const result = evaluate({ state: promised, now: localNoonAfter('2025-04-10', 'Europe/Berlin', daysLate) });
     expect(result.delay).toMatchObject({ daysLate, tier, reference: { against: 'promised', date: '2025-04-10' } });
@@ -89,8 +91,8 @@ describe('the buyer time zone', () => {
 
 describe('late against the estimate', () => {
   it('uses the p90 of the carrier + lane history once there are enough samples, else the defaults', () => {
-    expect(transitEstimate({ p50Days: 8, p90Days: 11, samples: 29 }, tiers)).toEqual({ p50Days: 12, p90Days: 20, samples: 29, source: 'default' });
-    expect(transitEstimate({ p50Days: 8, p90Days: 11, samples: 30 }, tiers)).toEqual({ p50Days: 8, p90Days: 11, samples: 30, source: 'history' });
+    expect(transitEstimate({ p50Days: 8, p90Days: 11, samples: 29 }, limits)).toEqual({ p50Days: 12, p90Days: 20, samples: 29, source: 'default' });
+    expect(transitEstimate({ p50Days: 8, p90Days: 11, samples: 30 }, limits)).toEqual({ p50Days: 8, p90Days: 11, samples: 30, source: 'history' });
   });
 
   it('counts days late after pickup + p90 transit days, in the buyer zone', () => {
@@ -115,12 +117,12 @@ describe('late against the estimate', () => {
 describe('assessDelay', () => {
   it('stops looking daily once the parcel is 60 days late (handled as lost by then)', () => {
     const reference = { against: 'promised' as const, date: '2025-03-14', timeZone: 'UTC' };
-    expect(assessDelay(reference, ms('2025-05-12T12:00:00Z'), false, tiers)).toMatchObject({ daysLate: 59, nextCheckAt: ms('2025-05-13T00:00:00Z') });
-    expect(assessDelay(reference, ms('2025-05-13T12:00:00Z'), false, tiers)).toMatchObject({ daysLate: 60, tier: 2, nextCheckAt: null });
+    expect(assessDelay(reference, ms('2025-05-12T12:00:00Z'), false, limits, tiers)).toMatchObject({ daysLate: 59, nextCheckAt: ms('2025-05-13T00:00:00Z') });
+    expect(assessDelay(reference, ms('2025-05-13T12:00:00Z'), false, limits, tiers)).toMatchObject({ daysLate: 60, tier: 2, nextCheckAt: null });
   });
 
   it('is 0 days late before the deadline and looks again at the deadline', () => {
     const reference = { against: 'promised' as const, date: '2025-03-14', timeZone: 'UTC' };
-    expect(assessDelay(reference, ms('2025-03-14T23:59:59Z'), false, tiers)).toMatchObject({ daysLate: 0, nextCheckAt: ms('2025-03-15T00:00:00Z') });
+    expect(assessDelay(reference, ms('2025-03-14T23:59:59Z'), false, limits, tiers)).toMatchObject({ daysLate: 0, nextCheckAt: ms('2025-03-15T00:00:00Z') });
   });
 });

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { DelayAgainst } from '../src/domain/delay.policy.js';
+import { defaultPolicy } from '@parcelwatch/policy';
+import type { DelayAgainst, DelayTiers } from '../src/domain/delay.policy.js';
 import { evaluateShipment, type DetectionInput, type Evaluation } from '../src/domain/detection.js';
 import type { OpenException, TrackingState } from '../src/domain/detection.types.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../src/domain/thresholds.js';
@@ -47,14 +48,19 @@ export interface Scenario {
   now: string;
   open?: OpenException[];
   thresholds?: Thresholds;
+  /** Default: the shipped compensation policy's. */
+  delayTiers?: DelayTiers;
   recorded?: Partial<Record<DelayAgainst, number>>;
 }
+
+const SHIPPED_TIERS = defaultPolicy().tiers;
 
 export function evaluate(scenario: Scenario): Evaluation {
   const input: DetectionInput = {
     state: scenario.state,
     open: scenario.open ?? [],
     thresholds: scenario.thresholds ?? DEFAULT_THRESHOLDS,
+    delayTiers: scenario.delayTiers ?? SHIPPED_TIERS,
     now: ms(scenario.now),
     estimate: { p50Days: 12, p90Days: 20, samples: 0, source: 'default' },
     recordedDaysLate: { promised: 0, estimated: 0, ...scenario.recorded },

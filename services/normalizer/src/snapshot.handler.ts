@@ -139,7 +139,6 @@ export function createSnapshotApplier(options: SnapshotApplierOptions) {
         fetchedAt: data.fetchedAt,
         httpStatus: data.httpStatus,
         sha256: data.sha256,
-        blobKey: null,
         byteSize,
         metadata: data.metadata,
       })),

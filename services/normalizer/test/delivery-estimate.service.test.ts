@@ -69,6 +69,7 @@ describe('the normalizer writes the estimated delivery and its source', () => {
       contact: null,
       buyerId: null,
       nextPollAt: new Date('2026-07-01T00:00:00Z'),
+      registeredAt: new Date('2026-07-01T00:00:00Z'),
     }));
     await db.transaction().execute((trx) => registerShipments(trx, rows));
     return items.map((item, i) => ({ shipmentId: rows[i]!.id, provider: item.provider, carrier: item.carrier, trackingNumber: item.trackingNumber }));

@@ -47,13 +47,13 @@ export async function seedBuyerShipment(
       buyerTimezone: input.timezone,
       contact: { id: contactId, name: `Buyer ${input.name}`, email, phone, address: null, locale: input.locale, timezone: input.timezone },
       registeredAt: new Date('2026-11-20T00:00:00Z'),
-      tracking: { status: 'in_transit' },
+      // The carrier's own estimate, as the normalizer records it.
+      tracking: {
+        status: 'in_transit',
+        estimatedDelivery: input.estimatedDeliveryAt === undefined ? null : { at: input.estimatedDeliveryAt, latestAt: null, source: 'carrier' },
+      },
     },
   ]);
-  // No service writes an estimated delivery yet, so no repository offers it: the one column set by hand here.
-  if (input.estimatedDeliveryAt !== undefined) {
-    await db.updateTable('shipments').set({ estimated_delivery_at: input.estimatedDeliveryAt }).where('id', '=', shipmentId).execute();
-  }
   return { name: input.name, shipmentId, merchantId: input.merchantId, orderId, trackingNumber, email, phone };
 }
 

@@ -2,4 +2,3 @@ export { buildPoller, createPollerService, DEFAULT_POLLER_OPTIONS, type PollerDe
 export { loadPollerConfig, pollerConfigSchema, type PollerConfig } from './config.js';
 export { createPollerClients, createSandboxPollerClients, type PollerClient, type PollerClients, type SandboxClientsOptions } from './poller.clients.js';
 export { DEFAULT_CADENCE, nextPoll, type CadenceDecision, type CadencePolicy, type ShipmentPollState } from './domain/cadence.js';
-export { canonicalJson } from './domain/canonical-json.js';

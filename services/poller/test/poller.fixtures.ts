@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { newId, parseEvent, type Provider, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
+import { canonicalJson, newId, parseEvent, type Provider, type TrackingSnapshotCapturedEvent } from '@parcelwatch/contracts';
 import type { Database, MilestoneColumn } from '@parcelwatch/db';
 import { seedShipments as registerAndTrack, type TestShipment } from '@parcelwatch/db/testing';
 import type { Kysely } from 'kysely';
-import { canonicalJson } from '../src/domain/canonical-json.js';
 
 export interface SeedShipment {
   trackingNumber: string;

@@ -6,8 +6,8 @@ import { defineEvent, localDateSchema, timeZoneSchema, utcInstantSchema } from '
 
 /**
  * Topic `shipment.delays`. Emitted again as the delay grows (a new daysLate), so consumers see
- * a shipment cross from tier 1 to tier 2. `tier` is the delay tier by the detector's day
- * thresholds, null while the delay is below tier 1; the compensation policy decides the action.
+ * a shipment cross from tier 1 to tier 2. `tier` is the delay tier by the compensation policy's
+ * day thresholds (the detector reads the same policy), null while the delay is below tier 1.
  */
 export const delayDetectedDataSchema = z.object({
   shipmentId: shipmentIdSchema,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { normalizeTrackingNumber } from '@parcelwatch/carriers';
-import { createEvent, EVENT_TYPES, fitsJsonb, idFromName, type EventData, type MerchantId } from '@parcelwatch/contracts';
+import { buildTrackingSnapshotEvent, encodeSnapshotPayload, fitsJsonb, idFromName, snapshotSha256, type SnapshotPayload } from '@parcelwatch/contracts';
 import { enqueueOutbox, findShipmentsByTrackingNumber, recordWebhookReceipt, type Database } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
 import { isWebhookProvider, SIGNATURE_HEADERS, verifySignature, type WebhookProvider } from './webhook-signature.js';
@@ -62,10 +61,9 @@ const REGISTRABLE_NUMBER = /^[A-Z0-9]{4,64}$/;
  * base64 (the normalizer parses those the same way), so a signed push is never refused, or
  * answered with a 500, for text the database cannot store.
  */
-function snapshotPayload(body: Record<string, unknown>, rawBody: Buffer, contentType: string | string[] | undefined) {
-  if (fitsJsonb(body)) return { encoding: 'json', body };
+function snapshotPayload(body: Record<string, unknown>, rawBody: Buffer, contentType: string | string[] | undefined): SnapshotPayload {
   const type = (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json';
-  return { encoding: 'base64', contentType: type.includes('json') ? type : 'application/json', body: rawBody.toString('base64') };
+  return encodeSnapshotPayload({ bytes: rawBody, contentType: type.includes('json') ? type : 'application/json', json: { value: body } });
 }
 
 class ReplayRefused extends Error {
@@ -117,28 +115,28 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
       const shipments = await findShipmentsByTrackingNumber(deps.db, trackingNumber, provider);
       if (shipments.length === 0) return { kind: 'ignored', reason: 'unknown_tracking_number', trackingNumber };
 
-      const sha256 = createHash('sha256').update(rawBody).digest('hex');
+      const sha256 = snapshotSha256(rawBody);
       const replayKey = facts.eventId === null ? `sha256:${sha256}` : `event:${facts.eventId}`;
       const fetchedAt = now.toISOString();
       try {
         await deps.db.transaction().execute(async (trx) => {
           const fresh = await recordWebhookReceipt(trx, { provider, replayKey, bodySha256: sha256, signedAt: facts.signedAt, receivedAt: now });
           if (!fresh) throw new ReplayRefused(`${provider} webhook ${replayKey} was already accepted`);
+          const payload = snapshotPayload(body, rawBody, headers['content-type']);
           await enqueueOutbox(
             trx,
             shipments.map((shipment) => {
               const snapshotId = idFromName('webhook-snapshot', provider, replayKey, shipment.id);
-              const data = {
-                shipmentId: shipment.id,
+              const built = buildTrackingSnapshotEvent({
+                shipment,
                 snapshotId,
+                eventId: idFromName('tracking.snapshot.captured', snapshotId),
                 provider,
-                carrier: shipment.carrier,
-                trackingNumber: shipment.trackingNumber,
                 source: 'webhook',
                 fetchedAt,
                 httpStatus: null,
                 sha256,
-                payload: snapshotPayload(body, rawBody, headers['content-type']),
+                payload,
                 metadata: {
                   webhookEvent: facts.event,
                   webhookEventId: facts.eventId,
@@ -146,15 +144,12 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
                   signatureVerified: true,
                   byteSize: rawBody.length,
                 },
-              } as unknown as EventData<typeof EVENT_TYPES.trackingSnapshotCaptured>;
-              const event = createEvent(EVENT_TYPES.trackingSnapshotCaptured, {
-                data,
-                merchantid: shipment.merchantId as MerchantId,
-                source: 'parcelwatch/api',
-                id: idFromName('tracking.snapshot.captured', snapshotId),
-                time: fetchedAt,
+                producer: 'parcelwatch/api',
+                capturedAt: fetchedAt,
               });
-              return { topic: deps.snapshotsTopic, key: shipment.id, event };
+              // Every input was checked above; a failure here is a defect, not the provider's fault.
+              if (!built.ok) throw new Error(`webhook snapshot for shipment ${shipment.id}: ${built.reason}`);
+              return { topic: deps.snapshotsTopic, key: shipment.id, event: built.event };
             }),
           );
         });

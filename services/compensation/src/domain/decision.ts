@@ -9,7 +9,7 @@ import {
   type CompensationTier,
   type Money,
 } from '@parcelwatch/contracts';
-import type { CompensationPolicy } from '../policy/policy.schema.js';
+import type { CompensationPolicy } from '@parcelwatch/policy';
 import type { TierMatch, TriggerKind } from './tier.rules.js';
 
 export type ApprovalLevel = 'automatic' | 'supervisor' | 'manager';

@@ -1,5 +1,5 @@
 import { addMoney, convertMoney, MoneyError, money, type CurrencyCode, type Money } from '@parcelwatch/contracts';
-import type { CompensationPolicy } from '../policy/policy.schema.js';
+import type { CompensationPolicy } from '@parcelwatch/policy';
 
 /**
  * A buyer's lifetime spend is kept per currency, exactly as paid (the api has no rates); the

@@ -1,5 +1,5 @@
 import type { CompensationTier, ExceptionFactsOf, ExceptionKind } from '@parcelwatch/contracts';
-import type { CompensationPolicy } from '../policy/policy.schema.js';
+import { delayTier, type CompensationPolicy } from '@parcelwatch/policy';
 
 /** What happened to the parcel, as the compensation service sees it. */
 export type Trigger =
@@ -32,12 +32,8 @@ export function matchTier(policy: CompensationPolicy, trigger: Trigger): TierOut
   const { tier1, tier2, tier3 } = policy.tiers;
   if (trigger.kind === 'delay') {
     const because = `${trigger.daysLate} days late against the ${trigger.against} delivery date ${trigger.referenceDate}`;
-    if (trigger.daysLate >= tier2.minDaysLate) {
-      return { matched: { tier: 2, triggerKind: 'delay', rule: 'tier2.delay', because, cancelOnDelivery: false } };
-    }
-    if (trigger.daysLate >= tier1.minDaysLate) {
-      return { matched: { tier: 1, triggerKind: 'delay', rule: 'tier1.delay', because, cancelOnDelivery: false } };
-    }
+    const tier = delayTier(policy.tiers, trigger.daysLate);
+    if (tier !== null) return { matched: { tier, triggerKind: 'delay', rule: `tier${tier}.delay`, because, cancelOnDelivery: false } };
     return { matched: null, why: `${because}: below the ${tier1.minDaysLate} days of tier 1` };
   }
   const kind = trigger.exceptionKind;

@@ -1,11 +1,13 @@
 import { DAY_MS, type TrackingState } from './detection.types.js';
 import { addDays, daysBetween, localDateOf, safeZone, startOfLocalDay } from './local-calendar.js';
+import { delayTier, type DelayTier, type PolicyFile } from '@parcelwatch/policy';
 import type { Thresholds } from './thresholds.js';
 
 export { safeZone };
 
 export type DelayAgainst = 'promised' | 'estimated';
-export type DelayTier = 1 | 2 | null;
+/** The policy's day thresholds of tiers 1 and 2. */
+export type DelayTiers = Pick<PolicyFile['tiers'], 'tier1' | 'tier2'>;
 
 /** A local calendar date whose end, in `timeZone`, is the delivery deadline. */
 export interface DelayReference {
@@ -20,7 +22,7 @@ export interface DelayAssessment {
   deadline: number;
   /** Whole buyer-calendar days past the reference date; 0 before the deadline. */
   daysLate: number;
-  tier: DelayTier;
+  tier: DelayTier | null;
   /** When daysLate next grows (the next local midnight); null once the journey is over. */
   nextCheckAt: number | null;
 }
@@ -31,13 +33,6 @@ export interface TransitEstimate {
   p90Days: number;
   samples: number;
   source: 'history' | 'default';
-}
-
-/** The delay tier of the contract (delay.events.ts): null below tier 1, then 1, then 2. */
-export function delayTier(daysLate: number, tiers: Pick<Thresholds['late'], 'tier1Days' | 'tier2Days'>): DelayTier {
-  if (daysLate >= tiers.tier2Days) return 2;
-  if (daysLate >= tiers.tier1Days) return 1;
-  return null;
 }
 
 /** End of `date` in `zone`: the next local midnight, which luxon finds across DST changes. */
@@ -54,14 +49,15 @@ export function assessDelay(
   reference: DelayReference,
   asOf: number,
   journeyOver: boolean,
-  tiers: Pick<Thresholds['late'], 'tier1Days' | 'tier2Days' | 'maxTrackedDays'>,
+  limits: Pick<Thresholds['late'], 'maxTrackedDays'>,
+  tiers: DelayTiers,
 ): DelayAssessment {
   const deadline = deadlineOf(reference.date, reference.timeZone);
   if (asOf < deadline) return { reference, deadline, daysLate: 0, tier: null, nextCheckAt: journeyOver ? null : deadline };
   const today = localDateOf(asOf, reference.timeZone);
   const daysLate = daysBetween(reference.date, today);
-  const nextCheckAt = journeyOver || daysLate >= tiers.maxTrackedDays ? null : startOfLocalDay(addDays(today, 1), reference.timeZone);
-  return { reference, deadline, daysLate, tier: delayTier(daysLate, tiers), nextCheckAt };
+  const nextCheckAt = journeyOver || daysLate >= limits.maxTrackedDays ? null : startOfLocalDay(addDays(today, 1), reference.timeZone);
+  return { reference, deadline, daysLate, tier: delayTier(tiers, daysLate), nextCheckAt };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ExceptionKind, Severity } from '@parcelwatch/contracts';
 import { customsHoldRule } from './customs-hold.rule.js';
 import { damagedRule } from './damaged.rule.js';
-import { assessDelay, delayReference, type DelayAgainst, type DelayAssessment, type TransitEstimate } from './delay.policy.js';
+import { assessDelay, delayReference, type DelayAgainst, type DelayAssessment, type DelayTiers, type TransitEstimate } from './delay.policy.js';
 import { deliveryOverdueRule } from './delivery-overdue.rule.js';
 import { isDelivered, isReturned, type Facts, type OpenException, type Resolution, type Rule, type TrackingState } from './detection.types.js';
 import { failedDeliveryRule } from './failed-delivery.rule.js';
@@ -32,6 +32,8 @@ export interface DetectionInput {
   /** The shipment's open (or escalated) exceptions: at most one per kind. */
   open: readonly OpenException[];
   thresholds: Thresholds;
+  /** The compensation policy's delay tiers (the one source of a delay's tier). */
+  delayTiers: DelayTiers;
   now: number;
   estimate: TransitEstimate;
   /** The largest daysLate already recorded per reference (0: none). */
@@ -99,7 +101,7 @@ export function evaluateShipment(input: DetectionInput): Evaluation {
   const { state, thresholds, now } = input;
   const reference = delayReference(state, input.estimate);
   const timing = delayAsOf(state, now);
-  const delay = reference === null ? null : assessDelay(reference, timing.asOf, timing.over, thresholds.late);
+  const delay = reference === null ? null : assessDelay(reference, timing.asOf, timing.over, thresholds.late, input.delayTiers);
   const openByKind = new Map(input.open.map((exception) => [exception.kind, exception]));
   const evaluation: Evaluation = { open: [], escalate: [], resolve: [], delay: null, nextCheckAt: null };
   let next = Number.POSITIVE_INFINITY;

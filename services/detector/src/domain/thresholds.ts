@@ -19,15 +19,14 @@ export const thresholdsSchema = z.object({
   lost: z.object({ days: positive }).strict(),
   damaged: z.object({}).strict(),
   /**
-   * Delay tiers by whole days late, and the transit estimate used when no date was promised:
-   * `defaultP50Days`/`defaultP90Days` until a carrier + lane has `minHistorySamples` deliveries.
-   * Past `maxTrackedDays` late the delay is no longer re-checked daily: by then the parcel is
-   * handled as lost, and a daily event for ever would only be noise.
+   * The transit estimate used when no date was promised: `defaultP50Days`/`defaultP90Days` until
+   * a carrier + lane has `minHistorySamples` deliveries. Past `maxTrackedDays` late the delay is
+   * no longer re-checked daily: by then the parcel is handled as lost, and a daily event for ever
+   * would only be noise. The delay tiers are not here: they are the compensation policy's
+   * (@parcelwatch/policy), so a delay event and the compensation it earns cannot disagree.
    */
   late: z
     .object({
-      tier1Days: wholeDays,
-      tier2Days: wholeDays,
       minHistorySamples: z.int().min(1),
       defaultP50Days: positive,
       defaultP90Days: positive,
@@ -55,7 +54,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   returning: {},
   lost: { days: 30 },
   damaged: {},
-  late: { tier1Days: 3, tier2Days: 14, minHistorySamples: 30, defaultP50Days: 12, defaultP90Days: 20, maxTrackedDays: 60 },
+  late: { minHistorySamples: 30, defaultP50Days: 12, defaultP90Days: 20, maxTrackedDays: 60 },
 };
 
 /** Where an override applies; an unset scope matches any shipment. */

@@ -1,4 +1,4 @@
-import type { SnapshotPayload } from '@parcelwatch/contracts';
+import { snapshotPayloadBytes, type SnapshotPayload } from '@parcelwatch/contracts';
 import { PayloadError } from '@parcelwatch/carriers';
 
 /** The provider body as the mappers take it, and its size in bytes (kept with the snapshot row). */
@@ -12,10 +12,9 @@ export interface DecodedPayload {
  * content type says JSON. A body that cannot be read is a PayloadError (not retriable).
  */
 export function decodeSnapshotPayload(provider: string, payload: SnapshotPayload): DecodedPayload {
-  if (payload.encoding === 'json') {
-    return { body: payload.body, byteSize: Buffer.byteLength(JSON.stringify(payload.body) ?? '', 'utf8') };
-  }
-  const bytes = Buffer.from(payload.body, 'base64');
+  // The size is that of the bytes the archive keeps, so both writers of the snapshot row agree on it.
+  const { bytes } = snapshotPayloadBytes(payload);
+  if (payload.encoding === 'json') return { body: payload.body, byteSize: bytes.length };
   const text = bytes.toString('utf8');
   try {
     return { body: JSON.parse(text) as unknown, byteSize: bytes.length };

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { ProviderResponse } from '@parcelwatch/carriers';
-import { parseEvent } from '@parcelwatch/contracts';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, parseEvent } from '@parcelwatch/contracts';
 import { buildTrackingSnapshot, type SnapshotInput } from './tracking-snapshot.builder.js';
 
 const SHIPMENT = { id: '0195b0d9-8400-71a0-8bcc-af00f6dc8dfe', merchantId: '0195b0d9-8400-73fd-9aad-d08a7e4b9f0c', carrier: 'yunexpress', trackingNumber: 'YT2501000000001' };

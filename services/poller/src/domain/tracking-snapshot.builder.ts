@@ -1,24 +1,17 @@
-import { createHash } from 'node:crypto';
 import {
-  carrierCodeSchema,
-  fitsJsonb,
-  EVENT_TYPES,
-  createEvent,
-  trackingSnapshotCapturedDataSchema,
+  buildTrackingSnapshotEvent,
+  canonicalJson,
+  canonicalSnapshotSha256,
+  encodeSnapshotPayload,
   type Provider,
+  type SnapshotBuild,
   type SnapshotPayload,
-  type TrackingSnapshotCapturedEvent,
+  type SnapshotShipment,
 } from '@parcelwatch/contracts';
 import type { ProviderResponse } from '@parcelwatch/carriers';
 import { sliceBatchAnswer } from './batch-slice.js';
-import { canonicalJson } from './canonical-json.js';
 
-export interface SnapshotShipment {
-  id: string;
-  merchantId: string;
-  carrier: string;
-  trackingNumber: string;
-}
+export type { SnapshotBuild, SnapshotShipment };
 
 export interface SnapshotInput {
   shipment: SnapshotShipment;
@@ -34,8 +27,6 @@ export interface SnapshotInput {
   source: string;
 }
 
-export type SnapshotBuild = { ok: true; event: TrackingSnapshotCapturedEvent } | { ok: false; reason: string };
-
 /** A batch answer is compared with each of its numbers' parts: its canonical form is made once. */
 const canonicalBodies = new WeakMap<object, string>();
 function canonicalBody(body: unknown): string {
@@ -48,57 +39,42 @@ function canonicalBody(body: unknown): string {
   return json;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
-
 /**
  * The payload a shipment's snapshot carries and the SHA-256 it is proven by. A body that is
  * only this shipment's is published whole, with the hash of the bytes received. A batch body
  * is cut to the shipment's part (batch-slice.ts), published as that JSON and hashed over its
- * canonical form (canonical-json.ts: the bytes survive jsonb and Kafka, so anyone can recompute
- * it); the received body's hash goes into metadata (`batchSha256`) to tie the part to the answer.
+ * canonical form (the bytes survive jsonb and Kafka, so anyone can recompute it); the received
+ * body's hash goes into metadata (`batchSha256`) to tie the part to the answer.
  */
 function payloadFor(input: SnapshotInput): { payload: SnapshotPayload; sha256: string; sliced: boolean } | null {
   const { response } = input;
   if (response.body === null && response.rawBody !== '') {
-    return {
-      payload: { encoding: 'base64', contentType: response.contentType ?? 'application/octet-stream', body: Buffer.from(response.rawBody, 'utf8').toString('base64') },
-      sha256: response.sha256,
-      sliced: false,
-    };
+    return { payload: encodeSnapshotPayload({ bytes: response.rawBody, contentType: response.contentType ?? 'application/octet-stream' }), sha256: response.sha256, sliced: false };
   }
   const part = sliceBatchAnswer(input.provider, response.body, input.queriedNumber);
   if (part === null) return null;
   const partJson = canonicalJson(part);
   const contentType = response.contentType ?? 'application/json';
   if (partJson === canonicalBody(response.body)) {
-    if (!fitsJsonb(response.body)) return { payload: { encoding: 'base64', contentType, body: Buffer.from(response.rawBody, 'utf8').toString('base64') }, sha256: response.sha256, sliced: false };
-    return { payload: { encoding: 'json', body: response.body }, sha256: response.sha256, sliced: false };
+    return { payload: encodeSnapshotPayload({ bytes: response.rawBody, contentType, json: { value: response.body } }), sha256: response.sha256, sliced: false };
   }
-  if (!fitsJsonb(part)) return { payload: { encoding: 'base64', contentType, body: Buffer.from(partJson, 'utf8').toString('base64') }, sha256: sha256(partJson), sliced: true };
-  return { payload: { encoding: 'json', body: part }, sha256: sha256(partJson), sliced: true };
+  return { payload: encodeSnapshotPayload({ bytes: partJson, contentType, json: { value: part } }), sha256: canonicalSnapshotSha256(part), sliced: true };
 }
 
-// A body the outbox's jsonb column cannot hold (NUL, unpaired surrogates) would fail the whole
-// poll round's outbox insert: it travels as its bytes in base64 instead (the normalizer parses
-// it the same way; the carriers' mappers clean the text).
-
+/** A poll's snapshot of one shipment, from the provider's answer (the builder itself is shared with webhook intake). */
 export function buildTrackingSnapshot(input: SnapshotInput): SnapshotBuild {
   const built = payloadFor(input);
   if (!built) return { ok: false, reason: `the answer holds nothing for ${input.queriedNumber}` };
-  const { response, shipment } = input;
-  const carrier = carrierCodeSchema.safeParse(shipment.carrier);
-  const data = trackingSnapshotCapturedDataSchema.safeParse({
-    shipmentId: shipment.id,
+  const { response } = input;
+  return buildTrackingSnapshotEvent({
+    shipment: input.shipment,
     snapshotId: input.snapshotId,
     provider: input.provider,
-    carrier: carrier.success ? carrier.data : null,
-    trackingNumber: shipment.trackingNumber,
     source: 'poll',
     fetchedAt: response.fetchedAt,
     httpStatus: response.status,
     sha256: built.sha256,
     payload: built.payload,
-    // Transport facts only: never the API key, the request headers or buyer data.
     metadata: {
       attempts: response.attempts,
       durationMs: response.durationMs,
@@ -110,14 +86,7 @@ export function buildTrackingSnapshot(input: SnapshotInput): SnapshotBuild {
       sliced: built.sliced,
       queriedNumber: input.queriedNumber,
     },
+    producer: input.source,
+    capturedAt: input.capturedAt,
   });
-  if (!data.success) return { ok: false, reason: `snapshot does not fit the contract: ${data.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
-  const event = createEvent(EVENT_TYPES.trackingSnapshotCaptured, {
-    id: input.snapshotId,
-    data: data.data,
-    merchantid: shipment.merchantId as TrackingSnapshotCapturedEvent['merchantid'],
-    source: input.source,
-    time: input.capturedAt,
-  });
-  return { ok: true, event };
 }

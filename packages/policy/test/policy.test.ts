@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createLogger } from '@parcelwatch/logger';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { DEFAULT_POLICY_PATH, loadPolicyStore, PolicyError } from '../src/policy/policy-store.js';
-import { parsePolicy } from '../src/policy/policy.schema.js';
+import { DEFAULT_POLICY_PATH, loadPolicyStore, PolicyError } from '../src/policy-store.js';
+import { parsePolicy } from '../src/policy.schema.js';
 
 const logger = createLogger({ name: 'policy-test', level: 'silent' });
 

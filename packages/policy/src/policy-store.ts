@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@parcelwatch/logger';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy, type CompensationPolicy } from './policy.schema.js';
 
-/** The policy shipped with the service. */
-export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../policy/default.policy.yaml', import.meta.url));
+/** The policy shipped with parcelwatch: the ARCHITECTURE.md tiers. */
+export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../policy/default.policy.yaml', import.meta.url));
 
 export class PolicyError extends Error {
   readonly retriable = false;
@@ -35,6 +35,13 @@ export interface PolicyStore extends PolicySource {
   /** Reloads whenever the file changes (stat polling: survives editors that replace the file). */
   watch(intervalMs?: number): void;
   close(): void;
+}
+
+/** The shipped policy, for a caller given none (tests, tools); a service reads its file through loadPolicyStore. */
+export function defaultPolicy(): CompensationPolicy {
+  const parsed = parsePolicy(parseYaml(readFileSync(DEFAULT_POLICY_PATH, 'utf8')));
+  if (!parsed.ok) throw new PolicyError(DEFAULT_POLICY_PATH, parsed.errors);
+  return parsed.policy;
 }
 
 type ReadResult = { ok: true; policy: CompensationPolicy; text: string } | { ok: false; errors: string[] };
