@@ -6,9 +6,10 @@ import { generateJourney, type Journey, type JourneyEvent, type JourneyIncident,
 import { DateTime } from 'luxon';
 
 export const SEED = 16;
-export const START = '2026-11-02T00:00:00Z';
+/** 17:00 UTC: every step lands in the buyers' day, from Los Angeles to Rome (no quiet hours). */
+export const START = '2026-11-01T17:00:00Z';
 /** Simulated hours per step of the month. */
-export const STEP_HOURS = 12;
+export const STEP_HOURS = 24;
 /** The month, plus the tail in which the last parcels settle and silent losses show. */
 export const DAYS = 40;
 /** Only the incidents the plan asks for happen; every carrier reports its zone. */
@@ -98,7 +99,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'late-minor', count: 2, lane: 'CN-US', outcome: 'delivered', lateDays: 4, value: (i) => (i === 0 ? usd(2_000) : usd(3_500)), buyer: (i) => (i === 0 ? REGULAR : buyerN('late-minor', i)), intake: 'api', provider: '17track' },
   { name: 'late-major', count: 2, lane: (i) => (i === 0 ? 'CN-US' : 'CN-EU'), outcome: 'delivered', lateDays: 16, value: (i) => (i === 0 ? usd(8_000) : eur(14_000)), buyer: (i) => (i === 0 ? REGULAR : buyerN('late-major', i)), intake: 'api', provider: '17track' },
   { name: 'stall', count: 2, lane: 'CN-EU', outcome: 'delivered', incidents: ['stall'], accept: (j) => longestSilence(j) >= 8 * DAY, value: () => eur(3_000), intake: 'api', provider: (i) => (i === 0 ? '17track' : 'aftership') },
-  { name: 'customs-hold', count: 2, lane: 'CN-US', outcome: 'delivered', incidents: ['customs_documents'], accept: (j) => gapOf(j, 'customs_hold_documents', 'customs_released') >= 4.5 * DAY, value: () => usd(5_000), intake: 'api', provider: '17track' },
+  { name: 'customs-hold', count: 2, lane: 'CN-US', outcome: 'delivered', incidents: ['customs_documents'], accept: (j) => gapOf(j, 'customs_hold_documents', 'customs_released') >= 4.5 * DAY, value: () => usd(5_000), intake: 'api', provider: (i) => (i === 0 ? '17track' : 'aftership') },
   { name: 'failed-twice', count: 1, lane: 'CN-US', outcome: 'delivered', incidents: ['failed_attempts'], accept: (j) => j.failedAttempts === 2, value: () => usd(4_000), intake: 'api', provider: '17track' },
   { name: 'pickup-collected', count: 1, lane: 'CN-US', outcome: 'delivered', incidents: ['failed_attempts'], accept: (j) => j.failedAttempts === 3, value: () => usd(2_900), intake: 'api', provider: '17track' },
   { name: 'pickup-uncollected', count: 2, lane: (i) => (i === 0 ? 'CN-US' : 'CN-EU'), outcome: 'returned', accept: (j) => j.failedAttempts === 3 && gapOf(j, 'available_for_pickup', 'returning') >= 6 * DAY, value: () => usd(4_500), intake: 'api', provider: '17track' },
