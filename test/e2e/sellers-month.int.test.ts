@@ -32,7 +32,7 @@ describe("a seller's month on Kafka, PostgreSQL and S3, entered only through pub
       await stack.untilQuiet(() => seller.approvePending());
     }
     wallSeconds = Math.round((performance.now() - started) / 1000);
-    process.stdout.write(`seller's month: ${plan.length} parcels, ${stepTimes().length} steps in ${wallSeconds} s\n`);
+    process.stdout.write(`seller's month: ${plan.length} parcels, ${stepTimes().length} steps in ${wallSeconds} s; drain phases (ms) ${JSON.stringify(stack.timings)}\n`);
   }, 900_000);
 
   afterAll(async () => {
@@ -91,17 +91,27 @@ describe("a seller's month on Kafka, PostgreSQL and S3, entered only through pub
     const rows = await stack.db
       .selectFrom('compensations')
       .innerJoin('shipments', 'shipments.id', 'compensations.shipment_id')
-      .select(['compensations.id', 'shipments.order_id', 'compensations.execution_key', 'compensations.status', 'compensations.approved_at', 'compensations.amount_minor'])
+      .select(['compensations.id', 'shipments.order_id', 'compensations.execution_key', 'compensations.status', 'compensations.approved_at', 'compensations.amount_minor', 'compensations.currency'])
       .execute();
     // Approved by the ops team or automatically; a zero "nothing more due" decision is never approved.
     const approved = rows.filter((r) => r.approved_at !== null).map((r) => ({ id: r.id, orderId: r.order_id, executionKey: r.execution_key, status: r.status }));
     expect(approved.length).toBeGreaterThanOrEqual(10);
     expect(seller.approvals.filter((a) => a.status !== 200)).toEqual([]);
     expect(new Set(seller.approvals.map((a) => a.level))).toEqual(new Set(['supervisor', 'manager']));
-    const ledger = (await (await fetch(`${stack.sandbox.url}/sandbox/marketplace`)).json()) as { requests: PeerRequest[]; counts: { requests: { dropped: number } } };
+    const ledger = (await (await fetch(`${stack.sandbox.url}/sandbox/marketplace`)).json()) as {
+      requests: PeerRequest[];
+      payouts: Array<{ idempotencyKey: string; amount: string | null; currency: string | null }>;
+      counts: { requests: { dropped: number } };
+    };
     expect(ledger.counts.requests.dropped).toBe(0);
     const remedies = ledger.requests.filter((r) => ['refund', 'coupon', 'reship'].includes(r.route));
     expect(executionProblems(approved, remedies)).toEqual([]);
+    // What was paid is what was decided.
+    const wrongAmounts = ledger.payouts
+      .filter((p) => p.amount !== null)
+      .map((p) => ({ key: p.idempotencyKey, paid: `${Math.round(Number(p.amount) * 100)} ${p.currency}`, row: rows.find((r) => r.execution_key === p.idempotencyKey) }))
+      .filter(({ paid, row }) => row === undefined || paid !== `${row.amount_minor} ${row.currency.trim()}`);
+    expect(wrongAmounts).toEqual([]);
   });
 
   it('sets the estimated delivery date on every parcel whose carrier publishes one', async () => {

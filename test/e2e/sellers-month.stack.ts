@@ -191,31 +191,52 @@ export class SellersMonthStack {
   async untilQuiet(between: () => Promise<void>): Promise<void> {
     const parts = this.parts!;
     for (let pass = 0; pass < 30; pass += 1) {
+      this.timings['passes'] = (this.timings['passes'] ?? 0) + 1;
       const before = await this.maxOutboxId();
-      const pushes = await this.sandbox.webhooks.flush();
-      const refused = pushes.filter((p) => p.status !== 202 && p.status !== 200);
-      if (refused.length > 0) throw new Error(`carrier pushes refused: ${JSON.stringify(refused.slice(0, 3))}`);
-      for (let i = 0; i < 20; i += 1) {
-        const report = await parts.poller.tick();
-        if (report.polled === 0 && report.registered === 0) break;
-      }
-      await this.settle();
-      await parts.detector.sweepOnce();
-      await this.settle();
-      for (let i = 0; i < 20; i += 1) {
-        const round = await parts.notifier.dispatchDue();
-        if (round.sent + round.failed + round.retryLater + round.deferred === 0) break;
-      }
-      await this.settle();
-      await between();
-      for (let i = 0; i < 20; i += 1) {
-        const round = await parts.compensation.executeDue();
-        if (round.executed + round.cancelled + round.failed + round.retryLater === 0) break;
-      }
-      await this.settle();
+      await this.timed('push', async () => {
+        const pushes = await this.sandbox.webhooks.flush();
+        const refused = pushes.filter((p) => p.status !== 202 && p.status !== 200);
+        if (refused.length > 0) throw new Error(`carrier pushes refused: ${JSON.stringify(refused.slice(0, 3))}`);
+      });
+      await this.timed('poll', async () => {
+        for (let i = 0; i < 20; i += 1) {
+          const report = await parts.poller.tick();
+          if (report.polled === 0 && report.registered === 0) break;
+        }
+      });
+      await this.timed('settle', () => this.settle());
+      await this.timed('sweep', () => parts.detector.sweepOnce());
+      await this.timed('settle', () => this.settle());
+      await this.timed('send', async () => {
+        for (let i = 0; i < 20; i += 1) {
+          const round = await parts.notifier.dispatchDue();
+          if (round.sent + round.failed + round.retryLater === 0) break;
+        }
+      });
+      await this.timed('settle', () => this.settle());
+      await this.timed('approve', between);
+      await this.timed('pay', async () => {
+        for (let i = 0; i < 20; i += 1) {
+          const round = await parts.compensation.executeDue();
+          if (round.executed + round.cancelled + round.failed + round.retryLater === 0) break;
+        }
+      });
+      await this.timed('settle', () => this.settle());
       if ((await this.maxOutboxId()) === before) return;
     }
     throw new Error('the pipeline kept producing events after 30 passes at one instant');
+  }
+
+  /** Real milliseconds per phase of the drain, summed over the month. */
+  readonly timings: Record<string, number> = {};
+
+  private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timings[phase] = Math.round((this.timings[phase] ?? 0) + performance.now() - t0);
+    }
   }
 
   /** Relays the outbox and waits until every reader has processed every row relayed. */
