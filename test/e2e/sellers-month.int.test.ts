@@ -58,6 +58,19 @@ describe("a seller's month on Kafka, PostgreSQL and S3, entered only through pub
     expect({ missed, seen }).toEqual({ missed: [], seen });
   });
 
+  it('pays tier 3 for a parcel the carrier damaged and sent back, and not for one the buyer refused', async () => {
+    const policy = readPolicy();
+    const faultReasons = policy.tiers['tier3']?.returningCarrierFaultReasons ?? [];
+    // The journeys asked of the sandbox: damage, then the return (a cause the policy names), or a refusal (one it does not).
+    expect(faultReasons).toContain('damaged');
+    expect(faultReasons).not.toContain('refused');
+    const decisions = await seenDecisions();
+    const tier3Returning = (scenario: string) =>
+      plan.filter((p) => p.scenario === scenario).map((p) => ({ order: p.orderId, tier3: decisions.some((d) => d.orderId === p.orderId && d.tier === 3 && d.trigger === 'returning') }));
+    expect(tier3Returning('returned-carrier-fault')).toEqual(plan.filter((p) => p.scenario === 'returned-carrier-fault').map((p) => ({ order: p.orderId, tier3: true })));
+    expect(tier3Returning('returned-refused')).toEqual(plan.filter((p) => p.scenario === 'returned-refused').map((p) => ({ order: p.orderId, tier3: false })));
+  });
+
   it('sends every template of the catalogue at least once', async () => {
     const sent = await stack.db.selectFrom('notifications').select('template').distinct().where('status', '=', 'sent').execute();
     const sentIds = new Set(sent.map((r) => r.template));
