@@ -19,6 +19,7 @@ import * as archivedSnapshots from './2026-11-23T1330-archived-snapshots.js';
 import * as reportIndexes from './2026-11-23T1400-report-indexes.js';
 import * as carrierPerformanceRollup from './2026-11-23T1700-carrier-performance-rollup.js';
 import * as buyers from './2026-12-07T1020-buyers.js';
+import * as merchantOnboarding from './2026-12-07T1300-merchant-onboarding.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1400-report-indexes': reportIndexes,
   '2026-11-23T1700-carrier-performance-rollup': carrierPerformanceRollup,
   '2026-12-07T1020-buyers': buyers,
+  '2026-12-07T1300-merchant-onboarding': merchantOnboarding,
 };

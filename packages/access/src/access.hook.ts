@@ -1,11 +1,12 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { appendAudit, findActiveApiKeyByHash, touchApiKey, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import type { AuditRecorder, Caller } from './access.js';
+import { OPERATOR_CALLER, type AuditRecorder, type Caller } from './access.js';
 import type { Clock } from '@parcelwatch/service-kit';
 import { apiKeyPrefix, hashApiKey, presentedKey } from './api-key.js';
-import { accessFor, ROUTE_POLICY, type PolicyRule } from './route-policy.js';
+import { accessFor, ROUTE_POLICY, type Access, type PolicyRule } from './route-policy.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './rate-limiter.js';
 
 export interface AccessOptions {
@@ -15,6 +16,11 @@ export interface AccessOptions {
   rateLimits?: RateLimits | false;
   /** Default: ROUTE_POLICY. */
   policy?: readonly PolicyRule[];
+  /**
+   * SHA-256 (hex, hashApiKey) of the deployment's bootstrap admin key (PARCELWATCH_BOOTSTRAP_ADMIN_KEY):
+   * a request presenting it is the operator. Absent: no request is.
+   */
+  bootstrapKeyHash?: string;
 }
 
 export interface AccessLayerDeps {
@@ -103,6 +109,11 @@ export function installAccessLayer(app: FastifyInstance, deps: AccessLayerDeps):
       if (!withinLimit(request, reply, `ip:${request.ip}`)) return reply;
       return deny(reply, 401, 'this route needs an API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
     }
+    if (isBootstrapKey(key, deps.options.bootstrapKeyHash)) {
+      request.caller = OPERATOR_CALLER;
+      if (!withinLimit(request, reply, `key:${OPERATOR_CALLER.keyId}`)) return reply;
+      return checkPolicy(request, reply, access, OPERATOR_CALLER, OPERATOR_CALLER.name);
+    }
     const row = apiKeyPrefix(key) === null ? undefined : await findActiveApiKeyByHash(deps.db, hashApiKey(key));
     if (row === undefined) {
       // Failed attempts count against the client's address, so guessing keys is slow too.
@@ -113,14 +124,24 @@ export function installAccessLayer(app: FastifyInstance, deps: AccessLayerDeps):
     request.caller = caller;
     if (!withinLimit(request, reply, `key:${row.id}`)) return reply;
     await touch(row.id);
-    if (access === null) {
-      return deny(reply, 403, `${request.method} ${pattern} is not in the access policy, so no key may call it`);
-    }
-    if (!access.includes(caller.role)) {
-      return deny(reply, 403, `${request.method} ${pattern} needs a key with role ${access.join(' or ')}; this key (${row.prefix}) has role ${caller.role}`);
-    }
-    return;
+    return checkPolicy(request, reply, access, caller, row.prefix);
   });
+}
+
+/** Denies (403) unless the policy's access for the route includes the caller's role; `shownAs` names the key. */
+function checkPolicy(request: FastifyRequest, reply: FastifyReply, access: Access | null, caller: Caller, shownAs: string): FastifyReply | undefined {
+  const pattern = request.routeOptions.url ?? request.url;
+  if (access === null) {
+    return deny(reply, 403, `${request.method} ${pattern} is not in the access policy, so no key may call it`);
+  }
+  if (access === 'open' || access.includes(caller.role)) return undefined;
+  return deny(reply, 403, `${request.method} ${pattern} needs a key with role ${access.join(' or ')}; this key (${shownAs}) has role ${caller.role}`);
+}
+
+/** Compares hashes, in constant time, so the comparison says nothing about how much of the key matched. */
+function isBootstrapKey(key: string, bootstrapKeyHash: string | undefined): boolean {
+  if (bootstrapKeyHash === undefined) return false;
+  return timingSafeEqual(Buffer.from(hashApiKey(key), 'hex'), Buffer.from(bootstrapKeyHash, 'hex'));
 }
 
 /**

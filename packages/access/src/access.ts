@@ -13,12 +13,23 @@ import type { AuditExecutor } from '@parcelwatch/db';
 export const ROLES = ['viewer', 'approver', 'admin', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * The deployment's operator: whoever holds the bootstrap admin key of the api's environment
+ * (PARCELWATCH_BOOTSTRAP_ADMIN_KEY). Not a role a stored key can have (ROLES leaves it out, so no
+ * key can be issued with it); the route policy names it only on the merchant onboarding routes.
+ */
+export const OPERATOR = 'operator';
+export type Principal = Role | typeof OPERATOR;
+
+/** The caller of the bootstrap admin key; in audit entries its actor is `bootstrap-admin-key`. */
+export const OPERATOR_CALLER: Caller = { keyId: 'bootstrap-admin-key', name: 'bootstrap admin key', role: OPERATOR, merchantIds: [] };
+
 export interface Caller {
   keyId: string;
   /** The key's name, for audit entries (never the secret). */
   name: string;
-  role: Role;
-  /** The merchants this key may see and act for. */
+  role: Principal;
+  /** The merchants this key may see and act for (none for the operator, who onboards them). */
   merchantIds: readonly string[];
 }
 
@@ -49,10 +60,16 @@ export function callerOf(request: FastifyRequest): Caller | null {
   return request.caller ?? null;
 }
 
-/** An actor string for audit entries and decisions: `key:<id>` or `anonymous`. */
+/** An actor string for audit entries and decisions: `key:<id>`, `bootstrap-admin-key` or `anonymous`. */
 export function actorOf(request: FastifyRequest): string {
   const caller = callerOf(request);
-  return caller === null ? 'anonymous' : `key:${caller.keyId}`;
+  if (caller === null) return 'anonymous';
+  return caller.role === OPERATOR ? caller.keyId : `key:${caller.keyId}`;
+}
+
+/** Whether the caller is the operator (the bootstrap admin key). */
+export function isOperator(request: FastifyRequest): boolean {
+  return callerOf(request)?.role === OPERATOR;
 }
 
 /**
@@ -70,7 +87,7 @@ export function merchantScope(request: FastifyRequest): readonly string[] | null
 }
 
 /** Replies 403 with a message and returns false when the caller's role is not one of `roles`. */
-export function requireRole(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): boolean {
+export function requireRole(request: FastifyRequest, reply: FastifyReply, roles: readonly Principal[]): boolean {
   const caller = callerOf(request);
   if (caller === null || roles.includes(caller.role)) return true;
   void reply.code(403).send({ error: 'forbidden', message: `this needs a key with role ${roles.join(' or ')}; yours is ${caller.role}` });

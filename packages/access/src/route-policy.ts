@@ -1,4 +1,4 @@
-import type { Role } from './access.js';
+import { OPERATOR, type Principal, type Role } from './access.js';
 
 /*
  * Which roles may call which route, matched on fastify's route pattern (`/compensations/:id/approve`),
@@ -6,7 +6,7 @@ import type { Role } from './access.js';
  * exists but has no rule is denied (403): a new route stays closed until someone decides who
  * may call it. An unknown URL is not a route and answers 404.
  */
-export type Access = 'open' | readonly Role[];
+export type Access = 'open' | readonly Principal[];
 
 export interface PolicyRule {
   /** Methods this rule covers; '*' for all. HEAD follows GET. */
@@ -20,6 +20,8 @@ const READERS: readonly Role[] = ['viewer', 'approver', 'admin'];
 const DECIDERS: readonly Role[] = ['approver', 'admin'];
 const INGEST: readonly Role[] = ['ingest', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
+// The operator may also ask who it is.
+const ANY_KEY: readonly Principal[] = [...READERS, 'ingest', OPERATOR];
 
 export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/healthz', access: 'open' },
@@ -44,8 +46,12 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: '*', pattern: '/v1/webhook-endpoints*', access: ADMIN },
   { methods: '*', pattern: '/v1/api-keys*', access: ADMIN },
   // Who the presented key is and what the policy lets it do (the dashboard hides what it may not).
-  { methods: ['GET'], pattern: '/v1/me', access: [...READERS, 'ingest'] },
+  { methods: ['GET'], pattern: '/v1/me', access: ANY_KEY },
   { methods: ['GET'], pattern: '/v1/audit-log', access: ADMIN },
+  // Onboarding: only the operator (the bootstrap admin key) creates merchants; a merchant's admin
+  // reads and updates its own (the routes limit admins to their merchants).
+  { methods: ['POST'], pattern: '/v1/merchants', access: [OPERATOR] },
+  { methods: ['GET', 'PATCH'], pattern: '/v1/merchants*', access: [OPERATOR, ...ADMIN] },
 ];
 
 function matches(rule: PolicyRule, method: string, pattern: string): boolean {

@@ -48,7 +48,11 @@ describe('route policy table', () => {
     ['DELETE', '/v1/webhook-endpoints/:id', ['admin']],
     ['POST', '/v1/api-keys', ['admin']],
     ['GET', '/v1/audit-log', ['admin']],
-    ['GET', '/v1/me', ['viewer', 'approver', 'admin', 'ingest']],
+    ['GET', '/v1/me', ['viewer', 'approver', 'admin', 'ingest', 'operator']],
+    ['POST', '/v1/merchants', ['operator']],
+    ['GET', '/v1/merchants', ['operator', 'admin']],
+    ['GET', '/v1/merchants/:id', ['operator', 'admin']],
+    ['PATCH', '/v1/merchants/:id', ['operator', 'admin']],
     ['GET', '/dashboard', 'open'],
     ['GET', '/dashboard/assets/:file', 'open'],
     ['GET', '/v1/blobs/*', 'open'],
@@ -62,6 +66,7 @@ describe('route policy table', () => {
     expect(accessFor('POST', '/dashboard')).toBeNull();
     expect(accessFor('DELETE', '/v1/blobs/*')).toBeNull();
     expect(accessFor('POST', '/healthz')).toBeNull();
+    expect(accessFor('DELETE', '/v1/merchants/:id')).toBeNull();
   });
 });
 

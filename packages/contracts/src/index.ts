@@ -18,3 +18,4 @@ export { COUNTRY_CODES, CURRENCY_EXPONENTS } from './iso-codes.js';
 export * from './topic-config.schema.js';
 export { isE164, normalizePhone } from './phone.js';
 export { fitsJsonb, isStorableText, storableStringSchema, storableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text.js';
+export { localTimeSchema, NOTIFICATION_LANGUAGES, notificationLanguageOf, notificationSettingsSchema, type NotificationLanguage, type NotificationSettings, type QuietHours } from './merchant-settings.js';

@@ -32,6 +32,12 @@ export interface MerchantsTable {
   /** HMAC key of the merchant's buyer ids (migration 2026-12-07T1020); never leaves the database and the api. */
   buyer_key: Generated<string>;
   created_at: CreatedAt;
+  /** Migration 2026-12-07T1300: the onboarding profile (services/api/src/merchants). */
+  support_email: string | null;
+  marketplace_shop_id: string | null;
+  marketplace_shop_cipher: string | null;
+  compensation_policy_version: string | null;
+  updated_at: Date | null;
 }
 
 export interface BuyerContactsTable {

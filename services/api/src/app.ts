@@ -16,6 +16,7 @@ import { registerApiKeyRoutes } from './access/api-key.routes.js';
 import { registerCallerRoutes } from './access/caller.routes.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { registerMerchantRoutes } from './merchants/merchant.routes.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -44,8 +45,9 @@ export interface ApiDeps {
    */
   signedBlobs?: SignedBlobs;
   /**
-   * API keys, route policy and rate limits (services/api/docs/access.md). Default enabled with
-   * the default limits; `enabled: false` leaves routes without a caller (everything allowed).
+   * API keys, route policy, rate limits and the bootstrap admin key's hash (services/api/docs/access.md).
+   * Default enabled with the default limits and no bootstrap key; `enabled: false` leaves routes
+   * without a caller (everything allowed).
    */
   access?: AccessOptions;
 }
@@ -63,7 +65,7 @@ const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * HTTP front door: shipment registration (single, bulk, CSV), carrier webhooks, ops reports
- * with the shipment detail and the OpenAPI document, API key admin, the ops dashboard
+ * with the shipment detail and the OpenAPI document, merchant onboarding, API key admin, the ops dashboard
  * (/dashboard) and signed proof downloads (/v1/blobs), behind the access layer, plus /healthz,
  * /readyz and /metrics on the same listener.
  */
@@ -114,6 +116,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
   );
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
+  registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });
   registerCallerRoutes(app, access.policy);
   registerWebhookRoutes(
     app,

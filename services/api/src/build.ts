@@ -1,4 +1,4 @@
-import { rateLimitsOf } from '@parcelwatch/access';
+import { hashApiKey, rateLimitsOf } from '@parcelwatch/access';
 import { selectAdapters } from '@parcelwatch/config';
 import type { Database } from '@parcelwatch/db';
 import type { ReadinessCheck, ServiceHost, ServiceUnit } from '@parcelwatch/service-kit';
@@ -20,7 +20,12 @@ import { webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
 export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: { db: Kysely<Database>; checks?: readonly ReadinessCheck[] }): Promise<ServiceUnit<ApiService>> {
   const webhookSecrets = webhookSecretsOf(config);
   const rateLimits = rateLimitsOf(config);
-  host.logger.info({ webhookProviders: Object.keys(webhookSecrets), rateLimits }, 'api: API keys required; carrier webhook intake for the providers with a secret');
+  const bootstrap = config.PARCELWATCH_BOOTSTRAP_ADMIN_KEY;
+  // Whether onboarding is open, never the key.
+  host.logger.info(
+    { webhookProviders: Object.keys(webhookSecrets), rateLimits, merchantOnboarding: bootstrap !== undefined },
+    'api: API keys required; carrier webhook intake for the providers with a secret; POST /v1/merchants with the bootstrap admin key when set',
+  );
   const front: { service?: ApiService } = {};
   const proofs = await openApiProofStore(selectAdapters(config).blobStore, {
     publicUrl: () => config.PUBLIC_URL ?? (front.service as ApiService).url(),
@@ -33,7 +38,7 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
     webhookSecrets,
     host: config.HOST,
     port: config.PORT,
-    access: { enabled: true, rateLimits },
+    access: { enabled: true, rateLimits, ...(bootstrap !== undefined ? { bootstrapKeyHash: hashApiKey(bootstrap) } : {}) },
     ...(adapters.checks ? { checks: adapters.checks } : {}),
     ...proofs,
   });

@@ -5,7 +5,8 @@ import { retentionEnv } from './housekeeping/retention.job.js';
 import { webhookSecretEnv } from './webhooks/webhook-secrets.config.js';
 
 /**
- * The api's whole configuration: the shared settings, the access layer, carrier webhook secrets,
+ * The api's whole configuration: the shared settings, the access layer (with the bootstrap admin
+ * key that onboards merchants), carrier webhook secrets,
  * retention of the messaging plumbing, and how proof links are made: presigned to the bucket, or
  * (no S3) signed links to this api's /v1/blobs under PUBLIC_URL when the address clients use
  * differs from HOST:PORT.
@@ -18,6 +19,12 @@ export const apiConfigSchema = serviceConfigSchema(
     ...retentionEnv,
     PUBLIC_URL: z.url().optional(),
     BLOB_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * The operator's key for merchant onboarding (POST /v1/merchants, which also issues the
+     * merchant's first admin key). Unset: no request can create a merchant over HTTP
+     * (`parcelwatch merchants create` still can, on the database).
+     */
+    PARCELWATCH_BOOTSTRAP_ADMIN_KEY: z.string().trim().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
   },
 );
 export type ApiConfig = z.output<typeof apiConfigSchema>;

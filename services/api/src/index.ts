@@ -16,6 +16,9 @@ export { createRetentionJob, pruneOnce, retentionEnv, retentionOf, DEFAULT_RETEN
 // Access control: keys, policy, rate limits; the CLI manages keys with these.
 export { type AccessOptions } from '@parcelwatch/access';
 export { ApiKeyAdminError, apiKeyView, issueApiKey, listKeys, revokeKey, type IssuedApiKey } from './access/api-key-admin.js';
+// Merchant onboarding: `parcelwatch merchants` and the demo use the api's own schema and code.
+export { createMerchant, findMerchantInScope, listMerchantsInScope, MerchantOnboardingError, merchantView, updateMerchant, type MerchantView, type OnboardedMerchant } from './merchants/merchant-onboarding.js';
+export { describeProblems, merchantCreateSchema, merchantPatchSchema, parseMerchantCreate, parseMerchantPatch, type MerchantCreate, type MerchantPatch, type ProfileParse, type ProfileProblem } from './merchants/merchant-profile.schema.js';
 export { generateApiKey, hashApiKey } from '@parcelwatch/access';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from '@parcelwatch/access';
 export { ROUTE_POLICY, accessFor } from '@parcelwatch/access';

@@ -10,6 +10,7 @@ import { CsvFileError, importCommand } from './commands/import.command.js';
 import { DEFAULT_DEMO_SHIPMENTS, startCommand } from './commands/start.command.js';
 import { DEMO_DAYS } from './demo/demo-workload.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
+import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, merchantsUpdateCommand } from './commands/merchants.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -46,6 +47,14 @@ commands:
                [--sort days_without_scan|promised_date|last_checkpoint]
                [--format table|csv]
                         stuck parcels (services/api/docs/reports.md), table or CSV
+  merchants create --name <name> --support-email <email> --locale <en|es|de|fr|it[-XX]>
+                   --time-zone <IANA zone> [--sender-name <name>] [--sender-email <email>]
+                   [--quiet-hours <HH:mm-HH:mm|off>] [--shop-id <id> --shop-cipher <cipher>]
+                   [--policy-version <version>]
+                        onboard a merchant; prints its first admin API key once
+  merchants list        every merchant: id, name, locale, zone, quiet hours, shop, policy
+  merchants update <id> [the create flags] [--clear sender-name,sender-email,shop,policy-version]
+                        change a merchant's profile (audited)
   keys create --name <name> --role <viewer|approver|admin|ingest>
               --merchant <uuid>[,<uuid>...]
                         make an API key; it is printed once, only its hash is kept
@@ -126,6 +135,20 @@ async function main(argv: string[]): Promise<number> {
       });
       if (sub !== 'stuck') throw new UsageError(`unknown report '${sub ?? ''}': use stuck`);
       return reportStuckCommand({ carrier: values.carrier, minDays: values['min-days'], merchant: values.merchant, sort: values.sort, format: values.format });
+    }
+    case 'merchants': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: MERCHANT_FLAG_OPTIONS });
+      if (sub === 'create') {
+        if (positionals.length > 0) throw new UsageError(`merchants create takes flags only; got '${positionals.join(' ')}'`);
+        return merchantsCreateCommand(values);
+      }
+      if (sub === 'list') return merchantsListCommand();
+      if (sub === 'update') {
+        if (positionals.length !== 1) throw new UsageError('merchants update takes one merchant id');
+        return merchantsUpdateCommand(positionals[0], values);
+      }
+      throw new UsageError(`unknown merchants command '${sub ?? ''}': use create, list or update`);
     }
     case 'keys': {
       const [sub, ...args] = rest;

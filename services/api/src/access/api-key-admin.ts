@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { newId } from '@parcelwatch/contracts';
 import { appendAudit, findApiKey, findExistingMerchantIds, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyView, type Database } from '@parcelwatch/db';
 import { type Clock } from '@parcelwatch/service-kit';
@@ -51,30 +51,37 @@ export async function issueApiKey(
   deps: ApiKeyAdminDeps,
   input: { name: string; role: string; merchantIds: readonly string[]; actor: string },
 ): Promise<IssuedApiKey> {
+  return deps.db.transaction().execute((trx) => issueApiKeyIn(trx, deps.clock, input));
+}
+
+/** issueApiKey inside a caller's transaction (merchant onboarding issues the first admin key with the merchant). */
+export async function issueApiKeyIn(
+  trx: Transaction<Database>,
+  clock: Clock,
+  input: { name: string; role: string; merchantIds: readonly string[]; actor: string },
+): Promise<IssuedApiKey> {
   if (!isRole(input.role)) throw new ApiKeyAdminError('invalid_role', `role must be one of ${ROLES.join(', ')}; got '${input.role}'`);
   const role = input.role;
   const merchantIds = [...new Set(input.merchantIds)];
   if (merchantIds.length === 0) throw new ApiKeyAdminError('no_merchants', 'a key needs at least one merchant');
-  return deps.db.transaction().execute(async (trx) => {
-    const known = await findExistingMerchantIds(trx, merchantIds);
-    const unknown = merchantIds.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new ApiKeyAdminError('unknown_merchant', `no merchant ${unknown.join(', ')}`);
-    const generated = generateApiKey();
-    const at = deps.clock.now().toJSDate();
-    const row = await insertApiKey(trx, { id: newId(at.getTime()), name: input.name, keyHash: generated.hash, prefix: generated.prefix, role, merchantIds, createdAt: at });
-    for (const merchantId of merchantIds) {
-      await appendAudit(trx, {
-        at,
-        actor: input.actor,
-        action: 'api_key.created',
-        targetType: 'api_key',
-        targetId: row.id,
-        merchantId,
-        details: { name: row.name, prefix: row.prefix, role, merchantIds },
-      });
-    }
-    return { key: generated.key, row };
-  });
+  const known = await findExistingMerchantIds(trx, merchantIds);
+  const unknown = merchantIds.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new ApiKeyAdminError('unknown_merchant', `no merchant ${unknown.join(', ')}`);
+  const generated = generateApiKey();
+  const at = clock.now().toJSDate();
+  const row = await insertApiKey(trx, { id: newId(at.getTime()), name: input.name, keyHash: generated.hash, prefix: generated.prefix, role, merchantIds, createdAt: at });
+  for (const merchantId of merchantIds) {
+    await appendAudit(trx, {
+      at,
+      actor: input.actor,
+      action: 'api_key.created',
+      targetType: 'api_key',
+      targetId: row.id,
+      merchantId,
+      details: { name: row.name, prefix: row.prefix, role, merchantIds },
+    });
+  }
+  return { key: generated.key, row };
 }
 
 /** Revokes a key within `scope` (null: any key). Undefined when there is no such key in scope. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { accessFor, callerOf, ROUTE_POLICY, type PolicyRule, type Role } from '@parcelwatch/access';
+import { accessFor, callerOf, ROUTE_POLICY, type PolicyRule, type Principal } from '@parcelwatch/access';
 
 /** What a key may do, each named by one route the policy decides it on. */
 const ABILITIES = {
@@ -13,7 +13,7 @@ const ABILITIES = {
 export type Abilities = Record<keyof typeof ABILITIES, boolean>;
 
 /** The abilities of `role` under `policy`; with no role (the access layer off) everything is allowed. */
-export function abilitiesOf(role: Role | null, policy: readonly PolicyRule[] = ROUTE_POLICY): Abilities {
+export function abilitiesOf(role: Principal | null, policy: readonly PolicyRule[] = ROUTE_POLICY): Abilities {
   const entries = Object.entries(ABILITIES).map(([name, [method, pattern]]) => {
     const access = accessFor(method, pattern, policy);
     return [name, role === null || access === 'open' || (access !== null && access.includes(role))];

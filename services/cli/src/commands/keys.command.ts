@@ -2,11 +2,11 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { ApiKeyAdminError, apiKeyView, generateApiKey, hashApiKey, issueApiKey, listKeys, revokeKey } from '@parcelwatch/api';
-import { databaseConfig, databaseSettingsSchema, parseEnv } from '@parcelwatch/config';
 import { newId } from '@parcelwatch/contracts';
-import { appendAudit, createDb, findActiveApiKeyByHash, insertApiKey, setApiKeyMerchants, type Database } from '@parcelwatch/db';
+import { appendAudit, findActiveApiKeyByHash, insertApiKey, listMerchantIds, setApiKeyMerchants, type Database } from '@parcelwatch/db';
 import { systemClock, type Clock } from '@parcelwatch/service-kit';
 import { UsageError } from './carriers.command.js';
+import { CLI_ACTOR, formatTable, withDb, type Output } from './command-db.js';
 
 /*
  * `parcelwatch keys create|list|revoke` on DATABASE_URL (or the embedded PGlite), and the
@@ -14,22 +14,7 @@ import { UsageError } from './carriers.command.js';
  * it is created, and never logged; the database holds only its SHA-256.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Audit entries written from the command line name this actor. */
-const CLI_ACTOR = 'cli';
-
-interface Output {
-  write(text: string): unknown;
-}
-
-async function withDb<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  const db = await createDb(databaseConfig(parseEnv(databaseSettingsSchema)));
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function merchantList(value: string | undefined): string[] {
   const ids = (value ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '');
@@ -62,8 +47,7 @@ export async function keysListCommand(out: Output = process.stdout): Promise<num
     const rows = (await listKeys({ db, clock: systemClock }, null)).map(apiKeyView);
     const lines = [['id', 'prefix', 'role', 'name', 'merchants', 'last used', 'revoked']];
     for (const row of rows) lines.push([row.id, row.prefix, row.role, row.name, row.merchantIds.join(','), row.lastUsedAt ?? '-', row.revokedAt ?? '-']);
-    const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-    out.write(`${lines.map((line) => line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n')}\n`);
+    out.write(formatTable(lines));
     return 0;
   });
 }
@@ -84,7 +68,7 @@ export async function keysRevokeCommand(id: string | undefined, out: Output = pr
  * Returns whether a new key was made; the key itself is never returned to be logged.
  */
 export async function ensureBootstrapAdminKey(db: Kysely<Database>, clock: Clock, file: string): Promise<{ created: boolean; keyId: string }> {
-  const merchants = (await db.selectFrom('merchants').select('id').orderBy('id').execute()).map((row) => row.id);
+  const merchants = await listMerchantIds(db);
   const existing = await readFile(file, 'utf8').then(
     (text) => text.trim(),
     () => null,

@@ -103,7 +103,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
   lifecycle.register('adapters', () => stack.close());
   const previous = wantDemo ? await findDemoRecord(stack.db) : null;
   const runNow = wantDemo && previous === null;
-  if (runNow) await ensureDemoMerchants(stack.db);
+  if (runNow) await ensureDemoMerchants(stack.db, clock);
   else clock.release(DateTime.utc());
   const adminKey = await ensureBootstrapAdminKey(stack.db, clock, ADMIN_KEY_FILE);
   if (previous !== null) restoreDemoJourneys(stack, previous);

@@ -1,12 +1,13 @@
-import { issueApiKey } from '@parcelwatch/api';
+import { createMerchant, issueApiKey, type MerchantCreate } from '@parcelwatch/api';
 import type { Money } from '@parcelwatch/contracts';
 import { appendAudit, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
+import type { Clock } from '@parcelwatch/service-kit';
 import type { Stack } from '../service-stack.js';
 import type { DemoClock } from './demo-clock.js';
 import { readProgress, readSummary, progressLine, type DemoSummary } from './demo-summary.js';
-import { createDemoJourneys, DEMO_DAYS, DEMO_SEED, demoMerchants, demoShipments, type DemoShipment } from './demo-workload.js';
+import { createDemoJourneys, DEMO_DAYS, DEMO_SEED, demoMerchants, demoShipments, type DemoMerchant, type DemoShipment } from './demo-workload.js';
 import { PipelineDrain } from './pipeline-drain.js';
 
 /*
@@ -17,6 +18,8 @@ import { PipelineDrain } from './pipeline-drain.js';
  */
 
 export const DEMO_AUDIT_ACTION = 'demo.seeded';
+/** The actor of what the demo writes in the audit log. */
+const DEMO_ACTOR = 'parcelwatch start';
 /** Simulated hours per step: long enough that a step's fixed cost (a few dozen queries) stays small. */
 export const STEP_HOURS = 3;
 /** Registration requests carry at most this many shipments (the api's bulk limit). */
@@ -55,14 +58,21 @@ export function demoMerchantIds(): string[] {
   return demoMerchants().map((merchant) => merchant.id);
 }
 
-/** Creates the demo's merchants (idempotent: the ids are fixed) before the admin key is made. */
-export async function ensureDemoMerchants(db: Kysely<Database>): Promise<void> {
-  // Fixed ids: a repeated insert is a no-op.
-  await db
-    .insertInto('merchants')
-    .values(demoMerchants().map((merchant) => ({ id: merchant.id, name: merchant.name })))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+/**
+ * Onboards the demo's merchants through merchant onboarding, as a seller's would be, before the
+ * admin key is made. Idempotent: the ids are fixed, and an existing one is left as it is. No
+ * per-merchant admin key: the stack's bootstrap admin key (./data/admin-key) covers them all.
+ */
+export async function ensureDemoMerchants(db: Kysely<Database>, clock: Clock): Promise<void> {
+  for (const merchant of demoMerchants()) {
+    await createMerchant({ db, clock }, { id: merchant.id, profile: demoProfile(merchant), actor: DEMO_ACTOR, adminKey: false });
+  }
+}
+
+/** English and UTC, as the demo's merchants always had (the buyers bring their own locale and zone). */
+function demoProfile(merchant: DemoMerchant): MerchantCreate {
+  const slug = merchant.name.toLowerCase().replace(/\(demo\)/, '').trim().replace(/[^a-z0-9]+/g, '-');
+  return { name: merchant.name, supportEmail: `support@${slug}.example`, defaultLocale: 'en', timeZone: 'UTC' };
 }
 
 /** Has the sandbox generate a recorded demo's journeys again, so its shipments keep being answered. */
@@ -108,10 +118,10 @@ export async function runDemo(stack: Stack, clock: DemoClock, options: DemoRunOp
   const record: DemoRecord = { seed: DEMO_SEED, start: start.toISO()!, end: end.toISO()!, shipments: options.shipments };
   const merchants = demoMerchants();
   const merchantIds = merchants.map((merchant) => merchant.id);
-  await ensureDemoMerchants(db);
-  await appendAudit(db, { at: start.toJSDate(), actor: 'parcelwatch start', action: DEMO_AUDIT_ACTION, targetType: 'demo', targetId: start.toISO()!, merchantId: null, details: { ...record } });
+  await ensureDemoMerchants(db, clock);
+  await appendAudit(db, { at: start.toJSDate(), actor: DEMO_ACTOR, action: DEMO_AUDIT_ACTION, targetType: 'demo', targetId: start.toISO()!, merchantId: null, details: { ...record } });
   // Merchants register like any client would: through the api, with an ingest key.
-  const ingest = await issueApiKey({ db, clock }, { name: 'demo merchants (ingest)', role: 'ingest', merchantIds, actor: 'parcelwatch start' });
+  const ingest = await issueApiKey({ db, clock }, { name: 'demo merchants (ingest)', role: 'ingest', merchantIds, actor: DEMO_ACTOR });
   const plan = demoShipments(createDemoJourneys(demoSandbox(stack).journeys, start, options.shipments), merchants);
   placeDemoOrders(demoSandbox(stack), plan);
 

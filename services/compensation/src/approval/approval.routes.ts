@@ -1,6 +1,6 @@
 import { storableStringSchema } from '@parcelwatch/contracts';
 import type { Compensation } from '@parcelwatch/db';
-import { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, type Role } from '@parcelwatch/access';
+import { actorOf, callerOf, canAccessMerchant, merchantScope, recordAudit, requireRole, type Principal } from '@parcelwatch/access';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isMoneyAction } from '../domain/decision.js';
@@ -18,8 +18,8 @@ import type { Approver, ApprovalWorkflow, InDecision } from './approval.workflow
 const actorSchema = z.strictObject({ id: storableStringSchema().min(1).max(200), role: z.enum(APPROVER_ROLES) });
 const approveBodySchema = z.strictObject({ actor: actorSchema.optional(), evidence: z.array(storableStringSchema().min(1).max(2000)).max(50).default([]) });
 const rejectBodySchema = z.strictObject({ actor: actorSchema.optional(), reason: storableStringSchema().min(1).max(500) });
-const DECIDING_KEYS: readonly Role[] = ['approver', 'admin'];
-const APPROVER_ROLE_OF_KEY: Partial<Record<Role, ApproverRole>> = { approver: 'supervisor', admin: 'manager' };
+const DECIDING_KEYS: readonly Principal[] = ['approver', 'admin'];
+const APPROVER_ROLE_OF_KEY: Partial<Record<Principal, ApproverRole>> = { approver: 'supervisor', admin: 'manager' };
 const idParamsSchema = z.object({ id: z.uuid() });
 const listQuerySchema = z.object({
   status: z.enum(['pending', 'approved', 'rejected', 'executing', 'executed', 'failed', 'cancelled']).optional(),

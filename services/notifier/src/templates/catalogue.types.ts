@@ -1,4 +1,4 @@
-import type { Money } from '@parcelwatch/contracts';
+import type { Money, NotificationLanguage } from '@parcelwatch/contracts';
 import type { CommonParams, Offer, TemplateId, TemplateParams } from './template-params.js';
 
 /** Dates, money and countries in the buyer's language and time zone. */
@@ -26,7 +26,8 @@ export interface TemplateText<P> {
   sms: Rendered<P>;
 }
 
-export type SupportedLanguage = 'en' | 'es' | 'de' | 'fr' | 'it';
+/** The languages with a catalogue: the set merchant onboarding accepts as a default locale. */
+export type SupportedLanguage = NotificationLanguage;
 
 /** One language's texts: every template, plus the frame around them. */
 export interface LocaleCatalogue {

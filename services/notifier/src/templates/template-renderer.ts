@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { currencyExponent, type Money } from '@parcelwatch/contracts';
+import { currencyExponent, notificationLanguageOf, type Money } from '@parcelwatch/contracts';
 import { DateTime } from 'luxon';
 import { de } from './catalogue.de.js';
 import { en } from './catalogue.en.js';
@@ -13,10 +13,7 @@ import { commonParamsSchema, isTemplateId, TEMPLATE_PARAM_SCHEMAS, type Template
 export const CATALOGUES: Readonly<Record<SupportedLanguage, LocaleCatalogue>> = { en, es, de, fr, it };
 export const SUPPORTED_LANGUAGES = Object.keys(CATALOGUES) as SupportedLanguage[];
 
-function languageOf(locale: string | null | undefined): SupportedLanguage | null {
-  const language = locale?.split('-')[0]?.toLowerCase();
-  return language !== undefined && Object.hasOwn(CATALOGUES, language) ? (language as SupportedLanguage) : null;
-}
+const languageOf = (locale: string | null | undefined): SupportedLanguage | null => notificationLanguageOf(locale);
 
 /**
  * The locale a buyer is written to in: theirs when we have its language, else the merchant's
