@@ -5,6 +5,7 @@
 // rule and every template reached, every approved compensation paid exactly once as the
 // marketplace itself counts, reminders sent, EDDs set.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SANDBOX_SHOP } from '@parcelwatch/carrier-sandbox';
 import { DateTime } from 'luxon';
 import { executionProblems, policyRules, readPolicy, reminderTemplate, TEMPLATE_IDS, toBaseMinor, type PeerRequest, type SeenDecision } from './sellers-month.oracle.js';
 import { planMonth, stepTimes, type PlannedParcel } from './sellers-month.plan.js';
@@ -16,13 +17,13 @@ const byOrder = new Map(plan.map((p) => [p.orderId, p]));
 
 describe("a seller's month on Kafka, PostgreSQL and S3, entered only through public inputs", () => {
   const stack = new SellersMonthStack();
-  const seller = new Seller(() => stack.api.url(), stack.merchantId);
+  const seller = new Seller(() => stack.api.url());
   let wallSeconds = 0;
 
   beforeAll(async () => {
     const started = performance.now();
     await stack.open(plan);
-    await seller.issueKeys({ db: stack.db, clock: stack.clock });
+    await seller.onboard(stack.bootstrapKey, { shopId: 'month-shop', cipher: SANDBOX_SHOP.shopCipher });
     let next = 0;
     for (const at of stepTimes()) {
       stack.clock.set(DateTime.fromMillis(at, { zone: 'utc' }));
@@ -144,7 +145,7 @@ describe("a seller's month on Kafka, PostgreSQL and S3, entered only through pub
 
   async function seenDecisions(): Promise<SeenDecision[]> {
     const policy = readPolicy();
-    const response = await fetch(`${stack.api.url()}/compensations?merchantId=${stack.merchantId}&limit=500`, { headers: { authorization: `Bearer ${seller.managerKey}` } });
+    const response = await fetch(`${stack.api.url()}/compensations?merchantId=${seller.merchantId}&limit=500`, { headers: { authorization: `Bearer ${seller.managerKey}` } });
     const { items } = (await response.json()) as { items: Array<{ id: string; tier: number; action: string; addOns: string[]; approval: SeenDecision['approval']; channel: SeenDecision['channel']; status: string }> };
     const rows = await stack.db
       .selectFrom('compensations')

@@ -1,10 +1,6 @@
 // What the seller and their ops team do during the month, through the api only: register
 // parcels as they ship (JSON intake, or a CSV export from their shop), and approve pending
 // compensations as an operator would (a supervisor key for supervisor cases, a manager key above).
-import { issueApiKey } from '@parcelwatch/api';
-import type { Database } from '@parcelwatch/db';
-import type { Clock } from '@parcelwatch/service-kit';
-import type { Kysely } from 'kysely';
 import type { PlannedParcel } from './sellers-month.plan.js';
 
 interface Keys {
@@ -43,20 +39,44 @@ export interface Approval {
 
 export class Seller {
   private keys: Keys | undefined;
+  private merchant: string | undefined;
   readonly approvals: Approval[] = [];
 
   get managerKey(): string {
     return this.keys!.manager;
   }
 
-  constructor(
-    private readonly apiUrl: () => string,
-    private readonly merchantId: string,
-  ) {}
+  get merchantId(): string {
+    return this.merchant!;
+  }
 
-  async issueKeys(deps: { db: Kysely<Database>; clock: Clock }): Promise<void> {
-    const issue = async (name: string, role: string) => (await issueApiKey(deps, { name, role, merchantIds: [this.merchantId], actor: 'sellers-month' })).key;
-    this.keys = { ingest: await issue('shop system', 'ingest'), supervisor: await issue('after-sales supervisor', 'approver'), manager: await issue('after-sales manager', 'admin') };
+  constructor(private readonly apiUrl: () => string) {}
+
+  /**
+   * Onboarding: the operator creates the merchant with the bootstrap key (its first admin key
+   * comes back: the after-sales manager's), and that admin issues the shop system's ingest key
+   * and the supervisor's approver key.
+   */
+  async onboard(bootstrapKey: string, shop: { shopId: string; cipher: string }): Promise<void> {
+    const created = await this.call<{ merchant: { id: string }; adminKey: { key: string } }>(bootstrapKey, 'POST', '/v1/merchants', {
+      name: 'Shenzhen HomeTech',
+      supportEmail: 'care@hometech.example',
+      defaultLocale: 'en-US',
+      timeZone: 'Asia/Shanghai',
+      sender: { name: 'HomeTech', email: 'care@hometech.example' },
+      marketplaceShop: shop,
+    });
+    this.merchant = created.merchant.id;
+    const manager = created.adminKey.key;
+    const issue = async (name: string, role: string) => (await this.call<{ key: string }>(manager, 'POST', '/v1/api-keys', { name, role, merchantIds: [this.merchant] })).key;
+    this.keys = { manager, ingest: await issue('shop system', 'ingest'), supervisor: await issue('after-sales supervisor', 'approver') };
+  }
+
+  private async call<T>(key: string, method: string, path: string, body: unknown): Promise<T> {
+    const response = await fetch(`${this.apiUrl()}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as T;
+    if (response.status !== 201) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
   }
 
   private item(p: PlannedParcel): Record<string, unknown> {

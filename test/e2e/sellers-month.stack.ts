@@ -35,19 +35,10 @@ const READERS: ReadonlyArray<{ group: string; topics: readonly string[] }> = [
   { group: 'notifier', topics: [TOPIC.shipmentEvents, TOPIC.shipmentExceptions, TOPIC.shipmentDelays, TOPIC.compensations] },
 ];
 
-export interface MonthParts {
-  db: Kysely<Database>;
-  api: ApiService;
-  sandbox: CarrierSandboxService;
-  smtp: SmtpSink;
-  sms: SmsSink;
-  clock: ReturnType<typeof fixedClock>;
-  merchantId: string;
-}
-
 export class SellersMonthStack {
   readonly clock = fixedClock(START);
-  readonly merchantId = idFromName('sellers-month', 'merchant');
+  /** The operator's key for onboarding (PARCELWATCH_BOOTSTRAP_ADMIN_KEY). */
+  readonly bootstrapKey = `month-operator-${idFromName('sellers-month', 'bootstrap')}`;
   private database: { url: string; drop(): Promise<void> } | undefined;
   private dbHandle: Kysely<Database> | undefined;
   private kafka: KafkaBus | undefined;
@@ -133,6 +124,7 @@ export class SellersMonthStack {
       NOTIFIER_DISPATCH_INTERVAL_MS: '0',
       COMPENSATION_EXECUTION_INTERVAL_MS: '0',
       DETECTOR_SWEEP_INTERVAL_MS: String(365 * 24 * 3_600_000),
+      PARCELWATCH_BOOTSTRAP_ADMIN_KEY: this.bootstrapKey,
     };
     const configs = parseEnvAll(
       {
@@ -148,8 +140,6 @@ export class SellersMonthStack {
     );
     const db = this.dbHandle;
     const bus = this.bus;
-    // The seller (merchant onboarding over the api is not on main yet: created as the demo does).
-    await db.insertInto('merchants').values({ id: this.merchantId, name: 'Shenzhen HomeTech' }).execute();
     const blobStore = await openBlobStore(selectAdapters(configs.archiver).blobStore);
     const host: ServiceHost = { logger, clock: this.clock, onClose: (_name, close) => void this.closers.push(close) };
     const api = await buildApi(configs.api, host, { db });
