@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { en } from '../../services/notifier/src/templates/catalogue.en.js';
 
-export const POLICY_FILE = fileURLToPath(new URL('../../services/compensation/policy/default.policy.yaml', import.meta.url));
+export const POLICY_FILE = fileURLToPath(new URL('../../packages/policy/policy/default.policy.yaml', import.meta.url));
 
 /** A stored decision, as the api and the compensations table show it. */
 export interface SeenDecision {
