@@ -9,9 +9,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Default thresholds (ARCHITECTURE.md table). */
-const T = { stallDays: 5, postalStallDays: 7, customsHours: 48, overdueHours: 24, pickupDays: 5, lostDays: 30, tier1: 3, tier2: 14 };
-/** Reminders (detector README): a level every 72 h a customs hold lasts (at most 2), every 3 days a parcel waits at a pickup point (at most 1). */
-const REMINDER = { customsHours: 72, customsMax: 2, pickupDays: 3, pickupMax: 1 };
+const T = { stallDays: 5, postalStallDays: 7, customsHours: 48, overdueHours: 24, pickupDays: 3, lostDays: 30, tier1: 3, tier2: 14 };
+/** Reminders (detector README): a level every 72 h a customs hold lasts (at most 2), every 2 days a parcel waits at a pickup point (at most 1). */
+const REMINDER = { customsHours: 72, customsMax: 2, pickupDays: 2, pickupMax: 1 };
 const reminderLevel = (firedAt: number, now: number, every: number, max: number): number => Math.min(max, Math.floor((now - firedAt) / every));
 const SEVERITY: Record<string, string[]> = {
   not_picked_up: ['medium'],

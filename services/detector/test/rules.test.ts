@@ -138,20 +138,20 @@ describe('failed_delivery', () => {
 
 describe('pickup_uncollected', () => {
   const atPoint = parcel({ status: 'available_for_pickup', statusReason: 'at_pickup_point', statusAt: ms('2025-03-14T09:00:00Z'), availableForPickupAt: ms('2025-03-14T09:00:00Z') });
-  it('opens after 5 days at the pickup point', () => {
-    const early = evaluate({ state: atPoint, now: '2025-03-19T08:59:59Z' });
+  it('opens after 3 days at the pickup point', () => {
+    const early = evaluate({ state: atPoint, now: '2025-03-17T08:59:59Z' });
     expect(early.open).toEqual([]);
-    expect(iso(early.nextCheckAt)).toBe('2025-03-19T09:00:00.000Z');
-    expect(kindsOpened(evaluate({ state: atPoint, now: '2025-03-19T09:00:00Z' }))).toEqual(['pickup_uncollected']);
+    expect(iso(early.nextCheckAt)).toBe('2025-03-17T09:00:00.000Z');
+    expect(kindsOpened(evaluate({ state: atPoint, now: '2025-03-17T09:00:00Z' }))).toEqual(['pickup_uncollected']);
   });
-  it('gives one last call 3 days later, then waits for the parcel to move', () => {
-    // The rule's own deadline (the evaluation's is earlier here: the estimated date ends first).
-    const opened = pickupUncollectedRule.evaluate({ state: atPoint, thresholds: DEFAULT_THRESHOLDS, now: ms('2025-03-19T09:00:00Z'), delay: null });
-    expect(iso(opened.nextCheckAt)).toBe('2025-03-22T09:00:00.000Z');
-    expect(evaluate({ state: atPoint, now: '2025-03-22T08:59:59Z', open: [openException('pickup_uncollected')] }).escalate).toEqual([]);
-    const reminder = evaluate({ state: atPoint, now: '2025-03-22T09:00:00Z', open: [openException('pickup_uncollected')] });
+  it('gives one last call 2 days later, before a 7-day pickup point sends it back, then waits for the parcel to move', () => {
+    // The rule's own deadline.
+    const opened = pickupUncollectedRule.evaluate({ state: atPoint, thresholds: DEFAULT_THRESHOLDS, now: ms('2025-03-17T09:00:00Z'), delay: null });
+    expect(iso(opened.nextCheckAt)).toBe('2025-03-19T09:00:00.000Z');
+    expect(evaluate({ state: atPoint, now: '2025-03-19T08:59:59Z', open: [openException('pickup_uncollected')] }).escalate).toEqual([]);
+    const reminder = evaluate({ state: atPoint, now: '2025-03-19T09:00:00Z', open: [openException('pickup_uncollected')] });
     expect(reminder.escalate).toEqual([
-      expect.objectContaining({ kind: 'pickup_uncollected', toLevel: 1, toSeverity: 'high', ruleFired: 'pickup_uncollected@v1:reminder', facts: { daysAtPickupPoint: 8, thresholdDays: 5, reminders: 1 } }),
+      expect.objectContaining({ kind: 'pickup_uncollected', toLevel: 1, toSeverity: 'high', ruleFired: 'pickup_uncollected@v1:reminder', facts: { daysAtPickupPoint: 5, thresholdDays: 3, reminders: 1 } }),
     ]);
     expect(evaluate({ state: atPoint, now: '2025-04-01T09:00:00Z', open: [openException('pickup_uncollected', 1, 'high')] }).escalate).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { CLEAR, DAY_MS, FIRE, roundTo1, type Rule } from './detection.types.js';
 import { reminderLevel } from './reminder-level.js';
 
 /**
- * Waiting at a pickup point for 5 days: the buyer may not know, and the point will return it.
+ * Waiting at a pickup point for 3 days: the buyer may not know, and the point will return it.
  * Still waiting `reminderDays` later (up to `maxReminders` times): a level up, the last call.
  */
 export const pickupUncollectedRule: Rule = {

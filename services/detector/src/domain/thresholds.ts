@@ -38,9 +38,10 @@ export type Thresholds = z.infer<typeof thresholdsSchema>;
 
 /**
  * The table's defaults. Reminders: a customs hold is recalled to the buyer 3 and 6 days after it
- * opened (duties or documents often wait on the buyer); a parcel at a pickup point gets one last
- * call 3 days after the first notice, 8 days in, before the usual 10 to 14 days a pickup point
- * keeps a parcel run out. Transit defaults: 12 days median and 20 days p90 from pickup to
+ * opened (duties or documents often wait on the buyer); a parcel at a pickup point is told to the
+ * buyer after 3 days and gets one last call 2 days later, 5 days in: UPS Access Points, DHL and
+ * PostNL send a parcel back after 7 days (USPS and La Poste after 15), so the call still comes
+ * in time. Transit defaults: 12 days median and 20 days p90 from pickup to
  * delivery, what sellers quote for economy CN -> US/EU lanes (ePacket, YunExpress), until 30
  * delivered shipments of the carrier + lane give a measured figure.
  */
@@ -50,7 +51,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   customs_hold: { processingHours: 48, reminderHours: 72, maxReminders: 2 },
   delivery_overdue: { hours: 24 },
   failed_delivery: { escalateAtAttempt: 2 },
-  pickup_uncollected: { days: 5, reminderDays: 3, maxReminders: 1 },
+  pickup_uncollected: { days: 3, reminderDays: 2, maxReminders: 1 },
   returning: {},
   lost: { days: 30 },
   damaged: {},
