@@ -42,6 +42,9 @@ describe('parcelwatch start --exit-after-demo (embedded)', () => {
       expect(figure(run.stdout, 'messages sent')).toBeGreaterThan(0);
       expect(figure(run.stdout, 'compensations decided')).toBeGreaterThan(0);
       expect(figure(run.stdout, 'proofs archived')).toBeGreaterThan(0);
+      // The workload's carrier-fault return (one in 80) is found as the carrier's fault, and carriers publish estimates.
+      expect(figure(run.stdout, 'returned by carrier fault')).toBeGreaterThan(0);
+      expect(figure(run.stdout, 'EDD known')).toBeGreaterThan(0);
       expect(run.stdout).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/dashboard/);
       const mailDir = path.join(dir, 'data', 'outbox', 'mail');
       expect(run.stdout).toContain(`mail kept in ${mailDir}`);

@@ -12,6 +12,8 @@ export interface BatchOptions {
   spreadDays?: number;
   endAt?: DateTime;
   lane?: JourneyRequest['lane'];
+  /** Forces the outcome or incidents of some journeys of the batch, by their index (drawn otherwise). */
+  shape?: (index: number) => Pick<JourneyRequest, 'outcome' | 'incidents'> | undefined;
 }
 
 /** The sandbox's shipments: generated once, then revealed event by event as the clock moves. */
@@ -47,15 +49,15 @@ export function createJourneyStore(options: { seed: number; rates: JourneyRates;
         add(generateJourney(options.seed, { ...input, shippedAt: input.shippedAt ?? options.now() }, options.rates)),
       );
     },
-    createBatch({ count, spreadDays = 0, endAt, lane }) {
+    createBatch({ count, spreadDays = 0, endAt, lane, shape }) {
       const end = endAt ?? options.now();
       // Each batch draws fresh numbers, still reproducible from the seed and the batch index.
       batches += 1;
       const numbers = seededTrackingNumbers(options.seed + batches * 7919, count);
       const rng = seededRandom(options.seed + batches);
-      return numbers.map((trackingNumber) => {
+      return numbers.map((trackingNumber, index) => {
         const shippedAt = end.minus({ minutes: Math.round(rng.between(0, spreadDays * 24 * 60)) });
-        return add(generateJourney(options.seed, { trackingNumber, shippedAt, ...(lane ? { lane } : {}) }, options.rates));
+        return add(generateJourney(options.seed, { trackingNumber, shippedAt, ...(lane ? { lane } : {}), ...shape?.(index) }, options.rates));
       });
     },
     get: (trackingNumber) => byNumber.get(trackingNumber),

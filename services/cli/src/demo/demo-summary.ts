@@ -1,5 +1,5 @@
 import type { Database } from '@parcelwatch/db';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /*
  * What the demo shows, read from the database (never from counters kept by the runner), for
@@ -30,6 +30,8 @@ export interface DemoSummary extends DemoProgress {
   eddKnown: number;
   /** The same, by source: 'carrier' or 'learned'. */
   eddBySource: Record<string, number>;
+  /** Shipments whose return the detector put on the carrier (missorted, damaged, lost...): tier 3. */
+  carrierFaultReturns: number;
 }
 
 const count = (n: string | number | bigint | null | undefined) => Number(n ?? 0);
@@ -88,7 +90,7 @@ async function endedWithoutDelivery(db: Kysely<Database>, merchantIds: readonly 
 
 export async function readSummary(db: Kysely<Database>, merchantIds: readonly string[]): Promise<DemoSummary> {
   const progress = await readProgress(db, merchantIds);
-  if (merchantIds.length === 0) return { ...progress, exceptionsByKind: {}, messagesByChannel: {}, compensationsByTier: [], proofsByKind: {}, executed: { count: 0, amounts: {} }, greenChannel: 0, eddKnown: 0, eddBySource: {} };
+  if (merchantIds.length === 0) return { ...progress, exceptionsByKind: {}, messagesByChannel: {}, compensationsByTier: [], proofsByKind: {}, executed: { count: 0, amounts: {} }, greenChannel: 0, eddKnown: 0, eddBySource: {}, carrierFaultReturns: 0 };
   const kinds = await db
     .selectFrom('exceptions')
     .select(['kind', (eb) => eb.fn.countAll<string>().as('n')])
@@ -132,6 +134,13 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
     .where('merchant_id', 'in', merchantIds)
     .where('channel', '=', 'green')
     .executeTakeFirstOrThrow();
+  const carrierFault = await db
+    .selectFrom('exceptions')
+    .select(sql<string>`count(DISTINCT shipment_id)`.as('n'))
+    .where('merchant_id', 'in', merchantIds)
+    .where('kind', '=', 'returning')
+    .where(sql<boolean>`details->'facts'->>'carrierFault' = 'true'`)
+    .executeTakeFirstOrThrow();
   const edd = await db
     .selectFrom('shipments')
     .select((eb) => ['estimated_delivery_source', eb.fn.countAll<string>().as('n')])
@@ -162,10 +171,11 @@ export async function readSummary(db: Kysely<Database>, merchantIds: readonly st
     greenChannel: count(green.n),
     eddKnown: edd.reduce((sum, row) => sum + count(row.n), 0),
     eddBySource: Object.fromEntries(edd.map((row) => [row.estimated_delivery_source ?? 'unknown', count(row.n)])),
+    carrierFaultReturns: count(carrierFault.n),
   };
 }
 
-const TIER_NAMES: Record<number, string> = { 1: 'minor delay', 2: 'major delay', 3: 'lost' };
+const TIER_NAMES: Record<number, string> = { 1: 'minor delay', 2: 'major delay', 3: 'carrier fault' };
 const money = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;
 
 export function progressLine(at: string, p: DemoProgress): string {
@@ -185,6 +195,7 @@ export function formatSummary(s: DemoSummary, where: { dashboard: string; outbox
     ...s.compensationsByTier.map((t) => `    tier ${t.tier} ${(TIER_NAMES[t.tier] ?? '').padEnd(12)} ${t.status.padEnd(10)} ${String(t.count).padStart(5)}  ${Object.entries(t.amounts).map(([c, minor]) => money(minor, c)).join(' + ')}`),
     `  compensations executed: ${s.executed.count}${s.executed.count === 0 ? '' : ` (${Object.entries(s.executed.amounts).map(([c, minor]) => money(minor, c)).join(' + ')} paid)`}`,
     `  green channel (VIP): ${s.greenChannel}`,
+    `  returned by carrier fault: ${s.carrierFaultReturns}`,
     `  EDD known: ${s.registered === 0 ? 0 : Math.round((100 * s.eddKnown) / s.registered)}% (${s.eddKnown} of ${s.registered} shipments${s.eddKnown === 0 ? '' : `: ${Object.entries(s.eddBySource).map(([source, n]) => `${n} ${source}`).join(', ')}`})`,
     `  proofs archived: ${Object.values(s.proofsByKind).reduce((a, b) => a + b, 0)} (${Object.entries(s.proofsByKind).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none'})`,
     `  dashboard: ${where.dashboard} (sign in with the key in data/admin-key)`,

@@ -44,10 +44,19 @@ export interface DemoShipment {
   registration: Record<string, unknown>;
 }
 
+/**
+ * One journey in this many is returned by the carrier's own fault (missorted at the destination
+ * hub and sent back without a delivery attempt), besides the seeded mix's returns, which are
+ * mostly the buyer's (refused, unclaimed): the demo shows tier 3 for a carrier-fault return.
+ */
+export const DEMO_CARRIER_FAULT_RETURN_EVERY = 80;
+
 /** The demo's journeys in the sandbox: one seeded batch, the same on every run with the same start. */
 export function createDemoJourneys(store: JourneyStore, start: DateTime, count: number): Journey[] {
+  const carrierFault = (index: number) =>
+    index % DEMO_CARRIER_FAULT_RETURN_EVERY === DEMO_CARRIER_FAULT_RETURN_EVERY / 2 ? { outcome: 'returned' as const, incidents: ['missorted' as const] } : undefined;
   return store
-    .createBatch({ count, spreadDays: DEMO_SHIPPING_DAYS, endAt: start.plus({ days: DEMO_SHIPPING_DAYS }) })
+    .createBatch({ count, spreadDays: DEMO_SHIPPING_DAYS, endAt: start.plus({ days: DEMO_SHIPPING_DAYS }), shape: carrierFault })
     .sort((a, b) => a.shippedAt.localeCompare(b.shippedAt) || a.trackingNumber.localeCompare(b.trackingNumber));
 }
 
