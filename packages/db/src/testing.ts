@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, MilestoneColumn } from './database.js';
-import { setNextCheckAt } from './detection-schedule.repository.js';
-import { applyPollSchedules } from './poll-schedule.repository.js';
-import { registerShipments, type NewBuyerContact, type NewShipmentRegistration } from './shipment.repository.js';
-import { MILESTONE_TIMESTAMP_COLUMNS, updateShipmentStates, type MilestoneTimestampColumn, type ShipmentDeliveryEstimate } from './shipment-state.repository.js';
+import { setNextCheckAt } from './detector/detection-schedule.repository.js';
+import { applyPollSchedules } from './poller/poll-schedule.repository.js';
+import { registerShipments, type NewBuyerContact, type NewShipmentRegistration } from './api/shipment.repository.js';
+import { MILESTONE_TIMESTAMP_COLUMNS, updateShipmentStates, type MilestoneTimestampColumn, type ShipmentDeliveryEstimate } from './normalizer/shipment-state.repository.js';
 
 /**
  * For tests (`@parcelwatch/db/testing`): shipments put in the state a test needs by the

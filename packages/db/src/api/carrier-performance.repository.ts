@@ -1,0 +1,137 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../database.js';
+import type { PerformanceQuery, PerformanceRow } from './report-analytics.repository.js';
+import { scopeCondition } from './report.repository.js';
+import { cohortRows, shipmentsOfPairs } from './report-rollup.repository.js';
+
+const DAY_MS = 86_400_000;
+const PERCENTILES = [0.5, 0.9] as const;
+
+/**
+ * Carrier and lane performance for the shipments registered in [from, to), read from the daily
+ * rollup: the whole UTC days inside the range sum their rollup rows; the partial days at its
+ * edges (a range given as instants, e.g. "the last 90 days" from now) are aggregated from their
+ * shipments directly, so the result equals carrierPerformanceFromShipments on the same data once
+ * the rollup job has consumed the markers of earlier writes. Transit percentiles merge the
+ * hour histograms and interpolate exactly as percentile_cont does over transit hours / 24.
+ */
+export async function carrierPerformance(db: Kysely<Database>, q: PerformanceQuery): Promise<PerformanceRow[]> {
+  // One snapshot for the stale list, the counts and the percentiles.
+  return db.transaction().setIsolationLevel('repeatable read').execute((trx) => performanceIn(trx, q));
+}
+
+async function performanceIn(trx: Kysely<Database>, q: PerformanceQuery): Promise<PerformanceRow[]> {
+  const fullFrom = Math.ceil(q.from.getTime() / DAY_MS) * DAY_MS;
+  const fullTo = Math.floor(q.to.getTime() / DAY_MS) * DAY_MS;
+  const hasDays = fullFrom < fullTo;
+  const edges: Array<[Date, Date]> = hasDays
+    ? [
+        [q.from, new Date(fullFrom)],
+        [new Date(fullTo), q.to],
+      ].filter(([a, b]) => a! < b!) as Array<[Date, Date]>
+    : [[q.from, q.to]];
+  const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+  const days = (column: RawBuilder<unknown>) => (hasDays ? sql`${column} >= ${isoDay(fullFrom)}::date AND ${column} < ${isoDay(fullTo)}::date` : sql`false`);
+  // Pairs still marked stale are read from their shipments instead of the rollup, so the result
+  // is exact whatever the job's lag. Usually none or a few: listed first, skipped when empty.
+  const stale = await sql<{ merchant_id: string; day: string }>`
+    SELECT DISTINCT merchant_id::text AS merchant_id, day::text AS day FROM carrier_performance_stale
+    WHERE ${days(sql`day`)} AND ${scopeCondition(sql`merchant_id`, q.scope)}`.execute(trx);
+  const staleMerchants = stale.rows.map((row) => row.merchant_id);
+  const staleDays = stale.rows.map((row) => row.day);
+  const stalePairs = sql`SELECT * FROM unnest(${staleDays}::date[], ${staleMerchants}::uuid[]) AS u(day, merchant_id)`;
+  const rollupConditions: RawBuilder<unknown>[] = [days(sql`r.day`), scopeCondition(sql`r.merchant_id`, q.scope)];
+  if (stale.rows.length > 0) rollupConditions.push(sql`(r.day, r.merchant_id) NOT IN (${stalePairs})`);
+  const edgeConditions: RawBuilder<unknown>[] = [
+    edges.length === 0 ? sql`false` : sql`(${sql.join(edges.map(([a, b]) => sql`(s.created_at >= ${a} AND s.created_at < ${b})`), sql` OR `)})`,
+    scopeCondition(sql`s.merchant_id`, q.scope),
+  ];
+  const staleConditions: RawBuilder<unknown>[] = [];
+  const filter = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    rollupConditions.push(sql`${sql.ref(`r.${column}`)} = ${value}`);
+    edgeConditions.push(sql`${sql.ref(`s.${column}`)} = ${value}`);
+    staleConditions.push(sql`${sql.ref(`s.${column}`)} = ${value}`);
+  };
+  filter('carrier', q.carrier);
+  filter('origin_country', q.originCountry);
+  filter('destination_country', q.destinationCountry);
+  const lane = q.groupBy === 'lane';
+  const origin = (t: string) => (lane ? sql`${sql.ref(`${t}.origin_country`)}::text` : sql`NULL::text`);
+  const destination = (t: string) => (lane ? sql`${sql.ref(`${t}.destination_country`)}::text` : sql`NULL::text`);
+  const parts = sql`
+    rollup AS (SELECT r.* FROM carrier_performance_daily r WHERE ${sql.join(rollupConditions, sql` AND `)}),
+    edge AS (
+      ${cohortRows(sql`shipments s`, sql.join(edgeConditions, sql` AND `))}
+      ${stale.rows.length === 0 ? sql`` : sql`UNION ALL ${cohortRows(shipmentsOfPairs(stalePairs), staleConditions.length === 0 ? sql`true` : sql.join(staleConditions, sql` AND `))}`}
+    )`;
+
+  type Counts = Omit<PerformanceRow, 'median_transit_days' | 'p90_transit_days'>;
+  type Ranks = { carrier: string; origin_country: string | null; destination_country: string | null; total: number; lo0: number; hi0: number; lo1: number; hi1: number };
+  await sql`SET LOCAL jit = off`.execute(trx);
+  const counts = await sql<Counts>`
+    WITH ${parts}
+    SELECT carrier, origin_country, destination_country,
+      sum(shipments)::int AS shipments, sum(delivered)::int AS delivered, sum(delivered_with_promise)::int AS delivered_with_promise,
+      sum(delivered_on_time)::int AS delivered_on_time, sum(transit_measured)::int AS transit_measured,
+      sum(with_exception)::int AS with_exception, sum(customs_holds)::int AS customs_holds, sum(lost)::int AS lost
+    FROM (
+      SELECT r.carrier, ${origin('r')} AS origin_country, ${destination('r')} AS destination_country, r.shipments, r.delivered,
+        r.delivered_with_promise, r.delivered_on_time, r.transit_measured, r.with_exception, r.customs_holds, r.lost
+      FROM rollup r
+      UNION ALL
+      SELECT e.carrier, ${origin('e')}, ${destination('e')}, 1, e.delivered::int, e.delivered_with_promise::int, e.delivered_on_time::int,
+        (e.transit_hours IS NOT NULL)::int, e.with_exception::int, e.customs_hold::int, e.lost::int
+      FROM edge e
+    ) x
+    GROUP BY 1, 2, 3`.execute(trx);
+  // The value at 0-based rank k is the smallest hour whose running count exceeds k; a
+  // percentile p interpolates between ranks floor and ceil of p * (n - 1), as percentile_cont.
+  const rank = (p: number, round: 'floor' | 'ceil') => sql`${sql.raw(round)}(${p}::float8 * (total - 1)::float8)`;
+  const ranks = await sql<Ranks>`
+    WITH ${parts},
+    hist AS (
+      SELECT carrier, origin_country, destination_country, hours, sum(n) AS n
+      FROM (
+        SELECT r.carrier, ${origin('r')} AS origin_country, ${destination('r')} AS destination_country, h.hours, h.n
+        FROM rollup r CROSS JOIN LATERAL unnest(r.transit_hours, r.transit_counts) AS h(hours, n)
+        UNION ALL
+        SELECT e.carrier, ${origin('e')}, ${destination('e')}, e.transit_hours, 1 FROM edge e WHERE e.transit_hours IS NOT NULL
+      ) x
+      GROUP BY 1, 2, 3, 4
+    ),
+    running AS (
+      SELECT carrier, origin_country, destination_country, hours,
+        sum(n) OVER (PARTITION BY carrier, origin_country, destination_country ORDER BY hours) AS upto,
+        sum(n) OVER (PARTITION BY carrier, origin_country, destination_country) AS total
+      FROM hist
+    )
+    SELECT carrier, origin_country, destination_country, total::int AS total,
+      min(hours) FILTER (WHERE upto > ${rank(PERCENTILES[0], 'floor')}) AS lo0,
+      min(hours) FILTER (WHERE upto > ${rank(PERCENTILES[0], 'ceil')}) AS hi0,
+      min(hours) FILTER (WHERE upto > ${rank(PERCENTILES[1], 'floor')}) AS lo1,
+      min(hours) FILTER (WHERE upto > ${rank(PERCENTILES[1], 'ceil')}) AS hi1
+    FROM running
+    GROUP BY 1, 2, 3, 4`.execute(trx);
+  const key = (r: { carrier: string; origin_country: string | null; destination_country: string | null }) => `${r.carrier}|${r.origin_country ?? ''}|${r.destination_country ?? ''}`;
+  const percentiles = new Map(
+    ranks.rows.map((r) => [key(r), [interpolate(PERCENTILES[0], r.total, r.lo0, r.hi0), interpolate(PERCENTILES[1], r.total, r.lo1, r.hi1)]]),
+  );
+  return counts.rows
+    .map((row) => {
+      const [median, p90] = percentiles.get(key(row)) ?? [];
+      return { ...row, median_transit_days: median ?? null, p90_transit_days: p90 ?? null };
+    })
+    .sort((a, b) => compareText(a.carrier, b.carrier) || compareText(a.origin_country ?? '', b.origin_country ?? '') || compareText(a.destination_country ?? '', b.destination_country ?? ''));
+}
+
+/** PostgreSQL's percentile_cont over values in days: first + (second - first) * fraction, in float8. */
+function interpolate(p: number, total: number, loHours: number, hiHours: number): number {
+  const position = p * (total - 1);
+  const first = Number(loHours) / 24;
+  const second = Number(hiHours) / 24;
+  return first + (second - first) * (position - Math.floor(position));
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
