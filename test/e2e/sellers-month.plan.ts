@@ -82,6 +82,9 @@ const damagedThenReturned = (journey: Journey): boolean => {
 
 /** Repeat buyers: a VIP with history, a frequent small buyer, and the backlog's big buyer. */
 export const VIP: Buyer = { email: 'mara.vip@buyers.example', locale: 'en-US', phone: '+1 555 0100001', historySpendMinor: 48_000 };
+/** Orders whose lost claim ops hold until the carrier's trace comes back (the seller does not approve it). */
+export const FOUND_AFTER_LOSS = 'PW-FOUND-AFTER-LOSS-0';
+
 const REGULAR: Buyer = { email: 'sam.regular@buyers.example', locale: 'en-US' };
 const BULK: Buyer = { email: 'office.bulk@buyers.example', locale: 'en-GB' };
 const buyerN = (scenario: string, i: number): Buyer => ({
@@ -105,6 +108,11 @@ const SCENARIOS: Scenario[] = [
   { name: 'pickup-uncollected', count: 2, lane: (i) => (i === 0 ? 'CN-US' : 'CN-EU'), outcome: 'returned', accept: (j) => j.failedAttempts === 3 && gapOf(j, 'available_for_pickup', 'returning') >= 6 * DAY, value: () => usd(4_500), intake: 'api', provider: '17track' },
   { name: 'damaged', count: 2, lane: 'CN-US', outcome: 'delivered', incidents: ['damaged'], value: (i) => (i === 0 ? usd(2_500) : usd(4_500)), buyer: (i) => (i === 0 ? REGULAR : buyerN('damaged', i)), intake: 'api', provider: (i) => (i === 0 ? '17track' : 'aftership') },
   { name: 'lost-carrier', count: 2, lane: 'CN-US', outcome: 'lost', accept: (j) => has(j, 'lost'), value: (i) => (i === 0 ? usd(6_000) : usd(18_000)), intake: 'api', provider: '17track' },
+  // Dark in the destination network for over 30 days, reported lost, then delivered after all;
+  // ops hold its lost claim for the carrier's trace (FOUND_AFTER_LOSS), so delivery cancels it.
+  { name: 'found-after-loss', count: 1, lane: 'CN-US', outcome: 'delivered', incidents: ['silent_until_delivery'], shippedDaysBefore: 8, accept: (j) => deliveredLocalDate(j) !== null, value: () => usd(5_500), intake: 'api', provider: '17track' },
+  // Out for delivery two days without a scan, then delivered: the buyer hears it is overdue.
+  { name: 'out-for-delivery-overdue', count: 1, lane: 'CN-US', outcome: 'delivered', incidents: ['out_for_delivery_overnight'], accept: (j) => gapOf(j, 'out_for_delivery', 'delivered') >= 2 * DAY, value: () => usd(3_200), intake: 'api', provider: '17track' },
   { name: 'lost-silent', count: 1, lane: 'CN-EU', outcome: 'lost', incidents: ['silent_loss'], value: () => eur(2_500), intake: 'api', provider: '17track' },
   { name: 'returned-refused', count: 1, lane: 'CN-US', outcome: 'returned', accept: (j) => !has(j, 'damaged') && j.failedAttempts < 3, value: () => usd(3_000), intake: 'api', provider: '17track' },
   { name: 'returned-carrier-fault', count: 2, lane: 'CN-US', outcome: 'returned', incidents: ['damaged'], accept: damagedThenReturned, value: (i) => (i === 0 ? usd(2_800) : usd(7_000)), intake: 'api', provider: '17track' },

@@ -147,11 +147,21 @@ export class Seller {
   }
 
   /** The approval queue, worked through: every pending case approved with the evidence at hand. */
+  /** Order ids whose claims ops hold (waiting for the carrier's trace): never approved. */
+  readonly held = new Set<string>();
+
+  private async orderOf(shipmentId: string): Promise<string> {
+    const response = await fetch(`${this.apiUrl()}/v1/shipments/${shipmentId}`, { headers: { authorization: `Bearer ${this.keys!.manager}` } });
+    if (response.status !== 200) throw new Error(`shipment ${shipmentId}: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { shipment: { orderId: string } }).shipment.orderId;
+  }
+
   async approvePending(): Promise<void> {
     const list = await fetch(`${this.apiUrl()}/compensations?status=pending`, { headers: { authorization: `Bearer ${this.keys!.manager}` } });
     if (list.status !== 200) throw new Error(`approval queue: ${list.status} ${await list.text()}`);
-    const { items } = (await list.json()) as { items: Array<{ id: string; approval: string }> };
+    const { items } = (await list.json()) as { items: Array<{ id: string; approval: string; shipmentId: string }> };
     for (const item of items) {
+      if (this.held.size > 0 && this.held.has(await this.orderOf(item.shipmentId))) continue;
       const level = item.approval;
       const key = level === 'supervisor' ? this.keys!.supervisor : this.keys!.manager;
       const response = await fetch(`${this.apiUrl()}/compensations/${item.id}/approve`, {

@@ -129,7 +129,7 @@ describe('compensation on Kafka and PostgreSQL', () => {
       expect([journey.name, rows.map((r): Row => [r.tier, r.action, r.amount_minor, r.currency.trim(), r.status])]).toEqual([journey.name, journey.expected]);
       for (const row of rows) {
         expect(row.policy_version).toBe('2026-12-07.1');
-        expect(row.explanation).toMatch(new RegExp(`^Tier ${row.tier} \\(.*Policy 2026-11-23\\.1, rule ${row.rule_fired.replace(/[.|]/g, '\\$&')}\\.$`));
+        expect(row.explanation).toMatch(new RegExp(`^Tier ${row.tier} \\(.*Policy 2026-12-07\\.1, rule ${row.rule_fired.replace(/[.|]/g, '\\$&')}\\.$`));
       }
     }
 

@@ -10,7 +10,7 @@ import type { WebhookDispatcher, WebhookTargets } from '../webhooks/webhook-disp
 
 const LANES: readonly Lane[] = ['CN-US', 'CN-EU'];
 const OUTCOMES: readonly JourneyOutcome[] = ['delivered', 'returned', 'lost'];
-const INCIDENTS: readonly JourneyIncident[] = ['stall', 'customs_documents', 'failed_attempts', 'damaged', 'silent_loss', 'missorted'];
+const INCIDENTS: readonly JourneyIncident[] = ['stall', 'customs_documents', 'failed_attempts', 'damaged', 'silent_loss', 'missorted', 'silent_until_delivery', 'out_for_delivery_overnight'];
 
 class BadRequest extends Error {
   readonly statusCode = 400;

@@ -56,6 +56,8 @@ export function generateJourney(seed: number, request: JourneyRequest, rates: Jo
   const silentLoss = outcome === 'lost' && (rng.chance(0.5) || forced.has('silent_loss'));
   // Drawn from nothing: forcing it leaves every other draw, and so every other journey, unchanged.
   const missorted = outcome === 'returned' && forced.has('missorted');
+  const silentUntilDelivery = outcome === 'delivered' && forced.has('silent_until_delivery');
+  const overnightOutForDelivery = outcome === 'delivered' && forced.has('out_for_delivery_overnight');
 
   const events: JourneyEvent[] = [];
   // The cursor, epoch ms: plain arithmetic keeps generation cheap for large demo batches.
@@ -133,6 +135,13 @@ export function generateJourney(seed: number, request: JourneyRequest, rates: Jo
     incidents.push('stall');
     after(6 * 24, 12 * 24);
   }
+  if (silentUntilDelivery) {
+    incidents.push('silent_until_delivery');
+    after(32 * 24, 35 * 24);
+    nextWorkingTime(destination.zone, 9, 19);
+    push('delivered', destination, { milestone: 'delivered', reason: 'left_at_door' }, destinationZoneKnown);
+    return build();
+  }
   if (outcome === 'lost' && !lostAtHub) return finishLost(exportGateway, originZoneKnown);
 
   after(14, 60);
@@ -196,6 +205,11 @@ export function generateJourney(seed: number, request: JourneyRequest, rates: Jo
     after(24, 4 * 24);
     nextWorkingTime(zone, 9, 19);
     push('delivered', destination, { milestone: 'delivered', reason: 'pickup_point' }, destinationZoneKnown);
+  } else if (overnightOutForDelivery && failures === 0) {
+    incidents.push('out_for_delivery_overnight');
+    after(48, 56);
+    nextWorkingTime(zone, 9, 20);
+    push('delivered', destination, { milestone: 'delivered', reason: 'signed' }, destinationZoneKnown);
   } else {
     if (failures === 0) after(1, 6);
     nextWorkingTime(zone, 9, 20);

@@ -59,8 +59,13 @@ export type JourneyOutcome = 'delivered' | 'returned' | 'lost';
  * `missorted`: with outcome `returned`, the carrier missorts the parcel at the destination hub and
  * sends it back without a delivery attempt, a return by the carrier's fault (tier 3). Only when
  * forced, so the seeded journeys of every other request stay as they were.
+ * `silent_until_delivery`: with outcome `delivered`, no scan after the parcel leaves the origin
+ * country for 32 to 35 days, then a delivery scan (postal consolidators often go dark in the
+ * destination network): long enough to be reported lost, then found. Only when forced.
+ * `out_for_delivery_overnight`: the last out-for-delivery scan stands two days (48 to 56 hours)
+ * before the delivery scan (a driver who did not scan the failed rounds). Only when forced.
  */
-export type JourneyIncident = 'stall' | 'customs_documents' | 'failed_attempts' | 'damaged' | 'silent_loss' | 'missorted';
+export type JourneyIncident = 'stall' | 'customs_documents' | 'failed_attempts' | 'damaged' | 'silent_loss' | 'missorted' | 'silent_until_delivery' | 'out_for_delivery_overnight';
 
 export interface Journey {
   trackingNumber: string;
