@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { migrations } from '@parcelwatch/migrations';
-import { createDb, findArchivedSnapshots, listArchivedSnapshots, migrateToLatest, recordArchivedSnapshots, recordTrackingSnapshots, registerShipments, type Database } from '../index.js';
+import { createDb, findArchivedSnapshots, insertMerchant, listArchivedSnapshots, migrateToLatest, recordArchivedSnapshots, recordTrackingSnapshots, registerShipments, type Database } from '../index.js';
 
 // The migration that folds archived_snapshots into tracking_snapshots, run over rows written
 // the way the normalizer and the archiver wrote them before it.
@@ -27,7 +27,11 @@ describe(`migration ${MIGRATION}`, () => {
   beforeAll(async () => {
     db = await createDb({ kind: 'pglite' });
     await migrateToLatest(db, before);
-    await db.insertInto('merchants').values({ id: MERCHANT, name: 'shop' }).execute();
+    // As onboarding creates a merchant (the repository POST /v1/merchants writes with).
+    await insertMerchant(db, {
+      id: MERCHANT, name: 'shop', defaultLocale: 'en-US', defaultTimezone: 'UTC', settings: {}, supportEmail: null,
+      marketplaceShopId: null, marketplaceShopCipher: null, compensationPolicyVersion: null, createdAt: new Date('2026-11-30T00:00:00Z'),
+    });
     await db.transaction().execute((trx) =>
       registerShipments(trx, [{
         id: SHIPMENT, merchantId: MERCHANT, orderId: 'o1', trackingNumber: '1Z999AA10123456784', carrier: 'ups', provider: 'ups',
