@@ -11,14 +11,14 @@ import { createCarrierSandboxService, DEFAULT_RATE_LIMITS, sandboxClientEnv, typ
 import { buildCompensation, compensationConfigSchema, type CompensationService } from '@parcelwatch/compensation';
 import { parseEnvAll, selectAdapters } from '@parcelwatch/config';
 import { idFromName, TOPIC } from '@parcelwatch/contracts';
-import { createDb, type Database } from '@parcelwatch/db';
+import { countUnprocessedOutbox, createDb, maxOutboxId, type Database, type OutboxReader } from '@parcelwatch/db';
 import { buildDetector, detectorConfigSchema, type DetectorService } from '@parcelwatch/detector';
 import { buildNormalizer, normalizerConfigSchema } from '@parcelwatch/normalizer';
 import { buildNotifier, notifierConfigSchema, startSmsSink, startSmtpSink, type NotifierService, type SmsSink, type SmtpSink } from '@parcelwatch/notifier';
 import { buildPoller, pollerConfigSchema, type PollerService } from '@parcelwatch/poller';
 import { fixedClock, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import { createTestDatabase, kafkaBrokers, s3Settings } from '@parcelwatch/test-harness';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { NamespacedBus } from './sellers-month.bus.js';
 import { FORCED_ONLY, SEED, START, type PlannedParcel } from './sellers-month.plan.js';
@@ -28,7 +28,7 @@ const SMS_CREDENTIALS = { accountSid: 'ACmonth0000001', authToken: 'month-sms-to
 const WEBHOOK_SECRETS = { '17track': 'month-17track-push-key', aftership: 'month-aftership-push-secret' };
 
 /** Who reads what (the services' own groups and topics): the drain waits for each. */
-const READERS: ReadonlyArray<{ group: string; topics: readonly string[] }> = [
+const READERS: readonly OutboxReader[] = [
   { group: 'normalizer', topics: [TOPIC.trackingSnapshots] },
   { group: 'detector', topics: [TOPIC.shipmentEvents, TOPIC.shipments] },
   { group: 'compensation', topics: [TOPIC.shipmentDelays, TOPIC.shipmentExceptions] },
@@ -246,24 +246,11 @@ export class SellersMonthStack {
     }
   }
 
-  private async unprocessed(): Promise<{ total: number; maxId: number; byGroup: Record<string, number> }> {
-    const maxId = await this.maxOutboxId();
-    const readers = sql.join(READERS.flatMap((r) => r.topics.map((topic) => sql`(${r.group}, ${topic})`)));
-    const rows = await sql<{ group_id: string; n: string }>`
-      SELECT r.group_id, count(*) AS n
-      FROM outbox o
-      JOIN (VALUES ${readers}) AS r(group_id, topic) ON r.topic = o.topic
-      WHERE o.id > ${this.settledThrough} AND o.id <= ${maxId}
-        AND NOT EXISTS (SELECT 1 FROM processed_messages p WHERE p.consumer_group = r.group_id AND p.message_id = o.event->>'id')
-      GROUP BY r.group_id`.execute(this.db);
-    const byGroup = Object.fromEntries(rows.rows.map((row) => [row.group_id, Number(row.n)]));
-    const unpublished = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow();
-    const total = Object.values(byGroup).reduce((sum, n) => sum + n, 0) + Number(unpublished.n);
-    return { total, maxId, byGroup };
+  private unprocessed(): Promise<{ total: number; maxId: number; byGroup: Record<string, number> }> {
+    return countUnprocessedOutbox(this.db, READERS, this.settledThrough);
   }
 
-  private async maxOutboxId(): Promise<number> {
-    const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
-    return Number(row.id ?? 0);
+  private maxOutboxId(): Promise<number> {
+    return maxOutboxId(this.db);
   }
 }

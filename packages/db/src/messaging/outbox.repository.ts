@@ -126,3 +126,40 @@ export async function deletePublishedOutbox(db: OutboxExecutor, publishedBefore:
     .execute();
   return rows.length;
 }
+
+/** Which consumer group reads which topics (for counting what a group has not processed yet). */
+export interface OutboxReader {
+  group: string;
+  topics: readonly string[];
+}
+
+/** The newest outbox id (0 when empty). */
+export async function maxOutboxId(db: OutboxExecutor): Promise<number> {
+  const row = await db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
+  return Number(row.id ?? 0);
+}
+
+/**
+ * What the pipeline still owes: per consumer group, the outbox messages after `afterId` (up to the
+ * newest) of the topics it reads that it has not recorded as processed, plus every message not yet
+ * relayed. Zero means every reader has caught up with everything written so far.
+ */
+export async function countUnprocessedOutbox(
+  db: OutboxExecutor,
+  readers: readonly OutboxReader[],
+  afterId: number,
+): Promise<{ total: number; maxId: number; byGroup: Record<string, number> }> {
+  const maxId = await maxOutboxId(db);
+  const pairs = sql.join(readers.flatMap((r) => r.topics.map((topic) => sql`(${r.group}, ${topic})`)));
+  const rows = await sql<{ group_id: string; n: string }>`
+    SELECT r.group_id, count(*) AS n
+    FROM outbox o
+    JOIN (VALUES ${pairs}) AS r(group_id, topic) ON r.topic = o.topic
+    WHERE o.id > ${afterId} AND o.id <= ${maxId}
+      AND NOT EXISTS (SELECT 1 FROM processed_messages p WHERE p.consumer_group = r.group_id AND p.message_id = o.event->>'id')
+    GROUP BY r.group_id`.execute(db);
+  const byGroup = Object.fromEntries(rows.rows.map((row) => [row.group_id, Number(row.n)]));
+  const unpublished = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow();
+  const total = Object.values(byGroup).reduce((sum, n) => sum + n, 0) + Number(unpublished.n);
+  return { total, maxId, byGroup };
+}

@@ -1,8 +1,8 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { TOPIC } from '@parcelwatch/contracts';
 import { EmbeddedBus } from '@parcelwatch/bus';
-import type { Database } from '@parcelwatch/db';
-import { sql, type Kysely } from 'kysely';
+import { countUnprocessedOutbox, maxOutboxId, type Database, type OutboxReader } from '@parcelwatch/db';
+import type { Kysely } from 'kysely';
 import type { DemoParts } from '../service-stack.js';
 
 /**
@@ -15,7 +15,7 @@ import type { DemoParts } from '../service-stack.js';
  */
 
 /** Who reads what in the one-process stack (the services' default groups and topics). */
-const READERS: ReadonlyArray<{ group: string; topics: readonly string[] }> = [
+const READERS: readonly OutboxReader[] = [
   { group: 'normalizer', topics: [TOPIC.trackingSnapshots] },
   { group: 'detector', topics: [TOPIC.shipmentEvents, TOPIC.shipments] },
   { group: 'compensation', topics: [TOPIC.shipmentDelays, TOPIC.shipmentExceptions] },
@@ -159,24 +159,11 @@ export class PipelineDrain {
     return row !== undefined;
   }
 
-  private async unprocessed(): Promise<{ total: number; maxId: number; byGroup: Record<string, number> }> {
-    const maxId = await this.maxOutboxId();
-    const readers = sql.join(READERS.flatMap((r) => r.topics.map((topic) => sql`(${r.group}, ${topic})`)));
-    const rows = await sql<{ group_id: string; n: string }>`
-      SELECT r.group_id, count(*) AS n
-      FROM outbox o
-      JOIN (VALUES ${readers}) AS r(group_id, topic) ON r.topic = o.topic
-      WHERE o.id > ${this.settledThrough} AND o.id <= ${maxId}
-        AND NOT EXISTS (SELECT 1 FROM processed_messages p WHERE p.consumer_group = r.group_id AND p.message_id = o.event->>'id')
-      GROUP BY r.group_id`.execute(this.db);
-    const byGroup = Object.fromEntries(rows.rows.map((row) => [row.group_id, Number(row.n)]));
-    const unpublished = await this.db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow();
-    const total = Object.values(byGroup).reduce((sum, n) => sum + n, 0) + Number(unpublished.n);
-    return { total, maxId, byGroup };
+  private unprocessed(): Promise<{ total: number; maxId: number; byGroup: Record<string, number> }> {
+    return countUnprocessedOutbox(this.db, READERS, this.settledThrough);
   }
 
-  private async maxOutboxId(): Promise<number> {
-    const row = await this.db.selectFrom('outbox').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow();
-    return Number(row.id ?? 0);
+  private maxOutboxId(): Promise<number> {
+    return maxOutboxId(this.db);
   }
 }
