@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { appendAudit, findActiveApiKeyByHash, touchApiKey, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { OPERATOR_CALLER, type AuditRecorder, type Caller } from './access.js';
+import { ACCESS_OFF_CALLER, OPERATOR_CALLER, type AuditRecorder, type Caller } from './access.js';
 import type { Clock } from '@parcelwatch/service-kit';
 import { apiKeyPrefix, hashApiKey, presentedKey } from './api-key.js';
 import { accessFor, ROUTE_POLICY, type Access, type PolicyRule } from './route-policy.js';
@@ -97,10 +97,16 @@ export function installAccessLayer(app: FastifyInstance, deps: AccessLayerDeps):
       if (pattern.startsWith('/v1/webhooks/')) {
         const provider = (request.params as { provider?: string }).provider ?? pattern;
         if (!withinLimit(request, reply, `${provider}:${request.ip}`, true)) return reply;
+        return;
       }
+      // Probes answer from memory and an orchestrator must never see 429 from them.
+      if (pattern === '/healthz' || pattern === '/readyz') return;
+      // Dashboard, openapi, metrics and signed blob links: no key, so the address pays.
+      if (!withinLimit(request, reply, `ip:${request.ip}`)) return reply;
       return;
     }
     if (!deps.options.enabled) {
+      request.caller = ACCESS_OFF_CALLER;
       if (!withinLimit(request, reply, `ip:${request.ip}`)) return reply;
       return;
     }

@@ -6,8 +6,8 @@ import type { AuditExecutor } from '@parcelwatch/db';
  * it, and the checks a route makes with it. Routes of other services (compensation approvals,
  * merchant webhook admin, appeal bundles) are registered on the api's fastify instance in
  * `parcelwatch start` and on each service's own port in distributed mode (withAccessLayer); both
- * install the layer. Without one (a route tested alone) there is no caller and the checks let
- * everything through.
+ * install the layer. Without a caller the checks fail closed: no merchant, no role. A layer
+ * turned off (`enabled: false`, a route tested alone) says so explicitly with ACCESS_OFF_CALLER.
  */
 
 export const ROLES = ['viewer', 'approver', 'admin', 'ingest'] as const;
@@ -26,12 +26,20 @@ export const OPERATOR_CALLER: Caller = { keyId: 'bootstrap-admin-key', name: 'bo
 
 export interface Caller {
   keyId: string;
+  /** Only ACCESS_OFF_CALLER: every merchant and every role, where the deployment turned access off. */
+  unrestricted?: true;
   /** The key's name, for audit entries (never the secret). */
   name: string;
   role: Principal;
   /** The merchants this key may see and act for (none for the operator, who onboards them). */
   merchantIds: readonly string[];
 }
+
+/**
+ * The caller the access layer sets when it is turned off (`enabled: false`): an explicit grant of
+ * everything, so that no caller at all (an open route, a route outside any layer) grants nothing.
+ */
+export const ACCESS_OFF_CALLER: Caller = { keyId: 'access-off', name: 'access layer turned off', role: 'admin', merchantIds: [], unrestricted: true };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,7 +72,7 @@ export function callerOf(request: FastifyRequest): Caller | null {
 export function actorOf(request: FastifyRequest): string {
   const caller = callerOf(request);
   if (caller === null) return 'anonymous';
-  return caller.role === OPERATOR ? caller.keyId : `key:${caller.keyId}`;
+  return caller.role === OPERATOR || caller.unrestricted === true ? caller.keyId : `key:${caller.keyId}`;
 }
 
 /** Whether the caller is the operator (the bootstrap admin key). */
@@ -78,18 +86,25 @@ export function isOperator(request: FastifyRequest): boolean {
  */
 export function canAccessMerchant(request: FastifyRequest, merchantId: string): boolean {
   const caller = callerOf(request);
-  return caller === null || caller.merchantIds.includes(merchantId);
+  if (caller === null) return false;
+  return caller.unrestricted === true || caller.merchantIds.includes(merchantId);
 }
 
-/** The merchants a query must be limited to; null means no limit (no access layer). */
+/** The merchants a query must be limited to: none without a caller; null (no limit) only with access turned off. */
 export function merchantScope(request: FastifyRequest): readonly string[] | null {
-  return callerOf(request)?.merchantIds ?? null;
+  const caller = callerOf(request);
+  if (caller === null) return [];
+  return caller.unrestricted === true ? null : caller.merchantIds;
 }
 
 /** Replies 403 with a message and returns false when the caller's role is not one of `roles`. */
 export function requireRole(request: FastifyRequest, reply: FastifyReply, roles: readonly Principal[]): boolean {
   const caller = callerOf(request);
-  if (caller === null || roles.includes(caller.role)) return true;
+  if (caller === null) {
+    void reply.code(401).send({ error: 'unauthorized', message: 'this needs an API key' });
+    return false;
+  }
+  if (caller.unrestricted === true || roles.includes(caller.role)) return true;
   void reply.code(403).send({ error: 'forbidden', message: `this needs a key with role ${roles.join(' or ')}; yours is ${caller.role}` });
   return false;
 }

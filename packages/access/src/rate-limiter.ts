@@ -43,13 +43,17 @@ interface Bucket {
   at: number;
 }
 
-/** Buckets kept before idle (full) ones are dropped; bounds memory under many client IPs. */
-const MAX_BUCKETS = 50_000;
+/** Buckets kept; past this the least recently used go first (idle ones are full again anyway). */
+export const MAX_BUCKETS = 50_000;
 
 export class RateLimiter {
+  /** Oldest use first: a Map keeps insertion order, and each use moves its key to the end. */
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxBuckets = MAX_BUCKETS,
+  ) {}
 
   /** Takes one token from `key`'s bucket of `perMinute` capacity, refilled evenly over a minute. */
   take(key: string, perMinute: number): RateDecision {
@@ -58,10 +62,9 @@ export class RateLimiter {
     const bucket = this.buckets.get(key) ?? { tokens: perMinute, at: now };
     bucket.tokens = Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.at) * ratePerMs);
     bucket.at = now;
-    if (!this.buckets.has(key)) {
-      if (this.buckets.size >= MAX_BUCKETS) this.prune(now);
-      this.buckets.set(key, bucket);
-    }
+    this.buckets.delete(key);
+    this.buckets.set(key, bucket);
+    this.evict();
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true };
@@ -69,9 +72,20 @@ export class RateLimiter {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000)) };
   }
 
-  private prune(now: number): void {
-    // A bucket idle for a minute is full again: forgetting it changes nothing.
-    for (const [key, bucket] of this.buckets) if (now - bucket.at >= 60_000) this.buckets.delete(key);
-    if (this.buckets.size >= MAX_BUCKETS) this.buckets.clear();
+  /** How many buckets are held (for tests and metrics). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /**
+   * Drops the least recently used buckets past the cap, one by one: a flood of new client
+   * addresses forgets the quietest callers first, never the busy (and possibly limited) ones.
+   */
+  private evict(): void {
+    while (this.buckets.size > this.maxBuckets) {
+      const oldest = this.buckets.keys().next();
+      if (oldest.done === true) return;
+      this.buckets.delete(oldest.value);
+    }
   }
 }

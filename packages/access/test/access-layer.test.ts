@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fixedClock } from '@parcelwatch/service-kit';
-import { accessFor, apiKeyPrefix, generateApiKey, hashApiKey, presentedKey, RateLimiter, rateLimitEnv, rateLimitsOf } from '../src/index.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ACCESS_OFF_CALLER, accessFor, apiKeyPrefix, canAccessMerchant, generateApiKey, hashApiKey, merchantScope, presentedKey, RateLimiter, rateLimitEnv, rateLimitsOf, requireRole, type Caller } from '../src/index.js';
 import { parseEnv } from '@parcelwatch/config';
 import { z } from 'zod';
 
@@ -83,10 +84,53 @@ describe('rate limiter', () => {
     expect(limiter.take('k', 3)).toEqual({ allowed: true });
   });
 
+  it('past its cap forgets the least recently used buckets, never a busy caller that is being limited', () => {
+    const clock = fixedClock('2026-03-02T10:00:00Z');
+    const limiter = new RateLimiter(clock, 100);
+    for (let n = 0; n < 3; n += 1) limiter.take('busy', 3);
+    expect(limiter.take('busy', 3)).toMatchObject({ allowed: false });
+    // A flood of new addresses, the limited caller still knocking now and then.
+    for (let n = 0; n < 1_000; n += 1) {
+      limiter.take(`ip:${n}`, 3);
+      if (n % 50 === 0) expect(limiter.take('busy', 3)).toMatchObject({ allowed: false });
+    }
+    expect(limiter.size).toBe(100);
+    expect(limiter.take('busy', 3)).toMatchObject({ allowed: false });
+  });
+
   it('reads its limits from env with defaults, and refuses nonsense', () => {
     const limits = (env: Record<string, string>) => rateLimitsOf(parseEnv(z.object(rateLimitEnv), env));
     expect(limits({})).toEqual({ readsPerMinute: 600, writesPerMinute: 60, webhooksPerMinute: 1200 });
     expect(limits({ RATE_LIMIT_WRITES_PER_MINUTE: '5' }).writesPerMinute).toBe(5);
     expect(() => limits({ RATE_LIMIT_READS_PER_MINUTE: 'many' })).toThrow();
+  });
+});
+
+describe('merchant scope without a caller', () => {
+  const request = (caller?: Caller) => ({ caller }) as unknown as FastifyRequest;
+  const reply = () => {
+    const sent: { status?: number; body?: unknown } = {};
+    const r = { code: (status: number) => ((sent.status = status), r), send: (body: unknown) => ((sent.body = body), r) };
+    return { r: r as unknown as FastifyReply, sent };
+  };
+
+  it('fails closed: no caller sees no merchant and passes no role check', () => {
+    expect(merchantScope(request())).toEqual([]);
+    expect(canAccessMerchant(request(), 'm1')).toBe(false);
+    const { r, sent } = reply();
+    expect(requireRole(request(), r, ['admin'])).toBe(false);
+    expect(sent.status).toBe(401);
+  });
+
+  it('gives everything only to the explicit access-off caller, and a key only its merchants', () => {
+    expect(merchantScope(request(ACCESS_OFF_CALLER))).toBeNull();
+    expect(canAccessMerchant(request(ACCESS_OFF_CALLER), 'm1')).toBe(true);
+    expect(requireRole(request(ACCESS_OFF_CALLER), reply().r, ['approver'])).toBe(true);
+    const viewer: Caller = { keyId: 'k', name: 'k', role: 'viewer', merchantIds: ['m1'] };
+    expect(merchantScope(request(viewer))).toEqual(['m1']);
+    expect(canAccessMerchant(request(viewer), 'm2')).toBe(false);
+    const { r, sent } = reply();
+    expect(requireRole(request(viewer), r, ['approver'])).toBe(false);
+    expect(sent.status).toBe(403);
   });
 });

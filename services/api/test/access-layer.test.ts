@@ -129,6 +129,18 @@ describe('rate limits', () => {
     expect(guesses).toEqual([401, 401, 401, 429]);
   });
 
+  it('limits the keyless pages (dashboard, openapi, metrics) per client address, never the probes', async () => {
+    s.clock.advance({ seconds: 60 });
+    for (const path of ['/openapi.json', '/metrics', '/dashboard']) {
+      const statuses = [];
+      for (let n = 0; n < 4; n += 1) statuses.push((await s.call('GET', path, null)).status);
+      expect({ path, last: statuses[3] }).toEqual({ path, last: 429 });
+      expect(statuses.slice(0, 3)).not.toContain(429);
+      s.clock.advance({ seconds: 60 });
+    }
+    for (let n = 0; n < 10; n += 1) expect((await s.call('GET', '/healthz', null)).status).not.toBe(429);
+  });
+
   it('limits carrier webhooks per provider and address, with Retry-After', async () => {
     const statuses = [];
     for (let n = 0; n < 3; n += 1) statuses.push((await s.call('POST', '/v1/webhooks/aftership', null, { n })).status);

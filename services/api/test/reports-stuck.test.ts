@@ -158,7 +158,7 @@ describe('GET /v1/reports/stuck', () => {
     const csv = await t.get('/v1/reports/stuck?format=csv', [merchantB]);
     expect(csv.text).toContain('B-STUCK');
     expect(csv.text).not.toContain('SCAN10');
-    // Without an access layer (no caller) there is no limit.
+    // With access turned off (the explicit access-off caller) there is no limit.
     const unscoped = await t.get('/v1/reports/stuck?limit=500');
     expect(numbers(unscoped.body)).toContain('B-STUCK');
     expect(numbers(unscoped.body)).toContain('SCAN10');

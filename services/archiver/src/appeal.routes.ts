@@ -8,7 +8,7 @@ import { UnknownShipmentError, type ProofArchive } from './proof-archive.js';
 /*
  * Appeal bundles on request, behind the api's access layer (issue 7: approver or admin keys).
  * The requester is the API key (`key:<id>`); the body's `requestedBy` is only a fallback where
- * no access layer runs, and is ignored with a key. Another merchant's shipment answers 404.
+ * access is turned off, and is ignored with a key. Another merchant's shipment answers 404.
  */
 const paramsSchema = z.object({ id: z.uuid() });
 const bodySchema = z.strictObject({ requestedBy: storableStringSchema().min(1).max(200).nullable().default(null) }).default({ requestedBy: null });
@@ -37,7 +37,8 @@ export function registerAppealRoutes(app: FastifyInstance, archive: Pick<ProofAr
       return reply.code(400).send({ error: 'invalid_request', message: error?.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
     }
     try {
-      const requestedBy = callerOf(request) === null ? body.data.requestedBy : actorOf(request);
+      const caller = callerOf(request);
+      const requestedBy = caller === null || caller.unrestricted === true ? body.data.requestedBy : actorOf(request);
       // The audit entry commits with the bundle's proof row (the blobs are content-addressed: a rolled-back bundle leaves orphans, never a wrong record).
       const proof = await archive.createAppealBundle(params.data.id, requestedBy, merchantScope(request), (trx, stored) =>
         recordAudit(

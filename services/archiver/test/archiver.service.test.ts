@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { installAccessLayer } from '@parcelwatch/access';
 import { createFilesystemBlobStore, type FilesystemBlobStore } from '@parcelwatch/archive';
 import { EmbeddedBus } from '@parcelwatch/bus';
 import { EVENT_TYPES, proofStoredEventSchema, type Envelope } from '@parcelwatch/contracts';
@@ -118,6 +119,8 @@ describe('archiver on the embedded bus, PGlite and the filesystem store', () => 
     await deliverJourney(a);
     await waitFor('two bundles', async () => (await proofsOf(db, a.shipmentId)).length === 2);
     const app = Fastify();
+    // The routes alone, every caller trusted (access off); without a layer they would answer nobody.
+    installAccessLayer(app, { db, clock, logger, options: { enabled: false }, rateLimits: false });
     service.registerRoutes(app);
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const post = async (id: string, body?: unknown) => {
