@@ -64,6 +64,14 @@ export interface ApiService extends Service {
   readonly app: FastifyInstance;
   /** Base URL once started, e.g. http://127.0.0.1:3000. */
   url(): string;
+  /** Every route on the instance (its own and those other services registered on it), as registered. */
+  routes(): readonly ApiRoute[];
+}
+
+export interface ApiRoute {
+  method: string;
+  /** The pattern, e.g. /v1/webhook-endpoints/:id/replay. */
+  url: string;
 }
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -82,6 +90,10 @@ export function createApiService(deps: ApiDeps): ApiService {
   const app = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT });
   let running = false;
   let baseUrl: string | null = null;
+  const routeTable: ApiRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
 
   const webhooksReceived = new Counter({
     name: `${METRIC_PREFIX}api_webhooks_total`,
@@ -145,6 +157,7 @@ export function createApiService(deps: ApiDeps): ApiService {
   return {
     name: 'api',
     app,
+    routes: () => routeTable,
     url() {
       if (baseUrl === null) throw new Error('api is not listening; call start() first');
       return baseUrl;

@@ -1,4 +1,4 @@
-export { createApiService, type ApiDeps, type ApiService } from './app.js';
+export { createApiService, type ApiDeps, type ApiRoute, type ApiService } from './app.js';
 export { buildApi } from './build.js';
 export { apiConfigSchema, loadApiConfig, type ApiConfig } from './config.js';
 export { webhookSecretEnv, webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
