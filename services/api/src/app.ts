@@ -29,6 +29,8 @@ export interface ApiDeps {
   webhookSecrets?: WebhookSecrets;
   /** Accepted distance between a push's signed timestamp and now. Default 300 s. */
   webhookToleranceSeconds?: number;
+  /** Days receipts of pushes without a signed time are kept (retention policy); default 90. */
+  untimedWebhookReceiptDays?: number;
   /** Topic names, so tests can use unique ones. Default: the registry names. */
   topics?: { shipments?: string; trackingSnapshots?: string };
   /** Default 127.0.0.1 and 0 (an ephemeral port; read it from `url()`). */
@@ -145,6 +147,7 @@ export function createApiService(deps: ApiDeps): ApiService {
       clock: deps.clock,
       secrets: deps.webhookSecrets ?? {},
       toleranceSeconds: deps.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+      ...(deps.untimedWebhookReceiptDays !== undefined ? { untimedReceiptDays: deps.untimedWebhookReceiptDays } : {}),
       snapshotsTopic: deps.topics?.trackingSnapshots ?? 'tracking.snapshots',
     }),
     logger,

@@ -43,6 +43,7 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
     clock: host.clock,
     db: adapters.db,
     webhookSecrets,
+    untimedWebhookReceiptDays: retentionOf(config).untimedWebhookReceiptDays,
     host: config.HOST,
     port: config.PORT,
     access: { enabled: true, rateLimits, ...(bootstrap !== undefined ? { bootstrapKeyHash: hashApiKey(bootstrap) } : {}) },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseEvent } from '@parcelwatch/contracts';
+import { pruneOnce } from '../src/housekeeping/retention.job.js';
 import {
   aftershipSignature,
   countRows,
@@ -116,6 +117,30 @@ describe('POST /v1/webhooks/:provider', () => {
     // An HMAC of the body (what one third-party app does) is not 17TRACK's scheme.
     expect(await send('17track', other, { sign: aftershipSignature(other, 'x') })).toMatchObject({ status: 401 });
     expect(await state()).toEqual(afterAccept);
+  });
+
+  it('refuses a 17TRACK push (no timestamp of its own) whose newest event is older than its receipts are kept, and still refuses a replay after the signed-push receipts are pruned', async () => {
+    const withLatest = (daysAgo: number) =>
+      JSON.stringify({
+        event: 'TRACKING_UPDATED',
+        data: { number: 'RR123456785CN', carrier: 3011, tag: `aged-${daysAgo}`, track_info: { latest_event: { time_utc: new Date(Date.parse(NOW) - daysAgo * 86_400_000).toISOString(), description: 'In transit' } } },
+      });
+    const before = await state();
+    const ancient = withLatest(91);
+    const refused = await send('17track', ancient, { sign: seventeenTrackSign(ancient) });
+    expect(refused).toMatchObject({ status: 401, body: { error: 'replay', message: expect.stringContaining('91 days old') } });
+    expect(await state()).toEqual(before);
+
+    const recent = withLatest(2);
+    expect((await send('17track', recent, { sign: seventeenTrackSign(recent) })).status).toBe(200);
+    // Three days on, the retention round prunes receipts of time-signed pushes, not this one's.
+    t.clock.advance({ days: 3 });
+    try {
+      await pruneOnce({ db: t.db, clock: t.clock });
+      expect(await send('17track', recent, { sign: seventeenTrackSign(recent) })).toMatchObject({ status: 401, body: { error: 'replay' } });
+    } finally {
+      t.clock.set(NOW);
+    }
   });
 
   it('answers 202 and writes nothing for a number we do not track; 404 for a provider without a secret', async () => {

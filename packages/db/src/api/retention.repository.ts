@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
 
 // Any constant unused by the other advisory locks (outbox relay, proof chains, budgets).
@@ -28,11 +28,12 @@ export async function deleteOldestRows(
   stampedAt: string,
   before: Date,
   limit: number,
+  only: RawBuilder<unknown> = sql`true`,
 ): Promise<number> {
   const keys = sql.join(key.map((column) => sql.ref(column)));
   const result = await sql`
     DELETE FROM ${sql.table(table)}
-    WHERE (${keys}) IN (SELECT ${keys} FROM ${sql.table(table)} WHERE ${sql.ref(stampedAt)} < ${before} ORDER BY ${sql.ref(stampedAt)} LIMIT ${limit})
+    WHERE (${keys}) IN (SELECT ${keys} FROM ${sql.table(table)} WHERE ${sql.ref(stampedAt)} < ${before} AND ${only} ORDER BY ${sql.ref(stampedAt)} LIMIT ${limit})
     RETURNING 1`.execute(db);
   return result.rows.length;
 }

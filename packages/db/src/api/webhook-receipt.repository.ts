@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
 import { deleteOldestRows } from './retention.repository.js';
 
@@ -40,5 +40,13 @@ export async function recordWebhookReceipt(trx: WebhookReceiptExecutor, receipt:
  * received before `receivedBefore`, oldest first; returns how many went.
  */
 export async function deleteWebhookReceiptsBefore(db: WebhookReceiptExecutor, receivedBefore: Date, limit = 5_000): Promise<number> {
-  return deleteOldestRows(db, 'webhook_receipts', ['provider', 'replay_key'], 'received_at', receivedBefore, limit);
+  return deleteOldestRows(db, 'webhook_receipts', ['provider', 'replay_key'], 'received_at', receivedBefore, limit, sql`signed_at IS NOT NULL`);
+}
+
+/**
+ * Receipts of pushes that carried no signed time (17TRACK's): the receipt is their only replay
+ * guard, so they are kept longer (the intake refuses pushes whose events are older than this).
+ */
+export async function deleteUntimedWebhookReceiptsBefore(db: WebhookReceiptExecutor, receivedBefore: Date, limit = 5_000): Promise<number> {
+  return deleteOldestRows(db, 'webhook_receipts', ['provider', 'replay_key'], 'received_at', receivedBefore, limit, sql`signed_at IS NULL`);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { databaseNow, deletePublishedOutbox, deleteWebhookReceiptsBefore, pruneProcessedMessages, tryLockRetention, type Database } from '@parcelwatch/db';
+import { databaseNow, deletePublishedOutbox, deleteUntimedWebhookReceiptsBefore, deleteWebhookReceiptsBefore, pruneProcessedMessages, tryLockRetention, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import { createPeriodicJob, systemClock, type Clock, type Service } from '@parcelwatch/service-kit';
 
@@ -19,9 +19,14 @@ export interface RetentionPolicy {
   processedMessageDays: number;
   /** Carrier webhook receipts (replay protection); the signature window itself is 5 minutes. */
   webhookReceiptDays: number;
+  /**
+   * Receipts of pushes without a signed time (17TRACK): the receipt is their only replay guard,
+   * and the intake refuses such a push whose newest event is older than this.
+   */
+  untimedWebhookReceiptDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { outboxDays: 7, processedMessageDays: 35, webhookReceiptDays: 2 };
+export const DEFAULT_RETENTION: RetentionPolicy = { outboxDays: 7, processedMessageDays: 35, webhookReceiptDays: 2, untimedWebhookReceiptDays: 90 };
 
 const days = z.coerce.number().int().min(1).max(3_650);
 /** The retention settings, part of the api's config schema. */
@@ -29,6 +34,7 @@ export const retentionEnv = {
   RETENTION_OUTBOX_DAYS: days.default(DEFAULT_RETENTION.outboxDays),
   RETENTION_PROCESSED_MESSAGES_DAYS: days.default(DEFAULT_RETENTION.processedMessageDays),
   RETENTION_WEBHOOK_RECEIPTS_DAYS: days.default(DEFAULT_RETENTION.webhookReceiptDays),
+  RETENTION_UNTIMED_WEBHOOK_RECEIPTS_DAYS: days.default(DEFAULT_RETENTION.untimedWebhookReceiptDays),
 };
 export type RetentionSettings = z.output<z.ZodObject<typeof retentionEnv>>;
 
@@ -37,6 +43,7 @@ export function retentionOf(settings: RetentionSettings): RetentionPolicy {
     outboxDays: settings.RETENTION_OUTBOX_DAYS,
     processedMessageDays: settings.RETENTION_PROCESSED_MESSAGES_DAYS,
     webhookReceiptDays: settings.RETENTION_WEBHOOK_RECEIPTS_DAYS,
+    untimedWebhookReceiptDays: settings.RETENTION_UNTIMED_WEBHOOK_RECEIPTS_DAYS,
   };
 }
 
@@ -73,6 +80,7 @@ export async function pruneOnce(deps: PruneDeps): Promise<PruneReport> {
     ['outbox', (trx) => deletePublishedOutbox(trx, new Date(dbNow - policy.outboxDays * DAY_MS), limit)],
     ['processedMessages', (trx) => pruneProcessedMessages(trx, new Date(dbNow - policy.processedMessageDays * DAY_MS), limit)],
     ['webhookReceipts', (trx) => deleteWebhookReceiptsBefore(trx, new Date(deps.clock.now().toMillis() - policy.webhookReceiptDays * DAY_MS), limit)],
+    ['webhookReceipts', (trx) => deleteUntimedWebhookReceiptsBefore(trx, new Date(deps.clock.now().toMillis() - policy.untimedWebhookReceiptDays * DAY_MS), limit)],
   ];
   for (const [name, prune] of tables) {
     for (;;) {

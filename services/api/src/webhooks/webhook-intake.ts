@@ -19,6 +19,12 @@ export interface WebhookIntakeDeps {
   secrets: WebhookSecrets;
   /** How far a signed timestamp may be from now, either way, in seconds. */
   toleranceSeconds: number;
+  /**
+   * How long receipts of pushes without a signed time are kept (the retention policy's
+   * untimedWebhookReceiptDays): such a push whose newest event is older cannot be told from a
+   * replay of a pruned receipt, and is refused. Default 90.
+   */
+  untimedReceiptDays?: number;
   snapshotsTopic: string;
 }
 
@@ -32,6 +38,8 @@ interface PushFacts {
   event: string | null;
   eventId: string | null;
   signedAt: Date | null;
+  /** 17TRACK: the newest carrier event the push reports (it carries no signed time). */
+  newestEventAt: Date | null;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
@@ -42,7 +50,16 @@ const asString = (value: unknown): string | null => (typeof value === 'string' &
 
 function readFacts(provider: WebhookProvider, body: Record<string, unknown>): PushFacts {
   if (provider === '17track') {
-    return { trackingNumber: asString(asRecord(body.data)?.number), event: asString(body.event), eventId: null, signedAt: null };
+    const latest = asRecord(asRecord(asRecord(body.data)?.track_info)?.latest_event);
+    const at = asString(latest?.time_utc) ?? asString(latest?.time_iso);
+    const newest = at === null ? null : new Date(at);
+    return {
+      trackingNumber: asString(asRecord(body.data)?.number),
+      event: asString(body.event),
+      eventId: null,
+      signedAt: null,
+      newestEventAt: newest !== null && Number.isFinite(newest.getTime()) ? newest : null,
+    };
   }
   const msg = asRecord(body.msg);
   // The flat tracking of 2024-07+ webhooks, or v4's `{ tracking }`.
@@ -50,7 +67,7 @@ function readFacts(provider: WebhookProvider, body: Record<string, unknown>): Pu
   // A ts no Date can hold (1e300) is as good as missing: NaN would slip past the window check.
   const signed = typeof body.ts === 'number' ? new Date(body.ts * 1000) : null;
   const ts = signed !== null && Number.isFinite(signed.getTime()) ? signed : null;
-  return { trackingNumber: number, event: asString(body.event), eventId: asString(body.event_id), signedAt: ts };
+  return { trackingNumber: number, event: asString(body.event), eventId: asString(body.event_id), signedAt: ts, newestEventAt: null };
 }
 
 /** What shipment registration accepts as a tracking number, after `normalizeTrackingNumber`. */
@@ -65,6 +82,9 @@ function snapshotPayload(body: Record<string, unknown>, rawBody: Buffer, content
   const type = (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json';
   return encodeSnapshotPayload({ bytes: rawBody, contentType: type.includes('json') ? type : 'application/json', json: { value: body } });
 }
+
+const DAY_MS = 86_400_000;
+const DEFAULT_UNTIMED_RECEIPT_DAYS = 90;
 
 class ReplayRefused extends Error {
   readonly retriable = false;
@@ -104,6 +124,13 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
         const skewSeconds = Math.abs(now.getTime() - facts.signedAt.getTime()) / 1000;
         if (skewSeconds > deps.toleranceSeconds) {
           return refuse(401, 'replay', `ts is ${Math.round(skewSeconds)} s away from now; at most ${deps.toleranceSeconds} s is accepted`);
+        }
+      }
+      if (facts.signedAt === null && facts.newestEventAt !== null) {
+        const days = deps.untimedReceiptDays ?? DEFAULT_UNTIMED_RECEIPT_DAYS;
+        const ageDays = (now.getTime() - facts.newestEventAt.getTime()) / DAY_MS;
+        if (ageDays > days) {
+          return refuse(401, 'replay', `the push carries no timestamp and its newest event is ${Math.floor(ageDays)} days old; receipts of such pushes are kept ${days} days, so an older one cannot be told from a replay`);
         }
       }
       if (facts.trackingNumber === null) return refuse(400, 'invalid_body', 'the push names no tracking number');
