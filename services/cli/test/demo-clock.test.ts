@@ -44,6 +44,14 @@ describe('demoClock', () => {
     expect(clock.now().toISO()).toBe('2026-11-05T12:00:01.000Z');
   });
 
+  it('catches up with real time when the demo ended behind it, so pushes signed now are fresh', () => {
+    const real = Date.parse('2026-12-07T16:00:00Z');
+    const clock = demoClock('2026-11-01T00:00:00Z', () => real);
+    clock.advance({ days: 30 });
+    clock.release();
+    expect(clock.now().toISO()).toBe('2026-12-07T16:00:00.000Z');
+  });
+
   it('rejects an aborted sleep before and after the release', async () => {
     const clock = demoClock('2026-10-01T00:00:00Z');
     const before = new AbortController();

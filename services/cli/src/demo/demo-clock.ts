@@ -11,8 +11,9 @@ import type { DateTime, DurationLike } from 'luxon';
 export interface DemoClock extends Clock {
   advance(by: DurationLike): DateTime;
   /**
-   * From now on: the demo's end (or `at`, when given: a later instant, e.g. the real time when no
-   * demo ran) + real time elapsed since the call.
+   * From now on: the demo's end (or `at`, when given: a later instant), or real time if that is
+   * later, + real time elapsed since the call. Never behind real time, so carrier pushes signed
+   * with the real time pass the freshness check once the demo is over.
    */
   release(at?: Instant): void;
   readonly released: boolean;
@@ -52,6 +53,7 @@ export function demoClock(start: Instant, realNow: () => number = () => Date.now
     release(at) {
       if (releasedAt !== null) return;
       if (at !== undefined) simulated.set(at);
+      if (simulated.now().toMillis() < realNow()) simulated.set(new Date(realNow()));
       releasedAt = { real: realNow(), simulated: simulated.now() };
       const from = releasedAt.simulated.toMillis();
       for (const sleeper of pending) {
