@@ -32,7 +32,7 @@ describe('selectAdapters', () => {
     });
     expect(selected).toEqual({
       bus: { kind: 'kafka', brokers: ['kafka:19092'], clientId: 'poller' },
-      database: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', max: 4 },
+      database: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', max: 4, waitSeconds: 60 },
       blobStore: {
         kind: 's3',
         endpoint: 'http://127.0.0.1:9000',

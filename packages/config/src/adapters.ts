@@ -9,7 +9,7 @@ import type { DatabaseSettings, KafkaSettings, S3Settings } from './settings.sch
 export type BusConfig = { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'embedded' };
 
 /** Same shape as packages/db's DbConfig, so it can be passed to createDb directly. */
-export type DatabaseConfig = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir?: string };
+export type DatabaseConfig = { kind: 'postgres'; url: string; max?: number; waitSeconds?: number } | { kind: 'pglite'; dataDir?: string };
 
 export type BlobStoreConfig =
   | {
@@ -38,7 +38,7 @@ export function busConfig(settings: KafkaSettings): BusConfig {
 
 export function databaseConfig(settings: DatabaseSettings): DatabaseConfig {
   if (settings.DATABASE_URL === undefined) return { kind: 'pglite', dataDir: settings.PGLITE_DATA_DIR };
-  return { kind: 'postgres', url: settings.DATABASE_URL, max: settings.DATABASE_POOL_MAX };
+  return { kind: 'postgres', url: settings.DATABASE_URL, max: settings.DATABASE_POOL_MAX, waitSeconds: settings.DATABASE_WAIT_SECONDS };
 }
 
 /**

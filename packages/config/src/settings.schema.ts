@@ -17,6 +17,8 @@ export const kafkaEnv = {
 export const databaseEnv = {
   DATABASE_URL: envUrl(/^postgres(ql)?$/, 'postgres://').optional(),
   DATABASE_POOL_MAX: envInt({ min: 1, max: 1000 }).default(10),
+  /** How long a process keeps trying to reach PostgreSQL at start before it gives up. */
+  DATABASE_WAIT_SECONDS: envInt({ min: 0, max: 3600 }).default(60),
   PGLITE_DATA_DIR: z.string().default('./data/pglite'),
 };
 

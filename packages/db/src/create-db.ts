@@ -5,11 +5,16 @@ import { KyselyPGlite } from 'kysely-pglite';
 import { types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { describeDatabaseUrl, waitForDatabase } from './database-wait.js';
 import { exclusiveConnectionDialect } from './pglite-dialect.js';
 import { pgliteThreadDialect } from './pglite-thread.js';
 
 export type DbConfig =
-  | { kind: 'postgres'; url: string; max?: number }
+  /**
+   * `waitSeconds`: keep trying to reach the server that long before the handle is returned (a
+   * service starting before its database); absent: no check, the first query tells.
+   */
+  | { kind: 'postgres'; url: string; max?: number; waitSeconds?: number }
   /** `thread: 'worker'` runs PGlite on a worker thread (pglite-thread.ts), beside the caller's JavaScript. */
   | { kind: 'pglite'; dataDir?: string; thread?: 'main' | 'worker' };
 
@@ -51,7 +56,20 @@ export async function createDb(config: DbConfig): Promise<Kysely<Database>> {
     pool.on('connect', (client) => {
       client.on('error', () => undefined);
     });
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    if (config.waitSeconds === undefined) return db;
+    const where = describeDatabaseUrl(config.url);
+    try {
+      await waitForDatabase(db, {
+        where,
+        timeoutMs: config.waitSeconds * 1000,
+        onRetry: ({ reason, retryInMs }) => process.stderr.write(`parcelwatch: PostgreSQL at ${where} is not reachable yet (${reason}); retrying in ${retryInMs / 1000} s\n`),
+      });
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+    return db;
   }
   const options = {
     parsers: {
