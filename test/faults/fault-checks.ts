@@ -44,6 +44,34 @@ export async function repeatedCompensationEvents(p: FaultPipeline): Promise<stri
   return rows.rows.map((r) => `${r.key} x${r.n}`);
 }
 
+/**
+ * Payouts counted at the marketplace (the sandbox's per-key counts, through its control API):
+ * every approved compensation that was not cancelled is executed, and its execution key was
+ * applied exactly once there; nothing else was paid. Returns the problems and the figures.
+ */
+export async function payoutCheck(p: FaultPipeline): Promise<{ problems: string[]; executed: number; refusedRequests: number; requests: number }> {
+  const response = await fetch(`${p.sandbox.url}/sandbox/marketplace/keys`);
+  const { keys } = (await response.json()) as { keys: Record<string, { requests: number; applied: number; repeated: number; refused: number }> };
+  const rows = await p.db.selectFrom('compensations').select(['id', 'status', 'approved_at', 'execution_key']).execute();
+  const problems: string[] = [];
+  const ours = new Set<string>();
+  for (const row of rows) {
+    ours.add(row.execution_key);
+    const applied = keys[row.execution_key]?.applied ?? 0;
+    if (row.approved_at !== null && row.status !== 'cancelled' && row.status !== 'executed') problems.push(`${row.id} approved but ${row.status}`);
+    if (row.status === 'executed' && applied !== 1) problems.push(`${row.id} executed, paid ${applied} times at the marketplace`);
+    if (row.status !== 'executed' && applied !== 0) problems.push(`${row.id} ${row.status}, paid ${applied} times at the marketplace`);
+  }
+  for (const [key, count] of Object.entries(keys)) if (!ours.has(key)) problems.push(`key ${key} paid ${count.applied} times, no compensation has it`);
+  const counts = Object.values(keys);
+  return {
+    problems,
+    executed: rows.filter((r) => r.status === 'executed').length,
+    refusedRequests: counts.reduce((n, c) => n + c.refused, 0),
+    requests: counts.reduce((n, c) => n + c.requests, 0),
+  };
+}
+
 /** Messages planned per the e2e's spec, against the stored ones, each sent once to its server. */
 export async function messageDiffs(p: FaultPipeline): Promise<{ expected: string[]; got: string[]; unsent: string[]; serverDuplicates: string[]; serverMismatch: boolean }> {
   const t = p.topics;
@@ -101,6 +129,10 @@ export async function expectRecovered(p: FaultPipeline): Promise<void> {
   expect(await repeatedCompensationEvents(p)).toEqual([]);
   const compensations = await p.db.selectFrom('compensations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   expect(Number(compensations.n)).toBeGreaterThanOrEqual(5);
+  // Paid through the marketplace exactly once each, counted at the marketplace.
+  const payouts = await payoutCheck(p);
+  expect(payouts.problems).toEqual([]);
+  expect(payouts.executed).toBeGreaterThanOrEqual(3);
   const messages = await messageDiffs(p);
   expect(messages.got).toEqual(messages.expected);
   expect(messages.got.length).toBeGreaterThan(50);

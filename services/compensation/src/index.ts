@@ -10,3 +10,4 @@ export { compensationIdFor } from './trigger.handler.js';
 export { compensationConfigSchema, loadCompensationConfig, type CompensationConfig } from './config.js';
 export { retryFailedCompensation, RetryError, type RetryRequest } from './execution/failed-retry.js';
 export { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './execution/retry.schedule.js';
+export type { ExecutionRound } from './execution/execution.worker.js';
