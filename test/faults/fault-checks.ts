@@ -32,7 +32,11 @@ export async function checkpointCount(p: FaultPipeline): Promise<number> {
 /** The exceptions, delays and compensation decisions the oracle expects, each once. */
 export async function outcomeDiffs(p: FaultPipeline): Promise<string[]> {
   const expected = p.planned.map(({ expected: { ambiguous: _ambiguous, ...outcome } }) => outcome);
-  return diffOutcomes(expected, await storedOutcomes(p.db));
+  // A paid compensation was approved: whether it was paid, and once, is payoutCheck's business.
+  const stored = new Map(
+    [...(await storedOutcomes(p.db))].map(([tracking, o]) => [tracking, { ...o, compensations: o.compensations.map((c) => (c.status === 'executed' ? { ...c, status: 'approved' as const } : c)) }]),
+  );
+  return diffOutcomes(expected, stored);
 }
 
 /** Compensation decisions published more than once (by compensation id and event type). */
@@ -132,7 +136,8 @@ export async function expectRecovered(p: FaultPipeline): Promise<void> {
   // Paid through the marketplace exactly once each, counted at the marketplace.
   const payouts = await payoutCheck(p);
   expect(payouts.problems).toEqual([]);
-  expect(payouts.executed).toBeGreaterThanOrEqual(3);
+  // The automatic ones of the fault journeys (the others wait for a supervisor): a tier 1 coupon and a tier 2 refund.
+  expect(payouts.executed).toBeGreaterThanOrEqual(2);
   const messages = await messageDiffs(p);
   expect(messages.got).toEqual(messages.expected);
   expect(messages.got.length).toBeGreaterThan(50);

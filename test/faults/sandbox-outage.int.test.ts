@@ -10,13 +10,13 @@ import { FaultPipeline, faultJourneys } from './fault-pipeline.js';
  * cadence) makes them due again by the step, which must then see everything.
  *
  * And the marketplace the compensations are paid through (the sandbox's TikTok Shop) answers
- * 503 from step 6 to step 9: a day and a half of clock time, tried hourly by the pipeline, so
- * every payout due then fails many times and backs off. Once it is back, each approved
+ * 503 from step 8 to step 11: a day and a half of clock time, tried hourly by the pipeline, so
+ * the payout decided at step 9 (a tier 2 refund) fails many times and backs off. Once it is back, each approved
  * compensation is paid exactly once, counted at the marketplace.
  */
 const OUTAGE_BEFORE_STEPS = [5, 11];
 const TICK_SECONDS = 10;
-const MARKETPLACE_DOWN_STEPS = { from: 6, to: 9 };
+const MARKETPLACE_DOWN_STEPS = { from: 8, to: 11 };
 
 describe('fault: the carrier sandbox answers 5xx for a minute', () => {
   const failedPolls: number[] = [];
