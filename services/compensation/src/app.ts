@@ -148,6 +148,7 @@ export async function buildCompensation(
     policy,
     executor: marketplace === null ? null : createTikTokMarketplaceExecutor(marketplace),
     executionIntervalMs: config.COMPENSATION_EXECUTION_INTERVAL_MS,
+    executionLeaseMs: config.COMPENSATION_EXECUTION_LEASE_MS,
     executionRetry: {
       baseMs: config.COMPENSATION_RETRY_BASE_MS,
       maxDelayMs: config.COMPENSATION_RETRY_MAX_DELAY_MS,
