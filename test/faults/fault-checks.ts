@@ -32,7 +32,11 @@ export async function checkpointCount(p: FaultPipeline): Promise<number> {
 /** The exceptions, delays and compensation decisions the oracle expects, each once. */
 export async function outcomeDiffs(p: FaultPipeline): Promise<string[]> {
   const expected = p.planned.map(({ expected: { ambiguous: _ambiguous, ...outcome } }) => outcome);
-  return diffOutcomes(expected, await storedOutcomes(p.db));
+  // A paid compensation was approved: whether it was paid, and once, is payoutCheck's business.
+  const stored = new Map(
+    [...(await storedOutcomes(p.db))].map(([tracking, o]) => [tracking, { ...o, compensations: o.compensations.map((c) => (c.status === 'executed' ? { ...c, status: 'approved' as const } : c)) }]),
+  );
+  return diffOutcomes(expected, stored);
 }
 
 /** Compensation decisions published more than once (by compensation id and event type). */
@@ -42,6 +46,34 @@ export async function repeatedCompensationEvents(p: FaultPipeline): Promise<stri
     FROM outbox WHERE topic = ${p.topics.compensations}
     GROUP BY 1 HAVING count(*) > 1`.execute(p.db);
   return rows.rows.map((r) => `${r.key} x${r.n}`);
+}
+
+/**
+ * Payouts counted at the marketplace (the sandbox's per-key counts, through its control API):
+ * every approved compensation that was not cancelled is executed, and its execution key was
+ * applied exactly once there; nothing else was paid. Returns the problems and the figures.
+ */
+export async function payoutCheck(p: FaultPipeline): Promise<{ problems: string[]; executed: number; refusedRequests: number; requests: number }> {
+  const response = await fetch(`${p.sandbox.url}/sandbox/marketplace/keys`);
+  const { keys } = (await response.json()) as { keys: Record<string, { requests: number; applied: number; repeated: number; refused: number }> };
+  const rows = await p.db.selectFrom('compensations').select(['id', 'status', 'approved_at', 'execution_key']).execute();
+  const problems: string[] = [];
+  const ours = new Set<string>();
+  for (const row of rows) {
+    ours.add(row.execution_key);
+    const applied = keys[row.execution_key]?.applied ?? 0;
+    if (row.approved_at !== null && row.status !== 'cancelled' && row.status !== 'executed') problems.push(`${row.id} approved but ${row.status}`);
+    if (row.status === 'executed' && applied !== 1) problems.push(`${row.id} executed, paid ${applied} times at the marketplace`);
+    if (row.status !== 'executed' && applied !== 0) problems.push(`${row.id} ${row.status}, paid ${applied} times at the marketplace`);
+  }
+  for (const [key, count] of Object.entries(keys)) if (!ours.has(key)) problems.push(`key ${key} paid ${count.applied} times, no compensation has it`);
+  const counts = Object.values(keys);
+  return {
+    problems,
+    executed: rows.filter((r) => r.status === 'executed').length,
+    refusedRequests: counts.reduce((n, c) => n + c.refused, 0),
+    requests: counts.reduce((n, c) => n + c.requests, 0),
+  };
 }
 
 /** Messages planned per the e2e's spec, against the stored ones, each sent once to its server. */
@@ -101,6 +133,11 @@ export async function expectRecovered(p: FaultPipeline): Promise<void> {
   expect(await repeatedCompensationEvents(p)).toEqual([]);
   const compensations = await p.db.selectFrom('compensations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   expect(Number(compensations.n)).toBeGreaterThanOrEqual(5);
+  // Paid through the marketplace exactly once each, counted at the marketplace.
+  const payouts = await payoutCheck(p);
+  expect(payouts.problems).toEqual([]);
+  // The automatic ones of the fault journeys (the others wait for a supervisor): a tier 1 coupon and a tier 2 refund.
+  expect(payouts.executed).toBeGreaterThanOrEqual(2);
   const messages = await messageDiffs(p);
   expect(messages.got).toEqual(messages.expected);
   expect(messages.got.length).toBeGreaterThan(50);

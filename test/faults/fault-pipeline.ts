@@ -6,12 +6,13 @@
 // would: a fault may fail any of them, and the checks at the end say whether anything was lost.
 import { createApiService, issueApiKey, type ApiService } from '@parcelwatch/api';
 import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
-import { createCarrierSandboxService, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
+import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
-import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore, type PolicySource } from '@parcelwatch/compensation';
+import { createCompensationService, createTikTokMarketplaceExecutor, DEFAULT_POLICY_PATH, loadPolicyStore, type CompensationService, type ExecutionRound, type PolicySource } from '@parcelwatch/compensation';
 import { idFromName } from '@parcelwatch/contracts';
 import { createDb, type Database } from '@parcelwatch/db';
 import { createDetectorService, type DetectorService } from '@parcelwatch/detector';
+import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { createNormalizerService } from '@parcelwatch/normalizer';
 import { createPollerService, createSandboxPollerClients, DEFAULT_CADENCE, type PollerService } from '@parcelwatch/poller';
 import { fixedClock, type Service } from '@parcelwatch/service-kit';
@@ -64,6 +65,8 @@ export interface FaultPipelineOptions {
   beforeRelay?(pipeline: FaultPipeline, step: number): Promise<void>;
 }
 
+const orderIdOf = (index: number) => `E2E-X-${index}`;
+
 export interface Topics extends Record<string, string> {
   shipments: string;
   trackingSnapshots: string;
@@ -81,6 +84,8 @@ export class FaultPipeline {
   readonly planned: PlannedShipment[];
   /** Driver calls that failed and were tried again, by what failed: what the fault did to the pipeline. */
   readonly driverErrors: string[] = [];
+  /** Execution rounds that claimed something: what the marketplace did to the payouts. */
+  readonly executionRounds: ExecutionRound[] = [];
   /** Real milliseconds each step took (for the report). */
   readonly stepMs: number[] = [];
   db!: Kysely<Database>;
@@ -94,7 +99,7 @@ export class FaultPipeline {
   private policy: PolicySource | undefined;
   private normalizer: (Service & { setNow?(now: string): void }) | undefined;
   private detector: DetectorService | undefined;
-  private compensation: Service | undefined;
+  private compensation: CompensationService | undefined;
   private readonly steps: number;
 
   constructor(
@@ -153,6 +158,8 @@ export class FaultPipeline {
     this.sandbox = createCarrierSandboxService({ logger, clock: this.clock, options: { seed: SEED, journeyRates: FORCED_ONLY, rateLimits: { '17track': null } } });
     await this.sandbox.start();
     this.sandbox.journeys.create(this.planned.map((p) => ({ trackingNumber: p.journey.trackingNumber, shippedAt: DateTime.fromISO(p.shippedAt, { zone: 'utc' }), outcome: p.journey.outcome, incidents: p.incidents })));
+    // The shop's orders at the marketplace the compensations are paid through (the sandbox's TikTok Shop).
+    this.sandbox.marketplace.registerOrders(this.planned.map((p, i) => ({ orderId: orderIdOf(i), trackingNumber: p.journey.trackingNumber, value: p.orderValue })));
     this.api = createApiService({ logger, clock: this.clock, db: this.db, topics: this.topics });
     await this.api.start();
     await this.register();
@@ -190,6 +197,7 @@ export class FaultPipeline {
     // Two more days of sending: messages deferred past the last step (night, the daily cap) go out.
     for (let h = 0; h < 48; h += 1) {
       this.clock.advance({ hours: 1 });
+      await this.executeCompensations();
       await this.persist('late sends', () => this.stages.tick(this.context()));
     }
     await this.persist('final relay', () => this.stages.afterStep(this.context(), this.steps + 1));
@@ -207,6 +215,7 @@ export class FaultPipeline {
     // Hour by hour (a hook may have moved the clock part of the way), sending what comes due.
     while (this.clock.now() < target.minus({ hours: 1 })) {
       this.clock.advance({ hours: 1 });
+      await this.executeCompensations();
       await this.persist('hourly sends', () => this.stages.tick(this.context()));
     }
     this.clock.set(target);
@@ -221,6 +230,7 @@ export class FaultPipeline {
     await this.persist('detector sweep', () => this.detector!.sweepOnce());
     await this.relay();
     await this.caughtUp(this.groups.compensation, [this.topics.shipmentExceptions, this.topics.shipmentDelays]);
+    await this.executeCompensations();
     await this.relay();
     await this.persist('notifier/archiver step', () => this.stages.afterStep(this.context(), step));
     await early;
@@ -281,10 +291,21 @@ export class FaultPipeline {
     const deps = { logger, clock: this.clock, db: this.db, bus: this.bus };
     this.normalizer = await this.newNormalizer();
     this.detector = createDetectorService({ ...deps, policy: this.policy!, topics: this.topics, groupId: this.groups.detector, sweep: { enabled: false } });
+    // The payouts go to the sandbox's TikTok Shop, with the settings `parcelwatch start` gives a service pointed at it.
+    const market = sandboxClientEnv(this.sandbox.url);
+    const marketplace = createTikTokShopMarketplace({
+      baseUrl: market['MARKETPLACE_URL']!,
+      appKey: market['MARKETPLACE_APP_KEY']!,
+      appSecret: market['MARKETPLACE_APP_SECRET']!,
+      accessToken: market['MARKETPLACE_ACCESS_TOKEN']!,
+      shopCipher: () => market['MARKETPLACE_SHOP_CIPHER']!,
+      nowSeconds: () => this.clock.now().toSeconds(),
+    });
     this.compensation = createCompensationService({
       ...deps,
       policy: this.policy!,
-      executor: null,
+      executor: createTikTokMarketplaceExecutor(marketplace),
+      executionIntervalMs: 0,
       topics: { delays: this.topics.shipmentDelays, exceptions: this.topics.shipmentExceptions, compensations: this.topics.compensations },
       groupId: this.groups.compensation,
     });
@@ -303,7 +324,7 @@ export class FaultPipeline {
     await this.stages.prepare(this.context(), this.planned.map((_, i) => merchant(i)));
     const shipments = this.planned.map((p, i) => ({
       merchantId: merchant(i),
-      orderId: `E2E-X-${i}`,
+      orderId: orderIdOf(i),
       trackingNumber: p.journey.trackingNumber,
       originCountry: 'CN',
       destinationCountry: p.journey.destination.country,
@@ -316,6 +337,21 @@ export class FaultPipeline {
     const response = await fetch(`${this.api!.url()}/v1/shipments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ingest.key}` }, body: JSON.stringify({ shipments }) });
     const body = (await response.json()) as { summary?: { created: number } };
     if (body.summary?.created !== this.planned.length) throw new Error(`registration failed: ${response.status} ${JSON.stringify(body)}`);
+  }
+
+  /**
+   * Pays what is due through the sandbox's marketplace, round after round until a round claims
+   * nothing, as the service's execution loop would (it runs on its own here: the clock is fixed).
+   * What failed retriably is due again after its backoff, on a later hour of the clock.
+   */
+  async executeCompensations(): Promise<void> {
+    await this.persist('compensation execution', async () => {
+      for (;;) {
+        const round = await this.compensation!.executeDue();
+        if (round.executed + round.cancelled + round.failed + round.retryLater === 0) return;
+        this.executionRounds.push(round);
+      }
+    });
   }
 
   /** Polls until nothing is due. Polls the carrier failed stay due later (the poller's own backoff). */

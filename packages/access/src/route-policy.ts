@@ -43,6 +43,7 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/compensations*', access: READERS },
   { methods: ['POST'], pattern: '/compensations/:id/approve', access: DECIDERS },
   { methods: ['POST'], pattern: '/compensations/:id/reject', access: DECIDERS },
+  { methods: ['POST'], pattern: '/compensations/:id/retry', access: DECIDERS },
   { methods: '*', pattern: '/v1/webhook-endpoints*', access: ADMIN },
   { methods: '*', pattern: '/v1/api-keys*', access: ADMIN },
   // Credentials go in here; nothing secret comes out, but who holds which carrier account is an admin's business.

@@ -45,6 +45,7 @@ describe('route policy table', () => {
     ['GET', '/compensations/:id', ['viewer', 'approver', 'admin']],
     ['POST', '/compensations/:id/approve', ['approver', 'admin']],
     ['POST', '/compensations/:id/reject', ['approver', 'admin']],
+    ['POST', '/compensations/:id/retry', ['approver', 'admin']],
     ['POST', '/v1/shipments/:id/appeal-bundles', ['approver', 'admin']],
     ['DELETE', '/v1/webhook-endpoints/:id', ['admin']],
     ['POST', '/v1/api-keys', ['admin']],

@@ -248,6 +248,11 @@ export interface CompensationsTable {
   cancelled_reason: string | null;
   execution_attempts: Generated<number>;
   execution_claimed_at: Timestamp | null;
+  /** When a retriable failure may be tried again; null: due at once. */
+  next_attempt_at: Timestamp | null;
+  /** The first failure of the current run of retries: the give-up horizon counts from it. */
+  first_failed_at: Timestamp | null;
+  last_error_class: 'retriable' | 'refused' | 'gave_up' | null;
 }
 
 export interface DetectionOverridesTable {

@@ -128,7 +128,7 @@ export async function seedMerchant(stack: AccessStack, name: string, trackingNum
       order_currency: 'USD',
       approver_role: null,
       cancelled_reason: null,
-      execution_claimed_at: null,
+      execution_claimed_at: null, next_attempt_at: null, first_failed_at: null, last_error_class: null,
     })),
   );
   const endpoint = await stack.call('POST', '/v1/webhook-endpoints', keys.admin.key, { merchantId, url: 'http://127.0.0.1:9/hooks' });

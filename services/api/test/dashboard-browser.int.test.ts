@@ -97,7 +97,7 @@ describe('ops dashboard in Chromium', () => {
         id, shipment_id: shipmentId, merchant_id: merchant, tier, action: channel === 'green' ? 'reship' : 'partial_refund', amount_minor: 1250, currency: 'USD', channel,
         approval_level: 'supervisor', supersedes_id: null, policy_version: 'browser-test', rule_fired: `tier${tier}.major_delay`, decided_at: at(hoursAgo * 3_600_000),
         approver: null, approved_at: null, rejected_reason: null, execution_key: `exec-${id}`, external_ref: null, executed_at: null, error: null,
-        order_value_minor: 6000, order_currency: 'USD', approver_role: null, cancelled_reason: null, execution_claimed_at: null,
+        order_value_minor: 6000, order_currency: 'USD', approver_role: null, cancelled_reason: null, execution_claimed_at: null, next_attempt_at: null, first_failed_at: null, last_error_class: null,
       },
     ]);
     return id;

@@ -11,6 +11,7 @@ import { DEFAULT_DEMO_SHIPMENTS, startCommand } from './commands/start.command.j
 import { DEMO_DAYS } from './demo/demo-workload.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
 import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, merchantsUpdateCommand } from './commands/merchants.command.js';
+import { compensationsRetryCommand } from './commands/compensations.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -60,6 +61,9 @@ commands:
                         make an API key; it is printed once, only its hash is kept
   keys list             every key: id, prefix, role, merchants, last use, revoked
   keys revoke <id>      revoke a key (requests with it get 401 at once)
+  compensations retry <id>
+                        send a failed compensation back to execution (audited); it is
+                        paid on the service's next round with the same idempotency key
   checkpoints partitions
                         the month partitions of checkpoints and their bounds
   checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
@@ -161,6 +165,15 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'list') return keysListCommand();
       if (sub === 'revoke') return keysRevokeCommand(positionals[0]);
       throw new UsageError(`unknown keys command '${sub ?? ''}': use create, list or revoke`);
+    }
+    case 'compensations': {
+      const [sub, ...args] = rest;
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+      if (sub === 'retry') {
+        if (positionals.length !== 1) throw new UsageError('compensations retry takes one compensation id');
+        return compensationsRetryCommand(positionals[0]);
+      }
+      throw new UsageError(`unknown compensations command '${sub ?? ''}': use retry`);
     }
     case 'checkpoints': {
       const [sub, ...args] = rest;

@@ -10,6 +10,7 @@ import { registerApprovalRoutes } from './approval/approval.routes.js';
 import { createApprovalWorkflow, type ApprovalWorkflow } from './approval/approval.workflow.js';
 import { createExecutionWorker, type ExecutionRound } from './execution/execution.worker.js';
 import type { CompensationExecutor } from './execution/executor.js';
+import type { RetrySchedule } from './execution/retry.schedule.js';
 import type { CompensationConfig } from './config.js';
 import { createTikTokMarketplaceExecutor } from './execution/tiktok-marketplace.executor.js';
 import { loadPolicyStore, type PolicySource } from '@parcelwatch/policy';
@@ -37,6 +38,8 @@ export interface CompensationDeps {
   executionIntervalMs?: number;
   /** Lease of an unfinished execution before it is retried with the same key (default 5 min). */
   executionLeaseMs?: number;
+  /** Backoff of retriable payout failures and how long they are retried (defaults: 30 s doubling to 30 min, for 3 days). */
+  executionRetry?: Partial<RetrySchedule>;
 }
 
 export interface CompensationService extends Service {
@@ -68,7 +71,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
   const worker =
     deps.executor === undefined || deps.executor === null
       ? null
-      : createExecutionWorker({ db: deps.db, clock: deps.clock, logger, executor: deps.executor, compensationsTopic: topics.compensations, leaseMs: deps.executionLeaseMs });
+      : createExecutionWorker({ db: deps.db, clock: deps.clock, logger, executor: deps.executor, compensationsTopic: topics.compensations, leaseMs: deps.executionLeaseMs, retry: deps.executionRetry });
   const intervalMs = deps.executionIntervalMs ?? 10_000;
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
@@ -145,6 +148,12 @@ export async function buildCompensation(
     policy,
     executor: marketplace === null ? null : createTikTokMarketplaceExecutor(marketplace),
     executionIntervalMs: config.COMPENSATION_EXECUTION_INTERVAL_MS,
+    executionLeaseMs: config.COMPENSATION_EXECUTION_LEASE_MS,
+    executionRetry: {
+      baseMs: config.COMPENSATION_RETRY_BASE_MS,
+      maxDelayMs: config.COMPENSATION_RETRY_MAX_DELAY_MS,
+      horizonMs: config.COMPENSATION_RETRY_HORIZON_HOURS * 3_600_000,
+    },
   });
   return { service, routes: (app) => service.registerRoutes(app) };
 }

@@ -15,6 +15,12 @@ export const compensationConfigSchema = serviceConfigSchema(
     COMPENSATION_POLICY_PATH: z.string().min(1).default(DEFAULT_POLICY_PATH),
     COMPENSATION_POLICY_WATCH_MS: z.coerce.number().int().min(100).default(2_000),
     COMPENSATION_EXECUTION_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
+    // An execution left unfinished (the process died mid-call) is taken again, same key, after this.
+    COMPENSATION_EXECUTION_LEASE_MS: z.coerce.number().int().min(1_000).default(5 * 60_000),
+    // A payout the marketplace could not take is retried after 30 s, doubling up to 30 min, for 3 days.
+    COMPENSATION_RETRY_BASE_MS: z.coerce.number().int().min(100).default(30_000),
+    COMPENSATION_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+    COMPENSATION_RETRY_HORIZON_HOURS: z.coerce.number().min(0.01).default(72),
     ...marketplaceEnv,
     ...rateLimitEnv,
   },

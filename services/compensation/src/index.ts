@@ -8,3 +8,6 @@ export { createTikTokMarketplaceExecutor } from './execution/tiktok-marketplace.
 export { ExecutionError, type CompensationExecutor, type ExecutionOrder, type ExecutionResult } from './execution/executor.js';
 export { compensationIdFor } from './trigger.handler.js';
 export { compensationConfigSchema, loadCompensationConfig, type CompensationConfig } from './config.js';
+export { retryFailedCompensation, RetryError, type RetryRequest } from './execution/failed-retry.js';
+export { DEFAULT_RETRY_SCHEDULE, type RetrySchedule } from './execution/retry.schedule.js';
+export type { ExecutionRound } from './execution/execution.worker.js';

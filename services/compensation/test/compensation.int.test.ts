@@ -147,8 +147,13 @@ describe('compensation on Kafka and PostgreSQL', () => {
     const all = await db.selectFrom('compensations').selectAll().execute();
     const payable = all.filter((r) => r.status !== 'cancelled' && r.status !== 'rejected');
     expect(payable.every((r) => r.status === 'executed')).toBe(true);
+    // Counted at the marketplace: one request per payable compensation, each paying, none sent twice
+    // (a set of keys would hide a second request with the same key).
+    const requestsPerKey = new Map<string | null, string[]>();
+    for (const request of peer.requests) requestsPerKey.set(request.key, [...(requestsPerKey.get(request.key) ?? []), request.outcome]);
+    expect(peer.requests).toHaveLength(payable.length);
     expect(peer.payouts).toHaveLength(payable.length);
-    expect(new Set(peer.payouts.map((p) => p.key))).toEqual(new Set(payable.map((r) => r.execution_key)));
+    for (const row of payable) expect([row.id, requestsPerKey.get(row.execution_key)]).toEqual([row.id, ['paid']]);
     for (const row of payable) {
       const payout = peer.payouts.find((p) => p.key === row.execution_key);
       expect(payout?.ref).toBe(row.external_ref);

@@ -5,6 +5,7 @@ import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
+import { createApprovalWorkflow } from '../src/approval/approval.workflow.js';
 import { createExecutionWorker } from '../src/execution/execution.worker.js';
 import { ExecutionError, type CompensationExecutor } from '../src/execution/executor.js';
 import { createTikTokMarketplaceExecutor } from '../src/execution/tiktok-marketplace.executor.js';
@@ -86,6 +87,8 @@ describe('executing approved compensations against a TikTok Shop style marketpla
     const [waiting] = await compensationsOf(db, s.shipmentId);
     expect(waiting).toMatchObject({ status: 'approved' });
     expect(waiting!.error).toMatch(/unreachable/);
+    // Backed off: due again within the first delay (30 s, with jitter).
+    clock.advance({ seconds: 30 });
     expect(await worker(marketplace()).runOnce()).toMatchObject({ executed: 1 });
     expect(peer.payouts).toHaveLength(1);
     expect(peer.requests.map((r) => r.outcome)).toEqual(['paid', 'repeated']);
@@ -125,22 +128,109 @@ describe('executing approved compensations against a TikTok Shop style marketpla
     expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/code 106001 invalid sign/) });
   });
 
-  it('gives up on an execution that keeps failing retriably, and says so', async () => {
-    const s = await seedShipment(db, { name: name('flaky'), orderValue: '20.00' });
+  it('backs off a retriable failure, claims it only when due, and pays it once the marketplace is back', async () => {
+    const s = await seedShipment(db, { name: name('backoff'), orderValue: '20.00' });
+    await applyTriggers(db, policy, clock, [exceptionEvent(s, 'lost')]);
+    const real = marketplace();
+    let down = true;
+    const outage = async () => {
+      throw new ExecutionError('marketplace /return_refund/202309/returns answered HTTP 503', true);
+    };
+    const flaky: CompensationExecutor = { issueCoupon: real.issueCoupon, reship: real.reship, refund: (order) => (down ? outage() : real.refund(order)) };
+    const w = createExecutionWorker({ db, clock, logger, executor: flaky, compensationsTopic: 'compensations', retry: { baseMs: 60_000, maxDelayMs: 600_000 }, random: () => 0.5 });
+    expect(await w.runOnce()).toMatchObject({ retryLater: 1 });
+    const [waiting] = await compensationsOf(db, s.shipmentId);
+    // Half the delay fixed, half jitter: 30 s + 0.5 * 30 s.
+    expect(waiting).toMatchObject({ status: 'approved', last_error_class: 'retriable', execution_attempts: 1, first_failed_at: clock.now().toJSDate() });
+    expect(waiting!.next_attempt_at).toEqual(clock.now().plus({ seconds: 45 }).toJSDate());
+    // Not due yet: nobody takes it.
+    clock.advance({ seconds: 44 });
+    expect(await w.runOnce()).toEqual({ executed: 0, cancelled: 0, failed: 0, retryLater: 0 });
+    clock.advance({ seconds: 1 });
+    expect(await w.runOnce()).toMatchObject({ retryLater: 1 });
+    // The second delay doubles (60 s + jitter 30 s).
+    expect((await compensationsOf(db, s.shipmentId))[0]!.next_attempt_at).toEqual(clock.now().plus({ seconds: 90 }).toJSDate());
+    down = false;
+    clock.advance({ seconds: 90 });
+    expect(await w.runOnce()).toMatchObject({ executed: 1 });
+    expect(peer.payouts).toHaveLength(1);
+    expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'executed', execution_attempts: 3 });
+  });
+
+  it('survives a marketplace outage of a day, retrying at most every capped delay, and pays once', async () => {
+    const s = await seedShipment(db, { name: name('day-outage'), orderValue: '20.00' });
+    await applyTriggers(db, policy, clock, [exceptionEvent(s, 'lost')]);
+    const real = marketplace();
+    const started = clock.now();
+    let calls = 0;
+    const dayDown: CompensationExecutor = {
+      issueCoupon: real.issueCoupon,
+      reship: real.reship,
+      refund: (order) => {
+        calls += 1;
+        if (clock.now() < started.plus({ hours: 24 })) return Promise.reject(new ExecutionError('marketplace unreachable: connect ECONNREFUSED', true));
+        return real.refund(order);
+      },
+    };
+    // The service's defaults (30 s doubling to 30 min, 3 days), a round every minute of clock time for 25 h.
+    const w = createExecutionWorker({ db, clock, logger, executor: dayDown, compensationsTopic: 'compensations' });
+    let executed = 0;
+    for (let t = 0; t < 25 * 60; t += 1) {
+      executed += (await w.runOnce()).executed;
+      clock.advance({ minutes: 1 });
+    }
+    expect(executed).toBe(1);
+    expect(peer.payouts).toHaveLength(1);
+    // Backoff, not every round: about 8 attempts to reach the cap, then one per 15-30 min.
+    expect(calls).toBeGreaterThan(24 * 2);
+    expect(calls).toBeLessThan(24 * 4 + 12);
+    expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'executed', execution_attempts: calls });
+  }, 60_000);
+
+  it('gives up after the retry horizon, and an approver retry pays it once with the same key', async () => {
+    const s = await seedShipment(db, { name: name('horizon'), orderValue: '20.00' });
     await applyTriggers(db, policy, clock, [exceptionEvent(s, 'lost')]);
     const down = async () => {
       throw new ExecutionError('marketplace /return_refund/202309/returns answered HTTP 503', true);
     };
-    const flaky = createExecutionWorker({ db, clock, logger, executor: { issueCoupon: down, refund: down, reship: down }, compensationsTopic: 'compensations', maxAttempts: 3 });
+    const flaky = createExecutionWorker({ db, clock, logger, executor: { issueCoupon: down, refund: down, reship: down }, compensationsTopic: 'compensations', retry: { baseMs: 60_000, maxDelayMs: 60_000, horizonMs: 3_600_000 } });
     const rounds = [];
-    for (let i = 0; i < 4; i += 1) rounds.push(await flaky.runOnce());
-    expect(rounds.map((r) => [r.retryLater, r.failed])).toEqual([
-      [1, 0],
-      [1, 0],
-      [1, 0],
-      [0, 1],
-    ]);
-    expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'failed', error: 'gave up after 3 attempts; last error: marketplace /return_refund/202309/returns answered HTTP 503' });
+    for (let i = 0; i < 200; i += 1) {
+      rounds.push(await flaky.runOnce());
+      clock.advance({ minutes: 1 });
+    }
+    expect(rounds.reduce((n, r) => n + r.failed, 0)).toBe(1);
+    const attempts = rounds.reduce((n, r) => n + r.retryLater + r.failed, 0);
+    const [failed] = await compensationsOf(db, s.shipmentId);
+    expect(failed).toMatchObject({ status: 'failed', last_error_class: 'gave_up', error: `gave up after ${attempts} attempts; last error: marketplace /return_refund/202309/returns answered HTTP 503` });
+    // One attempt a minute for the hour, then failed for good: no more claims.
+    expect(attempts).toBeGreaterThanOrEqual(60);
+    expect(attempts).toBeLessThanOrEqual(62);
+
+    const approvals = createApprovalWorkflow({ db, clock, compensationsTopic: 'compensations' });
+    await approvals.retryFailed({ compensationId: failed!.id, actor: 'key:approver-1', merchantIds: [failed!.merchant_id] });
+    await expect(approvals.retryFailed({ compensationId: failed!.id, actor: 'key:approver-1', merchantIds: null })).rejects.toMatchObject({ code: 'not_failed' });
+    expect(await worker(marketplace()).runOnce()).toMatchObject({ executed: 1 });
+    expect(peer.payouts).toHaveLength(1);
+    expect(peer.payouts[0]!.key).toBe(failed!.execution_key);
+    const audit = await db.selectFrom('audit_log').selectAll().where('target_id', '=', failed!.id).execute();
+    expect(audit).toMatchObject([{ action: 'compensation.retried', actor: 'key:approver-1', merchant_id: failed!.merchant_id, details: { errorClass: 'gave_up', attempts } }]);
+  });
+
+  it('fails a refusal at once, without retrying', async () => {
+    const s = await seedShipment(db, { name: name('refused'), orderValue: '20.00' });
+    await applyTriggers(db, policy, clock, [exceptionEvent(s, 'lost')]);
+    let calls = 0;
+    const refuse = async () => {
+      calls += 1;
+      throw new ExecutionError('marketplace refused: code 25001001 refund_total exceeds the refundable amount', false);
+    };
+    const w = createExecutionWorker({ db, clock, logger, executor: { issueCoupon: refuse, refund: refuse, reship: refuse }, compensationsTopic: 'compensations' });
+    expect(await w.runOnce()).toMatchObject({ failed: 1, retryLater: 0 });
+    clock.advance({ days: 1 });
+    expect(await w.runOnce()).toEqual({ executed: 0, cancelled: 0, failed: 0, retryLater: 0 });
+    expect(calls).toBe(1);
+    expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ status: 'failed', last_error_class: 'refused', next_attempt_at: null });
   });
 
   it('cancels instead of paying when the "lost" parcel was delivered before execution', async () => {

@@ -190,9 +190,10 @@ export async function recordRejection(
 export type DueExecution = Compensation & { order_id: string; shipment_status: MilestoneColumn };
 
 /**
- * Claims approved compensations, and executions whose lease expired (the worker crashed
- * between the marketplace call and its commit), marking them executing. SKIP LOCKED lets
- * several workers share the queue; the execution key stays the same across retries.
+ * Claims approved compensations that are due (never tried, or their backoff has passed), and
+ * executions whose lease expired (the worker crashed between the marketplace call and its
+ * commit), marking them executing. SKIP LOCKED lets several workers share the queue; the
+ * execution key stays the same across retries.
  */
 export async function claimDueExecutions(
   trx: Transaction<Database>,
@@ -205,7 +206,7 @@ export async function claimDueExecutions(
     .select(['s.order_id', 's.status as shipment_status'])
     .where((eb) =>
       eb.or([
-        eb('c.status', '=', 'approved'),
+        eb.and([eb('c.status', '=', 'approved'), eb.or([eb('c.next_attempt_at', 'is', null), eb('c.next_attempt_at', '<=', options.now)])]),
         eb.and([eb('c.status', '=', 'executing'), eb('c.execution_claimed_at', '<', options.leaseExpiredBefore)]),
       ]),
     )
@@ -238,18 +239,47 @@ export async function markExecuted(
     .executeTakeFirst();
 }
 
-/** A retriable failure goes back to approved (retried with the same key); any other fails it. */
+/**
+ * A failed attempt. `retryAt` set: back to approved, due again then (same key); the first
+ * failure of a run is kept as the start of the give-up horizon. `retryAt` null: failed for
+ * good (refused by the marketplace, or retried past the horizon). Returns undefined if the row
+ * was no longer executing.
+ */
 export async function markExecutionFailed(
   trx: CompensationDbExecutor,
   id: string,
-  failure: { error: string; retriable: boolean; at: Date },
-): Promise<void> {
-  await trx
+  failure: { error: string; errorClass: 'retriable' | 'refused' | 'gave_up'; retryAt: Date | null; at: Date },
+): Promise<Compensation | undefined> {
+  const retry = failure.retryAt !== null;
+  return trx
     .updateTable('compensations')
-    .set({ status: failure.retriable ? 'approved' : 'failed', error: failure.error.slice(0, 2000), updated_at: failure.at })
+    .set((eb) => ({
+      status: retry ? 'approved' : 'failed',
+      error: failure.error.slice(0, 2000),
+      last_error_class: failure.errorClass,
+      next_attempt_at: failure.retryAt,
+      first_failed_at: eb.fn.coalesce('first_failed_at', eb.val(failure.at)),
+      updated_at: failure.at,
+    }))
     .where('id', '=', id)
     .where('status', '=', 'executing')
-    .execute();
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * failed -> approved, due at once with a fresh retry horizon and the same execution key: if an
+ * earlier attempt did reach the marketplace, the retry gets its first answer and pays nothing.
+ * Returns undefined if the row was not failed.
+ */
+export async function reopenFailedExecution(trx: CompensationDbExecutor, id: string, at: Date): Promise<Compensation | undefined> {
+  return trx
+    .updateTable('compensations')
+    .set({ status: 'approved', execution_attempts: 0, next_attempt_at: null, first_failed_at: null, execution_claimed_at: null, updated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** executing -> cancelled, when the worker finds the parcel delivered before paying. */

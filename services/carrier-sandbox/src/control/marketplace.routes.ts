@@ -37,6 +37,8 @@ export function registerMarketplaceControlRoutes(app: FastifyInstance, ctx: Sand
     const orderId = (request.query as { orderId?: string }).orderId;
     return market.ledger.report(orderId ? { orderId } : {});
   });
+  // Remedy requests per idempotency key: how often each payout was asked for and applied.
+  app.get('/sandbox/marketplace/keys', async () => ({ keys: market.ledger.keyCounts() }));
   app.delete('/sandbox/marketplace', async (_request, reply) => {
     market.ledger.reset();
     return reply.code(204).send();

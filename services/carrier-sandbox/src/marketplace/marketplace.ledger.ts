@@ -70,6 +70,16 @@ export interface LedgerReport {
   limit: number;
 }
 
+/** What became of the remedy requests sent with one idempotency key: a client that pays once per key shows `applied` 1. */
+export interface KeyCount {
+  requests: number;
+  applied: number;
+  repeated: number;
+  refused: number;
+}
+
+const REMEDY_ROUTES: readonly LedgerRoute[] = ['refund', 'coupon', 'reship'];
+
 export const LEDGER_LIMIT = 5_000;
 
 /** A list that keeps its newest `limit` entries and counts what it let go. */
@@ -106,6 +116,8 @@ export class MarketplaceLedger {
   private readonly requestLog: BoundedLog<LedgerRequest>;
   private byKind: Record<RemedyKind, number> = { refund: 0, coupon: 0, reship: 0 };
   private byOutcome: Record<string, number> = {};
+  /** Every remedy key since the last reset, unbounded: the double-payment check needs all of them. */
+  private byKey = new Map<string, KeyCount>();
   private paid: Record<RemedyKind, Map<string, Money>> = { refund: new Map(), coupon: new Map(), reship: new Map() };
 
   constructor(private readonly limit = LEDGER_LIMIT) {
@@ -130,6 +142,19 @@ export class MarketplaceLedger {
   recordRequest(request: LedgerRequest): void {
     this.requestLog.push(request);
     this.byOutcome[request.outcome] = (this.byOutcome[request.outcome] ?? 0) + 1;
+    if (request.idempotencyKey !== null && REMEDY_ROUTES.includes(request.route)) {
+      const count = this.byKey.get(request.idempotencyKey) ?? { requests: 0, applied: 0, repeated: 0, refused: 0 };
+      count.requests += 1;
+      if (request.outcome === 'applied') count.applied += 1;
+      else if (request.outcome === 'repeated') count.repeated += 1;
+      else count.refused += 1;
+      this.byKey.set(request.idempotencyKey, count);
+    }
+  }
+
+  /** Remedy requests per idempotency key (all of them since the last reset), with what became of them. */
+  keyCounts(): Record<string, KeyCount> {
+    return Object.fromEntries([...this.byKey].map(([key, count]) => [key, { ...count }]));
   }
 
   /** Copies of the lists (optionally one order's entries) and the counts. */
@@ -160,6 +185,7 @@ export class MarketplaceLedger {
     this.requestLog.clear();
     this.byKind = { refund: 0, coupon: 0, reship: 0 };
     this.byOutcome = {};
+    this.byKey = new Map();
     this.paid = { refund: new Map(), coupon: new Map(), reship: new Map() };
   }
 }

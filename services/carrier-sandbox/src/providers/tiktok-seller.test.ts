@@ -171,6 +171,19 @@ describe('remedies', () => {
       ['applied', 200],
       ['repeated', 200],
     ]);
+    expect((await sandbox.call('GET', '/sandbox/marketplace/keys')).json).toEqual({ keys: { 'k-fault': { requests: 4, applied: 1, repeated: 1, refused: 2 } } });
+  });
+
+  it('counts remedy requests per idempotency key across an outage: refused while down, applied once after', async () => {
+    sandbox.service.faults.configure({ tiktok: { outage: 503 } });
+    const down = [await refund('k-outage', refundBody(otherOrderId, '1.00')), await refund('k-outage', refundBody(otherOrderId, '1.00')), await refund('k-outage', refundBody(otherOrderId, '1.00'))];
+    expect(down.map((answer) => answer.status)).toEqual([503, 503, 503]);
+    sandbox.service.faults.configure({});
+    expect((await refund('k-outage', refundBody(otherOrderId, '1.00'))).json.code).toBe(0);
+    expect((await refund('k-outage', refundBody(otherOrderId, '1.00'))).json.code).toBe(0);
+    expect((await sandbox.call('GET', '/sandbox/marketplace/keys')).json.keys).toEqual({ 'k-outage': { requests: 5, applied: 1, repeated: 1, refused: 3 } });
+    expect((await sandbox.call('DELETE', '/sandbox/marketplace')).status).toBe(204);
+    expect((await sandbox.call('GET', '/sandbox/marketplace/keys')).json).toEqual({ keys: {} });
   });
 
   it('can stall an applied remedy: the caller times out, its retry gets the first answer', async () => {

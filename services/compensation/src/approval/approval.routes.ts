@@ -7,13 +7,15 @@ import { isMoneyAction } from '../domain/decision.js';
 import { actionFromDb, approvalFromDb } from '../domain/db-names.js';
 import { ApprovalError, APPROVER_ROLES, type ApproverRole } from './approval.rules.js';
 import type { Approver, ApprovalWorkflow, InDecision } from './approval.workflow.js';
+import { RetryError } from '../execution/failed-retry.js';
 
 /*
  * The approval queue over HTTP, behind the api's access layer (issue 7). The decider is the API
  * key: `key:<id>`, an approver key deciding as supervisor and an admin key as manager. The body's
  * `actor` is only a fallback where no access layer runs (a service's own server, tests); with a
  * key it is ignored. Every route answers 404 for another merchant's compensation, and decisions
- * are written to the audit log.
+ * are written to the audit log. A failed payout is sent back to execution by an approver
+ * (`POST /compensations/:id/retry`, 409 unless failed), audited too.
  */
 const actorSchema = z.strictObject({ id: storableStringSchema().min(1).max(200), role: z.enum(APPROVER_ROLES) });
 const approveBodySchema = z.strictObject({ actor: actorSchema.optional(), evidence: z.array(storableStringSchema().min(1).max(2000)).max(50).default([]) });
@@ -56,8 +58,14 @@ export function compensationView(row: Compensation) {
     rejectedReason: row.rejected_reason,
     cancelledReason: row.cancelled_reason,
     supersedes: row.supersedes_id,
-    executedAt: row.executed_at?.toISOString() ?? null,
+      executedAt: row.executed_at?.toISOString() ?? null,
     externalRef: row.external_ref,
+    execution: {
+      attempts: row.execution_attempts,
+      nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+      lastErrorClass: row.last_error_class,
+      error: row.error,
+    },
   };
 }
 
@@ -140,6 +148,18 @@ export function registerApprovalRoutes(app: FastifyInstance, workflow: ApprovalW
       );
     });
   }
+  app.post('/compensations/:id/retry', async (request, reply) => {
+    if (!requireRole(request, reply, DECIDING_KEYS)) return reply;
+    const params = idParamsSchema.safeParse(request.params);
+    if (!params.success) return invalid(reply, params.error);
+    try {
+      const reopened = await workflow.retryFailed({ compensationId: params.data.id, actor: actorOf(request), merchantIds: merchantScope(request) });
+      return reply.send(compensationView(reopened));
+    } catch (err) {
+      if (err instanceof RetryError) return reply.code(err.code === 'not_found' ? 404 : 409).send({ error: err.code, message: err.message });
+      throw err;
+    }
+  });
   decisionRoute('approve', approveBodySchema, (id, approver, body, inDecision) => workflow.approve(id, approver, body.evidence, inDecision), (body) => ({ evidenceCount: body.evidence.length }));
   decisionRoute('reject', rejectBodySchema, (id, approver, body, inDecision) => workflow.reject(id, approver, body.reason, inDecision), (body) => ({ reason: body.reason }));
 }

@@ -4,6 +4,7 @@ import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import { approvedEvent, rejectedEvent, toOutbox } from '../compensation-events.js';
 import { approvalFromDb } from '../domain/db-names.js';
+import { retryFailedCompensation, type RetryRequest } from '../execution/failed-retry.js';
 import { ApprovalError, assertEvidence, assertMayDecide, type ApproverRole } from './approval.rules.js';
 
 /** The person deciding: from the API key when the api's access layer is on (see approval.routes.ts). */
@@ -18,6 +19,8 @@ export type InDecision = (trx: Transaction<Database>, decided: Compensation) => 
 export interface ApprovalWorkflow {
   approve(compensationId: string, approver: Approver, evidence: readonly string[], inDecision?: InDecision): Promise<Compensation>;
   reject(compensationId: string, approver: Approver, reason: string, inDecision?: InDecision): Promise<Compensation>;
+  /** failed -> approved for another run of attempts, audited (see failed-retry.ts). */
+  retryFailed(request: RetryRequest): Promise<Compensation>;
   get(compensationId: string): Promise<Compensation | undefined>;
   list(filter: { status?: CompensationStatus; merchantId?: string; merchantIds?: readonly string[]; shipmentId?: string; limit?: number }): Promise<Compensation[]>;
 }
@@ -51,6 +54,7 @@ export function createApprovalWorkflow(deps: { db: Kysely<Database>; clock: Cloc
   return {
     approve: (id, approver, evidence, inDecision) => decide(id, approver, { approve: true, evidence }, inDecision),
     reject: (id, approver, reason, inDecision) => decide(id, approver, { approve: false, reason }, inDecision),
+    retryFailed: (request) => retryFailedCompensation(deps, request),
     get: (id) => findCompensation(deps.db, id),
     list: (filter) => listCompensations(deps.db, { ...filter, limit: Math.min(filter.limit ?? 100, 500) }),
   };

@@ -7,6 +7,7 @@ import { SYSTEM_ACTOR, executedEvent, rejectedEvent, toOutbox } from '../compens
 import { isMoneyAction } from '../domain/decision.js';
 import { actionFromDb, currencyFromDb } from '../domain/db-names.js';
 import { dispatchExecution, ExecutionError, type CompensationExecutor, type ExecutionOrder } from './executor.js';
+import { DEFAULT_RETRY_SCHEDULE, nextAttemptAt, type RetrySchedule } from './retry.schedule.js';
 
 export interface ExecutionWorkerDeps {
   db: Kysely<Database>;
@@ -17,8 +18,10 @@ export interface ExecutionWorkerDeps {
   /** How long an execution may stay unfinished before another worker retries it (same key). Default 5 min. */
   leaseMs?: number;
   batchSize?: number;
-  /** Attempts before an execution that keeps failing retriably is marked failed for ops to look at. Default 10. */
-  maxAttempts?: number;
+  /** Backoff of retriable failures and the horizon after which one is failed for an approver to retry. */
+  retry?: Partial<RetrySchedule>;
+  /** Jitter source, in [0, 1) (tests pin it). */
+  random?: () => number;
 }
 
 export interface ExecutionRound {
@@ -48,9 +51,12 @@ function orderOf(row: DueExecution): ExecutionOrder {
  * (executing -> executed + event) are separate transactions around the marketplace call, so a
  * crash in between leaves the row executing; once the lease expires it is claimed again and the
  * call repeated with the same execution key, which the marketplace answers without paying twice.
+ * A retriable failure (the marketplace down, slow or overloaded) is tried again with backoff
+ * until the retry horizon has passed; a refusal fails at once.
  */
 export function createExecutionWorker(deps: ExecutionWorkerDeps) {
   const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  const schedule: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...deps.retry };
   const logger = deps.logger.child({ component: 'compensation-execution' });
 
   async function runOnce(): Promise<ExecutionRound> {
@@ -70,12 +76,6 @@ export function createExecutionWorker(deps: ExecutionWorkerDeps) {
         round.cancelled += 1;
         continue;
       }
-      if (row.execution_attempts > (deps.maxAttempts ?? 10)) {
-        await markExecutionFailed(deps.db, row.id, { error: `gave up after ${row.execution_attempts - 1} attempts; last error: ${row.error ?? 'none recorded'}`, retriable: false, at: at() });
-        logger.error({ compensationId: row.id, attempts: row.execution_attempts - 1 }, 'compensation execution gave up');
-        round.failed += 1;
-        continue;
-      }
       try {
         const result = await dispatchExecution(deps.executor, orderOf(row));
         await deps.db.transaction().execute(async (trx) => {
@@ -85,10 +85,18 @@ export function createExecutionWorker(deps: ExecutionWorkerDeps) {
         round.executed += 1;
       } catch (err) {
         if (err instanceof ExecutionError) {
-          await markExecutionFailed(deps.db, row.id, { error: err.message, retriable: err.retriable, at: at() });
-          logger.warn({ compensationId: row.id, retriable: err.retriable, error: err.message }, 'compensation execution failed');
-          if (err.retriable) round.retryLater += 1;
-          else round.failed += 1;
+          const now = at();
+          const retryAt = err.retriable ? nextAttemptAt(schedule, { attempts: row.execution_attempts, firstFailedAt: row.first_failed_at, now }, deps.random) : null;
+          const errorClass = !err.retriable ? 'refused' : retryAt === null ? 'gave_up' : 'retriable';
+          const error = errorClass === 'gave_up' ? `gave up after ${row.execution_attempts} attempts; last error: ${err.message}` : err.message;
+          await markExecutionFailed(deps.db, row.id, { error, errorClass, retryAt, at: now });
+          if (retryAt !== null) {
+            logger.warn({ compensationId: row.id, attempts: row.execution_attempts, nextAttemptAt: retryAt.toISOString(), error: err.message }, 'compensation execution failed; retried later');
+            round.retryLater += 1;
+          } else {
+            logger.error({ compensationId: row.id, attempts: row.execution_attempts, errorClass, error: err.message }, 'compensation execution failed; an approver may retry it');
+            round.failed += 1;
+          }
         } else {
           // Unknown state (did the marketplace apply it?): leave it executing; the lease retries it with the same key.
           logger.error({ compensationId: row.id, err }, 'compensation execution interrupted; retried when its lease expires');
