@@ -11,7 +11,7 @@ import { createCompensationService, type CompensationService } from '../src/app.
 import { createTikTokMarketplaceExecutor } from '../src/execution/tiktok-marketplace.executor.js';
 import type { TriggerEvent } from '../src/trigger.handler.js';
 import { startMarketplacePeer, type MarketplacePeer } from './marketplace-peer.js';
-import { compensationsOf, defaultPolicy, delayEvent, deliveredEvent, exceptionEvent, fixedPolicy, seedShipment, waitFor, type SeededShipment } from './support.js';
+import { compensationsOf, defaultPolicy, delayEvent, deliveredEvent, exceptionEvent, fixedPolicy, recordDetectorFacts, seedShipment, waitFor, type SeededShipment } from './support.js';
 
 const logger = createLogger({ name: 'compensation-int', level: 'silent' });
 const clock = fixedClock('2026-11-23T09:00:00Z');
@@ -104,6 +104,7 @@ describe('compensation on Kafka and PostgreSQL', () => {
       }
     }
     const events = shipments.flatMap(({ s, journey }) => journey.events(s));
+    await recordDetectorFacts(db, events);
     const delays = events.filter((e) => e.type === EVENT_TYPES.delayDetected);
     const exceptions = events.filter((e) => e.type !== EVENT_TYPES.delayDetected);
     // Every message twice: the second copy is what a redelivery looks like.
