@@ -157,7 +157,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const poller = buildPoller(configs.poller, host, { ...shared, registry });
   const detector = await buildDetector(configs.detector, host, shared);
   const notifier = buildNotifier(configs.notifier, host, shared);
-  const compensation = await buildCompensation(configs.compensation, host, shared);
+  const compensation = await buildCompensation(configs.compensation, host, { ...shared, registry });
   const archiver = buildArchiver(configs.archiver, host, { ...shared, blobStore });
   const units: ServiceUnit[] = [normalizer, poller, detector, notifier, compensation, archiver, api];
   for (const unit of units) {

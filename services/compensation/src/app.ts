@@ -6,6 +6,8 @@ import { marketplaceFromSettings } from '@parcelwatch/marketplace';
 import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import { registerCompensationMetrics } from './compensation.metrics.js';
 import { registerApprovalRoutes } from './approval/approval.routes.js';
 import { createApprovalWorkflow, type ApprovalWorkflow } from './approval/approval.workflow.js';
 import { createExecutionWorker, type ExecutionRound } from './execution/execution.worker.js';
@@ -37,6 +39,8 @@ export interface CompensationDeps {
   executionIntervalMs?: number;
   /** Lease of an unfinished execution before it is retried with the same key (default 5 min). */
   executionLeaseMs?: number;
+  /** Where the service's figures go (served at /metrics); none: not registered. */
+  registry?: Registry;
 }
 
 export interface CompensationService extends Service {
@@ -70,6 +74,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
       ? null
       : createExecutionWorker({ db: deps.db, clock: deps.clock, logger, executor: deps.executor, compensationsTopic: topics.compensations, leaseMs: deps.executionLeaseMs });
   const intervalMs = deps.executionIntervalMs ?? 10_000;
+  if (deps.registry) registerCompensationMetrics(deps.registry, deps.db);
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
 
@@ -125,7 +130,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
 export async function buildCompensation(
   config: CompensationConfig,
   host: ServiceHost,
-  adapters: { db: Kysely<Database>; bus: EventBus },
+  adapters: { db: Kysely<Database>; bus: EventBus; registry?: Registry },
 ): Promise<ServiceUnit<CompensationService>> {
   const policy = await loadPolicyStore(config.COMPENSATION_POLICY_PATH, host.logger);
   policy.watch(config.COMPENSATION_POLICY_WATCH_MS);
@@ -145,6 +150,7 @@ export async function buildCompensation(
     policy,
     executor: marketplace === null ? null : createTikTokMarketplaceExecutor(marketplace),
     executionIntervalMs: config.COMPENSATION_EXECUTION_INTERVAL_MS,
+    ...(adapters.registry ? { registry: adapters.registry } : {}),
   });
   return { service, routes: (app) => service.registerRoutes(app) };
 }

@@ -3,8 +3,9 @@ import { createIdempotentHandler } from '@parcelwatch/bus';
 import { EVENT_TYPES, parseEvent } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { fixedClock } from '@parcelwatch/service-kit';
+import { createMetricsRegistry, fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
+import { registerCompensationMetrics } from '../src/compensation.metrics.js';
 import { createTriggerApplier, type TriggerEvent } from '../src/trigger.handler.js';
 import type { CompensationPolicy } from '@parcelwatch/policy';
 import {
@@ -253,6 +254,9 @@ describe('compensation decisions (frozen time, PGlite)', () => {
       await deliverUnrecorded(forged);
       expect(await compensationsOf(db, s.shipmentId)).toEqual([]);
       expect((await refusals(s.shipmentId)).map((r) => r.reason)).toEqual(['not_late_on_record', 'not_late_on_record']);
+      const registry = createMetricsRegistry({ service: 'compensation', defaultMetrics: false });
+      registerCompensationMetrics(registry, db);
+      expect(await registry.metrics()).toMatch(/parcelwatch_compensation_refused_triggers\{[^}]*reason="not_late_on_record"[^}]*\} [1-9]/);
     });
 
     it('decides the tier from the days late on record when the event claims more', async () => {
