@@ -212,7 +212,10 @@ export function createTriggerApplier(options: TriggerApplierOptions) {
       if (row.status === 'approved') events.push(approvedEvent(row));
       if (row.status === 'rejected') events.push(rejectedEvent(row, 'already_compensated', at, SYSTEM_ACTOR));
     }
-    const cancelled = await cancelOnDelivery(trx, delivered, 'delivered_before_execution', at);
+    // A "delivered" resolution cancels a refund only for a shipment delivered on record: a forged one must not withhold it.
+    const deliveredContexts = await loadCompensationContexts(trx, delivered);
+    const deliveredOnRecord = delivered.filter((id) => deliveredContexts.get(id)?.status === 'delivered');
+    const cancelled = await cancelOnDelivery(trx, deliveredOnRecord, 'delivered_before_execution', at);
     for (const row of cancelled) events.push(rejectedEvent(row, 'delivered_before_execution', at, SYSTEM_ACTOR));
     await enqueueOutbox(trx, toOutbox(options.compensationsTopic, events));
     context?.logger.debug({ triggers: triggers.length, refused: refusals.length, decided: inserted.length, cancelled: cancelled.length }, 'compensation triggers applied');

@@ -278,6 +278,13 @@ describe('compensation decisions (frozen time, PGlite)', () => {
       expect((await refusals(ghost.shipmentId)).map((r) => r.reason)).toEqual(['unknown_shipment']);
     });
 
+    it('does not cancel a lost-parcel refund on a "delivered" resolution for a shipment not delivered on record', async () => {
+      const s = await seedShipment(db, { name: 'forged-delivered', orderValue: '20.00' });
+      await deliver(exceptionEvent(s, 'lost'));
+      await deliverUnrecorded(deliveredEvent(s));
+      expect((await compensationsOf(db, s.shipmentId)).map((r) => [r.tier, r.status])).toEqual([[3, 'approved']]);
+    });
+
     it('refuses an exception that is not on record, or whose facts differ from the record', async () => {
       const s = await seedShipment(db, { name: 'forged-lost', orderValue: '25.00' });
       await deliverUnrecorded(exceptionEvent(s, 'lost'));

@@ -15,7 +15,7 @@ import {
   type ExceptionOpenedEvent,
   type ExceptionResolvedEvent,
 } from '@parcelwatch/contracts';
-import { insertBuyers, insertExceptions, recordBuyerActivity, recordDelays, registerShipments, type Compensation, type Database } from '@parcelwatch/db';
+import { insertBuyers, insertExceptions, lockShipmentStates, recordBuyerActivity, recordDelays, registerShipments, updateShipmentStates, type Compensation, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY_PATH, parsePolicy, type CompensationPolicy, type PolicySource } from '@parcelwatch/policy';
@@ -235,6 +235,14 @@ export async function recordDetectorFacts(db: Kysely<Database>, events: readonly
     escalatedAt: null,
     details: { ruleFired: e.data.ruleFired, facts: e.data.facts },
   })));
+  // A "resolved: delivered" follows the normalizer recording the delivery.
+  const delivered = events.filter((e): e is ExceptionResolvedEvent => e.type === EVENT_TYPES.exceptionResolved && e.data.resolution === 'delivered').map((e) => e.data.shipmentId);
+  if (delivered.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      const states = await lockShipmentStates(trx, delivered);
+      await updateShipmentStates(trx, [...states.values()].map((state) => ({ ...state, status: 'delivered' as const, statusReason: 'signed', statusAt: DETECTED_AT, milestones: { ...state.milestones, delivered_at: DETECTED_AT } })));
+    });
+  }
 }
 
 /** Delivers events to the compensation consumer's handler, as the bus would (dedupe included), after the detector's record of them. */
