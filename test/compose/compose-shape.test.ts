@@ -59,6 +59,7 @@ function dependencies(service: ComposeService): Record<string, string | undefine
 
 function publishedPorts(service: ComposeService): { host: string; container: string }[] {
   return (service.ports ?? []).map((port) => {
+    if (typeof port === 'number') return { host: String(port), container: String(port) };
     if (typeof port !== 'string') return { host: String(port.published), container: String(port.target) };
     const parts = port.split(':');
     return { host: parts.at(-2) ?? '', container: (parts.at(-1) ?? '').replace(/\/(tcp|udp)$/, '') };

@@ -218,7 +218,7 @@ const podName = (r: Resource) => (r.spec as { template: { metadata: { labels: Re
 /** Whether a selector picks pods labelled `app.kubernetes.io/name: name` (the only label the manifests select on). */
 function selects(selector: LabelSelector | undefined, name: string): boolean {
   if (selector === undefined) return false;
-  const labels = { [NAME]: name };
+  const labels: Record<string, string> = { [NAME]: name };
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
   const byExpressions = (selector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values?.includes(labels[e.key] ?? '\u0000'));
   return byLabels && byExpressions;
