@@ -28,7 +28,7 @@ interface ComposeService {
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: Record<string, { condition?: string }> | string[];
   healthcheck?: { test?: string | string[]; disable?: boolean };
-  ports?: (string | { published?: string | number; target?: number })[];
+  ports?: (string | number | { published?: string | number; target?: number; host_ip?: string })[];
   command?: string | string[];
   restart?: string;
 }
@@ -59,6 +59,7 @@ function dependencies(service: ComposeService): Record<string, string | undefine
 
 function publishedPorts(service: ComposeService): { host: string; container: string }[] {
   return (service.ports ?? []).map((port) => {
+    if (typeof port === 'number') return { host: String(port), container: String(port) };
     if (typeof port !== 'string') return { host: String(port.published), container: String(port.target) };
     const parts = port.split(':');
     return { host: parts.at(-2) ?? '', container: (parts.at(-1) ?? '').replace(/\/(tcp|udp)$/, '') };
@@ -77,6 +78,20 @@ beforeAll(() => {
 
 /** The value compose gives a `${NAME:-default}` when .env does not set NAME. */
 const byDefault = (value: string) => value.replace(/^\$\{[A-Z0-9_]+:-(.*)\}$/, '$1');
+
+/** A value as compose would expand it, with `.env` setting each required `${NAME:?message}` to `from-env`. */
+const expanded = (value: string) => value.replace(/\$\{[A-Z0-9_]+:\?[^}]*\}/g, 'from-env').replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1');
+
+/** `${NAME:?message}`: compose refuses to start while .env leaves NAME unset. */
+const REQUIRED_FROM_ENV = /^\$\{([A-Z0-9_]+):\?[^}]+\}$/;
+
+/** The host address a published port binds to; '' when the entry names none (all interfaces). */
+function hostAddress(port: string | number | { host_ip?: string }): string {
+  if (typeof port === 'number') return '';
+  if (typeof port !== 'string') return port.host_ip ?? '';
+  const parts = port.split(':');
+  return parts.length === 3 ? parts[0]! : '';
+}
 
 const schemas: Record<string, { shape: Record<string, unknown> }> = {
   api: apiConfigSchema,
@@ -119,7 +134,7 @@ describe('docker-compose.yml', () => {
       }
       expect(vars.HOST).toBe('0.0.0.0');
       for (const broker of vars.KAFKA_BROKERS!.split(',')) expect(Object.keys(compose.services)).toContain(broker.split(':')[0]);
-      expect(Object.keys(compose.services)).toContain(new URL(vars.DATABASE_URL!).hostname);
+      expect(Object.keys(compose.services)).toContain(new URL(expanded(vars.DATABASE_URL!)).hostname);
       expect(Object.keys(compose.services)).toContain(new URL(vars.S3_ENDPOINT!).hostname);
       // The port the process listens on is the one published and health-checked.
       expect(publishedPorts(compose.services[folder]!).map((port) => port.container)).toContain(vars.PORT);
@@ -198,10 +213,27 @@ describe('docker-compose.yml', () => {
     expect(commandText(compose.services['minio-init']!)).toMatch(/mc mb --ignore-existing --with-lock "local\/\$\$S3_BUCKET"/);
   });
 
-  it('publishes ports on loopback only', () => {
-    for (const [name, service] of Object.entries(compose.services)) {
-      for (const port of service.ports ?? []) expect({ name, port, loopback: typeof port === 'string' && port.startsWith('127.0.0.1:') }).toEqual({ name, port, loopback: true });
+  it('publishes every port of every container (infrastructure included) on 127.0.0.1 only', () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => ({ name, port })));
+    for (const name of ['kafka', 'postgres', 'minio', 'mailpit', 'api']) expect(published.map((entry) => entry.name)).toContain(name);
+    for (const { name, port } of published) expect({ name, port, host: hostAddress(port) }).toEqual({ name, port, host: '127.0.0.1' });
+    expect(Object.entries(compose.services).filter(([, service]) => (service as { network_mode?: string }).network_mode === 'host')).toEqual([]);
+  });
+
+  it('writes no database or object-store password into the file: .env must provide them', () => {
+    const postgres = env(compose.services.postgres!);
+    const minio = env(compose.services.minio!);
+    const required = (value: string | undefined) => REQUIRED_FROM_ENV.exec(value ?? '')?.[1];
+    expect(required(postgres.POSTGRES_PASSWORD)).toBe('POSTGRES_PASSWORD');
+    expect(required(minio.MINIO_ROOT_PASSWORD)).toBe('MINIO_ROOT_PASSWORD');
+    expect(required(env(compose.services['minio-init']!).MINIO_ROOT_PASSWORD)).toBe('MINIO_ROOT_PASSWORD');
+    for (const folder of [...serviceFolders, 'migrate']) {
+      const vars = env(compose.services[folder]!);
+      const password = /^postgres:\/\/[^:]+:(.*)@postgres:/.exec(vars.DATABASE_URL ?? '')?.[1];
+      expect({ folder, database: required(password), s3: required(vars.S3_SECRET_ACCESS_KEY) }).toEqual({ folder, database: 'POSTGRES_PASSWORD', s3: 'MINIO_ROOT_PASSWORD' });
     }
+    const example = readFileSync(path.join(root, '.env.example'), 'utf8');
+    for (const key of ['POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD']) expect(example).toMatch(new RegExp(`^${key}=$`, 'm'));
   });
 
   it('sets on each service only settings its config schema reads', () => {

@@ -206,6 +206,97 @@ describe('infra/k8s/base', () => {
   });
 });
 
+interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
+interface PolicyPeer { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: { cidr: string; except?: string[] } }
+interface PolicyRule { from?: PolicyPeer[]; to?: PolicyPeer[]; ports?: { protocol?: string; port?: number | string; endPort?: number }[] }
+interface PolicySpec { podSelector: LabelSelector; policyTypes: string[]; ingress?: PolicyRule[]; egress?: PolicyRule[] }
+
+const NAME = 'app.kubernetes.io/name';
+const policySpec = (r: Resource) => r.spec as unknown as PolicySpec;
+const podName = (r: Resource) => (r.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels[NAME]!;
+
+/** Whether a selector picks pods labelled `app.kubernetes.io/name: name` (the only label the manifests select on). */
+function selects(selector: LabelSelector | undefined, name: string): boolean {
+  if (selector === undefined) return false;
+  const labels: Record<string, string> = { [NAME]: name };
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const byExpressions = (selector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values?.includes(labels[e.key] ?? '\u0000'));
+  return byLabels && byExpressions;
+}
+
+/** The peers' workload names a selector lists (matchLabels or an In expression). */
+const selectorNames = (selector: LabelSelector | undefined) => [
+  ...(selector?.matchLabels?.[NAME] ? [selector.matchLabels[NAME]] : []),
+  ...(selector?.matchExpressions ?? []).filter((e) => e.key === NAME && e.operator === 'In').flatMap((e) => e.values ?? []),
+];
+
+describe('infra/k8s network policies', () => {
+  const policies = () => ofKind('NetworkPolicy').map((r) => ({ name: r.metadata.name, spec: policySpec(r) }));
+  const workloads = () => ofKind('Deployment').concat(ofKind('Job')).map(podName);
+  const applying = (name: string, type: 'Ingress' | 'Egress') => policies().filter((p) => p.spec.policyTypes.includes(type) && selects(p.spec.podSelector, name));
+  const egressPorts = (name: string) =>
+    applying(name, 'Egress').flatMap((p) => (p.spec.egress ?? []).flatMap((rule) => (rule.ports ?? []).map((port) => ({ port: port.port, endPort: port.endPort, to: rule.to }))));
+  /** Egress to this port on any address (a managed service outside the cluster), not just to one in-cluster pod. */
+  const reaches = (name: string, port: number) =>
+    egressPorts(name).some((p) => typeof p.port === 'number' && p.port <= port && port <= (p.endPort ?? p.port) && (p.to === undefined || p.to.some((peer) => peer.ipBlock !== undefined)));
+
+  it('denies ingress to every pod of the namespace by default', () => {
+    expect(policies().some((p) => Object.keys(p.spec.podSelector).length === 0 && p.spec.policyTypes.includes('Ingress') && (p.spec.ingress ?? []).length === 0)).toBe(true);
+  });
+
+  it('puts every workload (Deployments and Jobs) under an egress policy, which leaves it DNS and what it needs', () => {
+    expect(workloads().length).toBeGreaterThanOrEqual(9);
+    for (const name of workloads()) {
+      expect({ name, egressPolicies: applying(name, 'Egress').length > 0 }).toEqual({ name, egressPolicies: true });
+      expect({ name, dns: egressPorts(name).some((p) => p.port === 53) }).toEqual({ name, dns: true });
+    }
+  });
+
+  it('lets anyone reach the api on its port, and no other workload from anywhere', () => {
+    const open = (name: string) => applying(name, 'Ingress').flatMap((p) => (p.spec.ingress ?? []).filter((rule) => rule.from === undefined));
+    expect(open('api').flatMap((rule) => rule.ports?.map((port) => port.port))).toEqual(['http']);
+    for (const name of workloads().filter((n) => n !== 'api')) expect({ name, open: open(name) }).toEqual({ name, open: [] });
+  });
+
+  it('lets each workload reach Kafka and PostgreSQL only when it uses them', () => {
+    const kafkaUsers = ['normalizer', 'detector', 'notifier', 'compensation', 'archiver', 'parcelwatch-kafka-topics'];
+    const databaseUsers = ['api', 'poller', 'normalizer', 'detector', 'notifier', 'compensation', 'archiver', 'parcelwatch-migrate'];
+    for (const name of workloads()) {
+      expect({ name, kafka: reaches(name, 9092), postgres: reaches(name, 5432) }).toEqual({ name, kafka: kafkaUsers.includes(name), postgres: databaseUsers.includes(name) });
+    }
+  });
+
+  it('keeps the services that call merchant- or provider-given URLs off private, loopback, link-local and metadata addresses', () => {
+    for (const name of ['poller', 'notifier', 'compensation']) {
+      const web = egressPorts(name).filter((p) => p.port === 443 || p.port === 80);
+      expect(web.length).toBeGreaterThan(0);
+      for (const { to } of web) {
+        expect(to).toBeDefined();
+        for (const peer of to ?? []) {
+          const except = peer.ipBlock?.except ?? [];
+          const expected = peer.ipBlock?.cidr === '0.0.0.0/0' ? ['10.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] : ['::1/128', 'fc00::/7', 'fe80::/10'];
+          expect({ name, peer: peer.ipBlock?.cidr, missing: expected.filter((cidr) => !except.includes(cidr)) }).toEqual({ name, peer: peer.ipBlock?.cidr, missing: [] });
+        }
+      }
+    }
+  });
+
+  it('lets only parcelwatch workloads (and their own peers) into an in-namespace Kafka or PostgreSQL', () => {
+    for (const [store, peers] of [['kafka', 'kafka'], ['postgresql', 'postgresql']] as const) {
+      const rules = applying(store, 'Ingress').flatMap((p) => p.spec.ingress ?? []);
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) {
+        expect(rule.from).toBeDefined();
+        for (const peer of rule.from ?? []) {
+          expect(peer.namespaceSelector).toBeUndefined();
+          expect(peer.ipBlock).toBeUndefined();
+          expect(selectorNames(peer.podSelector).filter((name) => name !== peers && !workloads().includes(name))).toEqual([]);
+        }
+      }
+    }
+  });
+});
+
 describe('infra/k8s/overlays/demo', () => {
   const overlay = () => parse(readFileSync(path.join(demo, 'kustomization.yaml'), 'utf8')) as {
     resources: string[];
@@ -220,6 +311,14 @@ describe('infra/k8s/overlays/demo', () => {
     const sandbox = documents('carrier-sandbox.yaml').find((r) => r.kind === 'Deployment')!;
     expect((sandbox.spec as { replicas: number }).replicas).toBe(1);
     expect(podSpec(sandbox).containers[0]!.image).toBe('parcelwatch/carrier-sandbox');
+  });
+
+  it('lets only the services that use them reach the sandbox and Mailpit, past the default deny', () => {
+    const policies = documents('network-policies.yaml').map((r) => policySpec(r));
+    const into = (name: string) => policies.filter((p) => p.policyTypes.includes('Ingress') && selects(p.podSelector, name)).flatMap((p) => p.ingress ?? []);
+    expect(overlay().resources).toContain('network-policies.yaml');
+    expect(into('carrier-sandbox').flatMap((rule) => rule.from?.flatMap((peer) => selectorNames(peer.podSelector)) ?? ['anyone']).sort()).toEqual(['api', 'compensation', 'notifier', 'poller']);
+    expect(into('mailpit').flatMap((rule) => rule.from?.flatMap((peer) => selectorNames(peer.podSelector)) ?? ['anyone'])).toEqual(['notifier']);
   });
 
   it("points every carrier and the marketplace at the sandbox's carrier API, and mail at Mailpit", () => {

@@ -12,20 +12,43 @@ import type { LocalRun } from './process-group.js';
 
 const run = promisify(execFile);
 
-export interface LocalKafka { brokers: string[]; pid: number; logFile: string; version: string }
+export interface LocalKafka {
+  brokers: string[];
+  pid: number;
+  logFile: string;
+  version: string;
+  /** The SASL_SSL listener's address, when the broker was started with one. */
+  saslSslBrokers?: string[];
+}
+
+export interface KafkaCredential { name: string; password: string }
+
+/**
+ * A SASL_SSL listener beside the plaintext one (which stays for the broker's own traffic): TLS
+ * with a PKCS12 keystore, SCRAM-SHA-512 users (stored in the cluster metadata at format time)
+ * and PLAIN users (in the listener's JAAS config).
+ */
+export interface SaslSslListener {
+  keystoreFile: string;
+  keystorePassword: string;
+  scramUsers: KafkaCredential[];
+  plainUsers: KafkaCredential[];
+}
 
 /** Settings that make a one-node cluster behave for tests (internal topics with one replica, no rebalance delay). */
-export function serverProperties(opts: { brokerPort: number; controllerPort: number; logDir: string }): string {
-  const { brokerPort, controllerPort, logDir } = opts;
+export function serverProperties(opts: { brokerPort: number; controllerPort: number; logDir: string; saslSsl?: SaslSslListener & { port: number } }): string {
+  const { brokerPort, controllerPort, logDir, saslSsl } = opts;
+  const secure = saslSsl ? `,SASL_SSL://127.0.0.1:${saslSsl.port}` : '';
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}${secure}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${brokerPort}${secure}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${saslSsl ? ',SASL_SSL:SASL_SSL' : ''}`,
     'inter.broker.listener.name=PLAINTEXT',
+    ...(saslSsl ? saslSslProperties(saslSsl) : []),
     `log.dirs=${logDir}`,
     'auto.create.topics.enable=false',
     'num.partitions=3',
@@ -40,6 +63,23 @@ export function serverProperties(opts: { brokerPort: number; controllerPort: num
     'delete.topic.enable=true',
     '',
   ].join('\n');
+}
+
+function saslSslProperties(listener: SaslSslListener): string[] {
+  const plainUsers = listener.plainUsers.map((user) => `user_${user.name}="${user.password}"`).join(' ');
+  return [
+    'sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN',
+    `listener.name.sasl_ssl.ssl.keystore.location=${listener.keystoreFile}`,
+    `listener.name.sasl_ssl.ssl.keystore.password=${listener.keystorePassword}`,
+    'listener.name.sasl_ssl.ssl.keystore.type=PKCS12',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+  ];
+}
+
+/** `kafka-storage format --add-scram` arguments: SCRAM credentials live in the KRaft metadata. */
+function scramFormatArgs(listener: SaslSslListener | undefined): string[] {
+  return (listener?.scramUsers ?? []).flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[name=${user.name},password=${user.password}]`]);
 }
 
 /**
@@ -57,7 +97,7 @@ export function randomClusterId(): string {
 // Small heap, quick JIT: the broker serves tests on a shared 2-core machine, not throughput.
 const jvmOptions = ['-Xms128m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 
-export async function startLocalKafka(localRun: LocalRun, timeoutMs = 90_000): Promise<LocalKafka> {
+export async function startLocalKafka(localRun: LocalRun, timeoutMs = 90_000, options: { saslSsl?: SaslSslListener } = {}): Promise<LocalKafka> {
   const dist = kafkaDist();
   const home = path.join(localRun.dir, 'kafka');
   const logDir = path.join(home, 'data');
@@ -65,12 +105,19 @@ export async function startLocalKafka(localRun: LocalRun, timeoutMs = 90_000): P
   const brokerPort = await freePort();
   let controllerPort = await freePort();
   while (controllerPort === brokerPort) controllerPort = await freePort();
+  let securePort = 0;
+  if (options.saslSsl) {
+    do securePort = await freePort();
+    while (securePort === brokerPort || securePort === controllerPort);
+  }
+  const saslSsl = options.saslSsl ? { ...options.saslSsl, port: securePort } : undefined;
 
   const propsFile = path.join(home, 'server.properties');
-  writeFileSync(propsFile, serverProperties({ brokerPort, controllerPort, logDir }));
+  writeFileSync(propsFile, serverProperties({ brokerPort, controllerPort, logDir, ...(saslSsl ? { saslSsl } : {}) }), { mode: 0o600 });
 
   const clusterId = randomClusterId();
-  await run('java', [...jvmOptions, ...classpath(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile], {
+  const format = ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scramFormatArgs(saslSsl)];
+  await run('java', [...jvmOptions, ...classpath(), ...format], {
     timeout: 60_000,
   }).catch((error: unknown) => {
     throw new Error(`kafka storage format failed: ${String((error as { stderr?: string }).stderr ?? error)}`, { cause: error });
@@ -78,7 +125,13 @@ export async function startLocalKafka(localRun: LocalRun, timeoutMs = 90_000): P
 
   const logFile = path.join(localRun.dir, 'kafka.log');
   const pid = await launch(localRun, propsFile, logFile, timeoutMs);
-  return { brokers: [`127.0.0.1:${brokerPort}`], pid, logFile, version: dist.version };
+  return {
+    brokers: [`127.0.0.1:${brokerPort}`],
+    pid,
+    logFile,
+    version: dist.version,
+    ...(saslSsl ? { saslSslBrokers: [`127.0.0.1:${securePort}`] } : {}),
+  };
 }
 
 /**

@@ -16,4 +16,12 @@ export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { onOutboxCommitted, outboxCommitted } from './outbox-commits.js';
 export { createIdempotentHandler, defaultMessageId, type IdempotentHandlerOptions } from './idempotent-handler.js';
 export type { DbTransaction, TransactionalDb } from './db-types.js';
+export {
+  kafkaBusOptions,
+  kafkaTlsOptions,
+  kafkaSaslOptions,
+  type KafkaConnectionSettings,
+  type KafkaTlsSettings,
+  type KafkaSaslSettings,
+} from './kafka-connection.js';
 export { openServiceAdapters, type ServiceAdapters, type ServiceBusConfig } from './service-adapters.js';

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, Partitioners, type Message, type Producer, type SASLOptions } from 'kafkajs';
 import type { Envelope } from '@parcelwatch/contracts';
 import { createLogger, type Logger } from '@parcelwatch/logger';
@@ -13,7 +14,8 @@ export interface KafkaBusOptions {
   brokers: readonly string[];
   clientId?: string;
   logger?: Logger;
-  ssl?: boolean;
+  /** true: TLS with the system's CAs; options: TLS with these (CA, client certificate). */
+  ssl?: boolean | ConnectionOptions;
   sasl?: SASLOptions;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -40,7 +42,7 @@ export class KafkaBus implements EventBus {
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'parcelwatch',
       brokers: [...options.brokers],
-      ...(options.ssl ? { ssl: true } : {}),
+      ...(options.ssl ? { ssl: options.ssl } : {}),
       ...(options.sasl ? { sasl: options.sasl } : {}),
       connectionTimeout: options.connectionTimeoutMs ?? 3_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,

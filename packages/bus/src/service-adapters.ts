@@ -4,10 +4,11 @@ import type { Kysely } from 'kysely';
 import { EmbeddedBus } from './embedded-bus.js';
 import type { EventBus } from './event-bus.js';
 import { KafkaBus } from './kafka-bus.js';
+import { kafkaBusOptions, type KafkaConnectionSettings } from './kafka-connection.js';
 import { OutboxRelay } from './outbox-relay.js';
 
 /** The bus half of @parcelwatch/config's AdapterPlan (kept structural: bus does not depend on config). */
-export type ServiceBusConfig = { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'embedded' };
+export type ServiceBusConfig = ({ kind: 'kafka' } & KafkaConnectionSettings) | { kind: 'embedded' };
 
 export interface ServiceAdapters {
   db: Kysely<Database>;
@@ -29,7 +30,7 @@ export async function openServiceAdapters(
   register('database', () => db.destroy());
   const bus: EventBus =
     plan.bus.kind === 'kafka'
-      ? new KafkaBus({ brokers: plan.bus.brokers, clientId: plan.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) })
+      ? new KafkaBus(kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })))
       : new EmbeddedBus({ logger });
   await bus.connect();
   register('bus', () => bus.disconnect());

@@ -46,6 +46,56 @@ describe('selectAdapters', () => {
     expect(describeAdapters(selected)).toEqual({ bus: 'kafka', database: 'postgres', blobStore: 's3' });
   });
 
+  it('secures the Kafka connection from KAFKA_SSL* and KAFKA_SASL* settings, client-neutral', () => {
+    const selected = plan({
+      KAFKA_BROKERS: 'kafka:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+      KAFKA_SSL_CERT_FILE: '/etc/kafka/client.pem',
+      KAFKA_SSL_KEY_FILE: '/etc/kafka/client.key',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'compensation',
+      KAFKA_SASL_PASSWORD: 's3cret',
+    });
+    expect(selected.bus).toEqual({
+      kind: 'kafka',
+      brokers: ['kafka:9093'],
+      clientId: 'parcelwatch',
+      tls: { caFile: '/etc/kafka/ca.pem', certFile: '/etc/kafka/client.pem', keyFile: '/etc/kafka/client.key' },
+      sasl: { mechanism: 'scram-sha-512', username: 'compensation', password: 's3cret' },
+    });
+    expect(describeAdapters(selected).bus).toBe('kafka (tls, sasl scram-sha-512)');
+    expect(JSON.stringify(describeAdapters(selected))).not.toContain('s3cret');
+    expect(plan({ KAFKA_BROKERS: 'kafka:9093', KAFKA_SSL: 'yes' }).bus).toEqual({ kind: 'kafka', brokers: ['kafka:9093'], clientId: 'parcelwatch', tls: {} });
+  });
+
+  it('refuses Kafka security settings that would be ignored or weaker than asked, every one at once, values never echoed', () => {
+    const settings = serviceSettingsSchema({ defaultPort: 3000 });
+    const attempt = () =>
+      parseEnv(settings, {
+        KAFKA_BROKERS: 'kafka:9093',
+        KAFKA_SSL_CA_FILE: '/etc/kafka/ca.pem',
+        KAFKA_SSL_CERT_FILE: '/etc/kafka/client.pem',
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_SASL_PASSWORD: 'hunter2-secret',
+      });
+    expect(attempt).toThrow(/KAFKA_SSL_CA_FILE/);
+    const message = (() => {
+      try {
+        attempt();
+        return '';
+      } catch (err) {
+        return String(err);
+      }
+    })();
+    for (const key of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_MECHANISM']) {
+      expect(message).toContain(key);
+    }
+    expect(message).not.toContain('hunter2-secret');
+    expect(() => parseEnv(settings, { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toThrow(/KAFKA_SASL_MECHANISM/);
+    expect(() => parseEnv(settings, { KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+
   it('treats a bucket without an endpoint as AWS S3: virtual-hosted style, default credential chain', () => {
     expect(plan({ S3_BUCKET: 'proofs', S3_OBJECT_LOCK_MODE: 'COMPLIANCE' }).blobStore).toEqual({
       kind: 's3',

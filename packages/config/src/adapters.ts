@@ -6,7 +6,29 @@ import type { DatabaseSettings, KafkaSettings, S3Settings } from './settings.sch
  * filesystem) when they are absent.
  */
 
-export type BusConfig = { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'embedded' };
+/**
+ * How a client secures its broker connections, in terms of the protocol rather than of one Kafka
+ * client library: file paths, read by the bus adapter that opens the connection.
+ */
+export interface KafkaTlsConfig {
+  /** Absent: the system's trusted CAs. */
+  caFile?: string;
+  /** A client certificate for mutual TLS. */
+  certFile?: string;
+  keyFile?: string;
+}
+
+export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaSaslConfig {
+  mechanism: KafkaSaslMechanism;
+  username: string;
+  password: string;
+}
+
+export type BusConfig =
+  | { kind: 'kafka'; brokers: string[]; clientId: string; tls?: KafkaTlsConfig; sasl?: KafkaSaslConfig }
+  | { kind: 'embedded' };
 
 /** Same shape as packages/db's DbConfig, so it can be passed to createDb directly. */
 export type DatabaseConfig = { kind: 'postgres'; url: string; max?: number; waitSeconds?: number } | { kind: 'pglite'; dataDir?: string };
@@ -33,7 +55,20 @@ export interface AdapterPlan {
 
 export function busConfig(settings: KafkaSettings): BusConfig {
   if (settings.KAFKA_BROKERS === undefined) return { kind: 'embedded' };
-  return { kind: 'kafka', brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID };
+  const config: BusConfig = { kind: 'kafka', brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID };
+  if (settings.KAFKA_SSL) config.tls = kafkaTlsConfig(settings);
+  // The schema guarantees username and password whenever a mechanism is set.
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = settings;
+  if (mechanism !== undefined && username !== undefined && password !== undefined) config.sasl = { mechanism, username, password };
+  return config;
+}
+
+function kafkaTlsConfig(settings: KafkaSettings): KafkaTlsConfig {
+  const tls: KafkaTlsConfig = {};
+  if (settings.KAFKA_SSL_CA_FILE !== undefined) tls.caFile = settings.KAFKA_SSL_CA_FILE;
+  if (settings.KAFKA_SSL_CERT_FILE !== undefined) tls.certFile = settings.KAFKA_SSL_CERT_FILE;
+  if (settings.KAFKA_SSL_KEY_FILE !== undefined) tls.keyFile = settings.KAFKA_SSL_KEY_FILE;
+  return tls;
 }
 
 export function databaseConfig(settings: DatabaseSettings): DatabaseConfig {
@@ -70,5 +105,12 @@ export function selectAdapters(settings: KafkaSettings & DatabaseSettings & S3Se
 
 /** The plan without secrets or URLs (credentials live in them), for a startup log line. */
 export function describeAdapters(plan: AdapterPlan): { bus: string; database: string; blobStore: string } {
-  return { bus: plan.bus.kind, database: plan.database.kind, blobStore: plan.blobStore.kind };
+  return { bus: describeBus(plan.bus), database: plan.database.kind, blobStore: plan.blobStore.kind };
+}
+
+/** `kafka`, or e.g. `kafka (tls, sasl scram-sha-512)`: an operator sees at start whether the broker link is secured. */
+function describeBus(bus: BusConfig): string {
+  if (bus.kind === 'embedded' || (bus.tls === undefined && bus.sasl === undefined)) return bus.kind;
+  const parts = [...(bus.tls ? ['tls'] : []), ...(bus.sasl ? [`sasl ${bus.sasl.mechanism}`] : [])];
+  return `kafka (${parts.join(', ')})`;
 }

@@ -29,6 +29,9 @@ export {
   describeAdapters,
   type AdapterPlan,
   type BusConfig,
+  type KafkaTlsConfig,
+  type KafkaSaslConfig,
+  type KafkaSaslMechanism,
   type DatabaseConfig,
   type BlobStoreConfig,
 } from './adapters.js';

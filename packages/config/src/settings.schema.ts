@@ -7,10 +7,23 @@ import { envBool, envHostPortList, envInt, envUrl, logLevelSchema, nodeEnvSchema
  * Absent connection settings select the embedded adapters (see adapters.ts).
  */
 
-/** KAFKA_BROKERS absent = the in-process bus. */
+/** KAFKA_BROKERS absent = the in-process bus. TLS and SASL only apply to real Kafka. */
 export const kafkaEnv = {
   KAFKA_BROKERS: envHostPortList().optional(),
   KAFKA_CLIENT_ID: z.string().trim().min(1).default('parcelwatch'),
+  KAFKA_SSL: envBool().default(false),
+  /** Unset with KAFKA_SSL: the system's trusted CAs. */
+  KAFKA_SSL_CA_FILE: z.string().trim().min(1).optional(),
+  /** A client certificate (mutual TLS): both files or neither. */
+  KAFKA_SSL_CERT_FILE: z.string().trim().min(1).optional(),
+  KAFKA_SSL_KEY_FILE: z.string().trim().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z
+    .string()
+    .transform((raw) => raw.trim().toLowerCase())
+    .pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'must be one of plain, scram-sha-256, scram-sha-512' }))
+    .optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 };
 
 /** DATABASE_URL absent = embedded PGlite under PGLITE_DATA_DIR. */
@@ -55,6 +68,51 @@ export const runtimeEnv = {
   SHUTDOWN_TIMEOUT_MS: envInt({ min: 100, max: 600_000 }).default(25_000),
 };
 
+type KafkaInput = {
+  KAFKA_SSL?: unknown;
+  KAFKA_SSL_CA_FILE?: unknown;
+  KAFKA_SSL_CERT_FILE?: unknown;
+  KAFKA_SSL_KEY_FILE?: unknown;
+  KAFKA_SASL_MECHANISM?: unknown;
+  KAFKA_SASL_USERNAME?: unknown;
+  KAFKA_SASL_PASSWORD?: unknown;
+};
+
+const sslOn = (env: KafkaInput) => env.KAFKA_SSL === true;
+
+/**
+ * Rules across Kafka security keys (presence only, like the S3 ones). A TLS file without
+ * KAFKA_SSL would be silently ignored, and SASL PLAIN without TLS sends the password in clear:
+ * both refused rather than quietly weaker than the operator meant.
+ */
+const kafkaRules = [
+  ...(['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'] as const).map((key) =>
+    z.refine<KafkaInput>((env) => env[key] === undefined || sslOn(env), { path: [key], message: 'needs KAFKA_SSL=true', when: () => true }),
+  ),
+  z.refine<KafkaInput>((env) => (env.KAFKA_SSL_CERT_FILE === undefined) === (env.KAFKA_SSL_KEY_FILE === undefined), {
+    path: ['KAFKA_SSL_KEY_FILE'],
+    message: 'KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together',
+    when: () => true,
+  }),
+  ...(['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const).map((key) =>
+    z.refine<KafkaInput>((env) => env.KAFKA_SASL_MECHANISM === undefined || env[key] !== undefined, {
+      path: [key],
+      message: 'is required when KAFKA_SASL_MECHANISM is set',
+      when: () => true,
+    }),
+  ),
+  z.refine<KafkaInput>((env) => env.KAFKA_SASL_MECHANISM !== undefined || (env.KAFKA_SASL_USERNAME === undefined && env.KAFKA_SASL_PASSWORD === undefined), {
+    path: ['KAFKA_SASL_MECHANISM'],
+    message: 'is required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set',
+    when: () => true,
+  }),
+  z.refine<KafkaInput>((env) => env.KAFKA_SASL_MECHANISM !== 'plain' || sslOn(env), {
+    path: ['KAFKA_SASL_MECHANISM'],
+    message: 'plain sends the password in clear: it needs KAFKA_SSL=true',
+    when: () => true,
+  }),
+];
+
 type S3Input = { S3_ENDPOINT?: unknown; S3_BUCKET?: unknown; S3_ACCESS_KEY_ID?: unknown; S3_SECRET_ACCESS_KEY?: unknown };
 
 /**
@@ -80,7 +138,7 @@ const s3Rules = [
   }),
 ];
 
-export const kafkaSettingsSchema = z.object(kafkaEnv);
+export const kafkaSettingsSchema = z.object(kafkaEnv).check(...kafkaRules);
 export const databaseSettingsSchema = z.object(databaseEnv);
 export const s3SettingsSchema = z.object(s3Env).check(...s3Rules);
 export function httpSettingsSchema(defaultPort: number) {
@@ -92,7 +150,7 @@ export const runtimeSettingsSchema = z.object(runtimeEnv);
 export function serviceSettingsSchema(options: { defaultPort: number }) {
   return z
     .object({ ...kafkaEnv, ...databaseEnv, ...s3Env, ...httpEnv(options.defaultPort), ...runtimeEnv })
-    .check(...s3Rules);
+    .check(...kafkaRules, ...s3Rules);
 }
 
 export type KafkaSettings = z.output<typeof kafkaSettingsSchema>;
@@ -110,5 +168,5 @@ export type ServiceSettings = z.output<ReturnType<typeof serviceSettingsSchema>>
 export function serviceConfigSchema<Own extends z.ZodRawShape>(options: { defaultPort: number }, own: Own, ...rules: z.core.$ZodCheck<Record<string, unknown>>[]) {
   return z
     .object({ ...kafkaEnv, ...databaseEnv, ...s3Env, ...httpEnv(options.defaultPort), ...runtimeEnv, ...own })
-    .check(...s3Rules, ...rules);
+    .check(...kafkaRules, ...s3Rules, ...rules);
 }

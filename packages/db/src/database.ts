@@ -209,6 +209,19 @@ export interface DelaysTable {
   computed_at: Timestamp;
 }
 
+/** A delay or exception event refused because the database's state of the shipment contradicts it. */
+export interface CompensationRefusalsTable {
+  trigger_event_id: string;
+  trigger_event_type: string;
+  shipment_id: string;
+  claimed_merchant_id: string;
+  reason: CompensationRefusalReason;
+  detail: string;
+  refused_at: Timestamp;
+}
+
+export type CompensationRefusalReason = 'unknown_shipment' | 'merchant_mismatch' | 'not_late_on_record' | 'exception_not_on_record' | 'exception_cleared';
+
 export interface CompensationsTable {
   id: string;
   shipment_id: string;
@@ -431,6 +444,7 @@ export interface Database {
   exceptions: ExceptionsTable;
   delays: DelaysTable;
   compensations: CompensationsTable;
+  compensation_refusals: CompensationRefusalsTable;
   detection_overrides: DetectionOverridesTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;

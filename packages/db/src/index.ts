@@ -21,6 +21,7 @@ export * from './api/merchant.repository.js';
 export * from './api/webhook-receipt.repository.js';
 export * from './api/retention.repository.js';
 export * from './compensation/compensation.repository.js';
+export * from './compensation/trigger-facts.repository.js';
 export * from './detector/detection-schedule.repository.js';
 export * from './detector/exception.repository.js';
 export * from './detector/delay.repository.js';

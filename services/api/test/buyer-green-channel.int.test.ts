@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { KafkaBus } from '@parcelwatch/bus';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore, type CompensationService } from '@parcelwatch/compensation';
 import { createEnvelope, delayDetectedEventSchema, EVENT_TYPES, idFromName, newId, parseEvent, type DelayDetectedEvent, type ShipmentRegisteredEvent } from '@parcelwatch/contracts';
-import { createDb, type Database } from '@parcelwatch/db';
+import { createDb, recordDelays, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import { createTestDatabase, kafkaBrokers, uniqueTopic } from '@parcelwatch/test-harness';
@@ -80,6 +80,21 @@ describe('a buyer whose spend passes 500 USD gets the green channel, first in th
         },
       }),
     );
+  }
+
+  /** Publishes delays as the detector does: its record of the days late first (compensation checks events against it). */
+  async function publishDelays(events: DelayDetectedEvent[]): Promise<void> {
+    await recordDelays(db, events.map((e) => ({
+      id: idFromName('test-delay-row', e.data.shipmentId, String(e.data.daysLate)),
+      shipmentId: e.data.shipmentId,
+      merchantId: e.merchantid,
+      against: e.data.against,
+      referenceAt: `${e.data.referenceDate}T00:00:00Z`,
+      daysLate: e.data.daysLate,
+      tier: e.data.tier ?? 0,
+      computedAt: e.data.detectedAt,
+    })));
+    await bus.publish(topics.delays, events);
   }
 
   async function decisionFor(orderId: string): Promise<ResponseBody> {
@@ -170,7 +185,7 @@ describe('a buyer whose spend passes 500 USD gets the green channel, first in th
   });
 
   it('decides a 450 USD buyer by the standard rules', async () => {
-    await bus.publish(topics.delays, [delay('L-1', 15), delay('M-1', 15)]);
+    await publishDelays([delay('L-1', 15), delay('M-1', 15)]);
     const leo = await decisionFor('L-1');
     const mia = await decisionFor('M-1');
     // 30 % of the order, a supervisor approves (30 to 100 USD) or a manager (above).
@@ -194,7 +209,7 @@ describe('a buyer whose spend passes 500 USD gets the green channel, first in th
       ],
     });
 
-    await bus.publish(topics.delays, [delay('M-2', 16), delay('M-4', 16)]);
+    await publishDelays([delay('M-2', 16), delay('M-4', 16)]);
     const m2 = await decisionFor('M-2');
     const m4Decision = await decisionFor('M-4');
     // 450.00 + 70.00 = 520.00 USD: reship instead of the partial refund; approval still by the order's value.

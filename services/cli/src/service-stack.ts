@@ -3,7 +3,7 @@ import path from 'node:path';
 import { apiConfigSchema, buildApi, type ApiService } from '@parcelwatch/api';
 import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
 import { archiverConfigSchema, buildArchiver } from '@parcelwatch/archiver';
-import { EmbeddedBus, KafkaBus, OutboxRelay, type EventBus } from '@parcelwatch/bus';
+import { EmbeddedBus, KafkaBus, OutboxRelay, kafkaBusOptions, type EventBus } from '@parcelwatch/bus';
 import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxOptions, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { buildCompensation, compensationConfigSchema, type CompensationService } from '@parcelwatch/compensation';
 import { describeAdapters, parseEnvAll, selectAdapters, type AdapterPlan, type Env } from '@parcelwatch/config';
@@ -81,7 +81,7 @@ export interface StackOptions {
 
 async function openBus(plan: AdapterPlan, logger: Logger, topicsFile: string): Promise<EventBus> {
   if (plan.bus.kind === 'embedded') return new EmbeddedBus({ logger: logger.child({ component: 'embedded-bus' }) });
-  const bus = new KafkaBus({ brokers: plan.bus.brokers, clientId: plan.bus.clientId, logger: logger.child({ component: 'kafka-bus' }) });
+  const bus = new KafkaBus(kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })));
   const admin = bus.topicAdmin();
   try {
     await admin.ensureTopicsFromFile(topicsFile);
@@ -157,7 +157,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const poller = buildPoller(configs.poller, host, { ...shared, registry });
   const detector = await buildDetector(configs.detector, host, shared);
   const notifier = buildNotifier(configs.notifier, host, shared);
-  const compensation = await buildCompensation(configs.compensation, host, shared);
+  const compensation = await buildCompensation(configs.compensation, host, { ...shared, registry });
   const archiver = buildArchiver(configs.archiver, host, { ...shared, blobStore });
   const units: ServiceUnit[] = [normalizer, poller, detector, notifier, compensation, archiver, api];
   for (const unit of units) {

@@ -6,6 +6,8 @@ import { marketplaceFromSettings } from '@parcelwatch/marketplace';
 import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import { registerCompensationMetrics } from './compensation.metrics.js';
 import { registerApprovalRoutes } from './approval/approval.routes.js';
 import { createApprovalWorkflow, type ApprovalWorkflow } from './approval/approval.workflow.js';
 import { createExecutionWorker, type ExecutionRound } from './execution/execution.worker.js';
@@ -40,6 +42,8 @@ export interface CompensationDeps {
   executionLeaseMs?: number;
   /** Backoff of retriable payout failures and how long they are retried (defaults: 30 s doubling to 30 min, for 3 days). */
   executionRetry?: Partial<RetrySchedule>;
+  /** Where the service's figures go (served at /metrics); none: not registered. */
+  registry?: Registry;
 }
 
 export interface CompensationService extends Service {
@@ -73,6 +77,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
       ? null
       : createExecutionWorker({ db: deps.db, clock: deps.clock, logger, executor: deps.executor, compensationsTopic: topics.compensations, leaseMs: deps.executionLeaseMs, retry: deps.executionRetry });
   const intervalMs = deps.executionIntervalMs ?? 10_000;
+  if (deps.registry) registerCompensationMetrics(deps.registry, deps.db);
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
 
@@ -128,7 +133,7 @@ export function createCompensationService(deps: CompensationDeps): CompensationS
 export async function buildCompensation(
   config: CompensationConfig,
   host: ServiceHost,
-  adapters: { db: Kysely<Database>; bus: EventBus },
+  adapters: { db: Kysely<Database>; bus: EventBus; registry?: Registry },
 ): Promise<ServiceUnit<CompensationService>> {
   const policy = await loadPolicyStore(config.COMPENSATION_POLICY_PATH, host.logger);
   policy.watch(config.COMPENSATION_POLICY_WATCH_MS);
@@ -154,6 +159,7 @@ export async function buildCompensation(
       maxDelayMs: config.COMPENSATION_RETRY_MAX_DELAY_MS,
       horizonMs: config.COMPENSATION_RETRY_HORIZON_HOURS * 3_600_000,
     },
+    ...(adapters.registry ? { registry: adapters.registry } : {}),
   });
   return { service, routes: (app) => service.registerRoutes(app) };
 }

@@ -1,4 +1,4 @@
-import { NonRetriableError, decodeJson, schemaParser, type BatchContext, type DbTransaction, type MessageParser, type ReceivedMessage, type SafeParseSchema } from '@parcelwatch/bus';
+import { decodeJson, schemaParser, type BatchContext, type DbTransaction, type MessageParser, type ReceivedMessage, type SafeParseSchema } from '@parcelwatch/bus';
 import {
   EVENT_TYPES,
   delayDetectedEventSchema,
@@ -18,8 +18,11 @@ import {
   enqueueOutbox,
   insertCompensations,
   loadCompensationContexts,
+  loadRecordedTriggerFacts,
   loadShipmentCompensations,
   lockMerchantBudgets,
+  recordCompensationRefusals,
+  type NewCompensationRefusal,
   sumMerchantSpend,
   type NewCompensation,
 } from '@parcelwatch/db';
@@ -29,6 +32,7 @@ import { actionToDb, approvalToDb, currencyFromDb } from './domain/db-names.js';
 import { decideCompensation, type PriorCompensation } from './domain/decision.js';
 import { lifetimeSpendInBase } from './domain/lifetime-spend.js';
 import { matchTier, type Trigger } from './domain/tier.rules.js';
+import { checkTriggerFacts } from './domain/trigger-facts.rule.js';
 import type { PolicySource } from '@parcelwatch/policy';
 
 export type TriggerEvent = DelayDetectedEvent | ExceptionOpenedEvent | ExceptionEscalatedEvent | ExceptionResolvedEvent;
@@ -96,22 +100,40 @@ export function createTriggerApplier(options: TriggerApplierOptions) {
 
     const shipmentIds = [...new Set(triggers.map((t) => t.event.data.shipmentId as string))];
     const contexts = await loadCompensationContexts(trx, shipmentIds);
-    const unknown = shipmentIds.filter((id) => !contexts.has(id));
-    if (unknown.length > 0) throw new NonRetriableError(`compensation trigger for unknown shipment ${unknown.join(', ')}`);
+    const exceptionIds = triggers.flatMap((t) => ('exceptionId' in t.event.data ? [t.event.data.exceptionId as string] : []));
+    const recorded = await loadRecordedTriggerFacts(trx, shipmentIds.filter((id) => contexts.has(id)), exceptionIds);
+    // Only what the database's state of the shipment supports is decided; the rest is refused, on record.
+    const refusals: NewCompensationRefusal[] = [];
+    const checked = triggers.flatMap(({ event, trigger }) => {
+      const shipmentId = event.data.shipmentId as string;
+      const exceptionId = 'exceptionId' in event.data ? (event.data.exceptionId as string) : null;
+      const context = contexts.get(shipmentId);
+      const check = checkTriggerFacts(
+        { shipmentId, merchantId: event.merchantid, trigger, exceptionId },
+        { shipment: context, daysLate: recorded.delays.get(shipmentId), exception: exceptionId === null ? undefined : recorded.exceptions.get(exceptionId) },
+      );
+      if (check.ok) return [{ event, trigger: check.trigger }];
+      refusals.push({ triggerEventId: event.id, triggerEventType: event.type, shipmentId, claimedMerchantId: event.merchantid, reason: check.reason, detail: check.detail, refusedAt: at });
+      return [];
+    });
+    if (refusals.length > 0) {
+      await recordCompensationRefusals(trx, refusals);
+      context?.logger.warn({ refused: refusals.map((r) => ({ eventId: r.triggerEventId, shipmentId: r.shipmentId, reason: r.reason })) }, 'compensation triggers refused: the shipment on record does not support them');
+    }
 
     const prior = new Map<string, PriorCompensation[]>();
     for (const row of await loadShipmentCompensations(trx, shipmentIds)) {
       const amount = { amountMinor: row.amount_minor, currency: currencyFromDb(row.currency) };
       prior.set(row.shipment_id, [...(prior.get(row.shipment_id) ?? []), { id: row.id, tier: row.tier as 1 | 2 | 3, status: row.status, amount }]);
     }
-    const merchantIds = [...new Set([...contexts.values()].map((c) => c.merchantId))];
+    const merchantIds = [...new Set(checked.map((t) => contexts.get(t.event.data.shipmentId)!.merchantId))];
     await lockMerchantBudgets(trx, merchantIds);
     const dayStart = now.startOf('day');
     const spent = await sumMerchantSpend(trx, merchantIds, policy.baseCurrency, dayStart.toJSDate(), dayStart.plus({ days: 1 }).toJSDate());
 
     const rows: NewCompensation[] = [];
     const triggerOf = new Map<string, { type: string; id: string }>();
-    for (const { event, trigger } of triggers) {
+    for (const { event, trigger } of checked) {
       const shipment = contexts.get(event.data.shipmentId)!;
       const log = context?.logger.child({ shipmentId: shipment.shipmentId, eventId: event.id });
       const tier = matchTier(policy, trigger);
@@ -190,9 +212,12 @@ export function createTriggerApplier(options: TriggerApplierOptions) {
       if (row.status === 'approved') events.push(approvedEvent(row));
       if (row.status === 'rejected') events.push(rejectedEvent(row, 'already_compensated', at, SYSTEM_ACTOR));
     }
-    const cancelled = await cancelOnDelivery(trx, delivered, 'delivered_before_execution', at);
+    // A "delivered" resolution cancels a refund only for a shipment delivered on record: a forged one must not withhold it.
+    const deliveredContexts = await loadCompensationContexts(trx, delivered);
+    const deliveredOnRecord = delivered.filter((id) => deliveredContexts.get(id)?.status === 'delivered');
+    const cancelled = await cancelOnDelivery(trx, deliveredOnRecord, 'delivered_before_execution', at);
     for (const row of cancelled) events.push(rejectedEvent(row, 'delivered_before_execution', at, SYSTEM_ACTOR));
     await enqueueOutbox(trx, toOutbox(options.compensationsTopic, events));
-    context?.logger.debug({ triggers: triggers.length, decided: inserted.length, cancelled: cancelled.length }, 'compensation triggers applied');
+    context?.logger.debug({ triggers: triggers.length, refused: refusals.length, decided: inserted.length, cancelled: cancelled.length }, 'compensation triggers applied');
   };
 }

@@ -11,7 +11,7 @@ import { createCompensationService, type CompensationService } from '../src/app.
 import { createTikTokMarketplaceExecutor } from '../src/execution/tiktok-marketplace.executor.js';
 import type { TriggerEvent } from '../src/trigger.handler.js';
 import { startMarketplacePeer, type MarketplacePeer } from './marketplace-peer.js';
-import { compensationsOf, defaultPolicy, delayEvent, deliveredEvent, exceptionEvent, fixedPolicy, seedShipment, waitFor, type SeededShipment } from './support.js';
+import { compensationsOf, defaultPolicy, delayEvent, deliveredEvent, exceptionEvent, fixedPolicy, recordDetectorFacts, seedShipment, waitFor, type SeededShipment } from './support.js';
 
 const logger = createLogger({ name: 'compensation-int', level: 'silent' });
 const clock = fixedClock('2026-11-23T09:00:00Z');
@@ -104,8 +104,12 @@ describe('compensation on Kafka and PostgreSQL', () => {
       }
     }
     const events = shipments.flatMap(({ s, journey }) => journey.events(s));
-    const delays = events.filter((e) => e.type === EVENT_TYPES.delayDetected);
-    const exceptions = events.filter((e) => e.type !== EVENT_TYPES.delayDetected);
+    // The deliveries come later, as in a parcel's life: recorded and published once the lost refunds are decided.
+    const deliveries = events.filter((e) => e.type === EVENT_TYPES.exceptionResolved);
+    const triggers = events.filter((e) => e.type !== EVENT_TYPES.exceptionResolved);
+    await recordDetectorFacts(db, triggers);
+    const delays = triggers.filter((e) => e.type === EVENT_TYPES.delayDetected);
+    const exceptions = triggers.filter((e) => e.type !== EVENT_TYPES.delayDetected);
     // Every message twice: the second copy is what a redelivery looks like.
     for (let round = 0; round < 2; round += 1) {
       await bus.publish(topics.delays, delays);
@@ -119,7 +123,10 @@ describe('compensation on Kafka and PostgreSQL', () => {
     const restarted = service(20);
     await restarted.start();
     try {
-      await waitFor('every trigger processed', async () => (await processedCount()) === events.length, 90_000);
+      await waitFor('every trigger processed', async () => (await processedCount()) === triggers.length, 90_000);
+      await recordDetectorFacts(db, deliveries);
+      for (let round = 0; round < 2; round += 1) await bus.publish(topics.exceptions, deliveries);
+      await waitFor('every delivery processed', async () => (await processedCount()) === events.length, 90_000);
     } finally {
       await restarted.stop();
     }

@@ -7,7 +7,7 @@ import { checkServiceLifecycle, fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { createCompensationService, type CompensationService } from '../src/app.js';
 import type { CompensationExecutor, ExecutionOrder } from '../src/execution/executor.js';
-import { compensationsOf, defaultPolicy, delayEvent, exceptionEvent, fixedPolicy, outboxEvents, seedShipment, waitFor } from './support.js';
+import { compensationsOf, defaultPolicy, delayEvent, exceptionEvent, fixedPolicy, outboxEvents, recordDetectorFacts, seedShipment, waitFor } from './support.js';
 
 const logger = createLogger({ name: 'compensation-service-test', level: 'silent' });
 
@@ -48,6 +48,7 @@ describe('compensation service on the embedded bus and PGlite', () => {
     const lost = await seedShipment(db, { name: 'svc-lost', orderValue: '80.00' });
     const delays = [delayEvent(delayed, 3), delayEvent(delayed, 4), delayEvent(delayed, 14)];
     const exceptions = [exceptionEvent(lost, 'lost')];
+    await recordDetectorFacts(db, [...delays, ...exceptions]);
     await service.start();
     await bus.publish('shipment.delays', delays);
     await bus.publish('shipment.exceptions', exceptions);

@@ -3,8 +3,9 @@ import { createIdempotentHandler } from '@parcelwatch/bus';
 import { EVENT_TYPES, parseEvent } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { fixedClock } from '@parcelwatch/service-kit';
+import { createMetricsRegistry, fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
+import { registerCompensationMetrics } from '../src/compensation.metrics.js';
 import { createTriggerApplier, type TriggerEvent } from '../src/trigger.handler.js';
 import type { CompensationPolicy } from '@parcelwatch/policy';
 import {
@@ -16,6 +17,7 @@ import {
   fixedPolicy,
   outboxEvents,
   received,
+  recordDetectorFacts,
   seedShipment,
   uuid,
 } from './support.js';
@@ -40,8 +42,14 @@ describe('compensation decisions (frozen time, PGlite)', () => {
     await db?.destroy();
   });
 
-  /** Delivers events to the compensation consumer's handler, as the bus would. */
+  /** Delivers events to the compensation consumer's handler, as the bus would, after the detector recorded their facts. */
   async function deliver(...events: TriggerEvent[]): Promise<void> {
+    await recordDetectorFacts(db, events);
+    await deliverUnrecorded(...events);
+  }
+
+  /** Delivers events nobody recorded: what someone writing to the broker directly can do. */
+  async function deliverUnrecorded(...events: TriggerEvent[]): Promise<void> {
     const handler = createIdempotentHandler<TriggerEvent>({
       db,
       groupId: 'compensation',
@@ -232,5 +240,61 @@ describe('compensation decisions (frozen time, PGlite)', () => {
       policy = before;
     }
     expect((await compensationsOf(db, s.shipmentId))[0]).toMatchObject({ policy_version: '2026-11-24.1', amount_minor: 700 });
+  });
+
+  describe('checks each trigger against the database, not only the event', () => {
+    const refusals = async (shipmentId: string) =>
+      db.selectFrom('compensation_refusals').select(['reason', 'trigger_event_id']).where('shipment_id', '=', shipmentId).orderBy('trigger_event_id').execute();
+
+    it('refuses a delay the detector never recorded, on record with its reason, once however often it arrives', async () => {
+      const s = await seedShipment(db, { name: 'forged-delay', orderValue: '25.00' });
+      const forged = delayEvent(s, 20);
+      await deliverUnrecorded(forged);
+      await deliverUnrecorded({ ...forged, id: uuid('replayed', forged.id) });
+      await deliverUnrecorded(forged);
+      expect(await compensationsOf(db, s.shipmentId)).toEqual([]);
+      expect((await refusals(s.shipmentId)).map((r) => r.reason)).toEqual(['not_late_on_record', 'not_late_on_record']);
+      const registry = createMetricsRegistry({ service: 'compensation', defaultMetrics: false });
+      registerCompensationMetrics(registry, db);
+      expect(await registry.metrics()).toMatch(/parcelwatch_compensation_refused_triggers\{[^}]*reason="not_late_on_record"[^}]*\} [1-9]/);
+    });
+
+    it('decides the tier from the days late on record when the event claims more', async () => {
+      const s = await seedShipment(db, { name: 'inflated-delay', orderValue: '25.00' });
+      await deliver(delayEvent(s, 4));
+      await deliverUnrecorded(delayEvent(s, 30));
+      expect((await compensationsOf(db, s.shipmentId)).map((c) => [c.tier, c.action, c.amount_minor])).toEqual([[1, 'coupon', 500]]);
+    });
+
+    it("refuses an event naming another merchant than the shipment's, and one for an unknown shipment", async () => {
+      const s = await seedShipment(db, { name: 'other-merchant', orderValue: '25.00' });
+      const event = delayEvent(s, 5);
+      await recordDetectorFacts(db, [event]);
+      await deliverUnrecorded({ ...event, id: uuid('foreign', event.id), merchantid: uuid('merchant', 'intruder') });
+      const ghost = { shipmentId: uuid('shipment', 'ghost'), merchantId: s.merchantId, orderId: 'none' };
+      await deliverUnrecorded(delayEvent(ghost, 5));
+      expect(await compensationsOf(db, s.shipmentId)).toEqual([]);
+      expect((await refusals(s.shipmentId)).map((r) => r.reason)).toEqual(['merchant_mismatch']);
+      expect((await refusals(ghost.shipmentId)).map((r) => r.reason)).toEqual(['unknown_shipment']);
+    });
+
+    it('does not cancel a lost-parcel refund on a "delivered" resolution for a shipment not delivered on record', async () => {
+      const s = await seedShipment(db, { name: 'forged-delivered', orderValue: '20.00' });
+      await deliver(exceptionEvent(s, 'lost'));
+      await deliverUnrecorded(deliveredEvent(s));
+      expect((await compensationsOf(db, s.shipmentId)).map((r) => [r.tier, r.status])).toEqual([[3, 'approved']]);
+    });
+
+    it('refuses an exception that is not on record, or whose facts differ from the record', async () => {
+      const s = await seedShipment(db, { name: 'forged-lost', orderValue: '25.00' });
+      await deliverUnrecorded(exceptionEvent(s, 'lost'));
+      const t = await seedShipment(db, { name: 'forged-return-cause', orderValue: '25.00' });
+      await recordDetectorFacts(db, [exceptionEvent(t, 'returning', { cause: 'refused', carrierFault: false, causeCode: null })]);
+      await deliverUnrecorded(exceptionEvent(t, 'returning', { cause: 'damaged', carrierFault: true, causeCode: null }));
+      expect(await compensationsOf(db, s.shipmentId)).toEqual([]);
+      expect(await compensationsOf(db, t.shipmentId)).toEqual([]);
+      expect((await refusals(s.shipmentId)).map((r) => r.reason)).toEqual(['exception_not_on_record']);
+      expect((await refusals(t.shipmentId)).map((r) => r.reason)).toEqual(['exception_not_on_record']);
+    });
   });
 });

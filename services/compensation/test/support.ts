@@ -15,7 +15,7 @@ import {
   type ExceptionOpenedEvent,
   type ExceptionResolvedEvent,
 } from '@parcelwatch/contracts';
-import { insertBuyers, recordBuyerActivity, registerShipments, type Compensation, type Database } from '@parcelwatch/db';
+import { insertBuyers, insertExceptions, lockShipmentStates, recordBuyerActivity, recordDelays, registerShipments, updateShipmentStates, type Compensation, type Database } from '@parcelwatch/db';
 import type { Kysely } from 'kysely';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_POLICY_PATH, parsePolicy, type CompensationPolicy, type PolicySource } from '@parcelwatch/policy';
@@ -205,8 +205,49 @@ export async function waitFor(description: string, condition: () => Promise<bool
   }
 }
 
-/** Delivers events to the compensation consumer's handler, as the bus would (dedupe included). */
+/**
+ * What the detector records in the transaction that produces these events (the days late it
+ * observed, the exceptions it opened), through its own repositories: compensation checks every
+ * trigger against that record. Idempotent, like the detector's writes.
+ */
+export async function recordDetectorFacts(db: Kysely<Database>, events: readonly TriggerEvent[]): Promise<void> {
+  const delays = events.filter((e): e is DelayDetectedEvent => e.type === EVENT_TYPES.delayDetected);
+  await recordDelays(db, delays.map((e) => ({
+    id: uuid('delay-row', e.data.shipmentId, e.data.against, String(e.data.daysLate)),
+    shipmentId: e.data.shipmentId,
+    merchantId: e.merchantid,
+    against: e.data.against,
+    referenceAt: `${e.data.referenceDate}T00:00:00Z`,
+    daysLate: e.data.daysLate,
+    tier: e.data.tier ?? 0,
+    computedAt: e.data.detectedAt,
+  })));
+  const opened = events.filter((e): e is ExceptionOpenedEvent => e.type === EVENT_TYPES.exceptionOpened);
+  await insertExceptions(db, opened.map((e) => ({
+    id: e.data.exceptionId,
+    shipmentId: e.data.shipmentId,
+    merchantId: e.merchantid,
+    kind: e.data.kind,
+    status: 'open' as const,
+    severity: e.data.severity,
+    level: 0,
+    openedAt: e.data.openedAt,
+    escalatedAt: null,
+    details: { ruleFired: e.data.ruleFired, facts: e.data.facts },
+  })));
+  // A "resolved: delivered" follows the normalizer recording the delivery.
+  const delivered = events.filter((e): e is ExceptionResolvedEvent => e.type === EVENT_TYPES.exceptionResolved && e.data.resolution === 'delivered').map((e) => e.data.shipmentId);
+  if (delivered.length > 0) {
+    await db.transaction().execute(async (trx) => {
+      const states = await lockShipmentStates(trx, delivered);
+      await updateShipmentStates(trx, [...states.values()].map((state) => ({ ...state, status: 'delivered' as const, statusReason: 'signed', statusAt: DETECTED_AT, milestones: { ...state.milestones, delivered_at: DETECTED_AT } })));
+    });
+  }
+}
+
+/** Delivers events to the compensation consumer's handler, as the bus would (dedupe included), after the detector's record of them. */
 export async function applyTriggers(db: Kysely<Database>, policy: PolicySource, clock: Clock, events: readonly TriggerEvent[], topic = 'compensations'): Promise<void> {
+  await recordDetectorFacts(db, events);
   const handler = createIdempotentHandler<TriggerEvent>({ db, groupId: 'compensation', apply: createTriggerApplier({ policy, compensationsTopic: topic, now: () => clock.now() }) });
   const logger = createLogger({ name: 'compensation-test', level: 'silent' });
   await handler(received(events), { groupId: 'compensation', topic: 'shipment.delays', partition: 0, logger, heartbeat: async () => undefined, isRunning: () => true });
