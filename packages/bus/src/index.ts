@@ -2,7 +2,7 @@ export * from './event-bus.js';
 export * from './errors.js';
 export { envelopeParser, rawParser, schemaParser, decodeJson, type MessageParser, type ParseOutcome, type SafeParseSchema } from './message-parsers.js';
 export { DEFAULT_RETRY_POLICY, retryPolicy, withRetry, type RetryPolicy } from './retry-policy.js';
-export { DLQ_HEADERS, deadLetterTopic, deadLetterRecord, type DeadLetter } from './dead-letter.js';
+export { DLQ_HEADERS, deadLetterTopic, deadLetterRecord, databaseDeadLetters, storedLetter, type DeadLetter, type DeadLetterStore } from './dead-letter.js';
 export { EVENT_HEADERS, CLOUDEVENTS_JSON, envelopeHeaders, envelopeRecords } from './outgoing-records.js';
 export { processChunk, type ChunkProcessor, type ChunkResult } from './batch-processor.js';
 export { SupervisedConsumer, type ConsumerSession, type OpenSession, type SessionHooks } from './consumer-supervisor.js';
