@@ -6,13 +6,13 @@ export { DLQ_HEADERS, deadLetterTopic, deadLetterRecord, databaseDeadLetters, st
 export { EVENT_HEADERS, CLOUDEVENTS_JSON, envelopeHeaders, envelopeRecords } from './outgoing-records.js';
 export { processChunk, type ChunkProcessor, type ChunkResult } from './batch-processor.js';
 export { SupervisedConsumer, type ConsumerSession, type OpenSession, type SessionHooks } from './consumer-supervisor.js';
-export { EmbeddedBus, type EmbeddedBusOptions } from './embedded-bus.js';
+export { EmbeddedBus, type EmbeddedBusOptions, type HandOver } from './embedded-bus.js';
 export { partitionForKey } from './embedded-log.js';
 export { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
 export { toRawMessage, type KafkaConsumerSettings } from './kafka-session.js';
 export { pinoLogCreator, kafkaLogLevel } from './kafka-logging.js';
 export { TopicAdmin, loadTopicsFile, planTopics, type TopicSpecInput, type EnsureTopicsResult } from './topic-admin.js';
-export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { OutboxRelay, type OutboxRelayOptions, type AcknowledgingBus } from './outbox-relay.js';
 export { onOutboxCommitted, outboxCommitted } from './outbox-commits.js';
 export { createIdempotentHandler, defaultMessageId, type IdempotentHandlerOptions } from './idempotent-handler.js';
 export type { DbTransaction, TransactionalDb } from './db-types.js';
