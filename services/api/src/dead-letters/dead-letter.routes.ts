@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { actorOf, merchantScope } from '@parcelwatch/access';
+import { actorOf, isOperator, merchantScope } from '@parcelwatch/access';
 import { storableStringSchema } from '@parcelwatch/contracts';
 import { findDeadLetter, listDeadLetters, replayDeadLetters, type Database, type DeadLetterView } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
@@ -21,6 +21,9 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const replayBody = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(1000) });
+
+/** The operator sees every letter (those of no merchant too); an admin only its merchants'. */
+const scopeOf = (request: FastifyRequest) => (isOperator(request) ? null : merchantScope(request));
 
 function invalid(reply: FastifyReply, error: z.ZodError) {
   return reply.code(400).send({ error: 'invalid_request', message: error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
@@ -47,7 +50,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     if (!query.success) return invalid(reply, query.error);
     const { topic, group, reason, state, before, limit } = query.data;
     const page = await listDeadLetters(deps.db, {
-      merchantIds: merchantScope(request),
+      merchantIds: scopeOf(request),
       state,
       limit,
       ...(topic !== undefined ? { sourceTopic: topic } : {}),
@@ -61,7 +64,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
   app.get('/v1/dead-letters/:id', async (request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return invalid(reply, params.error);
-    const letter = await findDeadLetter(deps.db, params.data.id, merchantScope(request));
+    const letter = await findDeadLetter(deps.db, params.data.id, scopeOf(request));
     if (letter === undefined) return reply.code(404).send({ error: 'not_found', message: `no dead letter ${params.data.id}` });
     return reply.send({ ...deadLetterView(letter), headers: letter.headers, payload: letter.payload, payloadIsJson: letter.payloadIsJson });
   });
@@ -71,7 +74,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     if (!body.success) return invalid(reply, body.error);
     const outcome = await deps.db
       .transaction()
-      .execute((trx) => replayDeadLetters(trx, { ids: body.data.ids, merchantIds: merchantScope(request), actor: actorOf(request), at: deps.clock.now().toJSDate() }));
+      .execute((trx) => replayDeadLetters(trx, { ids: body.data.ids, merchantIds: scopeOf(request), actor: actorOf(request), at: deps.clock.now().toJSDate() }));
     return reply.send({
       replayed: outcome.replayed.map((r) => ({ id: String(r.id), outboxId: String(r.outboxId) })),
       refused: outcome.refused.map((r) => ({ id: String(r.id), reason: r.reason })),
@@ -83,7 +86,7 @@ export function registerDeadLetterRoutes(app: FastifyInstance, deps: DeadLetterR
     if (!params.success) return invalid(reply, params.error);
     const outcome = await deps.db
       .transaction()
-      .execute((trx) => replayDeadLetters(trx, { ids: [params.data.id], merchantIds: merchantScope(request), actor: actorOf(request), at: deps.clock.now().toJSDate() }));
+      .execute((trx) => replayDeadLetters(trx, { ids: [params.data.id], merchantIds: scopeOf(request), actor: actorOf(request), at: deps.clock.now().toJSDate() }));
     const refused = outcome.refused[0];
     if (refused?.reason === 'not_found') return reply.code(404).send({ error: 'not_found', message: `no dead letter ${params.data.id}` });
     if (refused) return reply.code(409).send({ error: refused.reason, message: `dead letter ${params.data.id} not replayed: ${refused.reason.replace('_', ' ')}` });
