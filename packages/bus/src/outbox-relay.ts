@@ -42,6 +42,9 @@ function acknowledging(bus: Pick<EventBus, 'send'>): AcknowledgingBus | undefine
   return typeof (bus as Partial<AcknowledgingBus>).handOver === 'function' ? (bus as unknown as AcknowledgingBus) : undefined;
 }
 
+/** The last claim-and-hand-over of each bus: the next one waits for it. */
+const turns = new WeakMap<object, Promise<void>>();
+
 /** Outbox ids handed over to a bus and not yet marked, per bus: shared by every relay on that bus. */
 const inFlightByBus = new WeakMap<object, Set<number>>();
 
@@ -142,32 +145,51 @@ export class OutboxRelay {
     });
   }
 
-  private async handOverOnce(bus: AcknowledgingBus): Promise<number> {
+  /** One claim and hand-over at a time per bus, so two relays of one process keep a shipment's order. */
+  private handOverOnce(bus: AcknowledgingBus): Promise<number> {
+    const previous = turns.get(bus) ?? Promise.resolve();
+    const turn = previous.then(() => this.handOverTurn(bus));
+    turns.set(
+      bus,
+      turn.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return turn;
+  }
+
+  private async handOverTurn(bus: AcknowledgingBus): Promise<number> {
     const inFlight = inFlightOf(bus);
     if (inFlight.size >= this.maxInFlight) return 0;
-    const rows = await this.options.db.transaction().execute(async (trx) => {
-      if (!(await tryLockOutboxRelay(trx))) return [];
-      return claimOutboxBatch(trx, Math.min(this.batchSize, this.maxInFlight - inFlight.size), [...inFlight]);
-    });
-    if (rows.length === 0) return 0;
-    const ids = rows.map((row) => row.id);
-    for (const id of ids) inFlight.add(id);
+    const ids: number[] = [];
     const release = () => {
       for (const id of ids) inFlight.delete(id);
       this.wake();
     };
     try {
+      const rows = await this.options.db.transaction().execute(async (trx) => {
+        if (!(await tryLockOutboxRelay(trx))) return [];
+        const claimed = await claimOutboxBatch(trx, Math.min(this.batchSize, this.maxInFlight - inFlight.size), [...inFlight]);
+        // In flight before the lock goes: no other relay of this bus can claim them again.
+        for (const row of claimed) {
+          inFlight.add(row.id);
+          ids.push(row.id);
+        }
+        return claimed;
+      });
+      if (rows.length === 0) return 0;
       const { processed } = await bus.handOver(rows.map(toRecord), this.stopSignal.signal);
       await this.options.afterPublish?.(rows);
       processed
         .then(() => this.options.db.transaction().execute((trx) => markOutboxPublished(trx, ids)))
         .catch((err: unknown) => this.logger.warn({ err, rows: ids.length }, 'handed-over outbox rows not marked published; they are handed over again'))
         .finally(release);
+      return rows.length;
     } catch (err) {
       release();
       throw err;
     }
-    return rows.length;
   }
 
   private async loop(): Promise<void> {
