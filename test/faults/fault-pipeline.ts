@@ -5,7 +5,7 @@
 // (poll, relay, sweep, dispatch) is retried until it goes through, as the services' own loops
 // would: a fault may fail any of them, and the checks at the end say whether anything was lost.
 import { createApiService, issueApiKey, type ApiService } from '@parcelwatch/api';
-import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
+import { databaseDeadLetters, KafkaBus, OutboxRelay } from '@parcelwatch/bus';
 import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createCompensationService, createTikTokMarketplaceExecutor, DEFAULT_POLICY_PATH, loadPolicyStore, type CompensationService, type ExecutionRound, type PolicySource } from '@parcelwatch/compensation';
@@ -141,7 +141,7 @@ export class FaultPipeline {
   async run(): Promise<void> {
     this.database = await createTestDatabase();
     this.db = await createDb({ kind: 'postgres', url: this.database.url, max: 8 });
-    this.bus = new KafkaBus({ brokers: this.brokers(), clientId: 'fault-tests', logger, requestTimeoutMs: 10_000 });
+    this.bus = new KafkaBus({ brokers: this.brokers(), clientId: 'fault-tests', logger, requestTimeoutMs: 10_000, deadLetters: databaseDeadLetters(this.db) });
     await this.bus.connect();
     await this.bus.ensureTopics([
       { name: this.topics.shipments, partitions: 2, dlq: true },
@@ -149,7 +149,7 @@ export class FaultPipeline {
       { name: this.topics.shipmentEvents, partitions: 4, dlq: true },
       { name: this.topics.shipmentExceptions, partitions: 2, dlq: true },
       { name: this.topics.shipmentDelays, partitions: 2, dlq: true },
-      { name: this.topics.compensations, partitions: 2 },
+      { name: this.topics.compensations, partitions: 2, dlq: true },
       ...Object.values(this.stages.topics).map((name) => ({ name, partitions: 2, dlq: true })),
     ]);
     this.admin = this.bus.kafka.admin();

@@ -2,7 +2,7 @@
 // normalizer-child.ts with `node --import tsx`, configured by FAULT_NORMALIZER (JSON), on a fixed
 // clock the parent moves over IPC ({ now }). Sends { ready: true } once consuming; { stop: true }
 // stops it cleanly. One snapshot per transaction, so a step's snapshots take many commits.
-import { KafkaBus } from '@parcelwatch/bus';
+import { databaseDeadLetters, KafkaBus } from '@parcelwatch/bus';
 import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createNormalizerService } from '@parcelwatch/normalizer';
@@ -20,7 +20,7 @@ const settings = JSON.parse(process.env['FAULT_NORMALIZER'] ?? '{}') as Settings
 const logger = createLogger({ name: 'fault-normalizer', level: 'error' });
 const clock = fixedClock(settings.now);
 const db = await createDb({ kind: 'postgres', url: settings.databaseUrl, max: 4 });
-const bus = new KafkaBus({ brokers: settings.brokers, clientId: 'fault-normalizer', logger });
+const bus = new KafkaBus({ brokers: settings.brokers, clientId: 'fault-normalizer', logger, deadLetters: databaseDeadLetters(db) });
 await bus.connect();
 const service = createNormalizerService({ logger, clock, db, bus, topics: settings.topics, groupId: settings.groupId, maxBatchSize: 1 });
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@parcelwatch/logger';
 import { ConsumerHaltedError, describeError, isRetriable } from './errors.js';
-import { deadLetterRecord, type DeadLetter } from './dead-letter.js';
+import { deadLetterRecord, storedLetter, type DeadLetter, type DeadLetterStore } from './dead-letter.js';
 import type { BatchContext, BatchHandler, OutgoingRecord, RawMessage, ReceivedMessage } from './event-bus.js';
 import type { MessageParser } from './message-parsers.js';
 import { withRetry, type RetryPolicy } from './retry-policy.js';
@@ -16,6 +16,8 @@ export interface ChunkProcessor<T> {
   retry: RetryPolicy;
   /** Writes records to the DLQ topics; must resolve only once they are durable. */
   send: (records: readonly OutgoingRecord[]) => Promise<void>;
+  /** Keeps the letters in the dead-letter store as well (both buses, when they were given one). */
+  store?: DeadLetterStore;
   logger: Logger;
   /** Aborted when the consumer stops: pending retries give up and the chunk stays uncommitted. */
   signal?: AbortSignal;
@@ -115,12 +117,14 @@ async function deadLetter<T>(processor: ChunkProcessor<T>, letters: DeadLetter[]
     );
   }
   try {
+    const store = processor.store;
+    if (store) await withRetry(() => store(letters.map((letter) => storedLetter(letter, processor.groupId, failedAt))), processor.retry, processor.signal);
     await withRetry(() => processor.send(records), processor.retry, processor.signal);
   } catch (err) {
     // Not being able to write the DLQ must stop the partition, never skip the message.
     const first = letters[0]?.message;
     throw new ConsumerHaltedError(
-      `could not write ${records.length} message(s) to the dead-letter topic`,
+      `could not write ${records.length} message(s) to the dead-letter topic and store`,
       context.topic,
       context.partition,
       first?.offset ?? '-1',

@@ -1,3 +1,5 @@
+import { recordDeadLetters, type NewDeadLetter } from '@parcelwatch/db';
+import type { TransactionalDb } from './db-types.js';
 import type { OutgoingRecord, RawMessage } from './event-bus.js';
 
 export const DLQ_HEADERS = {
@@ -39,4 +41,30 @@ export function deadLetterRecord(letter: DeadLetter, groupId: string, failedAt: 
       [DLQ_HEADERS.failedAt]: failedAt.toISOString(),
     },
   };
+}
+
+/**
+ * Where the dead-letter path also keeps each letter (the `dead_letters` table: `databaseDeadLetters`),
+ * so they can be counted, listed and replayed the same way on either bus. Must resolve only once durable.
+ */
+export type DeadLetterStore = (letters: readonly NewDeadLetter[]) => Promise<void>;
+
+export function storedLetter(letter: DeadLetter, groupId: string, failedAt: Date): NewDeadLetter {
+  const { message, reason } = letter;
+  return {
+    consumerGroup: groupId,
+    sourceTopic: message.topic,
+    sourcePartition: message.partition,
+    sourceOffset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: { ...message.headers },
+    reason,
+    failedAt,
+  };
+}
+
+/** The dead-letter store on the database, one transaction per write. */
+export function databaseDeadLetters(db: TransactionalDb): DeadLetterStore {
+  return (letters) => db.transaction().execute((trx) => recordDeadLetters(trx, letters));
 }

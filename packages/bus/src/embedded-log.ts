@@ -11,7 +11,7 @@ export function partitionForKey(key: string | null, partitions: number, fallback
   return (hash >>> 0) % partitions;
 }
 
-interface StoredMessage {
+export interface StoredMessage {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
@@ -85,10 +85,19 @@ export class EmbeddedTopic {
   }
 
   append(key: string | null, value: Buffer | null, headers: Record<string, string>): PartitionLog {
-    const partition = partitionForKey(key, this.partitions.length, this.roundRobin++);
-    const log = this.partitions[partition]!;
+    const log = this.partitionFor(key);
+    this.advanceRoundRobin();
     log.append({ key, value, headers: { ...headers }, timestamp: String(Date.now()) });
     return log;
+  }
+
+  /** Where the next message with this key goes (a keyless one: the next in turn). */
+  partitionFor(key: string | null): PartitionLog {
+    return this.partitions[partitionForKey(key, this.partitions.length, this.roundRobin)]!;
+  }
+
+  advanceRoundRobin(): void {
+    this.roundRobin += 1;
   }
 
   /** Kafka can add partitions but never remove them; neither can we. */

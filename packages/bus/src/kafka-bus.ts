@@ -8,6 +8,7 @@ import type { BusConsumer, EventBus, OutgoingRecord, PublishOptions, SubscribeOp
 import { kafkaLogLevel, pinoLogCreator } from './kafka-logging.js';
 import { openKafkaSession, type KafkaConsumerSettings } from './kafka-session.js';
 import { envelopeRecords } from './outgoing-records.js';
+import type { DeadLetterStore } from './dead-letter.js';
 import { TopicAdmin, type TopicSpecInput } from './topic-admin.js';
 
 export interface KafkaBusOptions {
@@ -22,6 +23,8 @@ export interface KafkaBusOptions {
   /** Records per produce request; larger publishes are split. Default 1,000. */
   maxRecordsPerRequest?: number;
   consumer?: KafkaConsumerSettings;
+  /** Where dead letters are kept besides `<topic>.dlq` (the database: `databaseDeadLetters`). */
+  deadLetters?: DeadLetterStore;
 }
 
 /**
@@ -102,7 +105,7 @@ export class KafkaBus implements EventBus {
         // The DLQ writer shares the idempotent producer.
         await this.connect();
         return openKafkaSession(
-          { kafka: this.kafka, send: (records) => this.send(records), settings: this.options.consumer ?? {}, logger },
+          { kafka: this.kafka, send: (records) => this.send(records), store: this.options.deadLetters, settings: this.options.consumer ?? {}, logger },
           options,
           hooks,
         );

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@parcelwatch/logger';
 import { processChunk, type ChunkProcessor } from './batch-processor.js';
+import type { DeadLetterStore } from './dead-letter.js';
 import type { ConsumerSession, SessionHooks } from './consumer-supervisor.js';
 import { ConsumerHaltedError, RetriableError } from './errors.js';
 import { topicList, type BatchContext, type OutgoingRecord, type RawMessage, type SubscribeOptions } from './event-bus.js';
@@ -54,6 +55,7 @@ export function toRawMessage(topic: string, partition: number, message: KafkaMes
 export interface KafkaSessionDeps {
   kafka: Kafka;
   send: (records: readonly OutgoingRecord[]) => Promise<void>;
+  store?: DeadLetterStore | undefined;
   settings: KafkaConsumerSettings;
   logger: Logger;
 }
@@ -91,6 +93,7 @@ export async function openKafkaSession<T>(
     parse: options.parse ?? (envelopeParser() as unknown as MessageParser<T>),
     retry: retryPolicy(options.retry),
     send: deps.send,
+    ...(deps.store ? { store: deps.store } : {}),
     logger,
     signal: controller.signal,
   };

@@ -25,6 +25,36 @@ export interface OutboxRelayOptions {
    * simulate a crash in that window; leave unset in production.
    */
   afterPublish?: (rows: readonly OutboxMessage[]) => Promise<void> | void;
+  /**
+   * On a bus whose hand-over is durable only once processed (the embedded bus): most rows handed
+   * over and not yet processed; the relay waits for acknowledgements past it. Default 10,000.
+   */
+  maxInFlight?: number;
+}
+
+/** A bus that tells when handed-over records are processed: the embedded bus, which keeps them in memory only. */
+export interface AcknowledgingBus {
+  /** Resolves once appended (it may wait for room, until `signal` aborts); `processed` once every reader committed past them. */
+  handOver(records: readonly OutgoingRecord[], signal?: AbortSignal): Promise<{ processed: Promise<void> }>;
+}
+
+function acknowledging(bus: Pick<EventBus, 'send'>): AcknowledgingBus | undefined {
+  return typeof (bus as Partial<AcknowledgingBus>).handOver === 'function' ? (bus as unknown as AcknowledgingBus) : undefined;
+}
+
+/** The last claim-and-hand-over of each bus: the next one waits for it. */
+const turns = new WeakMap<object, Promise<void>>();
+
+/** Outbox ids handed over to a bus and not yet marked, per bus: shared by every relay on that bus. */
+const inFlightByBus = new WeakMap<object, Set<number>>();
+
+function inFlightOf(bus: object): Set<number> {
+  let ids = inFlightByBus.get(bus);
+  if (!ids) {
+    ids = new Set();
+    inFlightByBus.set(bus, ids);
+  }
+  return ids;
 }
 
 /**
@@ -36,6 +66,12 @@ export interface OutboxRelayOptions {
  * transaction commits, the rows stay unpublished and the next round publishes them again.
  * That duplicate carries the same envelope id (the id is written into the row, never made up at
  * publish time), so consumers dedupe it in processed_messages (`createIdempotentHandler`).
+ *
+ * On the embedded bus the messages live in this process's memory only, so a broker ack means
+ * nothing: there the relay claims rows (skipping those in flight), hands them over outside the
+ * transaction (the bus may make it wait for room: backpressure), and marks them published only
+ * once every group reading their topic has processed them. Rows of a process that died are
+ * still unpublished and are handed over again after the restart; consumers dedupe them.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
@@ -43,12 +79,14 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly maxInFlight: number;
   private running: Promise<void> | undefined;
   private stopping = false;
   private failures = 0;
   private wakeUp: (() => void) | undefined;
   private wakeRequested = false;
   private unsubscribe: (() => void) | undefined;
+  private stopSignal = new AbortController();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? createLogger({ name: 'outbox-relay' });
@@ -56,11 +94,13 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.minDelayMs = options.backoff?.minDelayMs ?? 200;
     this.maxDelayMs = options.backoff?.maxDelayMs ?? 30_000;
+    this.maxInFlight = options.maxInFlight ?? 10_000;
   }
 
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    this.stopSignal = new AbortController();
     this.unsubscribe = onOutboxCommitted(() => this.wake());
     this.running = this.loop();
   }
@@ -68,6 +108,7 @@ export class OutboxRelay {
   /** Finishes the round in progress (its transaction commits or rolls back), then returns. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.wake();
@@ -86,8 +127,10 @@ export class OutboxRelay {
     return this.running !== undefined && this.failures < 3;
   }
 
-  /** One round; returns how many rows were published. */
+  /** One round; returns how many rows were published (handed over, on an acknowledging bus). */
   async relayOnce(): Promise<number> {
+    const tracked = acknowledging(this.options.bus);
+    if (tracked) return this.handOverOnce(tracked);
     return this.options.db.transaction().execute(async (trx) => {
       if (!(await tryLockOutboxRelay(trx))) return 0;
       const rows = await claimOutboxBatch(trx, this.batchSize);
@@ -100,6 +143,53 @@ export class OutboxRelay {
       );
       return rows.length;
     });
+  }
+
+  /** One claim and hand-over at a time per bus, so two relays of one process keep a shipment's order. */
+  private handOverOnce(bus: AcknowledgingBus): Promise<number> {
+    const previous = turns.get(bus) ?? Promise.resolve();
+    const turn = previous.then(() => this.handOverTurn(bus));
+    turns.set(
+      bus,
+      turn.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return turn;
+  }
+
+  private async handOverTurn(bus: AcknowledgingBus): Promise<number> {
+    const inFlight = inFlightOf(bus);
+    if (inFlight.size >= this.maxInFlight) return 0;
+    const ids: number[] = [];
+    const release = () => {
+      for (const id of ids) inFlight.delete(id);
+      this.wake();
+    };
+    try {
+      const rows = await this.options.db.transaction().execute(async (trx) => {
+        if (!(await tryLockOutboxRelay(trx))) return [];
+        const claimed = await claimOutboxBatch(trx, Math.min(this.batchSize, this.maxInFlight - inFlight.size), [...inFlight]);
+        // In flight before the lock goes: no other relay of this bus can claim them again.
+        for (const row of claimed) {
+          inFlight.add(row.id);
+          ids.push(row.id);
+        }
+        return claimed;
+      });
+      if (rows.length === 0) return 0;
+      const { processed } = await bus.handOver(rows.map(toRecord), this.stopSignal.signal);
+      await this.options.afterPublish?.(rows);
+      processed
+        .then(() => this.options.db.transaction().execute((trx) => markOutboxPublished(trx, ids)))
+        .catch((err: unknown) => this.logger.warn({ err, rows: ids.length }, 'handed-over outbox rows not marked published; they are handed over again'))
+        .finally(release);
+      return rows.length;
+    } catch (err) {
+      release();
+      throw err;
+    }
   }
 
   private async loop(): Promise<void> {

@@ -1,6 +1,7 @@
 import { createDb, type Database, type DbConfig } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Kysely } from 'kysely';
+import { databaseDeadLetters } from './dead-letter.js';
 import { EmbeddedBus } from './embedded-bus.js';
 import type { EventBus } from './event-bus.js';
 import { KafkaBus } from './kafka-bus.js';
@@ -28,10 +29,12 @@ export async function openServiceAdapters(
 ): Promise<ServiceAdapters> {
   const db = await createDb(plan.database);
   register('database', () => db.destroy());
+  // Dead letters are kept in the database on either bus: counted, listed and replayed from there.
+  const deadLetters = databaseDeadLetters(db);
   const bus: EventBus =
     plan.bus.kind === 'kafka'
-      ? new KafkaBus(kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })))
-      : new EmbeddedBus({ logger });
+      ? new KafkaBus({ ...kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })), deadLetters })
+      : new EmbeddedBus({ logger, deadLetters });
   await bus.connect();
   register('bus', () => bus.disconnect());
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });

@@ -67,7 +67,7 @@ describe('EmbeddedBus', () => {
     for (let p = 0; p < 6; p += 1) expect(partitions.filter((x) => x === p).length).toBeGreaterThan(30);
   });
 
-  it('bounds memory: drops what every group committed, and the oldest beyond the cap', async () => {
+  it('bounds memory: drops what every group committed, and the oldest beyond the cap on a topic no group reads', async () => {
     const bus = new EmbeddedBus({ logger, defaultPartitions: 1, maxMessagesPerPartition: 5_000 });
     const events = Array.from({ length: 8_000 }, (_, seq) => sequenced('shp-bounded', seq));
     await bus.publish('unread', events);

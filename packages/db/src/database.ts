@@ -354,6 +354,28 @@ export interface OutboxTable {
   published_at: Timestamp | null;
 }
 
+/** A message a consumer group could not parse or handle (migration 2026-12-07T1440). */
+export interface DeadLettersTable {
+  id: Generated<number>;
+  letter_key: string;
+  consumer_group: string;
+  source_topic: string;
+  source_partition: number;
+  source_offset: string;
+  message_key: string | null;
+  payload: Buffer | null;
+  headers: JsonDefault<Record<string, string>>;
+  event_id: string | null;
+  merchant_id: string | null;
+  reason_kind: 'parse' | 'handler';
+  reason: string;
+  failures: Generated<number>;
+  failed_at: Timestamp;
+  replayed_at: Timestamp | null;
+  replayed_by: string | null;
+  replay_outbox_id: number | null;
+}
+
 export interface ProcessedMessagesTable {
   consumer_group: string;
   message_id: string;
@@ -451,6 +473,7 @@ export interface Database {
   proofs: ProofsTable;
   outbox: OutboxTable;
   processed_messages: ProcessedMessagesTable;
+  dead_letters: DeadLettersTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   webhook_receipts: WebhookReceiptsTable;

@@ -11,6 +11,7 @@ export { DatabaseUnreachableError, describeDatabaseUrl, waitForDatabase, type Da
 export * from './normalizer/checkpoint-partition.repository.js';
 export * from './messaging/outbox.repository.js';
 export * from './messaging/processed-message.repository.js';
+export * from './messaging/dead-letter.repository.js';
 export * from './poller/poll-schedule.repository.js';
 export * from './normalizer/checkpoint.repository.js';
 export * from './normalizer/shipment-state.repository.js';

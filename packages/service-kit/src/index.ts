@@ -10,7 +10,7 @@ export {
   type ReadinessCheck,
   type ReadinessReport,
 } from './health-server.js';
-export { createMetricsRegistry, METRIC_PREFIX, type MetricsRegistryOptions } from './metrics.js';
+export { createMetricsRegistry, DEAD_LETTER_METRIC, METRIC_PREFIX, registerDeadLetterMetric, type DeadLetterTally, type MetricsRegistryOptions } from './metrics.js';
 export {
   acceleratedClock,
   fixedClock,

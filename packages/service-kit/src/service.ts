@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '@parcelwatch/logger';
 import { createHealthServer, type ReadinessCheck } from './health-server.js';
 import type { Lifecycle } from './lifecycle.js';
-import { createMetricsRegistry } from './metrics.js';
+import { createMetricsRegistry, registerDeadLetterMetric, type DeadLetterTally } from './metrics.js';
 
 /** What every parcelwatch service's app.ts builds: a small object, started and stopped by its main. */
 export interface Service {
@@ -25,6 +25,8 @@ export interface RunServiceOptions {
   checks?: readonly ReadinessCheck[];
   /** Extra routes on the same listener as /healthz (see HealthServerOptions.routes). */
   routes?: (app: FastifyInstance) => void;
+  /** The dead-letter store's tally (`countDeadLetters`): shown on /metrics as `parcelwatch_dead_letters`. */
+  deadLetters?: () => Promise<readonly DeadLetterTally[]>;
 }
 
 export interface RunningService {
@@ -42,6 +44,7 @@ export interface RunningService {
 export async function runService(service: Service, options: RunServiceOptions): Promise<RunningService> {
   const { logger, lifecycle } = options;
   const registry = options.registry ?? createMetricsRegistry({ service: service.name });
+  if (options.deadLetters) registerDeadLetterMetric(registry, options.deadLetters);
   let started = false;
   const checks: ReadinessCheck[] = [
     {

@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { sql } from 'kysely';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@parcelwatch/contracts';
-import type { Database } from '@parcelwatch/db';
+import { countDeadLetters, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
-import { createMetricsRegistry, METRIC_PREFIX, registerHealthRoutes, type Clock, type ReadinessCheck, type Service } from '@parcelwatch/service-kit';
+import { createMetricsRegistry, METRIC_PREFIX, registerDeadLetterMetric, registerHealthRoutes, type Clock, type ReadinessCheck, type Service } from '@parcelwatch/service-kit';
 import { createShipmentRegistrar } from './shipments/shipment-registrar.js';
 import { registerShipmentRoutes } from './shipments/shipment.routes.js';
 import { registerReportRoutes, type ProofLinks } from './reports/report.routes.js';
@@ -18,6 +18,7 @@ import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-downl
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { registerMerchantRoutes } from './merchants/merchant.routes.js';
 import { registerCarrierAccountRoutes } from './carrier-accounts/carrier-account.routes.js';
+import { registerDeadLetterRoutes } from './dead-letters/dead-letter.routes.js';
 import type { SecretBox } from '@parcelwatch/secrets';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
@@ -89,6 +90,8 @@ const JSON_BODY_LIMIT = 4 * 1024 * 1024;
 export function createApiService(deps: ApiDeps): ApiService {
   const logger = deps.logger.child({ component: 'api' });
   const registry = deps.registry ?? createMetricsRegistry({ service: 'api' });
+  // Dead letters of every service, from the store (the process's /metrics under `parcelwatch start`).
+  registerDeadLetterMetric(registry, () => countDeadLetters(deps.db));
   const app = Fastify({ logger: false, bodyLimit: JSON_BODY_LIMIT });
   let running = false;
   let baseUrl: string | null = null;
@@ -139,6 +142,7 @@ export function createApiService(deps: ApiDeps): ApiService {
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });
   registerCarrierAccountRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets ?? null });
+  registerDeadLetterRoutes(app, { db: deps.db, clock: deps.clock });
   registerCallerRoutes(app, access.policy);
   registerWebhookRoutes(
     app,

@@ -1,6 +1,7 @@
 import { rateLimitsOf, withAccessLayer } from '@parcelwatch/access';
 import { openBlobStore } from '@parcelwatch/archive';
 import { openServiceAdapters } from '@parcelwatch/bus';
+import { countDeadLetters } from '@parcelwatch/db';
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const { service, routes } = buildArchiver(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus, blobStore });
   // Appeal bundle routes on this service's own port, behind the access layer (API keys, route policy, rate limits, audit).
   const access = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsOf(config) } }, (app) => routes?.(app));
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access, deadLetters: () => countDeadLetters(db) });
 }
 
 main().catch((err: unknown) => {

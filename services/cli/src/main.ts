@@ -12,6 +12,7 @@ import { DEMO_DAYS } from './demo/demo-workload.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
 import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, merchantsUpdateCommand } from './commands/merchants.command.js';
 import { compensationsRetryCommand } from './commands/compensations.command.js';
+import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './commands/dlq.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -64,6 +65,13 @@ commands:
   compensations retry <id>
                         send a failed compensation back to execution (audited); it is
                         paid on the service's next round with the same idempotency key
+  dlq list [--topic <t>] [--group <g>] [--reason parse|handler] [--state open|replayed|all]
+           [--limit <n>] [--before <id>]
+                        dead letters, newest first (both buses keep them in the database)
+  dlq show <id>         one dead letter: reason, original headers and payload
+  dlq replay <id>... | --all-open [--topic <t>] [--group <g>]
+                        put them back on their source topic (through the outbox), each
+                        marked replayed and audited; exit 1 if any was refused
   checkpoints partitions
                         the month partitions of checkpoints and their bounds
   checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
@@ -174,6 +182,26 @@ async function main(argv: string[]): Promise<number> {
         return compensationsRetryCommand(positionals[0]);
       }
       throw new UsageError(`unknown compensations command '${sub ?? ''}': use retry`);
+    }
+    case 'dlq': {
+      const [sub, ...args] = rest;
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          topic: { type: 'string' },
+          group: { type: 'string' },
+          reason: { type: 'string' },
+          state: { type: 'string' },
+          limit: { type: 'string' },
+          before: { type: 'string' },
+          'all-open': { type: 'boolean', default: false },
+        },
+      });
+      if (sub === 'list') return dlqListCommand(values);
+      if (sub === 'show') return dlqShowCommand(positionals[0]);
+      if (sub === 'replay') return dlqReplayCommand({ ids: positionals, allOpen: values['all-open'] ?? false, ...(values.topic !== undefined ? { topic: values.topic } : {}), ...(values.group !== undefined ? { group: values.group } : {}) });
+      throw new UsageError(`unknown dlq command '${sub ?? ''}': use list, show or replay`);
     }
     case 'checkpoints': {
       const [sub, ...args] = rest;

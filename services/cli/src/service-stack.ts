@@ -3,7 +3,7 @@ import path from 'node:path';
 import { apiConfigSchema, buildApi, type ApiService } from '@parcelwatch/api';
 import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
 import { archiverConfigSchema, buildArchiver } from '@parcelwatch/archiver';
-import { EmbeddedBus, KafkaBus, OutboxRelay, kafkaBusOptions, type EventBus } from '@parcelwatch/bus';
+import { databaseDeadLetters, EmbeddedBus, KafkaBus, OutboxRelay, kafkaBusOptions, type DeadLetterStore, type EventBus } from '@parcelwatch/bus';
 import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxOptions, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { buildCompensation, compensationConfigSchema, type CompensationService } from '@parcelwatch/compensation';
 import { describeAdapters, parseEnvAll, selectAdapters, type AdapterPlan, type Env } from '@parcelwatch/config';
@@ -79,9 +79,9 @@ export interface StackOptions {
   secretKeyFile?: string;
 }
 
-async function openBus(plan: AdapterPlan, logger: Logger, topicsFile: string): Promise<EventBus> {
-  if (plan.bus.kind === 'embedded') return new EmbeddedBus({ logger: logger.child({ component: 'embedded-bus' }) });
-  const bus = new KafkaBus(kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })));
+async function openBus(plan: AdapterPlan, logger: Logger, topicsFile: string, deadLetters: DeadLetterStore): Promise<EventBus> {
+  if (plan.bus.kind === 'embedded') return new EmbeddedBus({ logger: logger.child({ component: 'embedded-bus' }), deadLetters });
+  const bus = new KafkaBus({ ...kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })), deadLetters });
   const admin = bus.topicAdmin();
   try {
     await admin.ensureTopicsFromFile(topicsFile);
@@ -133,7 +133,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const db = await createDb(plan.database.kind === 'pglite' ? { ...plan.database, thread: 'worker' } : plan.database);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
-  const bus = await openBus(plan, logger, options.topicsFile);
+  // Dead letters are kept in the database on either bus (`parcelwatch dlq`, /v1/dead-letters).
+  const bus = await openBus(plan, logger, options.topicsFile, databaseDeadLetters(db));
   await bus.connect();
   const blobStore = await openBlobStore(plan.blobStore, { logger: logger.child({ component: 'blob-store' }) });
   const relay = new OutboxRelay({ db, bus, logger: logger.child({ component: 'outbox-relay' }) });

@@ -1,5 +1,6 @@
 import { rateLimitsOf, withAccessLayer } from '@parcelwatch/access';
 import { openServiceAdapters } from '@parcelwatch/bus';
+import { countDeadLetters } from '@parcelwatch/db';
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, createMetricsRegistry, runService, systemClock } from '@parcelwatch/service-kit';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const { service, routes } = await buildCompensation(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus, registry });
   // Approval routes on this service's own port, behind the access layer (API keys, route policy, rate limits, audit).
   const access = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsOf(config) } }, (app) => routes?.(app));
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, registry, routes: access });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, registry, routes: access, deadLetters: () => countDeadLetters(db) });
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 import { openServiceAdapters } from '@parcelwatch/bus';
+import { countDeadLetters } from '@parcelwatch/db';
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   // The events this service writes to the outbox leave through the relay opened here.
   const { db, bus } = await openServiceAdapters(adapters, logger, lifecycle.register);
   const { service } = buildNormalizer(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus });
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, deadLetters: () => countDeadLetters(db) });
 }
 
 main().catch((err: unknown) => {

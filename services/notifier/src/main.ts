@@ -1,5 +1,6 @@
 import { rateLimitsOf, withAccessLayer } from '@parcelwatch/access';
 import { openServiceAdapters } from '@parcelwatch/bus';
+import { countDeadLetters } from '@parcelwatch/db';
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const { service, routes } = buildNotifier(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus });
   // Webhook admin routes on this service's own port, behind the access layer (API keys, route policy, rate limits, audit).
   const access = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsOf(config) } }, (app) => routes?.(app));
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access, deadLetters: () => countDeadLetters(db) });
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
-import { createDb } from '@parcelwatch/db';
+import { countDeadLetters, createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle, createMetricsRegistry, runService, systemClock } from '@parcelwatch/service-kit';
 import { buildPoller } from './app.js';
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   lifecycle.register('database', () => db.destroy());
   const registry = createMetricsRegistry({ service: 'poller' });
   const { service } = buildPoller(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, registry });
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, registry });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, registry, deadLetters: () => countDeadLetters(db) });
 }
 
 main().catch((err: unknown) => {

@@ -59,13 +59,16 @@ export async function enqueueOutbox(trx: OutboxExecutor, messages: readonly NewO
 /**
  * Takes the oldest unpublished rows and locks them until the caller's transaction ends;
  * SKIP LOCKED lets another relay take the next rows instead of waiting. Ordered by id, so
- * one relay publishes a shipment's events in the order they were written.
+ * one relay publishes a shipment's events in the order they were written. `excluding`: ids
+ * already handed over and not yet marked (the embedded bus's hand-overs in flight).
  */
-export async function claimOutboxBatch(trx: Transaction<Database>, limit: number): Promise<OutboxMessage[]> {
+export async function claimOutboxBatch(trx: Transaction<Database>, limit: number, excluding: readonly number[] = []): Promise<OutboxMessage[]> {
   const rows = await trx
     .selectFrom('outbox')
     .select(['id', 'topic', 'message_key', 'event', 'headers', 'created_at'])
     .where('published_at', 'is', null)
+    // Rows this relay has handed over and waits to see processed (the embedded bus).
+    .$if(excluding.length > 0, (q) => q.where('id', 'not in', [...excluding]))
     .orderBy('id')
     .limit(limit)
     .forUpdate()
