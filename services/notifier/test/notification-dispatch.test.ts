@@ -56,9 +56,9 @@ describe('notification dispatch', () => {
     const s = await seedBuyerShipment(db, { name: 'order', merchantId, locale: 'en', timezone: 'Europe/Berlin', phone: null });
     await plan([milestoneEvent(s, 'customs_cleared', '2026-11-23T11:00:00Z'), milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
     const d = dispatcher();
-    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0 });
-    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0 });
-    expect(await d.runOnce()).toEqual({ sent: 0, failed: 0, retryLater: 0, deferred: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 0, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
     expect(smtp.received().filter((m) => m.to[0] === s.email).map((m) => m.subject)).toEqual([`Your order ${s.orderId} has shipped`, `Your order ${s.orderId} has cleared customs`]);
   });
 

@@ -24,6 +24,8 @@ export interface SendResult {
 /** A channel's provider: email over SMTP, SMS over an HTTP API, marketplace buyer messages. */
 export interface ChannelSender {
   readonly channel: BuyerChannel;
+  /** The longest one send may take before the sender gives up (all its timeouts in a row); the dispatch lease covers it. */
+  readonly worstCaseSendMs?: number;
   send(message: OutgoingMessage): Promise<SendResult>;
   close?(): Promise<void>;
 }
