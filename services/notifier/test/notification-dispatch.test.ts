@@ -94,6 +94,23 @@ describe('notification dispatch', () => {
     expect(await db.selectFrom('notifications').select(['status', 'error_code']).where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error_code: 'no_address' });
   });
 
+  it('keeps the address a relay quotes out of the stored error, the attempt and the failed event', async () => {
+    const s = await seedBuyerShipment(db, { name: 'quoted', merchantId, locale: 'en', timezone: 'Europe/Berlin', email: 'jane.quoted@example.com', phone: null });
+    await plan([milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
+    smtp.failWith(550, `5.1.1 <${s.email}>: Recipient address rejected: User unknown in virtual mailbox table`);
+    expect(await dispatcher().runOnce()).toMatchObject({ failed: 1 });
+    smtp.failWith(null);
+    const row = await db.selectFrom('notifications').select(['id', 'error', 'error_code']).where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow();
+    expect(row.error_code).toBe('smtp_550');
+    expect(row.error).toContain('5.1.1 <[address]>: Recipient address rejected');
+    const attempt = await db.selectFrom('notification_attempts').select('error').where('notification_id', '=', row.id).executeTakeFirstOrThrow();
+    const events = await db.selectFrom('outbox').select('event').where('message_key', '=', s.shipmentId).execute();
+    const stored = JSON.stringify([row, attempt, events]);
+    expect(events).toHaveLength(1);
+    expect(stored).toContain('Recipient address rejected');
+    expect(stored).not.toContain('jane.quoted');
+  });
+
   it('hands every consumed event to merchant webhooks inside the planning transaction, once', async () => {
     const s = await seedBuyerShipment(db, { name: 'webhooks', merchantId, locale: 'en', timezone: 'Europe/Berlin' });
     const seen: { event: MerchantWebhookEvent; rowsVisible: number }[] = [];

@@ -23,14 +23,17 @@ export interface SmtpSink {
   url: string;
   port: number;
   received(): ReceivedMail[];
-  /** An SMTP reply code to refuse every message with (4xx temporary, 5xx permanent); null accepts again. */
-  failWith(code: number | null): void;
+  /**
+   * An SMTP reply code to refuse every message with (4xx temporary, 5xx permanent), and
+   * optionally the reply's text as a relay words it; null accepts again.
+   */
+  failWith(code: number | null, text?: string): void;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(options: { host?: string; port?: number; emlDirectory?: string } = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
-  let failure: number | null = null;
+  let failure: { code: number; text: string | undefined } | null = null;
   if (options.emlDirectory !== undefined) await mkdir(options.emlDirectory, { recursive: true });
   const server = new SMTPServer({
     authOptional: true,
@@ -43,7 +46,7 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (failure !== null) {
-          const err = Object.assign(new Error(failure >= 500 ? 'mailbox unavailable' : 'try again later'), { responseCode: failure });
+          const err = Object.assign(new Error(failure.text ?? (failure.code >= 500 ? 'mailbox unavailable' : 'try again later')), { responseCode: failure.code });
           callback(err);
           return;
         }
@@ -74,8 +77,8 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
     url: `smtp://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     received: () => [...mails],
-    failWith(code) {
-      failure = code;
+    failWith(code, text) {
+      failure = code === null ? null : { code, text };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
