@@ -50,6 +50,8 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   // Who the presented key is and what the policy lets it do (the dashboard hides what it may not).
   { methods: ['GET'], pattern: '/v1/me', access: ANY_KEY },
   { methods: ['GET'], pattern: '/v1/audit-log', access: ADMIN },
+  // Erasing a buyer's personal data cannot be undone: a merchant's admin decides it.
+  { methods: ['DELETE'], pattern: '/v1/buyers/:id', access: ADMIN },
   // Onboarding: only the operator (the bootstrap admin key) creates merchants; a merchant's admin
   // reads and updates its own (the routes limit admins to their merchants).
   { methods: ['POST'], pattern: '/v1/merchants', access: [OPERATOR] },

@@ -108,7 +108,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     closers.push(() => sandbox?.stop());
   }
   // Buyer messages go to local sinks on loopback unless SMTP_URL / SMS_API_URL name providers.
-  const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger);
+  const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger, clock);
   closers.push(() => sinks.close());
   const secretKey = await embeddedSecretKey(options);
   const env: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...secretKey, ...options.overrides };

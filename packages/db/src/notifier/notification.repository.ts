@@ -33,8 +33,9 @@ export async function loadNotificationFacts(trx: NotificationDbExecutor, shipmen
   const rows = await trx
     .selectFrom('shipments as s')
     .innerJoin('merchants as m', 'm.id', 's.merchant_id')
-    // A purged contact (GDPR erasure) has no addresses left to write to.
-    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null))
+    // An erased buyer (GDPR erasure) is written to no more, whatever contact a shipment holds.
+    .leftJoin('buyers as b', 'b.id', 's.buyer_id')
+    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null).on('b.purged_at', 'is', null))
     .select((eb) => [
       's.id',
       's.merchant_id',
@@ -221,7 +222,8 @@ export async function loadNotificationRecipient(trx: NotificationDbExecutor, shi
   const row = await trx
     .selectFrom('shipments as s')
     .innerJoin('merchants as m', 'm.id', 's.merchant_id')
-    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null))
+    .leftJoin('buyers as b', 'b.id', 's.buyer_id')
+    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null).on('b.purged_at', 'is', null))
     .select([
       'c.email',
       'c.phone',

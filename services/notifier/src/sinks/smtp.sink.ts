@@ -7,7 +7,8 @@ import { SMTPServer } from 'smtp-server';
 /*
  * A real SMTP server on loopback that keeps what it receives: for tests, the e2e suites and the
  * embedded `parcelwatch start` (where it stands in for the mail relay, optionally writing .eml
- * files to look at). `failWith(451)` makes it refuse mail as a struggling relay would.
+ * files to look at: mail copies, which the api's retention job prunes and a buyer's erasure
+ * deletes, finding a notification's copy by its Message-ID `<notification id>@notifier.parcelwatch`). `failWith(451)` makes it refuse mail as a struggling relay would.
  */
 export interface ReceivedMail {
   messageId: string | null;
@@ -31,7 +32,21 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(options: { host?: string; port?: number; emlDirectory?: string } = {}): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  host?: string;
+  port?: number;
+  /** Where to keep each mail as `<received>-<n>-<message id>.eml` (a mail copy; its age is in its name). */
+  emlDirectory?: string;
+  /** When a mail counts as received (default the system time): the pipeline clock, so copies age with the pipeline. */
+  receivedAt?: () => Date;
+}
+
+/** `20261123T120000Z`: the receipt time a mail copy's name starts with; retention reads it back. */
+export function mailCopyStamp(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   let failure: { code: number; text: string | undefined } | null = null;
   if (options.emlDirectory !== undefined) await mkdir(options.emlDirectory, { recursive: true });
@@ -59,7 +74,8 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
             const mail: ReceivedMail = { messageId: parsed.messageId ?? null, from: parsed.from?.value[0]?.address ?? null, to, subject: parsed.subject ?? '', text: parsed.text ?? '', headers, raw };
             mails.push(mail);
             if (options.emlDirectory !== undefined) {
-              const name = `${String(mails.length).padStart(5, '0')}-${(mail.messageId ?? 'no-id').replace(/[^A-Za-z0-9.@-]/g, '')}.eml`;
+              const received = mailCopyStamp(options.receivedAt?.() ?? new Date());
+              const name = `${received}-${String(mails.length).padStart(5, '0')}-${(mail.messageId ?? 'no-id').replace(/[^A-Za-z0-9.@-]/g, '')}.eml`;
               await writeFile(path.join(options.emlDirectory, name), raw);
             }
             callback();
