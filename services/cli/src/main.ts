@@ -11,6 +11,7 @@ import { DEFAULT_DEMO_SHIPMENTS, startCommand } from './commands/start.command.j
 import { DEMO_DAYS } from './demo/demo-workload.js';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command.js';
 import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, merchantsUpdateCommand } from './commands/merchants.command.js';
+import { buyersEraseCommand } from './commands/buyers.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -60,6 +61,8 @@ commands:
                         make an API key; it is printed once, only its hash is kept
   keys list             every key: id, prefix, role, merchants, last use, revoked
   keys revoke <id>      revoke a key (requests with it get 401 at once)
+  buyers erase <id>     erase a buyer's personal data (contacts, unsent messages,
+                        stored provider errors, kept mail copies); audited
   checkpoints partitions
                         the month partitions of checkpoints and their bounds
   checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
@@ -161,6 +164,15 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'list') return keysListCommand();
       if (sub === 'revoke') return keysRevokeCommand(positionals[0]);
       throw new UsageError(`unknown keys command '${sub ?? ''}': use create, list or revoke`);
+    }
+    case 'buyers': {
+      const [sub, ...args] = rest;
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+      if (sub === 'erase') {
+        if (positionals.length !== 1) throw new UsageError('buyers erase takes one buyer id');
+        return buyersEraseCommand(positionals[0]);
+      }
+      throw new UsageError(`unknown buyers command '${sub ?? ''}': use erase`);
     }
     case 'checkpoints': {
       const [sub, ...args] = rest;
