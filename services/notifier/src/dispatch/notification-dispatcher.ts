@@ -88,14 +88,16 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
     return 'lost';
   }
 
-  async function defer(row: Notification, claim: NotificationClaim, attempt: number, until: Date, reason: 'quiet_hours' | 'daily_cap', at: Date): Promise<void> {
-    await deps.db.transaction().execute(async (trx) => {
+  async function defer(row: Notification, claim: NotificationClaim, attempt: number, until: Date, reason: 'quiet_hours' | 'daily_cap', at: Date): Promise<'deferred' | 'lost'> {
+    const finished = await deps.db.transaction().execute(async (trx) => {
       // Not an attempt: the claim's count is given back.
       const done = await finishNotificationClaim(trx, claim, { status: 'deferred', scheduled_for: until, defer_reason: reason, attempts: attempt - 1, updated_at: at });
-      if (done === undefined) return;
+      if (done === undefined) return false;
       await recordNotificationAttempts(trx, [{ notification_id: row.id, attempt, status: 'deferred', defer_reason: reason, deferred_until: until, at }]);
       await enqueueOutbox(trx, toOutbox(deps.notificationsTopic, [deferredEvent(done, { attempt, at, until, reason })]));
+      return true;
     });
+    return finished ? 'deferred' : claimLost(row, 'before_send');
   }
 
   async function fail(row: Notification, claim: NotificationClaim, attempt: number, error: SendError, hash: string | null, at: Date): Promise<'failed' | 'retryLater' | 'lost'> {
@@ -141,8 +143,7 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
     const sentToday = await countSentIntents(deps.db, { shipmentId: row.shipment_id, exceptTrigger: row.trigger, from: day.toJSDate(), to: day.plus({ days: 1 }).toJSDate() });
     const wait = sendTimeCheck({ now, zone: recipient.timezone, quietHours: settings.quietHours, dailyCap: settings.dailyCap, sentToday });
     if (wait !== null && wait.deferReason !== null) {
-      await defer(row, claim, attempt, wait.at.toJSDate(), wait.deferReason, at);
-      return 'deferred';
+      return defer(row, claim, attempt, wait.at.toJSDate(), wait.deferReason, at);
     }
 
     const sender = deps.senders.get(row.channel as BuyerChannel);
