@@ -25,6 +25,7 @@ import * as estimatedDeliverySource from './2026-12-07T1320-estimated-delivery-s
 import * as oneSnapshotTable from './2026-12-07T1330-one-snapshot-table.js';
 import * as compensationRefusals from './2026-12-07T1410-compensation-refusals.js';
 import * as compensationRetrySchedule from './2026-12-07T1420-compensation-retry-schedule.js';
+import * as claimTokensAndErasure from './2026-12-07T1430-claim-tokens-and-erasure.js';
 import * as deadLetters from './2026-12-07T1440-dead-letters.js';
 
 /**
@@ -58,5 +59,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1330-one-snapshot-table': oneSnapshotTable,
   '2026-12-07T1410-compensation-refusals': compensationRefusals,
   '2026-12-07T1420-compensation-retry-schedule': compensationRetrySchedule,
+  '2026-12-07T1430-claim-tokens-and-erasure': claimTokensAndErasure,
   '2026-12-07T1440-dead-letters': deadLetters,
 };

@@ -53,6 +53,8 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/v1/audit-log', access: ADMIN },
   // Dead letters carry original payloads: admins of their merchants (the routes scope them), the operator all.
   { methods: '*', pattern: '/v1/dead-letters*', access: [OPERATOR, ...ADMIN] },
+  // Erasing a buyer's personal data cannot be undone: a merchant's admin decides it.
+  { methods: ['DELETE'], pattern: '/v1/buyers/:id', access: ADMIN },
   // Onboarding: only the operator (the bootstrap admin key) creates merchants; a merchant's admin
   // reads and updates its own (the routes limit admins to their merchants).
   { methods: ['POST'], pattern: '/v1/merchants', access: [OPERATOR] },

@@ -115,6 +115,8 @@ export interface BuyersTable {
   last_order_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Added by 2026-12-07T1430: when the buyer's personal data was erased. */
+  purged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** A buyer's spend in one currency: orders registered here, and the seller's figure from before. */
@@ -309,6 +311,8 @@ export interface NotificationsTable {
   lease_until: Timestamp | null;
   error_code: string | null;
   failed_at: Timestamp | null;
+  /** Added by 2026-12-07T1430: the current claim's token; renewals and finishes must present it. */
+  claim_token: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // notifier (issue 6)

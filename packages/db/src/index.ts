@@ -18,6 +18,7 @@ export * from './normalizer/shipment-state.repository.js';
 export * from './normalizer/tracking-snapshot.repository.js';
 export * from './api/shipment.repository.js';
 export * from './api/buyer.repository.js';
+export * from './api/buyer-erasure.repository.js';
 export * from './api/merchant.repository.js';
 export * from './api/webhook-receipt.repository.js';
 export * from './api/retention.repository.js';

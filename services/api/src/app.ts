@@ -17,6 +17,8 @@ import { registerCallerRoutes } from './access/caller.routes.js';
 import { registerBlobDownloadRoutes, type SignedBlobs } from './blobs/blob-download.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { registerMerchantRoutes } from './merchants/merchant.routes.js';
+import { registerBuyerRoutes } from './buyers/buyer.routes.js';
+import type { MailCopies } from './buyers/mail-copies.js';
 import { registerCarrierAccountRoutes } from './carrier-accounts/carrier-account.routes.js';
 import { registerDeadLetterRoutes } from './dead-letters/dead-letter.routes.js';
 import type { SecretBox } from '@parcelwatch/secrets';
@@ -60,6 +62,8 @@ export interface ApiDeps {
    * store carrier accounts (503 secret_key_missing) and lists what is stored.
    */
   secrets?: SecretBox | null;
+  /** Kept copies of buyer mail (MAIL_COPY_DIR): a buyer's erasure deletes theirs. */
+  mailCopies?: MailCopies | null;
 }
 
 export interface ApiService extends Service {
@@ -141,6 +145,7 @@ export function createApiService(deps: ApiDeps): ApiService {
   );
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });
+  registerBuyerRoutes(app, { db: deps.db, clock: deps.clock, mailCopies: deps.mailCopies ?? null });
   registerCarrierAccountRoutes(app, { db: deps.db, clock: deps.clock, secrets: deps.secrets ?? null });
   registerDeadLetterRoutes(app, { db: deps.db, clock: deps.clock });
   registerCallerRoutes(app, access.policy);

@@ -8,6 +8,7 @@ import { createApiService, type ApiService } from './app.js';
 import { openApiProofStore } from './blobs/proof-store.js';
 import type { ApiConfig } from './config.js';
 import { createRetentionJob, retentionOf } from './housekeeping/retention.job.js';
+import { mailCopiesIn } from './buyers/mail-copies.js';
 import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
 import { webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
 import { createCarrierAccountResealJob } from './carrier-accounts/carrier-account-reseal.job.js';
@@ -33,6 +34,7 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
   const secrets = secretBoxOf(config);
   if (secrets === null) host.logger.warn(`carrier accounts cannot be stored: ${NO_SECRET_KEY_MESSAGE}`);
   else host.logger.info({ secretKeyId: secrets.keyId }, 'carrier accounts are sealed under the configured secret key');
+  const mailCopies = config.MAIL_COPY_DIR === undefined ? null : mailCopiesIn(config.MAIL_COPY_DIR);
   const front: { service?: ApiService } = {};
   const proofs = await openApiProofStore(selectAdapters(config).blobStore, {
     publicUrl: () => config.PUBLIC_URL ?? (front.service as ApiService).url(),
@@ -48,6 +50,7 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
     port: config.PORT,
     access: { enabled: true, rateLimits, ...(bootstrap !== undefined ? { bootstrapKeyHash: hashApiKey(bootstrap) } : {}) },
     secrets,
+    mailCopies,
     ...(adapters.checks ? { checks: adapters.checks } : {}),
     ...(adapters.registry ? { registry: adapters.registry } : {}),
     ...proofs,
@@ -55,7 +58,7 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
   front.service = service;
   const jobs = [
     createPerformanceRollupJob({ db: adapters.db, logger: host.logger }),
-    createRetentionJob({ db: adapters.db, logger: host.logger, clock: host.clock, policy: retentionOf(config) }),
+    createRetentionJob({ db: adapters.db, logger: host.logger, clock: host.clock, policy: retentionOf(config), mailCopies }),
     ...(secrets === null ? [] : [createCarrierAccountResealJob({ db: adapters.db, clock: host.clock, secrets, logger: host.logger })]),
   ];
   return { service, jobs };

@@ -19,6 +19,8 @@ export const apiConfigSchema = serviceConfigSchema(
     ...webhookSecretEnv,
     ...retentionEnv,
     PUBLIC_URL: z.url().optional(),
+    /** Where kept buyer mail copies (.eml) are: pruned by retention, deleted by a buyer's erasure. `parcelwatch start` sets it to its local mail sink's. */
+    MAIL_COPY_DIR: z.string().trim().min(1).optional(),
     BLOB_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /**
      * The operator's key for merchant onboarding (POST /v1/merchants, which also issues the

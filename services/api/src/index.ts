@@ -1,5 +1,7 @@
 export { createApiService, type ApiDeps, type ApiRoute, type ApiService } from './app.js';
 export { buildApi } from './build.js';
+export { eraseBuyer, type BuyerErasureDeps, type BuyerErasureView } from './buyers/buyer-erasure.js';
+export { mailCopiesIn, type MailCopies } from './buyers/mail-copies.js';
 export { apiConfigSchema, loadApiConfig, type ApiConfig } from './config.js';
 export { webhookSecretEnv, webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
 export { WEBHOOK_PROVIDERS, expectedSignature, type WebhookProvider } from './webhooks/webhook-signature.js';

@@ -39,7 +39,7 @@ describe('retention (PostgreSQL)', () => {
       await new Promise<void>((resolve) => (release = resolve));
     });
     await holding;
-    expect(await pruneOnce({ db, clock })).toEqual({ ran: false, outbox: 0, processedMessages: 0, webhookReceipts: 0 });
+    expect(await pruneOnce({ db, clock })).toEqual({ ran: false, outbox: 0, processedMessages: 0, webhookReceipts: 0, mailCopies: 0 });
     expect(await db.selectFrom('webhook_receipts').select('replay_key').execute()).toHaveLength(4);
     release();
     await other;

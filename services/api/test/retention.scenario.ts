@@ -11,7 +11,7 @@ export const PIPELINE_NOW = '2026-03-02T10:00:00.000Z';
 export interface SeededRetention {
   clock: Clock;
   /** What the default policy (7 / 35 / 2 days, 90 for untimed receipts) must prune and keep. */
-  expected: { outbox: number; processedMessages: number; webhookReceipts: number };
+  expected: { outbox: number; processedMessages: number; webhookReceipts: number; mailCopies: number };
 }
 
 /**
@@ -55,7 +55,7 @@ export async function seedRetention(db: Kysely<Database>): Promise<SeededRetenti
     .insertInto('webhook_receipts')
     .values([receipt('old-1', 3 * DAY), receipt('old-2', 3 * DAY), receipt('old-3', 2 * DAY + 60_000), receipt('fresh', 3_600_000), untimed('untimed-old', 91 * DAY), untimed('untimed-kept', 3 * DAY)])
     .execute();
-  return { clock, expected: { outbox: 3, processedMessages: 5, webhookReceipts: 4 } };
+  return { clock, expected: { outbox: 3, processedMessages: 5, webhookReceipts: 4, mailCopies: 0 } };
 }
 
 /** What is left after pruning: only the rows inside their limits, and every unpublished outbox row. */

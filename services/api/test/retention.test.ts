@@ -24,7 +24,7 @@ describe('retention (PGlite)', () => {
     // Batches of 2: every table needs more than one statement.
     expect(await pruneOnce({ db, clock, batchSize: 2 })).toEqual({ ran: true, ...expected });
     await expectOnlyRecentLeft(db);
-    expect(await pruneOnce({ db, clock, batchSize: 2 })).toEqual({ ran: true, outbox: 0, processedMessages: 0, webhookReceipts: 0 });
+    expect(await pruneOnce({ db, clock, batchSize: 2 })).toEqual({ ran: true, outbox: 0, processedMessages: 0, webhookReceipts: 0, mailCopies: 0 });
   });
 
   it('prunes on start and then on its timer, as a service', async () => {
@@ -48,7 +48,10 @@ describe('retention (PGlite)', () => {
 describe('retention limits', () => {
   it('reads its limits from the environment and refuses nonsense', () => {
     expect(retentionFromEnv({})).toEqual(DEFAULT_RETENTION);
-    expect(retentionFromEnv({ RETENTION_OUTBOX_DAYS: '1', RETENTION_PROCESSED_MESSAGES_DAYS: '60', RETENTION_WEBHOOK_RECEIPTS_DAYS: '3', RETENTION_UNTIMED_WEBHOOK_RECEIPTS_DAYS: '120' })).toEqual({ outboxDays: 1, processedMessageDays: 60, webhookReceiptDays: 3, untimedWebhookReceiptDays: 120 });
+    expect(DEFAULT_RETENTION.mailCopyDays).toBe(30);
+    expect(
+      retentionFromEnv({ RETENTION_OUTBOX_DAYS: '1', RETENTION_PROCESSED_MESSAGES_DAYS: '60', RETENTION_WEBHOOK_RECEIPTS_DAYS: '3', RETENTION_UNTIMED_WEBHOOK_RECEIPTS_DAYS: '120', RETENTION_MAIL_COPIES_DAYS: '14' }),
+    ).toEqual({ outboxDays: 1, processedMessageDays: 60, webhookReceiptDays: 3, untimedWebhookReceiptDays: 120, mailCopyDays: 14 });
     expect(() => retentionFromEnv({ RETENTION_PROCESSED_MESSAGES_DAYS: '0' })).toThrow();
     expect(() => retentionFromEnv({ RETENTION_OUTBOX_DAYS: 'a week' })).toThrow();
   });

@@ -13,6 +13,7 @@ import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './command
 import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, merchantsUpdateCommand } from './commands/merchants.command.js';
 import { compensationsRetryCommand } from './commands/compensations.command.js';
 import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './commands/dlq.command.js';
+import { buyersEraseCommand } from './commands/buyers.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -72,6 +73,8 @@ commands:
   dlq replay <id>... | --all-open [--topic <t>] [--group <g>]
                         put them back on their source topic (through the outbox), each
                         marked replayed and audited; exit 1 if any was refused
+  buyers erase <id>     erase a buyer's personal data (contacts, unsent messages,
+                        stored provider errors, kept mail copies); audited
   checkpoints partitions
                         the month partitions of checkpoints and their bounds
   checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
@@ -202,6 +205,15 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'show') return dlqShowCommand(positionals[0]);
       if (sub === 'replay') return dlqReplayCommand({ ids: positionals, allOpen: values['all-open'] ?? false, ...(values.topic !== undefined ? { topic: values.topic } : {}), ...(values.group !== undefined ? { group: values.group } : {}) });
       throw new UsageError(`unknown dlq command '${sub ?? ''}': use list, show or replay`);
+    }
+    case 'buyers': {
+      const [sub, ...args] = rest;
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+      if (sub === 'erase') {
+        if (positionals.length !== 1) throw new UsageError('buyers erase takes one buyer id');
+        return buyersEraseCommand(positionals[0]);
+      }
+      throw new UsageError(`unknown buyers command '${sub ?? ''}': use erase`);
     }
     case 'checkpoints': {
       const [sub, ...args] = rest;

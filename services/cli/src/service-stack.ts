@@ -108,7 +108,7 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     closers.push(() => sandbox?.stop());
   }
   // Buyer messages go to local sinks on loopback unless SMTP_URL / SMS_API_URL name providers.
-  const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger);
+  const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger, clock);
   closers.push(() => sinks.close());
   const secretKey = await embeddedSecretKey(options);
   const env: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...secretKey, ...options.overrides };
@@ -150,14 +150,14 @@ export async function openStack(options: StackOptions): Promise<Stack> {
       if (down.length > 0) throw new Error(`not healthy: ${down.join(', ')}`);
     },
   };
-  // One /metrics for the process, served by the api: the poller's figures go there too.
+  // One /metrics for the process, served by the api: the poller's and notifier's figures go there too.
   const registry = createMetricsRegistry({ service: 'parcelwatch' });
   const api = await buildApi(configs.api, host, { db, checks: [allHealthy], registry });
   const shared = { db, bus };
   const normalizer = buildNormalizer(configs.normalizer, host, shared);
   const poller = buildPoller(configs.poller, host, { ...shared, registry });
   const detector = await buildDetector(configs.detector, host, shared);
-  const notifier = buildNotifier(configs.notifier, host, shared);
+  const notifier = buildNotifier(configs.notifier, host, { ...shared, registry });
   const compensation = await buildCompensation(configs.compensation, host, { ...shared, registry });
   const archiver = buildArchiver(configs.archiver, host, { ...shared, blobStore });
   const units: ServiceUnit[] = [normalizer, poller, detector, notifier, compensation, archiver, api];

@@ -6,11 +6,13 @@ import { marketplaceFromSettings } from '@parcelwatch/marketplace';
 import { startRoundLoop, type Clock, type RoundLoop, type Service, type ServiceHost, type ServiceUnit } from '@parcelwatch/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { ChannelSender } from './channels/channel-sender.js';
 import { createEmailSender } from './channels/email.sender.js';
 import { createMarketplaceMessageSender } from './channels/marketplace-message.sender.js';
 import { createSmsSender } from './channels/sms.sender.js';
 import type { NotifierConfig } from './config.js';
+import { countClaimLost, createDispatchMetrics } from './dispatch/dispatch.metrics.js';
 import { createNotificationDispatcher, type DispatchRound } from './dispatch/notification-dispatcher.js';
 import type { BuyerChannel } from './domain/notification-planner.js';
 import { notifierEventParser } from './notification-event.parser.js';
@@ -44,6 +46,8 @@ export interface NotifierDeps {
   dispatchLeaseMs?: number;
   /** Attempts before a retriable failure becomes final (default 8). */
   maxAttempts?: number;
+  /** Where the dispatch metrics go (served at /metrics); default a registry of its own. */
+  registry?: Registry;
 }
 
 export interface NotifierService extends Service {
@@ -77,7 +81,17 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
     channels: new Set(senders.keys()),
     merchantWebhooks: deps.merchantWebhooks,
   });
-  const dispatcher = createNotificationDispatcher({ db: deps.db, clock: deps.clock, logger, senders, notificationsTopic: topics.notifications, leaseMs: deps.dispatchLeaseMs, maxAttempts: deps.maxAttempts, batchSize: DISPATCH_BATCH });
+  const dispatcher = createNotificationDispatcher({
+    db: deps.db,
+    clock: deps.clock,
+    logger,
+    senders,
+    notificationsTopic: topics.notifications,
+    leaseMs: deps.dispatchLeaseMs,
+    maxAttempts: deps.maxAttempts,
+    batchSize: DISPATCH_BATCH,
+    onClaimLost: countClaimLost(createDispatchMetrics(deps.registry)),
+  });
   const intervalMs = deps.dispatchIntervalMs ?? 5_000;
   let consumer: BusConsumer | null = null;
   let loop: RoundLoop | null = null;
@@ -120,7 +134,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
           intervalMs,
           round: () => dispatcher.runOnce(),
           // A full batch means more is due: send it now rather than one batch per interval.
-          again: (round) => round.sent + round.failed + round.retryLater + round.deferred >= DISPATCH_BATCH,
+          again: (round) => round.sent + round.failed + round.retryLater + round.deferred + round.lost >= DISPATCH_BATCH,
           onError: (err) => logger.error({ err }, 'notification dispatch round failed; next round retries'),
         });
       }
@@ -158,7 +172,7 @@ export function channelSenders(config: NotifierConfig, nowSeconds: () => number)
  * The notifier as a deployment runs it, from its configuration: a sender per configured channel
  * and the merchant webhooks. Its main.ts and `parcelwatch start` both call this.
  */
-export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapters: { db: Kysely<Database>; bus: EventBus }): ServiceUnit<NotifierService> {
+export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapters: { db: Kysely<Database>; bus: EventBus; registry?: Registry }): ServiceUnit<NotifierService> {
   const senders = channelSenders(config, () => host.clock.now().toSeconds());
   host.onClose('notification senders', async () => {
     for (const sender of senders) await sender.close?.();
@@ -172,7 +186,9 @@ export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapter
     senders,
     merchantWebhooks,
     dispatchIntervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS,
+    dispatchLeaseMs: config.NOTIFIER_DISPATCH_LEASE_MS,
     maxAttempts: config.NOTIFIER_MAX_ATTEMPTS,
+    registry: adapters.registry,
   });
   return { service, routes: (app) => service.registerRoutes(app) };
 }

@@ -20,6 +20,8 @@ export const notifierConfigSchema = serviceConfigSchema(
   {
     NOTIFIER_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
     NOTIFIER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+    /** How long a claimed message may wait in its batch before another notifier instance may take it. */
+    NOTIFIER_DISPATCH_LEASE_MS: z.coerce.number().int().min(500).default(120_000),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
     SMTP_FROM: z.email().default('notifications@parcelwatch.local'),
     SMS_API_URL: z.url().optional(),

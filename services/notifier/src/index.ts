@@ -1,6 +1,6 @@
 export { buildNotifier, channelSenders, createNotifierService, NOTIFIER_GROUP, type NotifierDeps, type NotifierService } from './app.js';
 export { SendError, type ChannelSender, type OutgoingMessage, type SendResult } from './channels/channel-sender.js';
-export { createEmailSender, type EmailSenderOptions } from './channels/email.sender.js';
+export { createEmailSender, messageIdFor, type EmailSenderOptions } from './channels/email.sender.js';
 export { createSmsSender, type SmsSenderOptions } from './channels/sms.sender.js';
 export { createMarketplaceMessageSender } from './channels/marketplace-message.sender.js';
 export type { DispatchRound } from './dispatch/notification-dispatcher.js';

@@ -3,7 +3,7 @@ import { openServiceAdapters } from '@parcelwatch/bus';
 import { countDeadLetters } from '@parcelwatch/db';
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
-import { createLifecycle, runService, systemClock } from '@parcelwatch/service-kit';
+import { createLifecycle, createMetricsRegistry, runService, systemClock } from '@parcelwatch/service-kit';
 import { buildNotifier } from './app.js';
 import { loadNotifierConfig } from './config.js';
 
@@ -15,10 +15,11 @@ async function main(): Promise<void> {
   logger.info({ adapters: describeAdapters(adapters) }, 'configuration loaded');
   // The notifications this service writes to the outbox leave through the relay opened here.
   const { db, bus } = await openServiceAdapters(adapters, logger, lifecycle.register);
-  const { service, routes } = buildNotifier(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus });
+  const registry = createMetricsRegistry({ service: 'notifier' });
+  const { service, routes } = buildNotifier(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus, registry });
   // Webhook admin routes on this service's own port, behind the access layer (API keys, route policy, rate limits, audit).
   const access = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsOf(config) } }, (app) => routes?.(app));
-  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access, deadLetters: () => countDeadLetters(db) });
+  await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access, registry, deadLetters: () => countDeadLetters(db) });
 }
 
 main().catch((err: unknown) => {

@@ -56,9 +56,9 @@ describe('notification dispatch', () => {
     const s = await seedBuyerShipment(db, { name: 'order', merchantId, locale: 'en', timezone: 'Europe/Berlin', phone: null });
     await plan([milestoneEvent(s, 'customs_cleared', '2026-11-23T11:00:00Z'), milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
     const d = dispatcher();
-    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0 });
-    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0 });
-    expect(await d.runOnce()).toEqual({ sent: 0, failed: 0, retryLater: 0, deferred: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 1, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 0, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
     expect(smtp.received().filter((m) => m.to[0] === s.email).map((m) => m.subject)).toEqual([`Your order ${s.orderId} has shipped`, `Your order ${s.orderId} has cleared customs`]);
   });
 
@@ -92,6 +92,23 @@ describe('notification dispatch', () => {
     expect(await dispatcher().runOnce()).toMatchObject({ failed: 1, sent: 0 });
     expect(smtp.received()).toHaveLength(before);
     expect(await db.selectFrom('notifications').select(['status', 'error_code']).where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error_code: 'no_address' });
+  });
+
+  it('keeps the address a relay quotes out of the stored error, the attempt and the failed event', async () => {
+    const s = await seedBuyerShipment(db, { name: 'quoted', merchantId, locale: 'en', timezone: 'Europe/Berlin', email: 'jane.quoted@example.com', phone: null });
+    await plan([milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
+    smtp.failWith(550, `5.1.1 <${s.email}>: Recipient address rejected: User unknown in virtual mailbox table`);
+    expect(await dispatcher().runOnce()).toMatchObject({ failed: 1 });
+    smtp.failWith(null);
+    const row = await db.selectFrom('notifications').select(['id', 'error', 'error_code']).where('shipment_id', '=', s.shipmentId).executeTakeFirstOrThrow();
+    expect(row.error_code).toBe('smtp_550');
+    expect(row.error).toContain('5.1.1 <[address]>: Recipient address rejected');
+    const attempt = await db.selectFrom('notification_attempts').select('error').where('notification_id', '=', row.id).executeTakeFirstOrThrow();
+    const events = await db.selectFrom('outbox').select('event').where('message_key', '=', s.shipmentId).execute();
+    const stored = JSON.stringify([row, attempt, events]);
+    expect(events).toHaveLength(1);
+    expect(stored).toContain('Recipient address rejected');
+    expect(stored).not.toContain('jane.quoted');
   });
 
   it('hands every consumed event to merchant webhooks inside the planning transaction, once', async () => {

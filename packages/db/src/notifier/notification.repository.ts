@@ -33,8 +33,9 @@ export async function loadNotificationFacts(trx: NotificationDbExecutor, shipmen
   const rows = await trx
     .selectFrom('shipments as s')
     .innerJoin('merchants as m', 'm.id', 's.merchant_id')
-    // A purged contact (GDPR erasure) has no addresses left to write to.
-    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null))
+    // An erased buyer (GDPR erasure) is written to no more, whatever contact a shipment holds.
+    .leftJoin('buyers as b', 'b.id', 's.buyer_id')
+    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null).on('b.purged_at', 'is', null))
     .select((eb) => [
       's.id',
       's.merchant_id',
@@ -111,9 +112,10 @@ export async function insertNotifications(trx: NotificationDbExecutor, rows: rea
 /**
  * Claims due rows, each the earliest unsent one of its (shipment, channel), so one shipment's
  * messages go out in event order; a claimed row is 'sending' until its lease ends, when another
- * worker may take it again. SKIP LOCKED lets several dispatchers share the work.
+ * worker may take it again (with a new token, which voids the old one). SKIP LOCKED lets
+ * several dispatchers share the work.
  */
-export async function claimDueNotifications(trx: Transaction<Database>, options: { now: Date; leaseUntil: Date; limit: number }): Promise<Notification[]> {
+export async function claimDueNotifications(trx: Transaction<Database>, options: { now: Date; leaseUntil: Date; limit: number; claimToken: string }): Promise<Notification[]> {
   const due = await sql<Notification>`
     SELECT n.* FROM notifications n
     WHERE n.id IN (
@@ -128,16 +130,46 @@ export async function claimDueNotifications(trx: Transaction<Database>, options:
   if (due.rows.length === 0) return [];
   return trx
     .updateTable('notifications')
-    .set((eb) => ({ status: 'sending', lease_until: options.leaseUntil, attempts: eb('attempts', '+', 1), updated_at: options.now }))
+    .set((eb) => ({ status: 'sending', lease_until: options.leaseUntil, claim_token: options.claimToken, attempts: eb('attempts', '+', 1), updated_at: options.now }))
     .where('id', 'in', due.rows.map((row) => row.id))
     .returningAll()
     .execute()
     .then((rows) => rows.sort((a, b) => a.scheduled_for.getTime() - b.scheduled_for.getTime() || a.seq - b.seq));
 }
 
-/** Ends a claim (sent, failed, rescheduled or deferred); undefined when the lease was lost to another worker. */
-export async function finishNotificationClaim(trx: NotificationDbExecutor, id: string, update: NotificationUpdate): Promise<Notification | undefined> {
-  return trx.updateTable('notifications').set({ ...update, lease_until: null }).where('id', '=', id).where('status', '=', 'sending').returningAll().executeTakeFirst();
+/** A claim as its holder knows it: the row and the token its claim wrote. */
+export interface NotificationClaim {
+  id: string;
+  token: string;
+}
+
+/**
+ * Extends a claim's lease just before its message is sent; false when the claim is no longer
+ * this holder's (its lease ran out and another worker claimed the row, or it was finished or
+ * erased): the holder must then not send.
+ */
+export async function renewNotificationClaim(trx: NotificationDbExecutor, claim: NotificationClaim, leaseUntil: Date): Promise<boolean> {
+  const row = await trx
+    .updateTable('notifications')
+    .set({ lease_until: leaseUntil })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('claim_token', '=', claim.token)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Ends a claim (sent, failed, rescheduled or deferred); undefined when the claim was lost to another worker. */
+export async function finishNotificationClaim(trx: NotificationDbExecutor, claim: NotificationClaim, update: NotificationUpdate): Promise<Notification | undefined> {
+  return trx
+    .updateTable('notifications')
+    .set({ ...update, lease_until: null, claim_token: null })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('claim_token', '=', claim.token)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export interface NewNotificationAttempt {
@@ -190,7 +222,8 @@ export async function loadNotificationRecipient(trx: NotificationDbExecutor, shi
   const row = await trx
     .selectFrom('shipments as s')
     .innerJoin('merchants as m', 'm.id', 's.merchant_id')
-    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null))
+    .leftJoin('buyers as b', 'b.id', 's.buyer_id')
+    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null).on('b.purged_at', 'is', null))
     .select([
       'c.email',
       'c.phone',

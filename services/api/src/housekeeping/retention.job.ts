@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { databaseNow, deletePublishedOutbox, deleteUntimedWebhookReceiptsBefore, deleteWebhookReceiptsBefore, pruneProcessedMessages, tryLockRetention, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import { createPeriodicJob, systemClock, type Clock, type Service } from '@parcelwatch/service-kit';
+import type { MailCopies } from '../buyers/mail-copies.js';
 
 /**
- * How long the messaging plumbing keeps what it no longer needs. Business data (shipments,
- * checkpoints, exceptions, notifications, compensations, proofs, the audit log) is never pruned
- * here.
+ * How long the messaging plumbing keeps what it no longer needs, and how long copies of buyer
+ * mail are kept. Business data (shipments, checkpoints, exceptions, notifications,
+ * compensations, proofs, the audit log) is never pruned here.
  */
 export interface RetentionPolicy {
   /** Published outbox rows (kept for inspection only; unpublished rows are never pruned). */
@@ -24,9 +25,11 @@ export interface RetentionPolicy {
    * and the intake refuses such a push whose newest event is older than this.
    */
   untimedWebhookReceiptDays: number;
+  /** Kept copies of buyer mail (MAIL_COPY_DIR): personal data, kept only as long as they help support. */
+  mailCopyDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { outboxDays: 7, processedMessageDays: 35, webhookReceiptDays: 2, untimedWebhookReceiptDays: 90 };
+export const DEFAULT_RETENTION: RetentionPolicy = { outboxDays: 7, processedMessageDays: 35, webhookReceiptDays: 2, untimedWebhookReceiptDays: 90, mailCopyDays: 30 };
 
 const days = z.coerce.number().int().min(1).max(3_650);
 /** The retention settings, part of the api's config schema. */
@@ -35,6 +38,7 @@ export const retentionEnv = {
   RETENTION_PROCESSED_MESSAGES_DAYS: days.default(DEFAULT_RETENTION.processedMessageDays),
   RETENTION_WEBHOOK_RECEIPTS_DAYS: days.default(DEFAULT_RETENTION.webhookReceiptDays),
   RETENTION_UNTIMED_WEBHOOK_RECEIPTS_DAYS: days.default(DEFAULT_RETENTION.untimedWebhookReceiptDays),
+  RETENTION_MAIL_COPIES_DAYS: days.default(DEFAULT_RETENTION.mailCopyDays),
 };
 export type RetentionSettings = z.output<z.ZodObject<typeof retentionEnv>>;
 
@@ -44,6 +48,7 @@ export function retentionOf(settings: RetentionSettings): RetentionPolicy {
     processedMessageDays: settings.RETENTION_PROCESSED_MESSAGES_DAYS,
     webhookReceiptDays: settings.RETENTION_WEBHOOK_RECEIPTS_DAYS,
     untimedWebhookReceiptDays: settings.RETENTION_UNTIMED_WEBHOOK_RECEIPTS_DAYS,
+    mailCopyDays: settings.RETENTION_MAIL_COPIES_DAYS,
   };
 }
 
@@ -54,6 +59,8 @@ export interface PruneDeps {
   policy?: RetentionPolicy;
   /** Rows per delete statement (default 5,000): short transactions, no long lock on a busy table. */
   batchSize?: number;
+  /** Kept mail copies, aged on the pipeline clock (their names carry the receipt time); none: nothing to prune. */
+  mailCopies?: MailCopies | null;
 }
 
 export interface PruneReport {
@@ -62,6 +69,7 @@ export interface PruneReport {
   outbox: number;
   processedMessages: number;
   webhookReceipts: number;
+  mailCopies: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -75,8 +83,8 @@ export async function pruneOnce(deps: PruneDeps): Promise<PruneReport> {
   const policy = deps.policy ?? DEFAULT_RETENTION;
   const limit = deps.batchSize ?? 5_000;
   const dbNow = (await databaseNow(deps.db)).getTime();
-  const report: PruneReport = { ran: true, outbox: 0, processedMessages: 0, webhookReceipts: 0 };
-  const tables: [keyof Omit<PruneReport, 'ran'>, (trx: Kysely<Database>) => Promise<number>][] = [
+  const report: PruneReport = { ran: true, outbox: 0, processedMessages: 0, webhookReceipts: 0, mailCopies: 0 };
+  const tables: [keyof Omit<PruneReport, 'ran' | 'mailCopies'>, (trx: Kysely<Database>) => Promise<number>][] = [
     ['outbox', (trx) => deletePublishedOutbox(trx, new Date(dbNow - policy.outboxDays * DAY_MS), limit)],
     ['processedMessages', (trx) => pruneProcessedMessages(trx, new Date(dbNow - policy.processedMessageDays * DAY_MS), limit)],
     ['webhookReceipts', (trx) => deleteWebhookReceiptsBefore(trx, new Date(deps.clock.now().toMillis() - policy.webhookReceiptDays * DAY_MS), limit)],
@@ -90,6 +98,8 @@ export async function pruneOnce(deps: PruneDeps): Promise<PruneReport> {
       if (deleted < limit) break;
     }
   }
+  // Files, not rows: the round that won the lock above prunes them.
+  if (deps.mailCopies) report.mailCopies = await deps.mailCopies.deleteReceivedBefore(new Date(deps.clock.now().toMillis() - policy.mailCopyDays * DAY_MS));
   return report;
 }
 
@@ -115,14 +125,14 @@ export function createRetentionJob(deps: RetentionJobDeps): Service {
     immediately: true,
     round: () => pruneOnce(deps),
     onSuccess: (round) => {
-      if (round.outbox + round.processedMessages + round.webhookReceipts > 0) logger.info(round, 'pruned past retention');
+      if (round.outbox + round.processedMessages + round.webhookReceipts + round.mailCopies > 0) logger.info(round, 'pruned past retention');
     },
     failureMessage: 'retention round failed; the next round tries again',
   });
   return {
     ...job,
     async start() {
-      logger.info({ policy: deps.policy ?? DEFAULT_RETENTION }, 'retention: pruning published outbox rows, dedupe ids and webhook receipts past their age');
+      logger.info({ policy: deps.policy ?? DEFAULT_RETENTION }, 'retention: pruning published outbox rows, dedupe ids, webhook receipts and kept mail copies past their age');
       await job.start();
     },
   };

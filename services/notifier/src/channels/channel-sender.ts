@@ -1,4 +1,5 @@
 import type { BuyerChannel } from '../domain/notification-planner.js';
+import { redactAddresses } from './address-redaction.js';
 
 /** One rendered message on its way to one buyer. `to` is PII: never log it. */
 export interface OutgoingMessage {
@@ -24,11 +25,13 @@ export interface SendResult {
 /** A channel's provider: email over SMTP, SMS over an HTTP API, marketplace buyer messages. */
 export interface ChannelSender {
   readonly channel: BuyerChannel;
+  /** The longest one send may take before the sender gives up (all its timeouts in a row); the dispatch lease covers it. */
+  readonly worstCaseSendMs?: number;
   send(message: OutgoingMessage): Promise<SendResult>;
   close?(): Promise<void>;
 }
 
-/** A failed send; `retriable` ones are tried again with backoff. `message` carries no addresses. */
+/** A failed send; `retriable` ones are tried again with backoff. `message` carries no addresses (redacted here, whoever builds it). */
 export class SendError extends Error {
   override readonly name = 'SendError';
   constructor(
@@ -39,12 +42,4 @@ export class SendError extends Error {
   ) {
     super(redactAddresses(message), options);
   }
-}
-
-const EMAIL = /[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g;
-const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
-
-/** Provider error texts quote the recipient ("550 <bob@example.com> unknown"): keep them out of logs and events. */
-export function redactAddresses(text: string): string {
-  return text.replace(EMAIL, '[address]').replace(PHONE, '[number]');
 }

@@ -15,6 +15,8 @@ export function messageIdFor(notificationId: string): string {
   return `<${notificationId}@notifier.parcelwatch>`;
 }
 
+const SMTP_PHASES = 7;
+
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
 
 /** Email over SMTP (nodemailer). SMTP 4xx is temporary (retriable), 5xx permanent. */
@@ -29,6 +31,8 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender {
   } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     channel: 'email',
+    // Connect, greeting, EHLO, MAIL, RCPT, DATA and the end of data, each up to the timeout.
+    worstCaseSendMs: SMTP_PHASES * timeout,
     async send(message) {
       if (message.to === null) throw new SendError('no email address', 'no_address', false);
       const messageId = messageIdFor(message.notificationId);

@@ -21,6 +21,7 @@ export function createSmsSender(options: SmsSenderOptions): ChannelSender {
   const auth = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
   return {
     channel: 'sms',
+    worstCaseSendMs: options.timeoutMs ?? 10_000,
     async send(message) {
       if (message.to === null) throw new SendError('no phone number', 'no_address', false);
       // Numbers registered before intake normalized them may still carry spaces or dashes.

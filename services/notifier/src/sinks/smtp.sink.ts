@@ -7,7 +7,8 @@ import { SMTPServer } from 'smtp-server';
 /*
  * A real SMTP server on loopback that keeps what it receives: for tests, the e2e suites and the
  * embedded `parcelwatch start` (where it stands in for the mail relay, optionally writing .eml
- * files to look at). `failWith(451)` makes it refuse mail as a struggling relay would.
+ * files to look at: mail copies, which the api's retention job prunes and a buyer's erasure
+ * deletes, finding a notification's copy by its Message-ID `<notification id>@notifier.parcelwatch`). `failWith(451)` makes it refuse mail as a struggling relay would.
  */
 export interface ReceivedMail {
   messageId: string | null;
@@ -23,14 +24,31 @@ export interface SmtpSink {
   url: string;
   port: number;
   received(): ReceivedMail[];
-  /** An SMTP reply code to refuse every message with (4xx temporary, 5xx permanent); null accepts again. */
-  failWith(code: number | null): void;
+  /**
+   * An SMTP reply code to refuse every message with (4xx temporary, 5xx permanent), and
+   * optionally the reply's text as a relay words it; null accepts again.
+   */
+  failWith(code: number | null, text?: string): void;
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(options: { host?: string; port?: number; emlDirectory?: string } = {}): Promise<SmtpSink> {
+export interface SmtpSinkOptions {
+  host?: string;
+  port?: number;
+  /** Where to keep each mail as `<received>-<n>-<message id>.eml` (a mail copy; its age is in its name). */
+  emlDirectory?: string;
+  /** When a mail counts as received (default the system time): the pipeline clock, so copies age with the pipeline. */
+  receivedAt?: () => Date;
+}
+
+/** `20261123T120000Z`: the receipt time a mail copy's name starts with; retention reads it back. */
+export function mailCopyStamp(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
-  let failure: number | null = null;
+  let failure: { code: number; text: string | undefined } | null = null;
   if (options.emlDirectory !== undefined) await mkdir(options.emlDirectory, { recursive: true });
   const server = new SMTPServer({
     authOptional: true,
@@ -43,7 +61,7 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (failure !== null) {
-          const err = Object.assign(new Error(failure >= 500 ? 'mailbox unavailable' : 'try again later'), { responseCode: failure });
+          const err = Object.assign(new Error(failure.text ?? (failure.code >= 500 ? 'mailbox unavailable' : 'try again later')), { responseCode: failure.code });
           callback(err);
           return;
         }
@@ -56,7 +74,8 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
             const mail: ReceivedMail = { messageId: parsed.messageId ?? null, from: parsed.from?.value[0]?.address ?? null, to, subject: parsed.subject ?? '', text: parsed.text ?? '', headers, raw };
             mails.push(mail);
             if (options.emlDirectory !== undefined) {
-              const name = `${String(mails.length).padStart(5, '0')}-${(mail.messageId ?? 'no-id').replace(/[^A-Za-z0-9.@-]/g, '')}.eml`;
+              const received = mailCopyStamp(options.receivedAt?.() ?? new Date());
+              const name = `${received}-${String(mails.length).padStart(5, '0')}-${(mail.messageId ?? 'no-id').replace(/[^A-Za-z0-9.@-]/g, '')}.eml`;
               await writeFile(path.join(options.emlDirectory, name), raw);
             }
             callback();
@@ -74,8 +93,8 @@ export async function startSmtpSink(options: { host?: string; port?: number; eml
     url: `smtp://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     received: () => [...mails],
-    failWith(code) {
-      failure = code;
+    failWith(code, text) {
+      failure = code === null ? null : { code, text };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
