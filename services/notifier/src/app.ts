@@ -163,7 +163,14 @@ export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapter
   host.onClose('notification senders', async () => {
     for (const sender of senders) await sender.close?.();
   });
-  const merchantWebhooks = createMerchantWebhooks({ db: adapters.db, clock: host.clock, logger: host.logger, worker: { intervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS } });
+  const merchantWebhooks = createMerchantWebhooks({
+    db: adapters.db,
+    clock: host.clock,
+    logger: host.logger,
+    worker: { intervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS },
+    allow: config.PARCELWATCH_OUTBOUND_ALLOW,
+  });
+  if (config.PARCELWATCH_OUTBOUND_ALLOW.length > 0) host.logger.info({ outboundAllow: config.PARCELWATCH_OUTBOUND_ALLOW.map((entry) => entry.text) }, 'merchant webhooks may also reach these non-public receivers');
   const service = createNotifierService({
     logger: host.logger,
     clock: host.clock,

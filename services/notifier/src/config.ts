@@ -1,6 +1,7 @@
 import { rateLimitEnv } from '@parcelwatch/access';
 import { parseEnv, serviceConfigSchema, type Env } from '@parcelwatch/config';
 import { marketplaceEnv, marketplaceRules } from '@parcelwatch/marketplace';
+import { outboundAllowEnv } from '@parcelwatch/outbound';
 import { z } from 'zod';
 
 type SmsInput = { SMS_API_URL?: unknown; SMS_ACCOUNT_SID?: unknown; SMS_AUTH_TOKEN?: unknown; SMS_FROM?: unknown };
@@ -28,6 +29,8 @@ export const notifierConfigSchema = serviceConfigSchema(
     SMS_FROM: z.string().trim().min(1).optional(),
     ...marketplaceEnv,
     ...rateLimitEnv,
+    // Merchant webhooks reach public addresses only, but for these (on-premises receivers).
+    ...outboundAllowEnv,
   },
   ...smsRules,
   ...marketplaceRules,

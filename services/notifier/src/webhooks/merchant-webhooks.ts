@@ -1,6 +1,7 @@
 import { TOPIC, newId } from '@parcelwatch/contracts';
 import { insertWebhookDeliveries, listSubscribedEndpoints, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
+import { createOutboundClient, type OutboundAllowList, type Resolve } from '@parcelwatch/outbound';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import type { MerchantWebhookEvent, MerchantWebhooks } from './merchant-webhook.port.js';
@@ -16,6 +17,13 @@ export interface MerchantWebhooksDeps {
   /** Where each attempt is announced (default: the registry's `notifications`). */
   notificationsTopic?: string;
   worker?: WebhookWorkerOptions;
+  /**
+   * The exceptions to "public addresses only" (PARCELWATCH_OUTBOUND_ALLOW): given explicitly by
+   * every caller, so a receiver on loopback or a private network is a decision someone made.
+   */
+  allow: OutboundAllowList;
+  /** Name resolution for sends (default: the system resolver). */
+  resolve?: Resolve;
 }
 
 export type MerchantWebhooksSubsystem = MerchantWebhooks & { readonly worker: WebhookWorker; readonly admin: WebhookAdmin };
@@ -54,11 +62,12 @@ export function createMerchantWebhooks(deps: MerchantWebhooksDeps): MerchantWebh
     clock: deps.clock,
     logger: deps.logger,
     notificationsTopic: deps.notificationsTopic ?? TOPIC.notifications,
+    outbound: createOutboundClient({ allow: deps.allow, ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }) }),
   });
   return {
     admin,
     worker,
     enqueue: (trx, event) => enqueueDeliveries(trx, deps.clock, event),
-    registerRoutes: (app) => registerWebhookEndpointRoutes(app, admin),
+    registerRoutes: (app) => registerWebhookEndpointRoutes(app, admin, deps.allow),
   };
 }
