@@ -194,7 +194,7 @@ describe('merchant webhooks on PostgreSQL and Kafka', () => {
     expect(events.every((e) => e.data.channel === 'merchant_webhook')).toBe(true);
     const sentIds = new Set(events.filter((e) => e.type === EVENT_TYPES.notificationSent).map((e) => e.data.notificationId));
     const rows = await db.selectFrom('webhook_deliveries').select(['id', 'status', 'body_sha256', 'provider_message_id']).execute();
-    expect(rows.every((row) => row.status === 'delivered' && sentIds.has(row.id as never) && row.provider_message_id?.startsWith('rcpt-'))).toBe(true);
+    expect(rows.every((row) => row.status === 'delivered' && sentIds.has(row.id as never) && row.provider_message_id === null)).toBe(true);
     const sentHash = events.find((e) => e.type === EVENT_TYPES.notificationSent && e.data.notificationId === rows[0]!.id)?.data.bodySha256;
     expect(sentHash).toBe(rows[0]!.body_sha256.trim());
   });
