@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@parcelwatch/logger';
+import { DateTime } from 'luxon';
 import { verifyMerchantWebhook } from '@parcelwatch/notifier';
 import { refusedRange } from '@parcelwatch/outbound';
 import { systemClock } from '@parcelwatch/service-kit';
@@ -24,6 +25,8 @@ const TOPICS_FILE = fileURLToPath(new URL('../../../infra/kafka/topics.yaml', im
 const BOOTSTRAP = 'ssrf-test-bootstrap-admin-key-0123456789abcdef';
 // What the allowed receiver answers: it must never come back through the api.
 const RECEIVER_ID = 'rcpt-internal-7f3a9c';
+// A parcel the carrier sandbox knows as delivered: its milestones reach the notifier, which sends webhooks.
+const TRACKING_NUMBER = 'YT2603000000017';
 
 interface Receiver {
   port: number;
@@ -85,6 +88,8 @@ describe('merchant webhooks reach only allowed receivers', () => {
         DATABASE_URL: database.url,
         PARCELWATCH_BOOTSTRAP_ADMIN_KEY: BOOTSTRAP,
         NOTIFIER_DISPATCH_INTERVAL_MS: '200',
+        RATE_LIMIT_READS_PER_MINUTE: '100000',
+        RATE_LIMIT_WRITES_PER_MINUTE: '100000',
         // Exactly two receivers: the loopback neighbours on other ports stay refused.
         PARCELWATCH_OUTBOUND_ALLOW: `127.0.0.1:${allowed.port}, 127.0.0.1:${redirecting.port}`,
       },
@@ -165,15 +170,20 @@ describe('merchant webhooks reach only allowed receivers', () => {
     const redirect = await register(`http://127.0.0.1:${redirecting.port}/hooks`);
     expect(redirect.status).toBe(201);
 
-    const shipment = await call('POST', '/v1/shipments', adminKey, { merchantId, orderId: 'ssrf-1', trackingNumber: 'YT1234567890123456', destinationCountry: 'GB' });
-    expect(shipment.status).toBe(201);
+    stack.parts.sandbox!.journeys.create([{ trackingNumber: TRACKING_NUMBER, outcome: 'delivered', lane: 'CN-US', shippedAt: DateTime.utc().minus({ days: 20 }) }]);
+    const shipment = await call('POST', '/v1/shipments', adminKey, { merchantId, orderId: 'ssrf-1', trackingNumber: TRACKING_NUMBER, carrier: 'yunexpress', destinationCountry: 'US' });
+    expect([shipment.status, shipment.text]).toEqual([201, shipment.text]);
 
-    const deliveriesOf = async (id: unknown) => (await call('GET', `/v1/webhook-endpoints/${String(id)}/deliveries`, adminKey)).body['items'] as Delivery[];
+    const deliveriesOf = async (id: unknown) => {
+      const answer = await call('GET', `/v1/webhook-endpoints/${String(id)}/deliveries`, adminKey);
+      expect(answer.status).toBe(200);
+      return answer.body['items'] as Delivery[];
+    };
     // Wait (no deadline of our own: the file's timeout is the limit) until each endpoint's first delivery was tried.
     for (;;) {
       const tried = await Promise.all([good, byName, redirect].map(async (e) => (await deliveriesOf(e.body['id'])).some((d) => d.attempts > 0)));
       if (tried.every(Boolean)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
 
     // The allowed receiver got the delivery, signed with the secret shown once at creation.
@@ -196,5 +206,5 @@ describe('merchant webhooks reach only allowed receivers', () => {
     expect(redirecting.requests.length).toBeGreaterThanOrEqual(1);
     expect(internal.requests).toEqual([]);
     expect(other.requests).toEqual([]);
-  });
+  }, 600_000);
 });
