@@ -23,6 +23,7 @@ import * as merchantOnboarding from './2026-12-07T1300-merchant-onboarding.js';
 import * as carrierAccounts from './2026-12-07T1310-carrier-accounts.js';
 import * as estimatedDeliverySource from './2026-12-07T1320-estimated-delivery-source.js';
 import * as oneSnapshotTable from './2026-12-07T1330-one-snapshot-table.js';
+import * as webhookAnswersForgotten from './2026-12-07T1400-webhook-answers-forgotten.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1310-carrier-accounts': carrierAccounts,
   '2026-12-07T1320-estimated-delivery-source': estimatedDeliverySource,
   '2026-12-07T1330-one-snapshot-table': oneSnapshotTable,
+  '2026-12-07T1400-webhook-answers-forgotten': webhookAnswersForgotten,
 };

@@ -1,6 +1,7 @@
 import { TOPIC, newId } from '@parcelwatch/contracts';
 import { insertWebhookDeliveries, listSubscribedEndpoints, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
+import type { SecretBox } from '@parcelwatch/secrets';
 import { createOutboundClient, type OutboundAllowList, type Resolve } from '@parcelwatch/outbound';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
@@ -24,6 +25,8 @@ export interface MerchantWebhooksDeps {
   allow: OutboundAllowList;
   /** Name resolution for sends (default: the system resolver). */
   resolve?: Resolve;
+  /** Seals signing secrets at rest (PARCELWATCH_SECRET_KEY); without it new secrets are stored in clear. */
+  secrets?: SecretBox | null;
 }
 
 export type MerchantWebhooksSubsystem = MerchantWebhooks & { readonly worker: WebhookWorker; readonly admin: WebhookAdmin };
@@ -55,13 +58,14 @@ async function enqueueDeliveries(trx: Parameters<MerchantWebhooks['enqueue']>[0]
 
 /** The merchant webhook subsystem behind the port: enqueue, the delivery worker, the admin routes. */
 export function createMerchantWebhooks(deps: MerchantWebhooksDeps): MerchantWebhooksSubsystem {
-  const admin = createWebhookAdmin({ db: deps.db, clock: deps.clock });
+  const admin = createWebhookAdmin({ db: deps.db, clock: deps.clock, secrets: deps.secrets ?? null });
   const worker = createWebhookDeliveryWorker({
     ...deps.worker,
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
     notificationsTopic: deps.notificationsTopic ?? TOPIC.notifications,
+    secrets: deps.secrets ?? null,
     outbound: createOutboundClient({ allow: deps.allow, ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }) }),
   });
   return {

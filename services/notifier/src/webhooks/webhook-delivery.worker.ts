@@ -11,10 +11,12 @@ import {
 } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { OutboundClient, OutboundResult } from '@parcelwatch/outbound';
+import type { SecretBox } from '@parcelwatch/secrets';
 import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './webhook-backoff.js';
 import { attemptOutboxMessage, messageIdOf } from './webhook-message.js';
+import { signingSecret } from './webhook-secret.store.js';
 import { signMerchantWebhook } from './webhook-signature.js';
 
 export interface WebhookWorkerOptions {
@@ -45,6 +47,8 @@ export interface WebhookWorkerDeps extends WebhookWorkerOptions {
   notificationsTopic: string;
   /** Sends to the merchant's URL only where the outbound policy allows (checked after DNS, at every attempt). */
   outbound: OutboundClient;
+  /** Opens sealed signing secrets (null: only clear ones can be used). */
+  secrets: SecretBox | null;
 }
 
 /** sent: delivered; retryLater: failed attempts retried on their own; failed: failed attempts that left their endpoint disabled (they wait for an admin). */
@@ -102,7 +106,14 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
 
   async function post(row: ClaimedDelivery): Promise<SendResult> {
     const timestamp = Math.floor(deps.clock.now().toSeconds());
-    const headers = signMerchantWebhook(row.secret, messageIdOf(row), timestamp, row.body);
+    let secret: string;
+    try {
+      secret = signingSecret(deps.secrets, row.endpoint_id, row.secret);
+    } catch (err) {
+      logger.error({ endpointId: row.endpoint_id, err }, 'merchant webhook signing secret cannot be opened: rotate it, or configure the key it was sealed under');
+      return { statusClass: null, gone: false, error: { code: 'secret_unreadable', message: 'not sent: the signing secret cannot be opened', retriable: true } };
+    }
+    const headers = signMerchantWebhook(secret, messageIdOf(row), timestamp, row.body);
     const result = await deps.outbound.send(row.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'parcelwatch-webhooks/1', ...headers },
