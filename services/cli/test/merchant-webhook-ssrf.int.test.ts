@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -34,7 +34,7 @@ interface Receiver {
   server: Server;
 }
 
-async function receiver(answer: (res: import('node:http').ServerResponse) => void): Promise<Receiver> {
+async function receiver(answer: (res: ServerResponse) => void): Promise<Receiver> {
   const requests: Receiver['requests'] = [];
   const server = createServer((req, res) => {
     let body = '';
