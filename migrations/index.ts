@@ -23,6 +23,7 @@ import * as merchantOnboarding from './2026-12-07T1300-merchant-onboarding.js';
 import * as carrierAccounts from './2026-12-07T1310-carrier-accounts.js';
 import * as estimatedDeliverySource from './2026-12-07T1320-estimated-delivery-source.js';
 import * as oneSnapshotTable from './2026-12-07T1330-one-snapshot-table.js';
+import * as webhookAnswersForgotten from './2026-12-07T1400-webhook-answers-forgotten.js';
 import * as compensationRefusals from './2026-12-07T1410-compensation-refusals.js';
 import * as compensationRetrySchedule from './2026-12-07T1420-compensation-retry-schedule.js';
 import * as claimTokensAndErasure from './2026-12-07T1430-claim-tokens-and-erasure.js';
@@ -57,6 +58,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1310-carrier-accounts': carrierAccounts,
   '2026-12-07T1320-estimated-delivery-source': estimatedDeliverySource,
   '2026-12-07T1330-one-snapshot-table': oneSnapshotTable,
+  '2026-12-07T1400-webhook-answers-forgotten': webhookAnswersForgotten,
   '2026-12-07T1410-compensation-refusals': compensationRefusals,
   '2026-12-07T1420-compensation-retry-schedule': compensationRetrySchedule,
   '2026-12-07T1430-claim-tokens-and-erasure': claimTokensAndErasure,

@@ -2,6 +2,7 @@
 // marketplace messages to real servers on loopback, merchant webhooks to a receiver that goes
 // down for days) and the archiver (proof bundles in the S3 server), with their admin routes on a
 // small HTTP server of their own (the pipeline's api is already listening when stages are built).
+import { parseOutboundAllow } from '@parcelwatch/outbound';
 import { createS3BlobStore, createS3Client, type S3BlobStore } from '@parcelwatch/archive';
 import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { createArchiverService, type ArchiverService } from '@parcelwatch/archiver';
@@ -114,7 +115,7 @@ export class NotificationStages implements PipelineExtension {
     }
     // The admin routes (webhook endpoints, appeal bundles) on their own loopback server.
     this.admin = Fastify();
-    createMerchantWebhooks({ db: ctx.db, clock: ctx.clock, logger }).registerRoutes(this.admin);
+    createMerchantWebhooks({ db: ctx.db, clock: ctx.clock, logger, allow: parseOutboundAllow('127.0.0.1/32').entries }).registerRoutes(this.admin);
     this.archiverFor(ctx).registerRoutes(this.admin);
     this.adminUrl = await this.admin.listen({ host: '127.0.0.1', port: 0 });
     for (const [i, merchantId] of merchantIds.entries()) {
@@ -131,6 +132,7 @@ export class NotificationStages implements PipelineExtension {
       clock: ctx.clock,
       logger,
       notificationsTopic: this.topics.notifications,
+      allow: parseOutboundAllow('127.0.0.1/32').entries,
       worker: { intervalMs: 0, disableAfterFailures: 20, random: seededRandom(7) },
     });
     this.notifier = createNotifierService({

@@ -1,3 +1,4 @@
+import { parseOutboundAllow } from '@parcelwatch/outbound';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,7 +44,7 @@ export async function startAccessStack(rateLimits: RateLimits = GENEROUS, existi
   const dir = await mkdtemp(path.join(tmpdir(), 'pw-access-'));
   const api = createApiService({ db, clock, logger, webhookSecrets: { ...SECRETS }, access: { enabled: true, rateLimits } });
   registerApprovalRoutes(api.app, createApprovalWorkflow({ db, clock, compensationsTopic: 'compensations' }));
-  createMerchantWebhooks({ db, clock, logger }).registerRoutes(api.app);
+  createMerchantWebhooks({ db, clock, logger, allow: parseOutboundAllow('127.0.0.1/32').entries }).registerRoutes(api.app);
   const bus = new EmbeddedBus({ logger });
   createArchiverService({ logger, clock, db, bus, blobStore: createFilesystemBlobStore({ dir }) }).registerRoutes(api.app);
   // A route nobody put in the policy table: it must stay closed.

@@ -74,7 +74,7 @@ export interface StackOptions {
   /**
    * On the embedded database (no DATABASE_URL) and without PARCELWATCH_SECRET_KEY in the
    * environment: the file that keeps the key carrier accounts are sealed under (created once,
-   * mode 0600), given to the api and the poller as their PARCELWATCH_SECRET_KEY.
+   * mode 0600), given to the api, the poller and the notifier as their PARCELWATCH_SECRET_KEY.
    */
   secretKeyFile?: string;
 }

@@ -19,6 +19,8 @@ import { notifierEventParser } from './notification-event.parser.js';
 import { createNotificationApplier, type PlannedNow } from './notification.handler.js';
 import type { MerchantWebhooks } from './webhooks/merchant-webhook.port.js';
 import { createMerchantWebhooks } from './webhooks/merchant-webhooks.js';
+import { createWebhookSecretResealJob } from './webhooks/webhook-secret-reseal.job.js';
+import { secretBoxOf } from '@parcelwatch/secrets';
 
 export const NOTIFIER_GROUP = 'notifier';
 /** Messages claimed per dispatch round. */
@@ -177,7 +179,17 @@ export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapter
   host.onClose('notification senders', async () => {
     for (const sender of senders) await sender.close?.();
   });
-  const merchantWebhooks = createMerchantWebhooks({ db: adapters.db, clock: host.clock, logger: host.logger, worker: { intervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS } });
+  const secrets = secretBoxOf(config);
+  if (secrets === null) host.logger.warn('PARCELWATCH_SECRET_KEY is not set: merchant webhook signing secrets are stored in clear; set it (openssl rand -base64 32) and they are sealed at the next start');
+  const merchantWebhooks = createMerchantWebhooks({
+    db: adapters.db,
+    clock: host.clock,
+    logger: host.logger,
+    worker: { intervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS },
+    allow: config.PARCELWATCH_OUTBOUND_ALLOW,
+    secrets,
+  });
+  if (config.PARCELWATCH_OUTBOUND_ALLOW.length > 0) host.logger.info({ outboundAllow: config.PARCELWATCH_OUTBOUND_ALLOW.map((entry) => entry.text) }, 'merchant webhooks may also reach these non-public receivers');
   const service = createNotifierService({
     logger: host.logger,
     clock: host.clock,
@@ -190,5 +202,6 @@ export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapter
     maxAttempts: config.NOTIFIER_MAX_ATTEMPTS,
     registry: adapters.registry,
   });
-  return { service, routes: (app) => service.registerRoutes(app) };
+  const jobs = secrets === null ? [] : [createWebhookSecretResealJob({ db: adapters.db, secrets, logger: host.logger })];
+  return { service, routes: (app) => service.registerRoutes(app), jobs };
 }

@@ -1,6 +1,8 @@
 import { rateLimitEnv } from '@parcelwatch/access';
 import { parseEnv, serviceConfigSchema, type Env } from '@parcelwatch/config';
 import { marketplaceEnv, marketplaceRules } from '@parcelwatch/marketplace';
+import { outboundAllowEnv } from '@parcelwatch/outbound';
+import { secretKeyEnv, secretKeyRules } from '@parcelwatch/secrets';
 import { z } from 'zod';
 
 type SmsInput = { SMS_API_URL?: unknown; SMS_ACCOUNT_SID?: unknown; SMS_AUTH_TOKEN?: unknown; SMS_FROM?: unknown };
@@ -30,9 +32,14 @@ export const notifierConfigSchema = serviceConfigSchema(
     SMS_FROM: z.string().trim().min(1).optional(),
     ...marketplaceEnv,
     ...rateLimitEnv,
+    // Merchant webhooks reach public addresses only, but for these (on-premises receivers).
+    ...outboundAllowEnv,
+    // Seals merchant webhook signing secrets at rest.
+    ...secretKeyEnv,
   },
   ...smsRules,
   ...marketplaceRules,
+  ...secretKeyRules,
 );
 export type NotifierConfig = z.output<typeof notifierConfigSchema>;
 

@@ -16,10 +16,15 @@ async function main(): Promise<void> {
   // The notifications this service writes to the outbox leave through the relay opened here.
   const { db, bus } = await openServiceAdapters(adapters, logger, lifecycle.register);
   const registry = createMetricsRegistry({ service: 'notifier' });
-  const { service, routes } = buildNotifier(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus, registry });
+  const { service, routes, jobs = [] } = buildNotifier(config, { logger, clock: systemClock, onClose: lifecycle.register }, { db, bus, registry });
   // Webhook admin routes on this service's own port, behind the access layer (API keys, route policy, rate limits, audit).
   const access = withAccessLayer({ db, clock: systemClock, logger, options: { enabled: true, rateLimits: rateLimitsOf(config) } }, (app) => routes?.(app));
   await runService(service, { logger, lifecycle, port: config.PORT, host: config.HOST, routes: access, registry, deadLetters: () => countDeadLetters(db) });
+  // Started after the service, stopped before it (registered later, closed earlier).
+  for (const job of jobs) {
+    await job.start();
+    lifecycle.register(job.name, () => job.stop());
+  }
 }
 
 main().catch((err: unknown) => {

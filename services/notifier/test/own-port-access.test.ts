@@ -8,7 +8,7 @@ import { startOwnPortServer, type OwnPortServer } from '@parcelwatch/access/test
 describe('webhook endpoint admin on the notifier\'s own port', () => {
   let server: OwnPortServer;
   beforeAll(async () => {
-    server = await startOwnPortServer((app, deps) => createMerchantWebhooks({ ...deps, logger: createLogger({ name: 'test', level: 'silent' }) }).registerRoutes(app));
+    server = await startOwnPortServer((app, deps) => createMerchantWebhooks({ ...deps, logger: createLogger({ name: 'test', level: 'silent' }), allow: [] }).registerRoutes(app));
   });
   afterAll(async () => server.close());
 

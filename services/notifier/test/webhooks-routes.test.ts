@@ -1,3 +1,4 @@
+import { parseOutboundAllow } from '@parcelwatch/outbound';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
@@ -24,7 +25,7 @@ describe('webhook endpoint admin routes', () => {
     db = await createDb({ kind: 'pglite' });
     await migrateToLatest(db);
     merchant = await seedMerchant(db, 'routes');
-    webhooks = createMerchantWebhooks({ db, clock, logger, worker: { intervalMs: 0 } });
+    webhooks = createMerchantWebhooks({ db, clock, logger, worker: { intervalMs: 0 }, allow: parseOutboundAllow('127.0.0.1/32').entries });
     app = Fastify({ logger: false });
     webhooks.registerRoutes(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
@@ -92,7 +93,7 @@ describe('webhook endpoint admin routes', () => {
     const page2 = (await call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries?limit=4&cursor=${page1.nextCursor}`)).json();
     expect(page2.items).toHaveLength(2);
     expect(page2.nextCursor).toBeNull();
-    expect(page1.items[0]).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 200, providerMessageId: 'rcpt-1', replayOf: null });
+    expect(page1.items[0]).toMatchObject({ status: 'delivered', attempts: 1, lastStatusClass: '2xx', lastError: null, replayOf: null });
     const byShipment = (await call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries?shipmentId=${s2}&status=delivered`)).json();
     expect(byShipment.items.map((d: { payload: { data: { step: number } } }) => d.payload.data.step)).toEqual([1, 2, 3]);
 

@@ -120,3 +120,16 @@ export async function recordEndpointFailure(
     .execute();
   return { consecutiveFailures: failures, disabledNow: disable };
 }
+
+/** Endpoints (deleted ones too: their secret is kept as it was) after `afterId`, with their stored secret, in id order. */
+export async function listWebhookEndpointSecrets(db: WebhookDbExecutor, page: { afterId: string | null; limit: number }): Promise<Pick<WebhookEndpoint, 'id' | 'secret'>[]> {
+  let query = db.selectFrom('webhook_endpoints').select(['id', 'secret']).orderBy('id').limit(page.limit);
+  if (page.afterId !== null) query = query.where('id', '>', page.afterId);
+  return query.execute();
+}
+
+/** Replaces a stored secret with its new sealed form, only if it is still `expected` (a rotation in between wins). */
+export async function replaceWebhookEndpointSecret(db: WebhookDbExecutor, id: string, change: { expected: string; secret: string }): Promise<boolean> {
+  const row = await db.updateTable('webhook_endpoints').set({ secret: change.secret }).where('id', '=', id).where('secret', '=', change.expected).returning('id').executeTakeFirst();
+  return row !== undefined;
+}

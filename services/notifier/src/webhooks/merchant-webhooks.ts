@@ -1,6 +1,8 @@
 import { TOPIC, newId } from '@parcelwatch/contracts';
 import { insertWebhookDeliveries, listSubscribedEndpoints, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
+import type { SecretBox } from '@parcelwatch/secrets';
+import { createOutboundClient, type OutboundAllowList, type Resolve } from '@parcelwatch/outbound';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import type { MerchantWebhookEvent, MerchantWebhooks } from './merchant-webhook.port.js';
@@ -16,6 +18,15 @@ export interface MerchantWebhooksDeps {
   /** Where each attempt is announced (default: the registry's `notifications`). */
   notificationsTopic?: string;
   worker?: WebhookWorkerOptions;
+  /**
+   * The exceptions to "public addresses only" (PARCELWATCH_OUTBOUND_ALLOW): given explicitly by
+   * every caller, so a receiver on loopback or a private network is a decision someone made.
+   */
+  allow: OutboundAllowList;
+  /** Name resolution for sends (default: the system resolver). */
+  resolve?: Resolve;
+  /** Seals signing secrets at rest (PARCELWATCH_SECRET_KEY); without it new secrets are stored in clear. */
+  secrets?: SecretBox | null;
 }
 
 export type MerchantWebhooksSubsystem = MerchantWebhooks & { readonly worker: WebhookWorker; readonly admin: WebhookAdmin };
@@ -47,18 +58,20 @@ async function enqueueDeliveries(trx: Parameters<MerchantWebhooks['enqueue']>[0]
 
 /** The merchant webhook subsystem behind the port: enqueue, the delivery worker, the admin routes. */
 export function createMerchantWebhooks(deps: MerchantWebhooksDeps): MerchantWebhooksSubsystem {
-  const admin = createWebhookAdmin({ db: deps.db, clock: deps.clock });
+  const admin = createWebhookAdmin({ db: deps.db, clock: deps.clock, secrets: deps.secrets ?? null });
   const worker = createWebhookDeliveryWorker({
     ...deps.worker,
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
     notificationsTopic: deps.notificationsTopic ?? TOPIC.notifications,
+    secrets: deps.secrets ?? null,
+    outbound: createOutboundClient({ allow: deps.allow, ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }) }),
   });
   return {
     admin,
     worker,
     enqueue: (trx, event) => enqueueDeliveries(trx, deps.clock, event),
-    registerRoutes: (app) => registerWebhookEndpointRoutes(app, admin),
+    registerRoutes: (app) => registerWebhookEndpointRoutes(app, admin, deps.allow),
   };
 }

@@ -16,12 +16,15 @@ import {
   type WebhookDeliveryStatus,
   type WebhookEndpoint,
 } from '@parcelwatch/db';
+import type { SecretBox } from '@parcelwatch/secrets';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely, Transaction } from 'kysely';
+import { storedSecret } from './webhook-secret.store.js';
 import { newWebhookSecret } from './webhook-signature.js';
 
 /** What the admin routes do, apart from HTTP: each step one transaction where it writes twice. */
 export interface WebhookAdmin {
+  /** The stored row, but with `secret` in clear: the only time it is (rotateSecret too). */
   create(input: { merchantId: string; url: string; eventTypes: string[] | null }): Promise<WebhookEndpoint>;
   list(merchantId: string): Promise<WebhookEndpoint[]>;
   get(id: string): Promise<WebhookEndpoint | undefined>;
@@ -43,20 +46,25 @@ function transact<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) =>
 /** A replay re-sends at most this many deliveries; ask again with a later `since` for more. */
 export const MAX_REPLAY = 10_000;
 
-export function createWebhookAdmin(deps: { db: Kysely<Database>; clock: Clock }): WebhookAdmin {
+export function createWebhookAdmin(deps: { db: Kysely<Database>; clock: Clock; secrets?: SecretBox | null }): WebhookAdmin {
   const now = () => deps.clock.now().toJSDate();
+  const box = deps.secrets ?? null;
   return {
     inTransaction: (work) => transact(deps.db, (trx) => work(createWebhookAdmin({ ...deps, db: trx }), trx)),
-    create: (input) =>
-      insertWebhookEndpoint(deps.db, {
-        id: newId(deps.clock.now().toMillis()),
+    async create(input) {
+      const id = newId(deps.clock.now().toMillis());
+      const secret = newWebhookSecret();
+      const row = await insertWebhookEndpoint(deps.db, {
+        id,
         merchant_id: input.merchantId,
         url: input.url,
-        secret: newWebhookSecret(),
+        secret: storedSecret(box, id, secret),
         event_types: input.eventTypes,
         created_at: now(),
         updated_at: now(),
-      }),
+      });
+      return { ...row, secret };
+    },
     list: (merchantId) => listWebhookEndpoints(deps.db, merchantId),
     get: (id) => findWebhookEndpoint(deps.db, id),
     update: (id, change) => updateWebhookEndpoint(deps.db, id, { ...change, at: now() }),
@@ -73,7 +81,11 @@ export function createWebhookAdmin(deps: { db: Kysely<Database>; clock: Clock })
         // Due now, not all at once: the worker still sends each shipment's queue head first.
         return { endpoint, dueNow: await makeEndpointDeliveriesDue(trx, id, now()) };
       }),
-    rotateSecret: (id) => updateWebhookEndpoint(deps.db, id, { secret: newWebhookSecret(), at: now() }),
+    async rotateSecret(id) {
+      const secret = newWebhookSecret();
+      const row = await updateWebhookEndpoint(deps.db, id, { secret: storedSecret(box, id, secret), at: now() });
+      return row === undefined ? undefined : { ...row, secret };
+    },
     async deliveries(id, filter) {
       if ((await findWebhookEndpoint(deps.db, id)) === undefined) return undefined;
       return listWebhookDeliveries(deps.db, id, filter);

@@ -10,10 +10,13 @@ import {
   type Database,
 } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
+import type { OutboundClient, OutboundResult } from '@parcelwatch/outbound';
+import type { SecretBox } from '@parcelwatch/secrets';
 import { startRoundLoop, type Clock, type RoundLoop, type Service } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './webhook-backoff.js';
 import { attemptOutboxMessage, messageIdOf } from './webhook-message.js';
+import { signingSecret } from './webhook-secret.store.js';
 import { signMerchantWebhook } from './webhook-signature.js';
 
 export interface WebhookWorkerOptions {
@@ -21,8 +24,10 @@ export interface WebhookWorkerOptions {
   intervalMs?: number;
   /** How long a claimed delivery is held before another worker may take it (default 60 s). */
   leaseMs?: number;
-  /** Real time a receiver has to answer (default 10 s). */
+  /** Real time a receiver has to answer, connect included (default 10 s). */
   timeoutMs?: number;
+  /** Real time to a connected socket (default 5 s, at most timeoutMs). */
+  connectTimeoutMs?: number;
   batchSize?: number;
   /** Endpoints sent to at the same time; one endpoint's deliveries go one after another. */
   concurrency?: number;
@@ -31,7 +36,6 @@ export interface WebhookWorkerOptions {
   backoff?: BackoffPolicy;
   /** [0, 1) for the backoff jitter; seeded in tests. */
   random?: () => number;
-  fetch?: typeof fetch;
   /** Claims per round at most, so one round cannot run for ever on a busy queue. */
   maxBatchesPerRound?: number;
 }
@@ -41,6 +45,10 @@ export interface WebhookWorkerDeps extends WebhookWorkerOptions {
   clock: Clock;
   logger: Logger;
   notificationsTopic: string;
+  /** Sends to the merchant's URL only where the outbound policy allows (checked after DNS, at every attempt). */
+  outbound: OutboundClient;
+  /** Opens sealed signing secrets (null: only clear ones can be used). */
+  secrets: SecretBox | null;
 }
 
 /** sent: delivered; retryLater: failed attempts retried on their own; failed: failed attempts that left their endpoint disabled (they wait for an admin). */
@@ -53,29 +61,29 @@ export interface WebhookRound {
 /** `wake` runs a round now (deliveries were just committed); otherwise one runs every interval. */
 export type WebhookWorker = Service & { runOnce(): Promise<WebhookRound>; wake(): void };
 
+/**
+ * One attempt's outcome as recorded and published: success, or a failure naming only the status
+ * class or the kind of failure. The receiver's body, exact status and network detail stay out,
+ * so the deliveries api is no oracle for what answers at an address.
+ */
 interface SendResult {
-  statusCode: number | null;
-  providerMessageId: string | null;
+  /** The status class's first code (200, 300, 400, 500), null when nothing answered. */
+  statusClass: number | null;
   error: { code: string; message: string; retriable: boolean } | null;
+  /** The endpoint asked to be forgotten (410 Gone): disabled at once. */
+  gone: boolean;
 }
 
-function answerId(text: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    const id = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['id'] : undefined;
-    return typeof id === 'string' && id.length > 0 ? id.slice(0, 200) : null;
-  } catch {
-    return null;
-  }
-}
-
-// Structural checks, not instanceof: fetch's errors may come from another realm (undici, jest's vm).
-function networkError(err: unknown): SendResult['error'] {
-  const error = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown } };
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return { code: 'timeout', message: 'the receiver did not answer in time', retriable: true };
-  const code = typeof error.cause?.code === 'string' ? error.cause.code : 'network_error';
-  const message = typeof error.message === 'string' ? error.message : String(err);
-  return { code: code === 'ECONNREFUSED' ? 'connection_refused' : code.toLowerCase(), message, retriable: true };
+export function sendResultOf(result: OutboundResult): SendResult {
+  if (result.outcome === 'refused') return { statusClass: null, gone: false, error: { code: 'refused', message: 'refused: address not allowed', retriable: true } };
+  if (result.outcome === 'timeout') return { statusClass: null, gone: false, error: { code: 'timeout', message: 'timeout', retriable: true } };
+  if (result.outcome === 'network_error') return { statusClass: null, gone: false, error: { code: 'network_error', message: 'network error: no answer', retriable: true } };
+  const digit = Math.min(5, Math.max(1, Math.floor(result.status / 100)));
+  const statusClass = digit * 100;
+  if (digit === 2) return { statusClass, gone: false, error: null };
+  // A redirect is a failure: the merchant registers the final URL, and we do not follow it elsewhere.
+  const message = digit === 3 ? '3xx: redirects are not followed' : `${digit}xx`;
+  return { statusClass, gone: result.status === 410, error: { code: `http_${digit}xx`, message, retriable: result.status !== 410 } };
 }
 
 /**
@@ -92,29 +100,30 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const threshold = deps.disableAfterFailures ?? 20;
   const random = deps.random ?? Math.random;
-  const send = deps.fetch ?? fetch;
+  const connectTimeoutMs = deps.connectTimeoutMs ?? 5_000;
   let loop: RoundLoop | null = null;
   let started = false;
 
   async function post(row: ClaimedDelivery): Promise<SendResult> {
     const timestamp = Math.floor(deps.clock.now().toSeconds());
-    const headers = signMerchantWebhook(row.secret, messageIdOf(row), timestamp, row.body);
+    let secret: string;
     try {
-      const response = await send(row.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'parcelwatch-webhooks/1', ...headers },
-        body: row.body,
-        // A redirect is a failure: the merchant registers the final URL, and we do not follow it elsewhere.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
-      if (response.status >= 200 && response.status < 300) return { statusCode: response.status, providerMessageId: answerId(text), error: null };
-      // The receiver's body stays out of the log: it is the merchant's text, not ours to publish.
-      return { statusCode: response.status, providerMessageId: null, error: { code: `http_${response.status}`, message: `HTTP ${response.status}`, retriable: response.status !== 410 } };
+      secret = signingSecret(deps.secrets, row.endpoint_id, row.secret);
     } catch (err) {
-      return { statusCode: null, providerMessageId: null, error: networkError(err) };
+      logger.error({ endpointId: row.endpoint_id, err }, 'merchant webhook signing secret cannot be opened: rotate it, or configure the key it was sealed under');
+      return { statusClass: null, gone: false, error: { code: 'secret_unreadable', message: 'not sent: the signing secret cannot be opened', retriable: true } };
     }
+    const headers = signMerchantWebhook(secret, messageIdOf(row), timestamp, row.body);
+    const result = await deps.outbound.send(row.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'parcelwatch-webhooks/1', ...headers },
+      body: row.body,
+      connectTimeoutMs: Math.min(connectTimeoutMs, timeoutMs),
+      timeoutMs,
+    });
+    // The detail (which range refused, which socket error) is for operators, not the merchant's view.
+    if (result.outcome === 'refused' || result.outcome === 'network_error') logger.info({ endpointId: row.endpoint_id, deliveryId: row.id, outcome: result.outcome, detail: result.detail }, 'merchant webhook not delivered');
+    return sendResultOf(result);
   }
 
   /** Records one attempt; returns whether the endpoint is now disabled. */
@@ -122,16 +131,16 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
     const at = deps.clock.now();
     const attempt = row.attempts + 1;
     return deps.db.transaction().execute(async (trx) => {
-      const outcome = { delivery: row, attempt, at: at.toJSDate(), statusCode: result.statusCode, providerMessageId: result.providerMessageId, error: result.error };
+      const outcome = { delivery: row, attempt, at: at.toJSDate(), error: result.error };
       await enqueueOutbox(trx, [attemptOutboxMessage(deps.notificationsTopic, outcome)]);
       if (result.error === null) {
-        await markWebhookDelivered(trx, row.id, { statusCode: result.statusCode ?? 200, providerMessageId: result.providerMessageId, at: at.toJSDate() });
+        await markWebhookDelivered(trx, row.id, { statusCode: result.statusClass ?? 200, providerMessageId: null, at: at.toJSDate() });
         await recordEndpointSuccess(trx, row.endpoint_id, at.toJSDate());
         return 'sent';
       }
       const nextAttemptAt = at.plus({ milliseconds: backoffDelayMs(attempt, random, deps.backoff ?? DEFAULT_BACKOFF) });
-      await markWebhookAttemptFailed(trx, row.id, { statusCode: result.statusCode, error: `${result.error.code}: ${result.error.message}`, nextAttemptAt: nextAttemptAt.toJSDate() });
-      const gone = result.statusCode === 410;
+      await markWebhookAttemptFailed(trx, row.id, { statusCode: result.statusClass, error: result.error.message, nextAttemptAt: nextAttemptAt.toJSDate() });
+      const gone = result.gone;
       const reason = gone ? 'the receiver answered 410 Gone' : `${threshold} consecutive failed attempts (last: ${result.error.code})`;
       const endpoint = await recordEndpointFailure(trx, row.endpoint_id, { threshold, disable: gone, reason, at: at.toJSDate() });
       if (endpoint.disabledNow) logger.warn({ endpointId: row.endpoint_id, reason }, 'merchant webhook endpoint disabled');

@@ -2,6 +2,7 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '@parcelwatch/contracts'
 import type { Database, WebhookDelivery, WebhookEndpoint } from '@parcelwatch/db';
 import type { Transaction } from 'kysely';
 import { canAccessMerchant, recordAudit, type AuditEvent } from '@parcelwatch/access';
+import { checkOutboundUrl, type OutboundAllowList } from '@parcelwatch/outbound';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { WebhookAdmin } from './webhook-admin.js';
@@ -61,9 +62,9 @@ export function deliveryView(row: WebhookDelivery) {
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.status === 'pending' ? row.next_attempt_at.toISOString() : null,
-    lastStatusCode: row.last_status_code,
+    // A status class and a failure kind only: never what the receiver said.
+    lastStatusClass: row.last_status_code === null ? null : `${String(row.last_status_code).charAt(0)}xx`,
     lastError: row.last_error,
-    providerMessageId: row.provider_message_id,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     replayOf: row.replay_of,
     bodySha256: row.body_sha256.trim(),
@@ -82,6 +83,18 @@ function isForeignKeyViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
 }
 
+/**
+ * A URL the notifier would refuse to send to is refused when registered: other schemes,
+ * credentials, an address outside the allow-list however it is spelled, `localhost`. A name is
+ * checked again after DNS at every attempt (what it resolves to can change).
+ */
+function refusedUrl(reply: FastifyReply, url: string | undefined, allow: OutboundAllowList) {
+  if (url === undefined) return null;
+  const check = checkOutboundUrl(url, allow);
+  if (check.ok) return null;
+  return reply.code(422).send({ error: 'url_not_allowed', message: `url: ${check.reason}; webhooks go to public addresses only (an operator can allow others with PARCELWATCH_OUTBOUND_ALLOW)` });
+}
+
 const foreignMerchant = (reply: FastifyReply, merchantId: string) =>
   reply.code(403).send({ error: 'forbidden', message: `this API key is not scoped to merchant ${merchantId}` });
 
@@ -90,7 +103,7 @@ function audit(request: FastifyRequest, trx: Transaction<Database>, action: stri
   return recordAudit(request, { action: `webhook_endpoint.${action}`, targetType: 'webhook_endpoint', targetId: row.id, merchantId: row.merchant_id, details }, trx);
 }
 
-export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: WebhookAdmin): void {
+export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: WebhookAdmin, allow: OutboundAllowList): void {
   /** The endpoint when it exists and the caller may see its merchant; else undefined (answer 404). */
   async function visible(request: FastifyRequest, id: string): Promise<WebhookEndpoint | undefined> {
     const row = await admin.get(id);
@@ -101,6 +114,8 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     const body = createBody.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
     if (!canAccessMerchant(request, body.data.merchantId)) return foreignMerchant(reply, body.data.merchantId);
+    const refused = refusedUrl(reply, body.data.url, allow);
+    if (refused !== null) return refused;
     try {
       const row = await admin.inTransaction(async (tx, trx) => {
         const created = await tx.create({ merchantId: body.data.merchantId, url: body.data.url, eventTypes: body.data.eventTypes ?? null });
@@ -135,6 +150,8 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, admin: Webho
     const body = patchBody.safeParse(request.body);
     if (!body.success) return invalid(reply, body.error);
     if ((await visible(request, params.data.id)) === undefined) return notFound(reply, params.data.id);
+    const refused = refusedUrl(reply, body.data.url, allow);
+    if (refused !== null) return refused;
     const row = await admin.inTransaction(async (tx, trx) => {
       const updated = await tx.update(params.data.id, body.data);
       if (updated !== undefined) await audit(request, trx, 'updated', updated, { url: updated.url, eventTypes: updated.event_types });

@@ -36,8 +36,6 @@ export interface AttemptOutcome {
   delivery: WebhookDelivery;
   attempt: number;
   at: Date;
-  statusCode: number | null;
-  providerMessageId: string | null;
   error: { code: string; message: string; retriable: boolean } | null;
 }
 
@@ -52,7 +50,8 @@ export function attemptOutboxMessage(topic: string, outcome: AttemptOutcome): Ne
     locale: NO_LOCALE,
     trigger: { type: delivery.event_type, id: delivery.source_event_id },
     attempt: outcome.attempt,
-    providerMessageId: outcome.providerMessageId,
+    // The receiver's answer is not repeated anywhere (it could be an internal service's).
+    providerMessageId: null,
     bodySha256: delivery.body_sha256.trim(),
   };
   const time = outcome.at.toISOString();

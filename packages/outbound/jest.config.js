@@ -1,0 +1,2 @@
+import { unitConfig } from '../../jest.base.js';
+export default unitConfig(import.meta.dirname);
