@@ -2,7 +2,11 @@
 // marketplace messages to real servers on loopback, merchant webhooks to a receiver that goes
 // down for days) and the archiver (proof bundles in the S3 server), with their admin routes on a
 // small HTTP server of their own (the pipeline's api is already listening when stages are built).
+import { installAccessLayer } from '@parcelwatch/access';
 import { createS3BlobStore, createS3Client, type S3BlobStore } from '@parcelwatch/archive';
+import type { EventBus } from '@parcelwatch/bus';
+import type { Database } from '@parcelwatch/db';
+import type { Clock } from '@parcelwatch/service-kit';
 import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { createArchiverService, type ArchiverService } from '@parcelwatch/archiver';
 import { idFromName } from '@parcelwatch/contracts';
@@ -27,6 +31,7 @@ import {
 } from '@parcelwatch/notifier';
 import { s3Settings, uniqueTopic } from '@parcelwatch/test-harness';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { BuyerInput, PipelineContext, PipelineExtension } from './exception-pipeline.fixture.js';
 import type { PlannedShipment } from './exception-pipeline.journeys.js';
 import { logger } from './tracking-pipeline.fixture.js';
@@ -51,6 +56,73 @@ export function buyerOf(planned: PlannedShipment, index: number): BuyerInput & {
 /** Every fourth merchant has the marketplace's customer-service API connected; every third has a webhook endpoint. */
 export const marketplaceOn = (index: number): boolean => index % 4 === 0;
 export const webhookOn = (index: number): boolean => index % 3 === 0;
+
+/** Where the stages' servers listen: what a notifier or archiver in another process needs to reach them. */
+export interface StageSinks {
+  smtpUrl: string;
+  smsUrl: string;
+  marketplaceUrl: string;
+  s3: ReturnType<typeof s3Settings>;
+  bucket: string;
+}
+
+/** The notifier's or archiver's inputs: the pipeline's clock, database, bus and topics. */
+export interface StageDeps {
+  clock: Clock;
+  db: Kysely<Database>;
+  bus: EventBus;
+  topics: Record<string, string>;
+  /** Messages per transaction (default: the service's). */
+  maxBatchSize?: number;
+}
+
+/** The buyer channels, on the sinks. */
+export function stageSenders(sinks: StageSinks, nowSeconds: () => number): ChannelSender[] {
+  return [
+    createEmailSender({ smtpUrl: sinks.smtpUrl, defaultFrom: 'notifications@e2e.example' }),
+    createSmsSender({ baseUrl: sinks.smsUrl, ...SMS_CREDENTIALS, from: '+15550000000' }),
+    createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: sinks.marketplaceUrl, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds })),
+  ];
+}
+
+export function stageBlobStore(sinks: StageSinks): S3BlobStore {
+  const s3 = sinks.s3;
+  const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  return createS3BlobStore({ client, bucket: sinks.bucket });
+}
+
+export function stageMerchantWebhooks(deps: Pick<StageDeps, 'clock' | 'db'>, notificationsTopic: string): MerchantWebhooksSubsystem {
+  return createMerchantWebhooks({ db: deps.db, clock: deps.clock, logger, notificationsTopic, worker: { intervalMs: 0, disableAfterFailures: 20, random: seededRandom(7) } });
+}
+
+export function stageNotifier(deps: StageDeps, parts: { senders: ChannelSender[]; merchantWebhooks: MerchantWebhooksSubsystem; notificationsTopic: string; groupId: string }): NotifierService {
+  const t = deps.topics;
+  return createNotifierService({
+    logger,
+    clock: deps.clock,
+    db: deps.db,
+    bus: deps.bus,
+    senders: parts.senders,
+    merchantWebhooks: parts.merchantWebhooks,
+    topics: { shipmentEvents: t['shipmentEvents']!, exceptions: t['shipmentExceptions']!, delays: t['shipmentDelays']!, compensations: t['compensations']!, notifications: parts.notificationsTopic },
+    groupId: parts.groupId,
+    dispatchIntervalMs: 0,
+    ...(deps.maxBatchSize ? { maxBatchSize: deps.maxBatchSize } : {}),
+  });
+}
+
+export function stageArchiver(deps: StageDeps, parts: { blobStore: S3BlobStore; proofsTopic: string; groupId: string }): ArchiverService {
+  return createArchiverService({
+    logger,
+    clock: deps.clock,
+    db: deps.db,
+    bus: deps.bus,
+    blobStore: parts.blobStore,
+    topics: { snapshots: deps.topics['trackingSnapshots']!, shipmentEvents: deps.topics['shipmentEvents']!, proofs: parts.proofsTopic },
+    groupId: parts.groupId,
+    ...(deps.maxBatchSize ? { maxBatchSize: deps.maxBatchSize } : {}),
+  });
+}
 
 export interface WebhookOutage {
   /** The receiver refuses connections from the end of this step ... */
@@ -83,11 +155,20 @@ export class NotificationStages implements PipelineExtension {
   private merchantWebhooks: MerchantWebhooksSubsystem | undefined;
   private senders: ChannelSender[] = [];
 
-  /** `s3`: another S3 server than the suite's (a fault test stops its own). */
+  /**
+   * `s3`: another S3 server than the suite's (a fault test stops its own). `consumersElsewhere`:
+   * the notifier's and archiver's consumers run in other processes (built from `sinks()`); here
+   * the notifier only sends what is due.
+   */
   constructor(
     private readonly outage: WebhookOutage,
-    private readonly options: { s3?: ReturnType<typeof s3Settings> } = {},
+    private readonly options: { s3?: ReturnType<typeof s3Settings>; consumersElsewhere?: boolean } = {},
   ) {}
+
+  /** Where the servers listen, once `prepare` has started them. */
+  sinks(): StageSinks {
+    return { smtpUrl: this.smtp!.url, smsUrl: this.sms!.url, marketplaceUrl: this.marketplace!.url, s3: this.options.s3 ?? s3Settings(), bucket: this.bucket };
+  }
 
   buyer(planned: PlannedShipment, index: number): BuyerInput {
     return buyerOf(planned, index);
@@ -99,14 +180,8 @@ export class NotificationStages implements PipelineExtension {
     this.sms = await startSmsSink(SMS_CREDENTIALS);
     this.marketplace = await startMarketplaceSink(SHOP, { nowSeconds: now });
     this.webhooks = await startWebhookSink({ secret: WEBHOOK_SECRET, nowSeconds: now });
-    this.senders = [
-      createEmailSender({ smtpUrl: this.smtp.url, defaultFrom: 'notifications@e2e.example' }),
-      createSmsSender({ baseUrl: this.sms.url, ...SMS_CREDENTIALS, from: '+15550000000' }),
-      createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: this.marketplace.url, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds: now })),
-    ];
-    const s3 = this.options.s3 ?? s3Settings();
-    const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    this.blobStore = createS3BlobStore({ client, bucket: this.bucket });
+    this.senders = stageSenders(this.sinks(), now);
+    this.blobStore = stageBlobStore(this.sinks());
     await this.blobStore.ensureBucket({ objectLock: true });
 
     for (const [i, id] of merchantIds.entries()) {
@@ -114,6 +189,8 @@ export class NotificationStages implements PipelineExtension {
     }
     // The admin routes (webhook endpoints, appeal bundles) on their own loopback server.
     this.admin = Fastify();
+    // Every caller trusted (access off): without a layer the routes answer nobody.
+    installAccessLayer(this.admin, { db: ctx.db, clock: ctx.clock, logger, options: { enabled: false }, rateLimits: false });
     createMerchantWebhooks({ db: ctx.db, clock: ctx.clock, logger }).registerRoutes(this.admin);
     this.archiverFor(ctx).registerRoutes(this.admin);
     this.adminUrl = await this.admin.listen({ host: '127.0.0.1', port: 0 });
@@ -126,25 +203,10 @@ export class NotificationStages implements PipelineExtension {
   }
 
   async startStages(ctx: PipelineContext): Promise<void> {
-    this.merchantWebhooks = createMerchantWebhooks({
-      db: ctx.db,
-      clock: ctx.clock,
-      logger,
-      notificationsTopic: this.topics.notifications,
-      worker: { intervalMs: 0, disableAfterFailures: 20, random: seededRandom(7) },
-    });
-    this.notifier = createNotifierService({
-      logger,
-      clock: ctx.clock,
-      db: ctx.db,
-      bus: ctx.bus,
-      senders: this.senders,
-      merchantWebhooks: this.merchantWebhooks,
-      topics: { shipmentEvents: ctx.topics['shipmentEvents']!, exceptions: ctx.topics['shipmentExceptions']!, delays: ctx.topics['shipmentDelays']!, compensations: ctx.topics['compensations']!, notifications: this.topics.notifications },
-      groupId: this.groups.notifier,
-      dispatchIntervalMs: 0,
-    });
+    this.merchantWebhooks = stageMerchantWebhooks(ctx, this.topics.notifications);
+    this.notifier = stageNotifier(ctx, { senders: this.senders, merchantWebhooks: this.merchantWebhooks, notificationsTopic: this.topics.notifications, groupId: this.groups.notifier });
     this.archiver = this.archiverFor(ctx);
+    if (this.options.consumersElsewhere) return;
     await this.notifier.start();
     await this.archiver.start();
   }
@@ -215,14 +277,6 @@ export class NotificationStages implements PipelineExtension {
   }
 
   private archiverFor(ctx: PipelineContext): ArchiverService {
-    return createArchiverService({
-      logger,
-      clock: ctx.clock,
-      db: ctx.db,
-      bus: ctx.bus,
-      blobStore: this.blobStore!,
-      topics: { snapshots: ctx.topics['trackingSnapshots']!, shipmentEvents: ctx.topics['shipmentEvents']!, proofs: this.topics.proofs },
-      groupId: this.groups.archiver,
-    });
+    return stageArchiver(ctx, { blobStore: this.blobStore!, proofsTopic: this.topics.proofs, groupId: this.groups.archiver });
   }
 }
