@@ -3,20 +3,11 @@
 // down for days) and the archiver (proof bundles in the S3 server), with their admin routes on a
 // small HTTP server of their own (the pipeline's api is already listening when stages are built).
 import { installAccessLayer } from '@parcelwatch/access';
-import { createS3BlobStore, createS3Client, type S3BlobStore } from '@parcelwatch/archive';
-import type { EventBus } from '@parcelwatch/bus';
-import type { Database } from '@parcelwatch/db';
-import type { Clock } from '@parcelwatch/service-kit';
-import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
-import { createArchiverService, type ArchiverService } from '@parcelwatch/archiver';
+import type { S3BlobStore } from '@parcelwatch/archive';
+import type { ArchiverService } from '@parcelwatch/archiver';
 import { idFromName } from '@parcelwatch/contracts';
 import {
-  createEmailSender,
-  createMarketplaceMessageSender,
   createMerchantWebhooks,
-  createNotifierService,
-  createSmsSender,
-  seededRandom,
   startMarketplaceSink,
   startSmsSink,
   startSmtpSink,
@@ -31,14 +22,12 @@ import {
 } from '@parcelwatch/notifier';
 import { s3Settings, uniqueTopic } from '@parcelwatch/test-harness';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { BuyerInput, PipelineContext, PipelineExtension } from './exception-pipeline.fixture.js';
 import type { PlannedShipment } from './exception-pipeline.journeys.js';
+import { SHOP, SMS_CREDENTIALS, stageArchiver, stageBlobStore, stageMerchantWebhooks, stageNotifier, stageSenders, type StageSinks } from './notification-pipeline.builders.js';
 import { logger } from './tracking-pipeline.fixture.js';
 
 const LANGUAGE_BY_COUNTRY: Record<string, string> = { DE: 'de', FR: 'fr', ES: 'es', IT: 'it' };
-const SMS_CREDENTIALS = { accountSid: 'ACe2e0000001', authToken: 'e2e-sms-token' };
-const SHOP = { appKey: 'e2e-app', appSecret: 'e2e-app-secret', accessToken: 'e2e-token', shopCipher: 'ROW_e2e' };
 export const WEBHOOK_SECRET = 'whsec_e2e_notification_pipeline';
 
 /** The buyer of the i-th planned shipment: every one has an email, every other a phone; the language follows the country (some US buyers read Spanish). */
@@ -56,73 +45,6 @@ export function buyerOf(planned: PlannedShipment, index: number): BuyerInput & {
 /** Every fourth merchant has the marketplace's customer-service API connected; every third has a webhook endpoint. */
 export const marketplaceOn = (index: number): boolean => index % 4 === 0;
 export const webhookOn = (index: number): boolean => index % 3 === 0;
-
-/** Where the stages' servers listen: what a notifier or archiver in another process needs to reach them. */
-export interface StageSinks {
-  smtpUrl: string;
-  smsUrl: string;
-  marketplaceUrl: string;
-  s3: ReturnType<typeof s3Settings>;
-  bucket: string;
-}
-
-/** The notifier's or archiver's inputs: the pipeline's clock, database, bus and topics. */
-export interface StageDeps {
-  clock: Clock;
-  db: Kysely<Database>;
-  bus: EventBus;
-  topics: Record<string, string>;
-  /** Messages per transaction (default: the service's). */
-  maxBatchSize?: number;
-}
-
-/** The buyer channels, on the sinks. */
-export function stageSenders(sinks: StageSinks, nowSeconds: () => number): ChannelSender[] {
-  return [
-    createEmailSender({ smtpUrl: sinks.smtpUrl, defaultFrom: 'notifications@e2e.example' }),
-    createSmsSender({ baseUrl: sinks.smsUrl, ...SMS_CREDENTIALS, from: '+15550000000' }),
-    createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: sinks.marketplaceUrl, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds })),
-  ];
-}
-
-export function stageBlobStore(sinks: StageSinks): S3BlobStore {
-  const s3 = sinks.s3;
-  const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-  return createS3BlobStore({ client, bucket: sinks.bucket });
-}
-
-export function stageMerchantWebhooks(deps: Pick<StageDeps, 'clock' | 'db'>, notificationsTopic: string): MerchantWebhooksSubsystem {
-  return createMerchantWebhooks({ db: deps.db, clock: deps.clock, logger, notificationsTopic, worker: { intervalMs: 0, disableAfterFailures: 20, random: seededRandom(7) } });
-}
-
-export function stageNotifier(deps: StageDeps, parts: { senders: ChannelSender[]; merchantWebhooks: MerchantWebhooksSubsystem; notificationsTopic: string; groupId: string }): NotifierService {
-  const t = deps.topics;
-  return createNotifierService({
-    logger,
-    clock: deps.clock,
-    db: deps.db,
-    bus: deps.bus,
-    senders: parts.senders,
-    merchantWebhooks: parts.merchantWebhooks,
-    topics: { shipmentEvents: t['shipmentEvents']!, exceptions: t['shipmentExceptions']!, delays: t['shipmentDelays']!, compensations: t['compensations']!, notifications: parts.notificationsTopic },
-    groupId: parts.groupId,
-    dispatchIntervalMs: 0,
-    ...(deps.maxBatchSize ? { maxBatchSize: deps.maxBatchSize } : {}),
-  });
-}
-
-export function stageArchiver(deps: StageDeps, parts: { blobStore: S3BlobStore; proofsTopic: string; groupId: string }): ArchiverService {
-  return createArchiverService({
-    logger,
-    clock: deps.clock,
-    db: deps.db,
-    bus: deps.bus,
-    blobStore: parts.blobStore,
-    topics: { snapshots: deps.topics['trackingSnapshots']!, shipmentEvents: deps.topics['shipmentEvents']!, proofs: parts.proofsTopic },
-    groupId: parts.groupId,
-    ...(deps.maxBatchSize ? { maxBatchSize: deps.maxBatchSize } : {}),
-  });
-}
 
 export interface WebhookOutage {
   /** The receiver refuses connections from the end of this step ... */
@@ -203,8 +125,8 @@ export class NotificationStages implements PipelineExtension {
   }
 
   async startStages(ctx: PipelineContext): Promise<void> {
-    this.merchantWebhooks = stageMerchantWebhooks(ctx, this.topics.notifications);
-    this.notifier = stageNotifier(ctx, { senders: this.senders, merchantWebhooks: this.merchantWebhooks, notificationsTopic: this.topics.notifications, groupId: this.groups.notifier });
+    this.merchantWebhooks = stageMerchantWebhooks({ ...ctx, logger }, this.topics.notifications);
+    this.notifier = stageNotifier({ ...ctx, logger }, { senders: this.senders, merchantWebhooks: this.merchantWebhooks, notificationsTopic: this.topics.notifications, groupId: this.groups.notifier });
     this.archiver = this.archiverFor(ctx);
     if (this.options.consumersElsewhere) return;
     await this.notifier.start();
@@ -277,6 +199,6 @@ export class NotificationStages implements PipelineExtension {
   }
 
   private archiverFor(ctx: PipelineContext): ArchiverService {
-    return stageArchiver(ctx, { blobStore: this.blobStore!, proofsTopic: this.topics.proofs, groupId: this.groups.archiver });
+    return stageArchiver({ ...ctx, logger }, { blobStore: this.blobStore!, proofsTopic: this.topics.proofs, groupId: this.groups.archiver });
   }
 }

@@ -23,7 +23,8 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { FORCED_ONLY, planShipments, SEED, START, STEP_HOURS, stepTimes, type PlannedShipment } from '../e2e/exception-pipeline.journeys.js';
 import { expectedFor } from '../e2e/exception-pipeline.oracle.js';
 import type { PipelineContext } from '../e2e/exception-pipeline.fixture.js';
-import { NotificationStages, type StageSinks } from '../e2e/notification-pipeline.stages.js';
+import type { StageSinks } from '../e2e/notification-pipeline.builders.js';
+import { NotificationStages } from '../e2e/notification-pipeline.stages.js';
 import { logger } from '../e2e/tracking-pipeline.fixture.js';
 
 const MINUTE = 60_000;

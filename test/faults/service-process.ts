@@ -13,7 +13,7 @@ import { createDetectorService } from '@parcelwatch/detector';
 import { createLogger } from '@parcelwatch/logger';
 import { createNormalizerService } from '@parcelwatch/normalizer';
 import { fixedClock, type Service } from '@parcelwatch/service-kit';
-import { stageArchiver, stageBlobStore, stageMerchantWebhooks, stageNotifier, stageSenders } from '../e2e/notification-pipeline.stages.js';
+import { stageArchiver, stageBlobStore, stageMerchantWebhooks, stageNotifier, stageSenders } from '../e2e/notification-pipeline.builders.js';
 import { killAfterCommitOf } from './commit-kill-switch.js';
 import type { ServiceSettings } from './fault-pipeline.js';
 

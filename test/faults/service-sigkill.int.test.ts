@@ -9,16 +9,16 @@ import { childServices, type ServiceChild } from './service-child.js';
  * is killed with SIGKILL once, mid-batch, in one run of the pipeline: armed as the step begins,
  * the process kills itself right after it has committed its first new message of the step (see
  * commit-kill-switch.ts), with the rest of the step's input still to come. A new process starts
- * in the same consumer group and takes over from the last committed offsets. The steps are ones
- * where that group gets many messages (a census of the run: the detector and notifier 10-40 a
- * step, compensation from step 6 on).
+ * in the same consumer group and takes over from the last committed offsets. Each kill is in a
+ * step where that group gets many messages (per step: the normalizer and the archiver's snapshots
+ * 29, the detector, notifier and archiver 21-56, compensation 0-7, most at step 11).
  */
 const KILLS: { step: number; service: ConsumingService; group: (p: FaultPipeline) => string }[] = [
   { step: 2, service: 'normalizer', group: (p) => p.groups.normalizer },
   { step: 3, service: 'archiver', group: (p) => p.groups.archiver },
   { step: 4, service: 'detector', group: (p) => p.groups.detector },
-  { step: 5, service: 'notifier', group: (p) => p.groups.notifier },
-  { step: 8, service: 'compensation', group: (p) => p.groups.compensation },
+  { step: 6, service: 'notifier', group: (p) => p.groups.notifier },
+  { step: 11, service: 'compensation', group: (p) => p.groups.compensation },
 ];
 /** Longest wait for an armed service's first commit of its step: past it, the kill did not happen. */
 const KILL_WAIT_MS = 120_000;
