@@ -63,7 +63,9 @@ describe('fault: each consuming service killed with SIGKILL mid-batch and restar
         const child = p.service(kill.service) as ServiceChild;
         // Armed before the step's snapshots reach Kafka: no message of the step is missed.
         child.killAfterCommit(kill.group);
-        const died = await Promise.race([child.exited(), pause(KILL_WAIT_MS).then(() => 'alive' as const)]);
+        const waiting = new AbortController();
+        const died = await Promise.race([child.exited(), pause(KILL_WAIT_MS, 'alive' as const, { signal: waiting.signal })]);
+        waiting.abort();
         if (died === 'alive') continue; // not killed: the step runs on, and the test says so
         kill.signal = died;
         kill.atKill = await processed(p, kill.group);
