@@ -320,8 +320,9 @@ export class FaultPipeline {
       groupId: this.groups.compensation,
     });
     await this.stages.startStages(this.context());
-    const elsewhere = this.options.startService ? CONSUMING_SERVICES : (['normalizer', 'detector', 'compensation'] as const);
-    for (const service of elsewhere) this.running.set(service, await this.newService(service));
+    // Elsewhere: every consuming service; here the stages run the notifier and the archiver.
+    const consumers = this.options.startService ? CONSUMING_SERVICES : (['normalizer', 'detector', 'compensation'] as const);
+    for (const service of consumers) this.running.set(service, await this.newService(service));
     await Promise.all([...this.running.values()].map((service) => service.start()));
   }
 
