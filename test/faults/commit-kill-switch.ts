@@ -7,8 +7,8 @@ import pg from 'pg';
 
 type Query = (this: pg.Client, ...args: unknown[]) => unknown;
 
-/** Installs the watch (once per process); call the result with a group to arm it. */
-export function killAfterCommitOf(): (group: string) => void {
+/** Installs the watch (once per process); call the result with a group to arm it, null to disarm. */
+export function killAfterCommitOf(): (group: string | null) => void {
   let armed: string | null = null;
   // Clients whose open transaction recorded a new message of the armed group.
   const recorded = new WeakSet<pg.Client>();

@@ -12,8 +12,8 @@ const RUNNER = fileURLToPath(new URL('./service-process.ts', import.meta.url));
 export interface ServiceChild extends RunningService {
   service: ConsumingService;
   pid(): number | undefined;
-  /** The process SIGKILLs itself right after its next commit of a new message of `group`. */
-  killAfterCommit(group: string): void;
+  /** The process SIGKILLs itself right after its next commit of a new message of `group` (null: not any more). */
+  killAfterCommit(group: string | null): void;
   /** Resolves once the process has exited, with the signal that ended it (null: it exited). */
   exited(): Promise<NodeJS.Signals | null>;
 }

@@ -2,10 +2,10 @@
 // service-child.ts with `node --import tsx`, configured by FAULT_SERVICE (JSON ServiceSettings),
 // built with the create functions the fault pipeline uses, one message per transaction so a
 // step's input takes many commits. On a fixed clock the parent moves over IPC ({ now }).
-// Sends { ready: true } once consuming; { stop: true } stops it cleanly; { killAfterCommit: group }
-// arms the fault: the process SIGKILLs itself the moment a transaction that recorded a new
-// message of that group has committed (before anything else runs: no offset commit, no next
-// message), so it dies with part of its input done and the rest not.
+// Sends { ready: true } once consuming; { stop: true } stops it cleanly. { killAfterCommit: group }
+// arms the fault ({ killAfterCommit: null } disarms it): the process SIGKILLs itself the moment a
+// transaction that recorded a new message of that group has committed (before anything else
+// runs: no offset commit, no next message), so it dies with part of its input done, not all.
 import { KafkaBus } from '@parcelwatch/bus';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore } from '@parcelwatch/compensation';
 import { createDb } from '@parcelwatch/db';
@@ -55,9 +55,9 @@ async function build(): Promise<Service> {
 const service = await build();
 const armKill = killAfterCommitOf();
 
-process.on('message', (message: { now?: string; stop?: boolean; killAfterCommit?: string }) => {
+process.on('message', (message: { now?: string; stop?: boolean; killAfterCommit?: string | null }) => {
   if (message.now) clock.set(message.now);
-  if (message.killAfterCommit) armKill(message.killAfterCommit);
+  if (message.killAfterCommit !== undefined) armKill(message.killAfterCommit);
   if (message.stop) {
     void (async () => {
       await service.stop();

@@ -66,7 +66,11 @@ describe('fault: each consuming service killed with SIGKILL mid-batch and restar
         const waiting = new AbortController();
         const died = await Promise.race([child.exited(), pause(KILL_WAIT_MS, 'alive' as const, { signal: waiting.signal })]);
         waiting.abort();
-        if (died === 'alive') continue; // not killed: the step runs on, and the test says so
+        if (died === 'alive') {
+          // Not killed: disarmed, the run goes on, and the test says so.
+          child.killAfterCommit(null);
+          continue;
+        }
         kill.signal = died;
         kill.atKill = await processed(p, kill.group);
         await p.restartService(kill.service);
