@@ -90,7 +90,7 @@ describe('fault: each consuming service killed with SIGKILL mid-batch and restar
 
   it('killed every consuming service mid-batch once and started a new process in its group', () => {
     process.stderr.write(
-      `[faults] sigkill: ${kills.map((k) => `step ${k.step} ${k.service}: ${k.signal ?? 'not killed'} after ${k.atKill - k.before} of ${k.written - k.before} messages`).join('; ')}; pipeline run ${(wallMs / 1000).toFixed(0)} s; ${pipeline.summary()}\n`,
+      `[faults] sigkill: ${kills.map((k) => `step ${k.step} ${k.service}: ${k.signal === null ? 'not killed' : `${k.signal} after ${k.atKill - k.before}`} of ${k.written - k.before} messages`).join('; ')}; pipeline run ${(wallMs / 1000).toFixed(0)} s; ${pipeline.summary()}\n`,
     );
     expect(KILLS.every((k) => k.step < FAULT_STEPS)).toBe(true);
     expect([...new Set(kills.map((k) => k.service))].sort()).toEqual([...CONSUMING_SERVICES].sort());
