@@ -3,17 +3,12 @@
 // down for days) and the archiver (proof bundles in the S3 server), with their admin routes on a
 // small HTTP server of their own (the pipeline's api is already listening when stages are built).
 import { parseOutboundAllow } from '@parcelwatch/outbound';
-import { createS3BlobStore, createS3Client, type S3BlobStore } from '@parcelwatch/archive';
-import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
-import { createArchiverService, type ArchiverService } from '@parcelwatch/archiver';
+import { installAccessLayer } from '@parcelwatch/access';
+import type { S3BlobStore } from '@parcelwatch/archive';
+import type { ArchiverService } from '@parcelwatch/archiver';
 import { idFromName } from '@parcelwatch/contracts';
 import {
-  createEmailSender,
-  createMarketplaceMessageSender,
   createMerchantWebhooks,
-  createNotifierService,
-  createSmsSender,
-  seededRandom,
   startMarketplaceSink,
   startSmsSink,
   startSmtpSink,
@@ -30,11 +25,10 @@ import { s3Settings, uniqueTopic } from '@parcelwatch/test-harness';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { BuyerInput, PipelineContext, PipelineExtension } from './exception-pipeline.fixture.js';
 import type { PlannedShipment } from './exception-pipeline.journeys.js';
+import { SHOP, SMS_CREDENTIALS, stageArchiver, stageBlobStore, stageMerchantWebhooks, stageNotifier, stageSenders, type StageSinks } from './notification-pipeline.builders.js';
 import { logger } from './tracking-pipeline.fixture.js';
 
 const LANGUAGE_BY_COUNTRY: Record<string, string> = { DE: 'de', FR: 'fr', ES: 'es', IT: 'it' };
-const SMS_CREDENTIALS = { accountSid: 'ACe2e0000001', authToken: 'e2e-sms-token' };
-const SHOP = { appKey: 'e2e-app', appSecret: 'e2e-app-secret', accessToken: 'e2e-token', shopCipher: 'ROW_e2e' };
 export const WEBHOOK_SECRET = 'whsec_e2e_notification_pipeline';
 
 /** The buyer of the i-th planned shipment: every one has an email, every other a phone; the language follows the country (some US buyers read Spanish). */
@@ -84,11 +78,20 @@ export class NotificationStages implements PipelineExtension {
   private merchantWebhooks: MerchantWebhooksSubsystem | undefined;
   private senders: ChannelSender[] = [];
 
-  /** `s3`: another S3 server than the suite's (a fault test stops its own). */
+  /**
+   * `s3`: another S3 server than the suite's (a fault test stops its own). `consumersElsewhere`:
+   * the notifier's and archiver's consumers run in other processes (built from `sinks()`); here
+   * the notifier only sends what is due.
+   */
   constructor(
     private readonly outage: WebhookOutage,
-    private readonly options: { s3?: ReturnType<typeof s3Settings> } = {},
+    private readonly options: { s3?: ReturnType<typeof s3Settings>; consumersElsewhere?: boolean } = {},
   ) {}
+
+  /** Where the servers listen, once `prepare` has started them. */
+  sinks(): StageSinks {
+    return { smtpUrl: this.smtp!.url, smsUrl: this.sms!.url, marketplaceUrl: this.marketplace!.url, s3: this.options.s3 ?? s3Settings(), bucket: this.bucket };
+  }
 
   buyer(planned: PlannedShipment, index: number): BuyerInput {
     return buyerOf(planned, index);
@@ -100,14 +103,8 @@ export class NotificationStages implements PipelineExtension {
     this.sms = await startSmsSink(SMS_CREDENTIALS);
     this.marketplace = await startMarketplaceSink(SHOP, { nowSeconds: now });
     this.webhooks = await startWebhookSink({ secret: WEBHOOK_SECRET, nowSeconds: now });
-    this.senders = [
-      createEmailSender({ smtpUrl: this.smtp.url, defaultFrom: 'notifications@e2e.example' }),
-      createSmsSender({ baseUrl: this.sms.url, ...SMS_CREDENTIALS, from: '+15550000000' }),
-      createMarketplaceMessageSender(createTikTokShopMarketplace({ baseUrl: this.marketplace.url, ...SHOP, shopCipher: () => SHOP.shopCipher, nowSeconds: now })),
-    ];
-    const s3 = this.options.s3 ?? s3Settings();
-    const client = createS3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    this.blobStore = createS3BlobStore({ client, bucket: this.bucket });
+    this.senders = stageSenders(this.sinks(), now);
+    this.blobStore = stageBlobStore(this.sinks());
     await this.blobStore.ensureBucket({ objectLock: true });
 
     for (const [i, id] of merchantIds.entries()) {
@@ -115,6 +112,8 @@ export class NotificationStages implements PipelineExtension {
     }
     // The admin routes (webhook endpoints, appeal bundles) on their own loopback server.
     this.admin = Fastify();
+    // Every caller trusted (access off): without a layer the routes answer nobody.
+    installAccessLayer(this.admin, { db: ctx.db, clock: ctx.clock, logger, options: { enabled: false }, rateLimits: false });
     createMerchantWebhooks({ db: ctx.db, clock: ctx.clock, logger, allow: parseOutboundAllow('127.0.0.1/32').entries }).registerRoutes(this.admin);
     this.archiverFor(ctx).registerRoutes(this.admin);
     this.adminUrl = await this.admin.listen({ host: '127.0.0.1', port: 0 });
@@ -127,26 +126,10 @@ export class NotificationStages implements PipelineExtension {
   }
 
   async startStages(ctx: PipelineContext): Promise<void> {
-    this.merchantWebhooks = createMerchantWebhooks({
-      db: ctx.db,
-      clock: ctx.clock,
-      logger,
-      notificationsTopic: this.topics.notifications,
-      allow: parseOutboundAllow('127.0.0.1/32').entries,
-      worker: { intervalMs: 0, disableAfterFailures: 20, random: seededRandom(7) },
-    });
-    this.notifier = createNotifierService({
-      logger,
-      clock: ctx.clock,
-      db: ctx.db,
-      bus: ctx.bus,
-      senders: this.senders,
-      merchantWebhooks: this.merchantWebhooks,
-      topics: { shipmentEvents: ctx.topics['shipmentEvents']!, exceptions: ctx.topics['shipmentExceptions']!, delays: ctx.topics['shipmentDelays']!, compensations: ctx.topics['compensations']!, notifications: this.topics.notifications },
-      groupId: this.groups.notifier,
-      dispatchIntervalMs: 0,
-    });
+    this.merchantWebhooks = stageMerchantWebhooks({ ...ctx, logger }, this.topics.notifications);
+    this.notifier = stageNotifier({ ...ctx, logger }, { senders: this.senders, merchantWebhooks: this.merchantWebhooks, notificationsTopic: this.topics.notifications, groupId: this.groups.notifier });
     this.archiver = this.archiverFor(ctx);
+    if (this.options.consumersElsewhere) return;
     await this.notifier.start();
     await this.archiver.start();
   }
@@ -217,14 +200,6 @@ export class NotificationStages implements PipelineExtension {
   }
 
   private archiverFor(ctx: PipelineContext): ArchiverService {
-    return createArchiverService({
-      logger,
-      clock: ctx.clock,
-      db: ctx.db,
-      bus: ctx.bus,
-      blobStore: this.blobStore!,
-      topics: { snapshots: ctx.topics['trackingSnapshots']!, shipmentEvents: ctx.topics['shipmentEvents']!, proofs: this.topics.proofs },
-      groupId: this.groups.archiver,
-    });
+    return stageArchiver({ ...ctx, logger }, { blobStore: this.blobStore!, proofsTopic: this.topics.proofs, groupId: this.groups.archiver });
   }
 }

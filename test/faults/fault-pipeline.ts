@@ -15,7 +15,7 @@ import { createDetectorService, type DetectorService } from '@parcelwatch/detect
 import { createTikTokShopMarketplace } from '@parcelwatch/marketplace';
 import { createNormalizerService } from '@parcelwatch/normalizer';
 import { createPollerService, createSandboxPollerClients, DEFAULT_CADENCE, type PollerService } from '@parcelwatch/poller';
-import { fixedClock, type Service } from '@parcelwatch/service-kit';
+import { fixedClock, type FixedClock, type Service } from '@parcelwatch/service-kit';
 import { createTestDatabase, kafkaBrokers, uniqueTopic, type s3Settings } from '@parcelwatch/test-harness';
 import type { Admin } from 'kafkajs';
 import type { Kysely } from 'kysely';
@@ -24,6 +24,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { FORCED_ONLY, planShipments, SEED, START, STEP_HOURS, stepTimes, type PlannedShipment } from '../e2e/exception-pipeline.journeys.js';
 import { expectedFor } from '../e2e/exception-pipeline.oracle.js';
 import type { PipelineContext } from '../e2e/exception-pipeline.fixture.js';
+import type { StageSinks } from '../e2e/notification-pipeline.builders.js';
 import { NotificationStages } from '../e2e/notification-pipeline.stages.js';
 import { logger } from '../e2e/tracking-pipeline.fixture.js';
 
@@ -43,16 +44,36 @@ export function faultJourneys(steps = FAULT_STEPS): PlannedShipment[] {
     .filter((p) => p.expected.ambiguous === null);
 }
 
-/** A stage of the pipeline a fault test may run elsewhere (the normalizer in a child process). */
-export type StartNormalizer = (settings: { brokers: string[]; databaseUrl: string; topics: { trackingSnapshots: string; shipmentEvents: string }; groupId: string; now: string }) => Promise<Service & { setNow?(now: string): void }>;
+/** The services that consume the bus: what a fault test may run elsewhere (each in a child process). */
+export const CONSUMING_SERVICES = ['normalizer', 'detector', 'compensation', 'notifier', 'archiver'] as const;
+export type ConsumingService = (typeof CONSUMING_SERVICES)[number];
+
+/** What a consuming service run elsewhere needs: the pipeline's settings and its clock's time. */
+export interface ServiceSettings {
+  service: ConsumingService;
+  brokers: string[];
+  databaseUrl: string;
+  topics: Topics;
+  groups: FaultPipeline['groups'];
+  now: string;
+  /** The notifier's and archiver's servers. */
+  sinks: StageSinks;
+}
+
+/** A consuming service running elsewhere; `setNow` follows the pipeline's clock. */
+export type RunningService = Service & { setNow?(now: string): void };
+export type StartService = (settings: ServiceSettings) => Promise<RunningService>;
 
 export interface FaultPipelineOptions {
   /** Another broker than the suite's (a fault test stops its own). */
   brokers?: string[];
   s3?: ReturnType<typeof s3Settings>;
   steps?: number;
-  /** Runs the normalizer (default: in this process, like the e2e). */
-  startNormalizer?: StartNormalizer;
+  /**
+   * Runs each consuming service (default: in this process, like the e2e). The detector's sweeps
+   * and the notifier's sends stay in this process, driven step by step.
+   */
+  startService?: StartService;
   /** Before the clock moves to a step's time (the step's polls have not run). */
   beforeStep?(pipeline: FaultPipeline, step: number): Promise<void>;
   /** Right after the step's snapshots reached Kafka: the normalizer is consuming them. Not awaited until the step ends. */
@@ -77,7 +98,10 @@ export interface Topics extends Record<string, string> {
 }
 
 export class FaultPipeline {
-  readonly clock = fixedClock(START);
+  /** Every move is told to the services running elsewhere. */
+  readonly clock: FixedClock = followedBy(fixedClock(START), (now) => {
+    for (const service of this.running.values()) service.setNow?.(now);
+  });
   readonly stages: NotificationStages;
   readonly topics: Topics;
   readonly groups: { normalizer: string; detector: string; compensation: string; notifier: string; archiver: string; archiverSnapshots: string };
@@ -97,7 +121,7 @@ export class FaultPipeline {
   private relayer: OutboxRelay | undefined;
   private poller: PollerService | undefined;
   private policy: PolicySource | undefined;
-  private normalizer: (Service & { setNow?(now: string): void }) | undefined;
+  private readonly running = new Map<ConsumingService, RunningService>();
   private detector: DetectorService | undefined;
   private compensation: CompensationService | undefined;
   private readonly steps: number;
@@ -108,7 +132,7 @@ export class FaultPipeline {
   ) {
     this.planned = planned;
     this.steps = options.steps ?? FAULT_STEPS;
-    this.stages = new NotificationStages({ downAfterStep: -1, upAfterStep: -1 }, options.s3 ? { s3: options.s3 } : {});
+    this.stages = new NotificationStages({ downAfterStep: -1, upAfterStep: -1 }, { ...(options.s3 ? { s3: options.s3 } : {}), consumersElsewhere: options.startService !== undefined });
     this.topics = {
       shipments: uniqueTopic('shipments'),
       trackingSnapshots: uniqueTopic('tracking.snapshots'),
@@ -219,7 +243,6 @@ export class FaultPipeline {
       await this.persist('hourly sends', () => this.stages.tick(this.context()));
     }
     this.clock.set(target);
-    this.normalizer?.setNow?.(target.toISO()!);
     await this.drainPoller();
     const early = this.options.beforeRelay?.(this, step);
     await this.relay();
@@ -267,29 +290,37 @@ export class FaultPipeline {
     await this.database?.drop();
   }
 
-  /** Stops the normalizer (however it runs) and starts it again in the same group. */
-  async restartNormalizer(): Promise<void> {
-    await this.normalizer?.stop();
-    this.normalizer = await this.newNormalizer();
-    await this.normalizer.start();
+  /** Stops a consuming service (however it runs) and starts it again in the same group(s). */
+  async restartService(service: ConsumingService): Promise<void> {
+    const old = this.running.get(service);
+    if (!old) throw new Error(`the ${service} is not restartable here (the notification stages run it)`);
+    await old.stop();
+    const fresh = await this.newService(service);
+    this.running.set(service, fresh);
+    await fresh.start();
   }
 
-  /** The normalizer as it runs now (a child process's handle when one runs it). */
-  normalizerService(): Service | undefined {
-    return this.normalizer;
+  /** A consuming service as it runs now (a child process's handle when one runs it). */
+  service(service: ConsumingService): RunningService | undefined {
+    return this.running.get(service);
   }
 
-  private newNormalizer(): Promise<Service & { setNow?(now: string): void }> {
-    const topics = { trackingSnapshots: this.topics.trackingSnapshots, shipmentEvents: this.topics.shipmentEvents };
-    if (this.options.startNormalizer) {
-      return this.options.startNormalizer({ brokers: this.brokers(), databaseUrl: this.database!.url, topics, groupId: this.groups.normalizer, now: this.clock.now().toISO()! });
+  private newService(service: ConsumingService): Promise<RunningService> {
+    if (this.options.startService) {
+      return this.options.startService({ service, brokers: this.brokers(), databaseUrl: this.database!.url, topics: this.topics, groups: this.groups, now: this.clock.now().toISO()!, sinks: this.stages.sinks() });
     }
-    return Promise.resolve(createNormalizerService({ logger, clock: this.clock, db: this.db, bus: this.bus, topics, groupId: this.groups.normalizer }));
+    if (service === 'normalizer') {
+      const topics = { trackingSnapshots: this.topics.trackingSnapshots, shipmentEvents: this.topics.shipmentEvents };
+      return Promise.resolve(createNormalizerService({ logger, clock: this.clock, db: this.db, bus: this.bus, topics, groupId: this.groups.normalizer }));
+    }
+    if (service === 'detector') return Promise.resolve(this.detector!);
+    if (service === 'compensation') return Promise.resolve(this.compensation!);
+    throw new Error(`the notification stages run the ${service} in this process`);
   }
 
   private async startServices(): Promise<void> {
     const deps = { logger, clock: this.clock, db: this.db, bus: this.bus };
-    this.normalizer = await this.newNormalizer();
+    // In this process always: the detector sweeps from here (its consumer may run elsewhere).
     this.detector = createDetectorService({ ...deps, policy: this.policy!, topics: this.topics, groupId: this.groups.detector, sweep: { enabled: false } });
     // The payouts go to the sandbox's TikTok Shop, with the settings `parcelwatch start` gives a service pointed at it.
     const market = sandboxClientEnv(this.sandbox.url);
@@ -309,13 +340,16 @@ export class FaultPipeline {
       topics: { delays: this.topics.shipmentDelays, exceptions: this.topics.shipmentExceptions, compensations: this.topics.compensations },
       groupId: this.groups.compensation,
     });
-    await Promise.all([this.normalizer, this.detector, this.compensation].map((service) => service.start()));
     await this.stages.startStages(this.context());
+    // Elsewhere: every consuming service; here the stages run the notifier and the archiver.
+    const consumers = this.options.startService ? CONSUMING_SERVICES : (['normalizer', 'detector', 'compensation'] as const);
+    for (const service of consumers) this.running.set(service, await this.newService(service));
+    await Promise.all([...this.running.values()].map((service) => service.start()));
   }
 
   private async stopServices(): Promise<void> {
     await this.stages.stopStages();
-    await Promise.all([this.normalizer, this.detector, this.compensation].map((service) => service?.stop()));
+    await Promise.all([...this.running.values()].map((service) => service.stop()));
   }
 
   private async register(): Promise<void> {
@@ -444,4 +478,21 @@ export class FaultPipeline {
       [this.groups.archiverSnapshots, [t.trackingSnapshots]],
     ];
   }
+}
+
+/** A fixed clock that calls `moved` with the new time each time it is set or advanced. */
+function followedBy(clock: FixedClock, moved: (now: string) => void): FixedClock {
+  return {
+    ...clock,
+    advance(by) {
+      const now = clock.advance(by);
+      moved(now.toISO()!);
+      return now;
+    },
+    set(instant) {
+      const now = clock.set(instant);
+      moved(now.toISO()!);
+      return now;
+    },
+  };
 }
