@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { databaseDeadLetters } from '@parcelwatch/bus';
 import type { ApiRoute } from '../src/app.js';
 import { ROLE_NAMES, seedMerchant, startAccessStack, type AccessStack, type MerchantWorld } from './access-fixture.js';
 import { NOW } from './api-test-kit.js';
@@ -24,7 +25,12 @@ const NEEDS: Record<string, string> = {
 };
 
 /** B's resource for a path parameter, by the collection the parameter sits in. */
-function foreignId(route: ApiRoute, param: string, b: MerchantWorld): string {
+interface Foreign extends MerchantWorld {
+  buyerId: string;
+  deadLetterId: string;
+}
+
+function foreignId(route: ApiRoute, param: string, b: Foreign): string {
   if (param === 'merchantId') return b.merchantId;
   if (param === 'provider') return 'ups';
   const collections: [RegExp, string][] = [
@@ -33,13 +39,15 @@ function foreignId(route: ApiRoute, param: string, b: MerchantWorld): string {
     [/^\/v1\/shipments\/:id/, b.shipmentId],
     [/^\/compensations\/:id/, b.compensations[0]],
     [/^\/v1\/webhook-endpoints\/:id/, b.endpointId],
+    [/^\/v1\/buyers\/:id/, b.buyerId],
+    [/^\/v1\/dead-letters\/:id/, b.deadLetterId],
   ];
   const hit = collections.find(([pattern]) => pattern.test(route.url));
   if (hit === undefined) throw new Error(`${route.method} ${route.url}: this test does not know which of merchant B's resources :${param} names; add it`);
   return hit[1];
 }
 
-function aimAt(route: ApiRoute, b: MerchantWorld): { url: string; body?: unknown }[] {
+function aimAt(route: ApiRoute, b: Foreign): { url: string; body?: unknown }[] {
   const path = route.url.replace(/:([A-Za-z]+)/g, (_, param: string) => foreignId(route, param, b));
   const needs = NEEDS[route.url];
   const plain = needs === undefined ? path : `${path}?${needs}`;
@@ -57,6 +65,7 @@ function aimAt(route: ApiRoute, b: MerchantWorld): { url: string; body?: unknown
     'POST /v1/webhook-endpoints/:id/replay': { since: '2026-01-01T00:00:00Z' },
     'POST /compensations/:id/approve': { evidence: ['proof:x'] },
     'POST /compensations/:id/reject': { reason: 'foreign' },
+    'POST /v1/dead-letters/replay': { ids: [Number(b.deadLetterId)] },
   };
   return [{ url: plain, body: bodies[`${route.method} ${route.url}`] ?? {} }];
 }
@@ -64,12 +73,22 @@ function aimAt(route: ApiRoute, b: MerchantWorld): { url: string; body?: unknown
 describe("every route of the app, with merchant A's keys, aimed at merchant B", () => {
   let s: AccessStack;
   let a: MerchantWorld;
-  let b: MerchantWorld;
+  let b: Foreign;
 
   beforeAll(async () => {
     s = await startAccessStack();
     a = await seedMerchant(s, 'alpha', 'YT1234567890123456');
-    b = await seedMerchant(s, 'bravo', 'RR123456785CN');
+    const world = await seedMerchant(s, 'bravo', 'RR123456785CN');
+    // B's buyer, registered with a parcel, and a message of B's that a consumer could not parse (the bus's own dead-letter store).
+    const withBuyer = await s.call('POST', '/v1/shipments', world.keys.ingest.key, {
+      merchantId: world.merchantId, orderId: 'bravo-2', trackingNumber: 'LX123456785CN', destinationCountry: 'US', buyer: { name: 'Bea Bravo', email: 'bea@bravo.example' },
+    });
+    const envelope = { specversion: '1.0', id: 'dl-bravo-1', type: 'shipment.event', source: 'test', merchantid: world.merchantId, data: { broken: true } };
+    await databaseDeadLetters(s.db)([
+      { consumerGroup: 'detector', sourceTopic: 'shipment.events', sourcePartition: 0, sourceOffset: '7', key: world.shipmentId, value: Buffer.from(JSON.stringify(envelope)), headers: {}, reason: 'parse: data.kind is required', failedAt: new Date(NOW) },
+    ]);
+    const letter = await s.db.selectFrom('dead_letters').select('id').executeTakeFirstOrThrow();
+    b = { ...world, buyerId: withBuyer.body.shipment.buyerId as string, deadLetterId: String(letter.id) };
   });
   afterAll(async () => s?.close());
 
@@ -80,7 +99,10 @@ describe("every route of the app, with merchant A's keys, aimed at merchant B", 
       db.selectFrom(table as 'shipments').selectAll().where('merchant_id', '=', b.merchantId).execute().then((rows) => rows.map((row) => JSON.stringify(row)).sort());
     const keys = (await db.selectFrom('api_keys').select(['id', 'role', 'merchant_ids', 'revoked_at']).orderBy('id').execute()).filter((k) => k.merchant_ids.includes(b.merchantId));
     const merchant = await db.selectFrom('merchants').selectAll().where('id', '=', b.merchantId).execute();
-    return JSON.stringify([merchant, await by('shipments'), await by('compensations'), await by('webhook_endpoints'), await by('carrier_accounts'), await by('proofs'), keys]);
+    const buyer = await db.selectFrom('buyers').selectAll().where('id', '=', b.buyerId).execute();
+    const contacts = await db.selectFrom('buyer_contacts').selectAll().where('merchant_id', '=', b.merchantId).execute();
+    const letters = await db.selectFrom('dead_letters').selectAll().execute();
+    return JSON.stringify([merchant, await by('shipments'), await by('compensations'), await by('webhook_endpoints'), await by('carrier_accounts'), await by('proofs'), keys, buyer, contacts, letters]);
   }
 
   it('finds the routes in the table, keyed ones included', () => {
@@ -91,7 +113,7 @@ describe("every route of the app, with merchant A's keys, aimed at merchant B", 
 
   it('never answers with B data and never changes it, whatever the role', async () => {
     const before = await stateOfB();
-    const marks = [b.merchantId, b.shipmentId, b.endpointId, ...b.compensations, ...Object.values(b.keys).map((k) => k.id), 'RR123456785CN', 'bravo-1'];
+    const marks = [b.merchantId, b.shipmentId, b.endpointId, b.buyerId, ...b.compensations, ...Object.values(b.keys).map((k) => k.id), 'RR123456785CN', 'bravo-1', 'bea@bravo.example', 'dl-bravo-1'];
     const found: string[] = [];
     for (const route of s.api.routes()) {
       if (KEYLESS.some((pattern) => pattern.test(route.url))) continue;
