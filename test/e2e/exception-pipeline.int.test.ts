@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createEnvelope, EVENT_TYPES, idFromName } from '@parcelwatch/contracts';
 import { diffOutcomes, storedOutcomes, type Outcome } from './exception-pipeline.expectations.js';
 import { ExceptionPipeline, type ExceptionRun } from './exception-pipeline.fixture.js';
 import { planShipments, type PlannedShipment } from './exception-pipeline.journeys.js';
@@ -67,5 +68,47 @@ describe('exception pipeline end to end (sandbox -> poller -> normalizer -> dete
     const stored = await storedOutcomes(second.db);
     expect([...stored.values()]).toEqual([...(await storedOutcomes(first.db)).values()]);
     expectOracle(stored);
+  });
+
+  /*
+   * Someone who reaches the broker publishes delay events of their own, well-formed and naming
+   * the right merchant: a parcel delivered on time "20 days late", a parcel 3-13 days late "20".
+   * The decision follows the shipment's history in the database: nothing for the first, no
+   * higher tier for the second, the first refused on record (issue 17).
+   */
+  it('refuses forged delay events on the real bus: nothing the shipment on record does not support', async () => {
+    const ctx = plain.contextForChecks();
+    const onTime = planned.find((p) => p.spec === 'on-time')!;
+    const late = planned.find((p) => p.spec === 'late-tier1')!;
+    const shipmentOf = (p: PlannedShipment) => ctx.db.selectFrom('shipments').select(['id', 'merchant_id', 'status']).where('tracking_number', '=', p.journey.trackingNumber).executeTakeFirstOrThrow();
+    const compensationsOf = async (p: PlannedShipment) =>
+      ctx.db.selectFrom('compensations').select(['tier', 'status', 'approval_level']).where('shipment_id', '=', (await shipmentOf(p)).id).orderBy('tier').execute();
+    expect((await shipmentOf(onTime)).status).toBe('delivered');
+    const before = { onTime: await compensationsOf(onTime), late: await compensationsOf(late) };
+    expect(before.onTime).toEqual([]);
+    expect(before.late.map((c) => c.tier)).toEqual([1]);
+
+    async function forgeDelay(p: PlannedShipment, daysLate: number): Promise<string> {
+      const shipment = await shipmentOf(p);
+      const detectedAt = ctx.clock.now().toUTC().toISO()!;
+      const event = createEnvelope({
+        type: EVENT_TYPES.delayDetected,
+        source: 'parcelwatch/detector',
+        subject: shipment.id,
+        merchantid: shipment.merchant_id,
+        time: detectedAt,
+        data: { shipmentId: shipment.id, daysLate, against: 'promised', referenceDate: p.promisedDeliveryDate, timeZone: p.journey.destination.zone, tier: 2, detectedAt, status: { milestone: 'in_transit', reason: 'arrived_hub' }, lastCheckpointAt: null },
+      });
+      await ctx.bus.publish(ctx.topics.shipmentDelays!, [event]);
+      return event.id;
+    }
+    const forged = [await forgeDelay(onTime, 20), await forgeDelay(late, 20)];
+    const group = `compensation-${idFromName('e2e-exceptions', ctx.topics.shipmentEvents!).slice(0, 8)}`;
+    await ctx.caughtUp(group, [ctx.topics.shipmentExceptions!, ctx.topics.shipmentDelays!]);
+
+    expect(await ctx.db.selectFrom('processed_messages').select('message_id').where('consumer_group', '=', group).where('message_id', 'in', forged).execute()).toHaveLength(2);
+    expect({ onTime: await compensationsOf(onTime), late: await compensationsOf(late) }).toEqual(before);
+    const refusals = await ctx.db.selectFrom('compensation_refusals').select(['trigger_event_id', 'reason']).where('trigger_event_id', 'in', forged).execute();
+    expect(refusals).toEqual([{ trigger_event_id: forged[0], reason: 'not_late_on_record' }]);
   });
 });
