@@ -1,4 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely in assertions */
+import { installAccessLayer } from '@parcelwatch/access';
+import { createLogger } from '@parcelwatch/logger';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_TYPES, parseEvent } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
@@ -22,6 +24,8 @@ describe('approval workflow over HTTP', () => {
     db = await createDb({ kind: 'pglite' });
     await migrateToLatest(db);
     app = Fastify({ logger: false });
+    // The routes alone, every caller trusted (access off); without a layer they would answer nobody.
+    installAccessLayer(app, { db, clock, logger: createLogger({ name: 'routes-alone', level: 'silent' }), options: { enabled: false }, rateLimits: false });
     registerApprovalRoutes(app, createApprovalWorkflow({ db, clock, compensationsTopic: 'compensations' }));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

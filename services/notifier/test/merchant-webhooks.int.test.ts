@@ -1,3 +1,4 @@
+import { installAccessLayer } from '@parcelwatch/access';
 import { parseOutboundAllow } from '@parcelwatch/outbound';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KafkaBus, OutboxRelay, rawParser, type RawMessage } from '@parcelwatch/bus';
@@ -55,6 +56,8 @@ describe('merchant webhooks on PostgreSQL and Kafka', () => {
       worker: { intervalMs: 0, disableAfterFailures: DISABLE_AFTER, random: seededRandom(6), timeoutMs: 5_000, batchSize: 7 },
     });
     app = Fastify({ logger: false });
+    // The routes alone, every caller trusted (access off); without a layer they would answer nobody.
+    installAccessLayer(app, { db, clock, logger, options: { enabled: false }, rateLimits: false });
     webhooks.registerRoutes(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

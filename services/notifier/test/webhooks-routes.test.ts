@@ -1,3 +1,4 @@
+import { installAccessLayer } from '@parcelwatch/access';
 import { parseOutboundAllow } from '@parcelwatch/outbound';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@parcelwatch/contracts';
@@ -27,6 +28,8 @@ describe('webhook endpoint admin routes', () => {
     merchant = await seedMerchant(db, 'routes');
     webhooks = createMerchantWebhooks({ db, clock, logger, worker: { intervalMs: 0 }, allow: parseOutboundAllow('127.0.0.1/32').entries });
     app = Fastify({ logger: false });
+    // The routes alone, every caller trusted (access off); without a layer they would answer nobody.
+    installAccessLayer(app, { db, clock, logger, options: { enabled: false }, rateLimits: false });
     webhooks.registerRoutes(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
