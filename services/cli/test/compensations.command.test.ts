@@ -5,7 +5,7 @@ import path from 'node:path';
 import { EmbeddedBus } from '@parcelwatch/bus';
 import { createCompensationService, DEFAULT_POLICY_PATH, ExecutionError, loadPolicyStore, type CompensationExecutor } from '@parcelwatch/compensation';
 import { createEnvelope, EVENT_TYPES, exceptionOpenedEventSchema, newId } from '@parcelwatch/contracts';
-import { createDb, listAudit, migrateToLatest } from '@parcelwatch/db';
+import { createDb, insertExceptions, listAudit, migrateToLatest } from '@parcelwatch/db';
 import { seedShipments } from '@parcelwatch/db/testing';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
@@ -54,6 +54,10 @@ describe('parcelwatch compensations retry', () => {
         data: { shipmentId, exceptionId: newId(), kind: 'lost', severity: 'high', openedAt: AT, ruleFired: 'lost@v1', status: { milestone: 'exception', reason: 'lost' }, lastCheckpointAt: null, checkpointId: null, facts: {} },
       }),
     );
+    // The detector's record of the exception (compensation checks every trigger against it), through its repository.
+    await insertExceptions(db, [
+      { id: exception.data.exceptionId, shipmentId, merchantId, kind: 'lost', status: 'open', severity: 'high', level: 0, openedAt: AT, escalatedAt: null, details: { ruleFired: 'lost@v1', facts: {} } },
+    ]);
     await bus.publish('shipment.exceptions', [exception]);
     for (let i = 0; i < 300 && (await service.approvals.list({ shipmentId })).length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await service.executeDue()).toMatchObject({ failed: 1 });
