@@ -6,7 +6,7 @@ import { KafkaBus } from '@parcelwatch/bus';
 import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore, type CompensationService } from '@parcelwatch/compensation';
 import { createEnvelope, EVENT_TYPES, exceptionOpenedEventSchema, idFromName, newId } from '@parcelwatch/contracts';
-import { createDb, type Database } from '@parcelwatch/db';
+import { createDb, insertExceptions, type Database } from '@parcelwatch/db';
 import { seedShipments } from '@parcelwatch/db/testing';
 import { systemClock } from '@parcelwatch/service-kit';
 import { createTestDatabase, kafkaBrokers, uniqueTopic } from '@parcelwatch/test-harness';
@@ -85,9 +85,15 @@ describe('fault: the compensation process killed with SIGKILL mid-payout and res
     await bus.ensureTopics(Object.values(topics).map((name) => ({ name, partitions: 2 })));
     decider = createCompensationService({ logger, clock: systemClock, db, bus, policy: await loadPolicyStore(DEFAULT_POLICY_PATH, logger), executor: null, topics, groupId: uniqueTopic('compensation') });
     await decider.start();
+    const lost = parcels.map((p) => ({ parcel: p, exceptionId: newId() }));
+    // The detector's record of each exception, through its repository: compensation checks every trigger against it.
+    await insertExceptions(
+      db,
+      lost.map(({ parcel, exceptionId }) => ({ id: exceptionId, shipmentId: parcel.id, merchantId, kind: 'lost' as const, status: 'open' as const, severity: 'high' as const, level: 0, openedAt: AT, escalatedAt: null, details: { ruleFired: 'lost@v1', facts: {} } })),
+    );
     await bus.publish(
       topics.exceptions,
-      parcels.map((p) =>
+      lost.map(({ parcel: p, exceptionId }) =>
         exceptionOpenedEventSchema.parse(
           createEnvelope({
             id: newId(),
@@ -96,7 +102,7 @@ describe('fault: the compensation process killed with SIGKILL mid-payout and res
             subject: p.id,
             merchantid: merchantId,
             time: AT,
-            data: { shipmentId: p.id, exceptionId: newId(), kind: 'lost', severity: 'high', openedAt: AT, ruleFired: 'lost@v1', status: { milestone: 'exception', reason: 'lost' }, lastCheckpointAt: null, checkpointId: null, facts: {} },
+            data: { shipmentId: p.id, exceptionId, kind: 'lost', severity: 'high', openedAt: AT, ruleFired: 'lost@v1', status: { milestone: 'exception', reason: 'lost' }, lastCheckpointAt: null, checkpointId: null, facts: {} },
           }),
         ),
       ),
@@ -105,11 +111,17 @@ describe('fault: the compensation process killed with SIGKILL mid-payout and res
     expect((await rows()).map((r) => r.status)).toEqual(Array(PARCELS).fill('approved'));
 
     // The first refund is applied and its answer held: the process is mid-call when it dies.
-    await fetch(`${sandbox.url}/sandbox/marketplace/stalls`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, ms: 20_000 }) });
+    // Held for less than the client's 10 s timeout, so the process is still waiting for it when it dies.
+    const stalled = await fetch(`${sandbox.url}/sandbox/marketplace/stalls`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, ms: 8_000 }) });
+    expect(`${stalled.status} ${await stalled.text()}`).toMatch(/^200 /);
     const first = startPayer();
+    // The marketplace's payout log is written when a refund is applied (its request count only once answered):
+    // the held one is the row still executing whose key the marketplace has already paid.
+    const paidKeys = () => new Set(sandbox.marketplace.ledger.report().payouts.map((payout) => payout.idempotencyKey));
     let applied: string | undefined;
     for (let i = 0; i < 2_400 && applied === undefined; i += 1) {
-      applied = Object.entries(await keyCounts()).find(([, c]) => c.applied > 0)?.[0];
+      const paid = paidKeys();
+      applied = (await rows()).find((r) => r.status === 'executing' && paid.has(r.execution_key))?.execution_key;
       if (applied === undefined) await pause(50);
     }
     if (applied === undefined) throw new Error('the compensation process paid nothing within 120 s');
@@ -121,6 +133,8 @@ describe('fault: the compensation process killed with SIGKILL mid-payout and res
 
     startPayer();
     for (let i = 0; i < 1_200 && (await rows()).some((r) => r.status !== 'executed'); i += 1) await pause(100);
+    // The held answer is counted once the marketplace sends it (to the dead process), up to 8 s after it was applied.
+    for (let i = 0; i < 300 && ((await keyCounts())[applied]?.requests ?? 0) < 2; i += 1) await pause(100);
   }, 300_000);
 
   afterAll(async () => {
