@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KafkaBus } from '@parcelwatch/bus';
 import { newId } from '@parcelwatch/contracts';
-import { createDb, listAudit, type Database } from '@parcelwatch/db';
+import { createDb, insertMerchant, listAudit, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createEmailSender, createNotifierService, startSmtpSink, type NotifierService, type SmtpSink } from '@parcelwatch/notifier';
 import { fixedClock } from '@parcelwatch/service-kit';
@@ -86,7 +86,11 @@ describe('buyer erasure (PostgreSQL, Kafka, SMTP with kept mail copies)', () => 
 
   async function merchantWithKeys(name: string): Promise<{ merchantId: string; admin: string; ingest: string }> {
     const merchantId = newId();
-    await db.insertInto('merchants').values({ id: merchantId, name, settings: JSON.stringify({ notifications: { quietHours: null, dailyCap: 10 } }) }).execute();
+    // As onboarding creates a merchant (the repository POST /v1/merchants writes with).
+    await insertMerchant(db, {
+      id: merchantId, name, defaultLocale: 'en-US', defaultTimezone: 'UTC', settings: { notifications: { quietHours: null, dailyCap: 10 } }, supportEmail: null,
+      marketplaceShopId: null, marketplaceShopCipher: null, compensationPolicyVersion: null, createdAt: new Date(),
+    });
     const key = async (role: string) => (await issueApiKey({ db, clock }, { name: `${name} ${role}`, role, merchantIds: [merchantId], actor: 'test-setup' })).key;
     return { merchantId, admin: await key('admin'), ingest: await key('ingest') };
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { EmbeddedBus } from '@parcelwatch/bus';
 import { createCompensationService, DEFAULT_POLICY_PATH, ExecutionError, loadPolicyStore, type CompensationExecutor } from '@parcelwatch/compensation';
 import { createEnvelope, EVENT_TYPES, exceptionOpenedEventSchema, newId } from '@parcelwatch/contracts';
-import { createDb, insertExceptions, listAudit, migrateToLatest } from '@parcelwatch/db';
+import { createDb, insertExceptions, insertMerchant, listAudit, migrateToLatest } from '@parcelwatch/db';
 import { seedShipments } from '@parcelwatch/db/testing';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
@@ -32,7 +32,11 @@ describe('parcelwatch compensations retry', () => {
     await migrateToLatest(db);
     const merchantId = newId();
     const shipmentId = newId();
-    await db.insertInto('merchants').values({ id: merchantId, name: 'Retry Merchant' }).execute();
+    // As onboarding creates a merchant (the repository POST /v1/merchants writes with).
+    await insertMerchant(db, {
+      id: merchantId, name: 'Retry Merchant', defaultLocale: 'en-US', defaultTimezone: 'UTC', settings: {}, supportEmail: null,
+      marketplaceShopId: null, marketplaceShopCipher: null, compensationPolicyVersion: null, createdAt: new Date(AT),
+    });
     await seedShipments(db, [{ id: shipmentId, merchantId, trackingNumber: 'LX000000001CN', orderValueMinor: 2000, orderCurrency: 'USD', registeredAt: new Date(AT) }]);
     const refuse = async () => {
       throw new ExecutionError('marketplace refused: code 25007006 Order not found.', false);
