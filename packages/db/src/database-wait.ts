@@ -24,6 +24,18 @@ function codeOf(err: unknown): string | undefined {
   return Array.isArray(inner) ? inner.map(codeOf).find((c) => c !== undefined) : undefined;
 }
 
+/**
+ * A failure of the connection rather than of the statement: the server went away, restarted, or
+ * ended this backend (pg_terminate_backend), or the driver lost the socket. Running the same
+ * statements again on a new connection may succeed; a constraint or syntax error would not.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  const code = codeOf(err);
+  if (code !== undefined && (NOT_THERE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P') || code === 'EPIPE')) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(message);
+}
+
 /** Where a connection string points, for messages: host, port and database, never the user or password. */
 export function describeDatabaseUrl(url: string): string {
   try {

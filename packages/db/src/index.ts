@@ -7,7 +7,7 @@
 export * from './database.js';
 export { createDb, type DbConfig } from './create-db.js';
 export { migrateToLatest, migrateDownAll, MigrationError } from './migrate.js';
-export { DatabaseUnreachableError, describeDatabaseUrl, waitForDatabase, type DatabaseWait } from './database-wait.js';
+export { DatabaseUnreachableError, describeDatabaseUrl, isConnectionLost, waitForDatabase, type DatabaseWait } from './database-wait.js';
 export * from './normalizer/checkpoint-partition.repository.js';
 export * from './messaging/outbox.repository.js';
 export * from './messaging/processed-message.repository.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { createTestDatabase } from '@parcelwatch/test-harness';
-import { createDb, type Database } from '../src/index.js';
+import { createDb, isConnectionLost, type Database } from '../src/index.js';
 
 /*
  * A backend terminated while its client is checked out (a transaction waiting on Kafka or S3
@@ -48,8 +48,16 @@ describe('createDb on PostgreSQL: a terminated backend', () => {
       })
       .catch((error: unknown) => error);
     expect(outcome).toBeInstanceOf(Error);
+    // Retriable on a new connection (the notifier records a sent message again on this).
+    expect(isConnectionLost(outcome)).toBe(true);
     expect(uncaught).toEqual([]);
     const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(db);
     expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it('tells a statement error apart from a lost connection', async () => {
+    const outcome = await sql`SELECT 1 / 0`.execute(db).catch((error: unknown) => error);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(isConnectionLost(outcome)).toBe(false);
   });
 });

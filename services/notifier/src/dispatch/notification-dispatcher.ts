@@ -1,6 +1,6 @@
 import type { Database, Notification, NotificationRecipient } from '@parcelwatch/db';
 import { randomUUID } from 'node:crypto';
-import { claimDueNotifications, countSentIntents, enqueueOutbox, finishNotificationClaim, loadNotificationRecipient, recordNotificationAttempts, renewNotificationClaim, type NotificationClaim } from '@parcelwatch/db';
+import { claimDueNotifications, countSentIntents, enqueueOutbox, finishNotificationClaim, isConnectionLost, loadNotificationRecipient, recordNotificationAttempts, renewNotificationClaim, type NotificationClaim } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
@@ -46,6 +46,9 @@ export interface DispatchRound {
 /** Beyond the sender's own worst case, for the database round trips around a send. */
 const LEASE_MARGIN_MS = 10_000;
 
+/** Pauses between attempts to record a sent message's outcome while the database is away. */
+const RECORD_RETRY_MS = [100, 250, 500, 1_000, 2_000];
+
 const RETRY_BASE_MS = 30_000;
 const RETRY_CAP_MS = 60 * 60_000;
 
@@ -72,8 +75,10 @@ function paramsAtSend(row: Notification, recipient: NotificationRecipient, now: 
  * transactions around the provider call; the outcome, its attempt row and its `notifications`
  * event commit together, and only while the token is still the row's. Before each send the
  * claim is renewed (which fails once another worker re-claimed the row), so two dispatchers never
- * both send one message. A crash between send and commit leaves the row claimed, and it is sent
- * again when the lease ends (at-least-once toward the provider, in that window only).
+ * both send one message. A lost database connection after the send is retried for as long as the
+ * lease lasts; only a crash between send and commit (or a database away longer than the lease)
+ * leaves the row claimed, to be sent again when the lease ends (at-least-once toward the provider,
+ * in that window only).
  */
 export function createNotificationDispatcher(deps: DispatcherDeps) {
   const logger = deps.logger.child({ component: 'notification-dispatch' });
@@ -86,6 +91,26 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
     deps.onClaimLost?.(stage);
     logger.warn({ notificationId: row.id, shipmentId: row.shipment_id, channel: row.channel, stage }, 'notification claim lost to another worker; left to it');
     return 'lost';
+  }
+
+  /**
+   * Commits an outcome once the provider has the message. A lost connection here would leave the
+   * row claimed and the message sent again when its lease ends, so the commit is tried again on a
+   * new connection for as long as the claim is ours (its lease, less the margin); the claim token
+   * still guards it, so a retry after another worker took over finds the claim lost.
+   */
+  async function recordAfterSend<T>(row: Notification, commit: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + sendLeaseMs - LEASE_MARGIN_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await commit();
+      } catch (err) {
+        const pause = RECORD_RETRY_MS[Math.min(attempt, RECORD_RETRY_MS.length - 1)]!;
+        if (!isConnectionLost(err) || Date.now() + pause > deadline) throw err;
+        logger.warn({ notificationId: row.id, attempt: attempt + 1, err: (err as Error).message }, 'recording a sent message failed on a lost connection; trying again');
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   async function defer(row: Notification, claim: NotificationClaim, attempt: number, until: Date, reason: 'quiet_hours' | 'daily_cap', at: Date): Promise<'deferred' | 'lost'> {
@@ -102,7 +127,9 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
 
   async function fail(row: Notification, claim: NotificationClaim, attempt: number, error: SendError, hash: string | null, at: Date): Promise<'failed' | 'retryLater' | 'lost'> {
     const retry = error.retriable && attempt < maxAttempts;
-    const finished = await deps.db.transaction().execute(async (trx) => {
+    // Before a send (no hash) a lost commit is simply retried with the lease; after one, it must land.
+    const commit = (run: () => Promise<boolean>) => (hash === null ? run() : recordAfterSend(row, run));
+    const finished = await commit(() => deps.db.transaction().execute(async (trx) => {
       const done = await finishNotificationClaim(
         trx,
         claim,
@@ -115,7 +142,7 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
       const event = failedEvent(done, { attempt, bodySha256: hash, at, error: { code: error.code, message: error.message, retriable: retry } });
       await enqueueOutbox(trx, toOutbox(deps.notificationsTopic, [event]));
       return true;
-    });
+    }));
     if (!finished) return claimLost(row, hash === null ? 'before_send' : 'after_send');
     logger.warn({ notificationId: row.id, shipmentId: row.shipment_id, channel: row.channel, attempt, code: error.code, retry }, 'notification not sent');
     return retry ? 'retryLater' : 'failed';
@@ -179,13 +206,13 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
       return fail(row, claim, attempt, error, hash, deps.clock.now().toJSDate());
     }
     const sentAt = deps.clock.now().toJSDate();
-    const recorded = await deps.db.transaction().execute(async (trx) => {
+    const recorded = await recordAfterSend(row, () => deps.db.transaction().execute(async (trx) => {
       const done = await finishNotificationClaim(trx, claim, { status: 'sent', sent_at: sentAt, provider_message_id: providerMessageId, body_sha256: hash, error: null, error_code: null, defer_reason: null, updated_at: sentAt });
       if (done === undefined) return false;
       await recordNotificationAttempts(trx, [{ notification_id: row.id, attempt, status: 'sent', provider_message_id: providerMessageId, body_sha256: hash, at: sentAt }]);
       await enqueueOutbox(trx, toOutbox(deps.notificationsTopic, [sentEvent(done, { attempt, providerMessageId, bodySha256: hash, at: sentAt })]));
       return true;
-    });
+    }));
     // Sent, but the row is no longer ours: its lease outlived even the renewal. Not ours to finish.
     if (!recorded) return claimLost(row, 'after_send');
     logger.info({ notificationId: row.id, shipmentId: row.shipment_id, channel: row.channel, template: row.template, attempt }, 'notification sent');
