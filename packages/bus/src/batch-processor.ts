@@ -52,8 +52,11 @@ export async function processChunk<T>(
   const rejected: DeadLetter[] = [];
   for (const message of chunk) {
     const parsed = safeParse(processor.parse, message);
-    if (parsed.ok) received.push({ ...message, event: parsed.event });
-    else rejected.push({ message, reason: `parse: ${parsed.reason}` });
+    // Spelled out, not `{ ...message, event }`: that spread is V8's slow path, paid per message.
+    if (parsed.ok) {
+      const { topic, partition, offset, key, value, headers, timestamp } = message;
+      received.push({ topic, partition, offset, key, value, headers, timestamp, event: parsed.event });
+    } else rejected.push({ message, reason: `parse: ${parsed.reason}` });
   }
 
   if (rejected.length > 0) await deadLetter(processor, rejected, context);

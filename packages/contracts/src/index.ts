@@ -21,5 +21,5 @@ export { isE164, normalizePhone } from './phone.js';
 export { fitsJsonb, isStorableText, storableStringSchema, storableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text.js';
 export { localTimeSchema, NOTIFICATION_LANGUAGES, notificationLanguageOf, notificationSettingsSchema, type NotificationLanguage, type NotificationSettings, type QuietHours } from './merchant-settings.js';
 export { canonicalJson } from './snapshot/canonical-json.js';
-export { canonicalSnapshotSha256, encodeSnapshotPayload, snapshotPayloadBytes, snapshotSha256, type SnapshotBody } from './snapshot/snapshot-payload.js';
+export { canonicalSnapshotSha256, encodeSnapshotPayload, snapshotPayloadBytes, snapshotPayloadSize, snapshotSha256, type SnapshotBody } from './snapshot/snapshot-payload.js';
 export { buildTrackingSnapshotEvent, type SnapshotBuild, type SnapshotFacts, type SnapshotShipment } from './snapshot/tracking-snapshot.builder.js';

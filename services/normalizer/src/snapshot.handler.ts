@@ -146,14 +146,22 @@ export function createSnapshotApplier(options: SnapshotApplierOptions) {
 
     // Scans the timelines already hold (any seconds) and scans repeated within the chunk are dropped.
     const timelines = await loadCheckpointFingerprints(trx, shipmentIds);
-    const candidates = dedupeCheckpoints(
-      snapshots.flatMap((snapshot) => snapshot.checkpoints.map((checkpoint) => ({ ...checkpoint, index: snapshot.index }))),
-    ).filter((checkpoint) => !timelines.get(checkpoint.shipmentId)?.has(checkpoint.fingerprint));
+    // The id derives from (shipment, fingerprint): the first snapshot of the chunk that carries a scan gets it.
+    const firstCarrier = new Map<string, number>();
+    for (const snapshot of snapshots) {
+      for (const checkpoint of snapshot.checkpoints) if (!firstCarrier.has(checkpoint.checkpointId)) firstCarrier.set(checkpoint.checkpointId, snapshot.index);
+    }
+    const candidates = dedupeCheckpoints(snapshots.flatMap((snapshot) => snapshot.checkpoints)).filter(
+      (checkpoint) => !timelines.get(checkpoint.shipmentId)?.has(checkpoint.fingerprint),
+    );
     const inserted = new Set(await insertNewCheckpoints(trx, candidates.map(toRow)));
     const addedBySnapshot = new Map<number, TimelineCheckpoint[]>();
     for (const checkpoint of candidates) {
       if (!inserted.has(checkpoint.checkpointId)) continue;
-      addedBySnapshot.set(checkpoint.index, [...(addedBySnapshot.get(checkpoint.index) ?? []), checkpoint]);
+      const index = firstCarrier.get(checkpoint.checkpointId)!;
+      const added = addedBySnapshot.get(index);
+      if (added === undefined) addedBySnapshot.set(index, [checkpoint]);
+      else added.push(checkpoint);
     }
     // Timeline size before this chunk, so each snapshot's event reports the size right after it.
     const sizes = new Map(shipmentIds.map((id) => [id, timelines.get(id)?.size ?? 0]));

@@ -34,7 +34,8 @@ export function assembleTracking(parts: TrackingParts): MappedTracking {
     ? ({ milestone: latest.milestone, reason: latest.reason } as MilestoneStatus)
     : (parts.summary ?? fallback);
   return storableTracking({
-    ...status,
+    milestone: status.milestone,
+    reason: status.reason,
     provider: parts.provider,
     trackingNumber: parts.trackingNumber,
     carrier: parts.carrier,
@@ -43,7 +44,7 @@ export function assembleTracking(parts: TrackingParts): MappedTracking {
     unknownCodes: [...parts.unknownCodes],
     providerError: parts.providerError ?? null,
     estimatedDelivery: parts.estimatedDelivery ?? null,
-  });
+  } as MappedTracking);
 }
 
 /** The not-found answer every provider's "unknown number" error body maps to. */

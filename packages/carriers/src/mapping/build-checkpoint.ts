@@ -10,7 +10,18 @@ export function buildCheckpoint(
   rawCode: string | null,
   rawText: string | null | undefined,
 ): NormalizedCheckpoint {
-  return { ...status, ...time, location, rawCode: rawCode?.trim() || null, rawText: rawText?.trim() ?? '' };
+  // Spelled out, not spread: `{ ...a, ...b, more }` takes V8's slow path (microseconds per scan).
+  return {
+    milestone: status.milestone,
+    reason: status.reason,
+    occurredAt: time.occurredAt,
+    localTime: time.localTime,
+    utcOffsetMinutes: time.utcOffsetMinutes,
+    zoneUnknown: time.zoneUnknown,
+    location,
+    rawCode: rawCode?.trim() || null,
+    rawText: rawText?.trim() ?? '',
+  } as NormalizedCheckpoint;
 }
 
 /** A scan without a readable time cannot be placed on the timeline: the payload is unusable. */

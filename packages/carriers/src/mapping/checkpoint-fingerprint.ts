@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { NormalizedCheckpoint } from './mapped-tracking.js';
 
 export type FingerprintInput = Pick<NormalizedCheckpoint, 'occurredAt' | 'milestone' | 'reason' | 'location' | 'rawCode'>;
@@ -11,6 +11,10 @@ function normalizeText(value: string | null | undefined): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }
+
+/** One-shot `crypto.hash` (Node 20.12+) where present: no Hash object per scan. */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * A stable identity for "the same scan", used to dedupe checkpoints that arrive twice (poll
@@ -43,5 +47,5 @@ export function checkpointFingerprint(shipmentKey: string, checkpoint: Fingerpri
     checkpoint.location.countryCode ?? '',
     code,
   ];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return sha256Hex(JSON.stringify(parts));
 }

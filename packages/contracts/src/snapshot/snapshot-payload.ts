@@ -41,3 +41,9 @@ export function snapshotPayloadBytes(payload: SnapshotPayload): { bytes: Buffer;
   if (payload.encoding === 'json') return { bytes: Buffer.from(JSON.stringify(payload.body) ?? 'null', 'utf8'), ext: 'json', contentType: 'application/json' };
   return { bytes: Buffer.from(payload.body, 'base64'), ext: 'bin', contentType: payload.contentType };
 }
+
+/** The size of `snapshotPayloadBytes(payload).bytes`, counted without copying them into a Buffer. */
+export function snapshotPayloadSize(payload: SnapshotPayload): number {
+  if (payload.encoding === 'json') return Buffer.byteLength(JSON.stringify(payload.body) ?? 'null', 'utf8');
+  return Buffer.from(payload.body, 'base64').length;
+}

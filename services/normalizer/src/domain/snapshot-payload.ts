@@ -1,4 +1,4 @@
-import { snapshotPayloadBytes, type SnapshotPayload } from '@parcelwatch/contracts';
+import { snapshotPayloadBytes, snapshotPayloadSize, type SnapshotPayload } from '@parcelwatch/contracts';
 import { PayloadError } from '@parcelwatch/carriers';
 
 /** The provider body as the mappers take it, and its size in bytes (kept with the snapshot row). */
@@ -13,8 +13,8 @@ export interface DecodedPayload {
  */
 export function decodeSnapshotPayload(provider: string, payload: SnapshotPayload): DecodedPayload {
   // The size is that of the bytes the archive keeps, so both writers of the snapshot row agree on it.
+  if (payload.encoding === 'json') return { body: payload.body, byteSize: snapshotPayloadSize(payload) };
   const { bytes } = snapshotPayloadBytes(payload);
-  if (payload.encoding === 'json') return { body: payload.body, byteSize: bytes.length };
   const text = bytes.toString('utf8');
   try {
     return { body: JSON.parse(text) as unknown, byteSize: bytes.length };

@@ -26,15 +26,24 @@ export interface SnapshotOrigin {
 export function placeOnTimeline(origin: SnapshotOrigin, checkpoints: readonly NormalizedCheckpoint[]): TimelineCheckpoint[] {
   return checkpoints.map((checkpoint) => {
     const fingerprint = checkpointFingerprint(origin.shipmentId, checkpoint);
+    // Spelled out, not `{ ...checkpoint, more }`: that spread is V8's slow path, and this runs per scan.
     return {
-      ...checkpoint,
+      milestone: checkpoint.milestone,
+      reason: checkpoint.reason,
+      occurredAt: checkpoint.occurredAt,
+      localTime: checkpoint.localTime,
+      utcOffsetMinutes: checkpoint.utcOffsetMinutes,
+      zoneUnknown: checkpoint.zoneUnknown,
+      location: checkpoint.location,
+      rawCode: checkpoint.rawCode,
+      rawText: checkpoint.rawText,
       checkpointId: idFromName('checkpoint', origin.shipmentId, fingerprint),
       shipmentId: origin.shipmentId,
       snapshotId: origin.snapshotId,
       fingerprint,
       source: origin.source,
       provider: origin.provider,
-    };
+    } as TimelineCheckpoint;
   });
 }
 
