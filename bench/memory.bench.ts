@@ -16,6 +16,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { issueApiKey } from '@parcelwatch/api';
 import { KafkaBus } from '@parcelwatch/bus';
+import { sandboxClientEnv } from '@parcelwatch/carrier-sandbox';
 import { idFromName, TOPIC, TOPIC_NAMES } from '@parcelwatch/contracts';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
@@ -159,6 +160,8 @@ export async function run(): Promise<void> {
     const sandboxIdle = memoryOf(sandbox.pid);
     const createdResponse = await fetch(`${sandboxUrl}/sandbox/shipments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: SHIPMENTS, spreadDays: 10, lane: 'CN-US' }) });
     if (!createdResponse.ok) throw new Error(`sandbox: POST /sandbox/shipments ${createdResponse.status} ${await createdResponse.text()}`);
+    // Every carrier and the marketplace at the sandbox: production defaults are the real hosts.
+    const providers = sandboxClientEnv(sandboxUrl);
     const journeys = ((await createdResponse.json()) as { created: Array<{ trackingNumber: string; orderId: string }> }).created;
 
     const unpublished = sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`;
@@ -186,7 +189,6 @@ export async function run(): Promise<void> {
       },
       {
         service: 'poller',
-        env: { CARRIER_SANDBOX_URL: sandboxUrl },
         async work() {
           const polled = sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox WHERE topic = ${TOPIC.trackingSnapshots}`;
           await waitUntil('the poller to poll every shipment once', null, async () => (await count(db, polled)) >= journeys.length);
@@ -219,7 +221,7 @@ export async function run(): Promise<void> {
     for (const stage of stages) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const child = startChild(stage.service, [`services/${stage.service}/dist/main.js`], { ...common, PORT: String(port), ...stage.env });
+      const child = startChild(stage.service, [`services/${stage.service}/dist/main.js`], { ...common, ...providers, PORT: String(port), ...stage.env });
       try {
         await waitUntil(`${stage.service} /healthz`, child, () => healthy(url));
         const ready = memoryOf(child.pid);

@@ -28,6 +28,7 @@ import * as compensationRefusals from './2026-12-07T1410-compensation-refusals.j
 import * as compensationRetrySchedule from './2026-12-07T1420-compensation-retry-schedule.js';
 import * as claimTokensAndErasure from './2026-12-07T1430-claim-tokens-and-erasure.js';
 import * as deadLetters from './2026-12-07T1440-dead-letters.js';
+import * as exceptionMarksPerStatement from './2026-12-07T1500-exception-marks-per-statement.js';
 import * as outboxLz4 from './2026-12-07T1520-outbox-lz4.js';
 
 /**
@@ -64,5 +65,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1420-compensation-retry-schedule': compensationRetrySchedule,
   '2026-12-07T1430-claim-tokens-and-erasure': claimTokensAndErasure,
   '2026-12-07T1440-dead-letters': deadLetters,
+  '2026-12-07T1500-exception-marks-per-statement': exceptionMarksPerStatement,
   '2026-12-07T1520-outbox-lz4': outboxLz4,
 };

@@ -178,6 +178,34 @@ describe('carrier performance from the daily rollup (PostgreSQL 15)', () => {
     expect((await refreshCarrierPerformanceRollup(db)).markers).toBe(3);
   });
 
+  it('merges equal transit hours from many days, both edges and two merchants into exact percentiles', async () => {
+    // Ties across rollup rows and edges meet in one (group, hour) entry of the merged histogram;
+    // a lane with one delivered shipment has rank 0 only. Both must interpolate as percentile_cont.
+    const merchantC = await createMerchant(db);
+    const rows: Array<[string, number, number]> = [];
+    for (let day = 0; day < 12; day += 1) {
+      for (const hours of [30, 30, 54, 54, 54, 97, 200]) rows.push([day % 2 === 0 ? merchantC : merchantB, day, hours]);
+    }
+    rows.push([merchantC, 29.7, 54], [merchantC, 0.2, 30], [merchantC, 5, 413]);
+    for (const [merchantId, daysAgo, hours] of rows) {
+      const createdAt = new Date(now - daysAgo * DAY - 3 * HOUR);
+      const pickedUpAt = new Date(createdAt.getTime() + HOUR);
+      const lane = hours === 413 ? (['HK', 'GB'] as const) : (['CN', 'US'] as const);
+      await seedShipment(db, {
+        merchantId, carrier: 'ups', origin: lane[0], destination: lane[1], status: 'delivered', createdAt, pickedUpAt,
+        deliveredAt: new Date(pickedUpAt.getTime() + hours * HOUR + 10 * 60_000), buyerTimezone: 'Europe/Berlin',
+      });
+    }
+    await drainCarrierPerformanceRollup(db);
+    await expectEqualToShipments();
+    for (const groupBy of ['lane', 'carrier'] as const) {
+      const q: PerformanceQuery = { from: new Date(now - 30 * DAY), to: new Date(now), scope: [merchantC], groupBy, carrier: 'ups' };
+      const expected = await carrierPerformanceFromShipments(db, q);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await carrierPerformance(db, q)).toEqual(expected);
+    }
+  });
+
   it('serves the endpoint from the rollup: a viewer of merchant A gets exactly A\'s numbers', async () => {
     const from = '2026-01-20';
     const to = '2026-03-01';
