@@ -146,10 +146,12 @@ export async function openPlatformaticSession<T>(
       try {
         await commitResolvedOffsets(async () => void (await last.commit()), {
           timeoutMs: coordinatorTimeoutMs,
-          isRunning: () => !abandoned && !halted,
+          isRunning: () => !abandoned && !halted && assigned(queue.topic, queue.partition),
           onRetry: (err, attempt) => logger.warn({ err, groupId: options.groupId, topic: queue.topic, partition: queue.partition, attempt }, 'offset commit failed; retrying'),
         });
       } catch (err) {
+        // Lost in a rebalance meanwhile: its new owner redelivers the chunk from the committed offset.
+        if (!(err instanceof CoordinatorTimeoutError) && !assigned(queue.topic, queue.partition)) continue;
         // Nothing more from this consumer: a late answer must not commit past a redelivery.
         if (err instanceof CoordinatorTimeoutError) abandoned = true;
         logger.warn({ err, groupId: options.groupId, topic: queue.topic, partition: queue.partition }, 'offset commit failed; reopening the consumer');
@@ -217,7 +219,11 @@ export async function openPlatformaticSession<T>(
       autocommit: false,
     });
   } catch (err) {
-    await consumer.close(true).catch(() => undefined);
+    try {
+      await consumer.close(true);
+    } catch {
+      // The error that matters is the one that stopped the start.
+    }
     throw err;
   }
   stream.on('data', onMessage);
