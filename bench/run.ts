@@ -19,6 +19,7 @@ const BENCHES: Record<string, Bench> = {
   pipeline: { workspaces: ['@parcelwatch/normalizer', '@parcelwatch/detector', '@parcelwatch/notifier'], load: () => import('./pipeline.bench.js') },
   poller: { workspaces: ['@parcelwatch/poller', '@parcelwatch/carrier-sandbox'], load: () => import('./poller.bench.js') },
   demo: { workspaces: ['@parcelwatch/cli'], load: () => import('./demo.bench.js') },
+  bus: { workspaces: ['@parcelwatch/bus'], load: () => import('./bus.bench.js') },
   memory: { workspaces: ['api', 'poller', 'normalizer', 'detector', 'notifier', 'compensation', 'archiver', 'carrier-sandbox'].map((s) => `@parcelwatch/${s}`), load: () => import('./memory.bench.js') },
 };
 

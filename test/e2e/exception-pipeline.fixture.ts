@@ -2,7 +2,7 @@
 // api -> poller -> outbox relay -> normalizer -> detector (events + sweep) -> compensation,
 // driven step by step on a fixed clock so every stage has caught up before the next one runs.
 import { createApiService, issueApiKey, type ApiService } from '@parcelwatch/api';
-import { KafkaBus, OutboxRelay } from '@parcelwatch/bus';
+import { KafkaBus, OutboxRelay, type KafkaEventBus } from '@parcelwatch/bus';
 import { createCarrierSandboxService, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore, type CompensationService, type PolicySource } from '@parcelwatch/compensation';
@@ -31,7 +31,7 @@ export interface ExceptionRunOptions {
 /** What the pipeline offers a stage added after compensation (the notification e2e's notifier and archiver). */
 export interface PipelineContext {
   db: Kysely<Database>;
-  bus: KafkaBus;
+  bus: KafkaEventBus;
   clock: ReturnType<typeof fixedClock>;
   topics: Record<string, string>;
   api: ApiService;

@@ -110,7 +110,7 @@ export async function backlog(p: FaultPipeline): Promise<Record<string, number>>
   out['notifications not sent'] = Number(pending.n);
   const hooks = await p.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
   out['webhook deliveries pending'] = Number(hooks.n);
-  const admin = p.bus.kafka.admin();
+  const admin = p.kafkaAdmin();
   await admin.connect();
   try {
     let dead = 0;

@@ -5,7 +5,7 @@
 // (poll, relay, sweep, dispatch) is retried until it goes through, as the services' own loops
 // would: a fault may fail any of them, and the checks at the end say whether anything was lost.
 import { createApiService, issueApiKey, type ApiService } from '@parcelwatch/api';
-import { databaseDeadLetters, KafkaBus, OutboxRelay } from '@parcelwatch/bus';
+import { createKafkaBus, databaseDeadLetters, kafkajsClient, OutboxRelay, type KafkaClientName, type KafkaEventBus } from '@parcelwatch/bus';
 import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { CarrierClientRegistry } from '@parcelwatch/carriers';
 import { createCompensationService, createTikTokMarketplaceExecutor, DEFAULT_POLICY_PATH, loadPolicyStore, type CompensationService, type ExecutionRound, type PolicySource } from '@parcelwatch/compensation';
@@ -113,7 +113,7 @@ export class FaultPipeline {
   /** Real milliseconds each step took (for the report). */
   readonly stepMs: number[] = [];
   db!: Kysely<Database>;
-  bus!: KafkaBus;
+  bus!: KafkaEventBus;
   sandbox!: CarrierSandboxService;
   private database: { url: string; drop(): Promise<void> } | undefined;
   private admin: Admin | undefined;
@@ -153,6 +153,11 @@ export class FaultPipeline {
     };
   }
 
+  /** A kafkajs admin (offsets, lag) on the brokers, whichever client library the bus runs on. */
+  kafkaAdmin(): Admin {
+    return kafkajsClient({ brokers: this.brokers(), clientId: 'fault-tests-admin' }, logger).admin();
+  }
+
   brokers(): string[] {
     return this.options.brokers ?? kafkaBrokers();
   }
@@ -165,7 +170,9 @@ export class FaultPipeline {
   async run(): Promise<void> {
     this.database = await createTestDatabase();
     this.db = await createDb({ kind: 'postgres', url: this.database.url, max: 8 });
-    this.bus = new KafkaBus({ brokers: this.brokers(), clientId: 'fault-tests', logger, requestTimeoutMs: 10_000, deadLetters: databaseDeadLetters(this.db) });
+    // KAFKA_CLIENT runs the faults on either client library (the service children inherit it).
+    const client = process.env['KAFKA_CLIENT'] as KafkaClientName | undefined;
+    this.bus = createKafkaBus(client, { brokers: this.brokers(), clientId: 'fault-tests', logger, requestTimeoutMs: 10_000, deadLetters: databaseDeadLetters(this.db) });
     await this.bus.connect();
     await this.bus.ensureTopics([
       { name: this.topics.shipments, partitions: 2, dlq: true },
@@ -176,7 +183,7 @@ export class FaultPipeline {
       { name: this.topics.compensations, partitions: 2, dlq: true },
       ...Object.values(this.stages.topics).map((name) => ({ name, partitions: 2, dlq: true })),
     ]);
-    this.admin = this.bus.kafka.admin();
+    this.admin = this.kafkaAdmin();
     await this.admin.connect();
 
     this.sandbox = createCarrierSandboxService({ logger, clock: this.clock, options: { seed: SEED, journeyRates: FORCED_ONLY, rateLimits: { '17track': null } } });

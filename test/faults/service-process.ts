@@ -6,7 +6,7 @@
 // arms the fault ({ killAfterCommit: null } disarms it): the process SIGKILLs itself the moment a
 // transaction that recorded a new message of that group has committed (before anything else
 // runs: no offset commit, no next message), so it dies with part of its input done, not all.
-import { databaseDeadLetters, KafkaBus } from '@parcelwatch/bus';
+import { createKafkaBus, databaseDeadLetters, type KafkaClientName } from '@parcelwatch/bus';
 import { createCompensationService, DEFAULT_POLICY_PATH, loadPolicyStore } from '@parcelwatch/compensation';
 import { createDb } from '@parcelwatch/db';
 import { createDetectorService } from '@parcelwatch/detector';
@@ -23,7 +23,7 @@ const logger = createLogger({ name: `fault-${settings.service}`, level: 'error' 
 const clock = fixedClock(settings.now);
 const db = await createDb({ kind: 'postgres', url: settings.databaseUrl, max: 4 });
 // A short session: the group hands a killed member's partitions to its successor within seconds.
-const bus = new KafkaBus({ brokers: settings.brokers, clientId: `fault-${settings.service}`, logger, consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, deadLetters: databaseDeadLetters(db) });
+const bus = createKafkaBus(process.env['KAFKA_CLIENT'] as KafkaClientName | undefined, { brokers: settings.brokers, clientId: `fault-${settings.service}`, logger, consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 }, deadLetters: databaseDeadLetters(db) });
 await bus.connect();
 
 async function build(): Promise<Service> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
-import { KafkaBus, kafkaBusOptions, type BusConsumer } from '@parcelwatch/bus';
+import { createKafkaBus, KAFKA_CLIENTS, kafkaBusOptions, type BusConsumer, type KafkaClientName, type KafkaEventBus } from '@parcelwatch/bus';
 import { busConfig, kafkaSettingsSchema, parseEnv } from '@parcelwatch/config';
 import { createEnvelope, type Envelope } from '@parcelwatch/contracts';
 import { createLogger } from '@parcelwatch/logger';
@@ -13,8 +13,9 @@ import { createLocalRun, type LocalRun } from '../../infra/local/launchers/proce
  * Kafka security as a deployer configures it: a private broker (started once for this file, on
  * loopback) with a SASL_SSL listener, TLS material and credentials made at test time. The
  * product's bus is opened from KAFKA_* settings exactly as every service opens it (settings ->
- * busConfig -> kafkaBusOptions -> KafkaBus), and must publish, create topics and consume over
- * SCRAM-SHA-512 and over PLAIN; a wrong password and a plaintext client are refused.
+ * busConfig -> kafkaBusOptions -> the bus on the KAFKA_CLIENT library), and must publish, create
+ * topics and consume over SCRAM-SHA-512 and over PLAIN; a wrong password and a plaintext client
+ * are refused. Every case runs on each client library.
  */
 const logger = createLogger({ name: 'kafka-sasl-ssl', level: process.env.LOG_LEVEL ?? 'silent' });
 const SCRAM_USER = { name: 'pw-scram', password: 'scram-password-1' };
@@ -23,15 +24,29 @@ const PLAIN_USER = { name: 'pw-plain', password: 'plain-password-1' };
 let localRun: LocalRun | undefined;
 let kafka: LocalKafka | undefined;
 let tls: KafkaTlsMaterial | undefined;
-const buses: KafkaBus[] = [];
+const buses: KafkaEventBus[] = [];
 
-function busFromSettings(env: Record<string, string>, clientId: string): KafkaBus {
+function busFromSettings(env: Record<string, string>, clientId: string): KafkaEventBus {
   const config = busConfig(parseEnv(kafkaSettingsSchema, { KAFKA_BROKERS: kafka!.saslSslBrokers!.join(','), KAFKA_CLIENT_ID: clientId, ...env }));
   if (config.kind !== 'kafka') throw new Error('settings chose the embedded bus');
-  const bus = new KafkaBus({ ...kafkaBusOptions(config, logger), connectionTimeoutMs: 5_000 });
+  const bus = createKafkaBus(config.client, { ...kafkaBusOptions(config, logger), connectionTimeoutMs: 5_000 });
   buses.push(bus);
   return bus;
 }
+
+/** The error, its causes and aggregated errors, as one line: each client words its failures its own way. */
+function errorChain(err: unknown, depth = 0): string {
+  if (!(err instanceof Error) || depth > 4) return String(err);
+  const nested = [(err as { cause?: unknown }).cause, ...((err as { errors?: unknown[] }).errors ?? [])].filter((e) => e !== undefined);
+  const code = (err as { code?: unknown }).code;
+  return [`${err.name}${code ? ` ${String(code)}` : ''}: ${err.message}`, ...nested.map((e) => errorChain(e, depth + 1))].join(' | ');
+}
+
+/** How each client reports a refused login and a TLS listener spoken to in plaintext. */
+const REFUSALS: Record<KafkaClientName, { scram: RegExp; plain: RegExp; plaintext: RegExp }> = {
+  kafkajs: { scram: /SASL SCRAM SHA512 authentication failed/, plain: /SASL PLAIN authentication failed/, plaintext: /^KafkaJS(Connection|ConnectionClosed|NumberOfRetriesExceeded|RequestTimeout)/ },
+  platformatic: { scram: /PLT_KFK_AUTHENTICATION|SASL_AUTHENTICATION_FAILED|Authentication failed/i, plain: /PLT_KFK_AUTHENTICATION|SASL_AUTHENTICATION_FAILED|Authentication failed/i, plaintext: /PLT_KFK_(NETWORK|TIMEOUT|MULTIPLE)/ },
+};
 
 const secured = (mechanism: string, user: { name: string; password: string }) => ({
   KAFKA_SSL: 'true',
@@ -41,7 +56,7 @@ const secured = (mechanism: string, user: { name: string; password: string }) =>
   KAFKA_SASL_PASSWORD: user.password,
 });
 
-async function roundTrip(bus: KafkaBus, topic: string): Promise<Envelope[]> {
+async function roundTrip(bus: KafkaEventBus, topic: string): Promise<Envelope[]> {
   await bus.ensureTopics([{ name: topic, partitions: 1 }]);
   const received: Envelope[] = [];
   const consumer: BusConsumer = bus.subscribe({
@@ -73,32 +88,39 @@ describe('Kafka over SASL_SSL, configured from KAFKA_SSL* and KAFKA_SASL* settin
     await localRun?.stop();
   });
 
-  it('publishes, creates topics and consumes over TLS with SCRAM-SHA-512', async () => {
-    const received = await roundTrip(busFromSettings(secured('scram-sha-512', SCRAM_USER), 'scram-client'), 'secure-scram');
-    expect(received.map((event) => event.data)).toEqual([{ topic: 'secure-scram' }]);
-  });
+  describe.each(KAFKA_CLIENTS)('on %s', (client) => {
+    const on = (env: Record<string, string>) => ({ ...env, KAFKA_CLIENT: client });
+    const topic = (base: string) => `${base}-${client}`;
 
-  it('publishes and consumes over TLS with PLAIN', async () => {
-    const received = await roundTrip(busFromSettings(secured('plain', PLAIN_USER), 'plain-client'), 'secure-plain');
-    expect(received.map((event) => event.data)).toEqual([{ topic: 'secure-plain' }]);
-  });
+    it('publishes, creates topics and consumes over TLS with SCRAM-SHA-512', async () => {
+      const received = await roundTrip(busFromSettings(on(secured('scram-sha-512', SCRAM_USER)), 'scram-client'), topic('secure-scram'));
+      expect(received.map((event) => event.data)).toEqual([{ topic: topic('secure-scram') }]);
+    });
 
-  it('refuses a wrong password with an authentication error that does not echo it', async () => {
-    const bus = busFromSettings(secured('scram-sha-512', { name: SCRAM_USER.name, password: 'not-the-password' }), 'wrong-password');
-    const error = await bus.connect().then(() => undefined, (err: unknown) => err as Error);
-    expect(error?.message).toMatch(/SASL SCRAM SHA512 authentication failed/);
-    expect(error?.message).not.toContain('not-the-password');
-  });
+    it('publishes and consumes over TLS with PLAIN', async () => {
+      const received = await roundTrip(busFromSettings(on(secured('plain', PLAIN_USER)), 'plain-client'), topic('secure-plain'));
+      expect(received.map((event) => event.data)).toEqual([{ topic: topic('secure-plain') }]);
+    });
 
-  it('refuses a PLAIN user whose password is wrong', async () => {
-    const bus = busFromSettings(secured('plain', { name: PLAIN_USER.name, password: 'guess' }), 'wrong-plain');
-    await expect(bus.connect()).rejects.toThrow(/SASL PLAIN authentication failed/);
-  });
+    it('refuses a wrong password with an authentication error that does not echo it', async () => {
+      const bus = busFromSettings(on(secured('scram-sha-512', { name: SCRAM_USER.name, password: 'not-the-password' })), 'wrong-password');
+      const error = await bus.connect().then(() => undefined, (err: unknown) => err as Error);
+      expect(errorChain(error)).toMatch(REFUSALS[client].scram);
+      expect(errorChain(error)).not.toContain('not-the-password');
+    });
 
-  it('gives a plaintext client nothing from the TLS listener', async () => {
-    const bus = busFromSettings({}, 'plaintext-client');
-    const error = await bus.connect().then(() => undefined, (err: unknown) => err as Error);
-    expect(error).toBeInstanceOf(Error);
-    expect(error?.name).toMatch(/KafkaJS(Connection|ConnectionClosed|NumberOfRetriesExceeded|RequestTimeout)/);
+    it('refuses a PLAIN user whose password is wrong', async () => {
+      const bus = busFromSettings(on(secured('plain', { name: PLAIN_USER.name, password: 'guess' })), 'wrong-plain');
+      const error = await bus.connect().then(() => undefined, (err: unknown) => err as Error);
+      expect(errorChain(error)).toMatch(REFUSALS[client].plain);
+      expect(errorChain(error)).not.toContain('guess');
+    });
+
+    it('gives a plaintext client nothing from the TLS listener', async () => {
+      const bus = busFromSettings(on({}), 'plaintext-client');
+      const error = await bus.connect().then(() => undefined, (err: unknown) => err as Error);
+      expect(error).toBeInstanceOf(Error);
+      expect(errorChain(error)).toMatch(REFUSALS[client].plaintext);
+    });
   });
 });

@@ -8,7 +8,9 @@ export { processChunk, type ChunkProcessor, type ChunkResult } from './batch-pro
 export { SupervisedConsumer, type ConsumerSession, type OpenSession, type SessionHooks } from './consumer-supervisor.js';
 export { EmbeddedBus, type EmbeddedBusOptions, type HandOver } from './embedded-bus.js';
 export { partitionForKey } from './embedded-log.js';
-export { KafkaBus, type KafkaBusOptions } from './kafka-bus.js';
+export { KafkaBus, kafkajsClient, type KafkaBusOptions, type KafkaEventBus } from './kafka-bus.js';
+export { PlatformaticKafkaBus } from './platformatic-kafka-bus.js';
+export { createKafkaBus, KAFKA_CLIENTS, DEFAULT_KAFKA_CLIENT, type KafkaClientName } from './kafka-client.js';
 export { toRawMessage, type KafkaConsumerSettings } from './kafka-session.js';
 export { pinoLogCreator, kafkaLogLevel } from './kafka-logging.js';
 export { TopicAdmin, loadTopicsFile, planTopics, type TopicSpecInput, type EnsureTopicsResult } from './topic-admin.js';

@@ -27,11 +27,19 @@ export interface KafkaBusOptions {
   deadLetters?: DeadLetterStore;
 }
 
+/** What both Kafka adapters offer besides the EventBus port: topic creation. */
+export interface KafkaEventBus extends EventBus {
+  /** A topic admin on this bus's connection settings; disconnect it when done. */
+  topicAdmin(): TopicAdmin;
+  /** Creates the topics (and their `.dlq` when asked) that do not exist yet. */
+  ensureTopics(specs: readonly TopicSpecInput[]): Promise<void>;
+}
+
 /**
  * EventBus on Kafka (kafkajs). The producer is idempotent (acks=all, one request in flight), so
  * a retried send neither duplicates nor reorders a partition's messages.
  */
-export class KafkaBus implements EventBus {
+export class KafkaBus implements KafkaEventBus {
   readonly kafka: Kafka;
   private readonly producer: Producer;
   private readonly logger: Logger;
@@ -42,16 +50,7 @@ export class KafkaBus implements EventBus {
   constructor(private readonly options: KafkaBusOptions) {
     this.logger = options.logger ?? createLogger({ name: 'kafka-bus' });
     this.maxRecordsPerRequest = options.maxRecordsPerRequest ?? 1_000;
-    this.kafka = new Kafka({
-      clientId: options.clientId ?? 'parcelwatch',
-      brokers: [...options.brokers],
-      ...(options.ssl ? { ssl: options.ssl } : {}),
-      ...(options.sasl ? { sasl: options.sasl } : {}),
-      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      logLevel: kafkaLogLevel(this.logger),
-      logCreator: pinoLogCreator(this.logger.child({ component: 'kafkajs' })),
-    });
+    this.kafka = kafkajsClient(options, this.logger);
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -129,6 +128,20 @@ export class KafkaBus implements EventBus {
       await admin.disconnect();
     }
   }
+}
+
+/** The kafkajs client for these options, its log lines routed into pino. */
+export function kafkajsClient(options: KafkaBusOptions, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: options.clientId ?? 'parcelwatch',
+    brokers: [...options.brokers],
+    ...(options.ssl ? { ssl: options.ssl } : {}),
+    ...(options.sasl ? { sasl: options.sasl } : {}),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    logLevel: kafkaLogLevel(logger),
+    logCreator: pinoLogCreator(logger.child({ component: 'kafkajs' })),
+  });
 }
 
 function groupByTopic(records: readonly OutgoingRecord[]): { topic: string; messages: Message[] }[] {

@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { SASLOptions } from 'kafkajs';
 import type { Logger } from '@parcelwatch/logger';
 import type { KafkaBusOptions } from './kafka-bus.js';
+import type { KafkaClientName } from './kafka-client.js';
 
 /*
  * The Kafka half of @parcelwatch/config's BusConfig, kept structural (bus does not depend on
@@ -25,6 +26,8 @@ export interface KafkaSaslSettings {
 export interface KafkaConnectionSettings {
   brokers: string[];
   clientId: string;
+  /** Which client library opens the connections (KAFKA_CLIENT); absent: kafkajs. */
+  client?: KafkaClientName;
   tls?: KafkaTlsSettings;
   sasl?: KafkaSaslSettings;
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { databaseDeadLetters } from './dead-letter.js';
 import { EmbeddedBus } from './embedded-bus.js';
 import type { EventBus } from './event-bus.js';
-import { KafkaBus } from './kafka-bus.js';
+import { createKafkaBus } from './kafka-client.js';
 import { kafkaBusOptions, type KafkaConnectionSettings } from './kafka-connection.js';
 import { OutboxRelay } from './outbox-relay.js';
 
@@ -33,7 +33,7 @@ export async function openServiceAdapters(
   const deadLetters = databaseDeadLetters(db);
   const bus: EventBus =
     plan.bus.kind === 'kafka'
-      ? new KafkaBus({ ...kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })), deadLetters })
+      ? createKafkaBus(plan.bus.client, { ...kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })), deadLetters })
       : new EmbeddedBus({ logger, deadLetters });
   await bus.connect();
   register('bus', () => bus.disconnect());

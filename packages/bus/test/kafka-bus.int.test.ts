@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createTestDatabase, kafkaBrokers, uniqueTopic } from '@parcelwatch/test-harness';
-import { KafkaBus } from '../src/index.js';
+import { createKafkaBus, KAFKA_CLIENTS, KafkaBus, type KafkaClientName } from '../src/index.js';
 import { describeBusContract, type BusContractFixture, type DoomedConsumer, type DoomedConsumerOptions } from './bus-contract.js';
 
 const logger = createLogger({ name: 'kafka-bus-test', level: process.env.LOG_LEVEL ?? 'silent' });
@@ -14,13 +14,14 @@ const SUPPORT = path.join(import.meta.dirname, 'support');
 // Short session and rebalance timeouts so a killed member leaves the group within seconds.
 const CONSUMER_SETTINGS = { sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, maxWaitTimeMs: 100 };
 
-function spawnDoomedConsumer(brokers: string[], options: DoomedConsumerOptions): Promise<DoomedConsumer> {
+function spawnDoomedConsumer(client: KafkaClientName, brokers: string[], options: DoomedConsumerOptions): Promise<DoomedConsumer> {
   if (!options.database.url) throw new Error('the doomed consumer needs a database url');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(SUPPORT, 'doomed-consumer.script.ts')], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
       TSX_TSCONFIG_PATH: path.join(SUPPORT, 'tsconfig.child.json'),
+      KAFKA_CLIENT: client,
       KAFKA_BROKERS: brokers.join(','),
       DATABASE_URL: options.database.url,
       TOPIC: options.topic,
@@ -52,9 +53,9 @@ function spawnDoomedConsumer(brokers: string[], options: DoomedConsumerOptions):
   });
 }
 
-async function kafkaFixture(): Promise<BusContractFixture> {
+async function kafkaFixture(client: KafkaClientName): Promise<BusContractFixture> {
   const brokers = kafkaBrokers();
-  const bus = new KafkaBus({ brokers, clientId: 'bus-contract', logger, consumer: CONSUMER_SETTINGS });
+  const bus = createKafkaBus(client, { brokers, clientId: `bus-contract-${client}`, logger, consumer: CONSUMER_SETTINGS });
   await bus.connect();
   return {
     bus,
@@ -72,13 +73,16 @@ async function kafkaFixture(): Promise<BusContractFixture> {
         },
       };
     },
-    startDoomedConsumer: (options) => spawnDoomedConsumer(brokers, options),
+    startDoomedConsumer: (options) => spawnDoomedConsumer(client, brokers, options),
     waitTimeoutMs: 120_000,
     dispose: () => bus.disconnect(),
   };
 }
 
-describeBusContract('KafkaBus + PostgreSQL', kafkaFixture, { testTimeoutMs: TEST_TIMEOUT_MS, report: (line) => console.log(line) });
+// The same contract for each client library the bus can run on (KAFKA_CLIENT).
+for (const client of KAFKA_CLIENTS) {
+  describeBusContract(`KafkaBus on ${client} + PostgreSQL`, () => kafkaFixture(client), { testTimeoutMs: TEST_TIMEOUT_MS, report: (line) => console.log(line) });
+}
 
 describe('TopicAdmin on the broker', () => {
   it(

@@ -3,17 +3,17 @@ import type { Envelope } from '@parcelwatch/contracts';
 import { countOpenDeadLetters, createDb, listDeadLetters, replayDeadLetters } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { createTestDatabase, kafkaBrokers, uniqueTopic } from '@parcelwatch/test-harness';
-import { databaseDeadLetters, KafkaBus, NonRetriableError, OutboxRelay, type ReceivedMessage } from '../src/index.js';
+import { createKafkaBus, databaseDeadLetters, KAFKA_CLIENTS, NonRetriableError, OutboxRelay, type ReceivedMessage } from '../src/index.js';
 import { sequenced } from './bus-contract.js';
 import { waitFor } from './support/wait-for.js';
 
 const logger = createLogger({ name: 'kafka-dead-letters-test', level: process.env.LOG_LEVEL ?? 'silent' });
 
-describe('KafkaBus + dead-letter store', () => {
+describe.each(KAFKA_CLIENTS)('KafkaBus on %s + dead-letter store', (client) => {
   it('keeps a dead letter in the database beside <topic>.dlq and replays it once onto its topic', async () => {
     const database = await createTestDatabase();
     const db = await createDb({ kind: 'postgres', url: database.url, max: 4 });
-    const bus = new KafkaBus({ brokers: kafkaBrokers(), clientId: 'kafka-dead-letters', logger, deadLetters: databaseDeadLetters(db), consumer: { maxWaitTimeMs: 100 } });
+    const bus = createKafkaBus(client, { brokers: kafkaBrokers(), clientId: `kafka-dead-letters-${client}`, logger, deadLetters: databaseDeadLetters(db), consumer: { maxWaitTimeMs: 100 } });
     const relay = new OutboxRelay({ db, bus, logger, pollIntervalMs: 50 });
     try {
       await bus.connect();

@@ -31,7 +31,7 @@ describe('selectAdapters', () => {
       S3_SECRET_ACCESS_KEY: 'secret',
     });
     expect(selected).toEqual({
-      bus: { kind: 'kafka', brokers: ['kafka:19092'], clientId: 'poller' },
+      bus: { kind: 'kafka', brokers: ['kafka:19092'], clientId: 'poller', client: 'kafkajs' },
       database: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', max: 4, waitSeconds: 60 },
       blobStore: {
         kind: 's3',
@@ -61,12 +61,20 @@ describe('selectAdapters', () => {
       kind: 'kafka',
       brokers: ['kafka:9093'],
       clientId: 'parcelwatch',
+      client: 'kafkajs',
       tls: { caFile: '/etc/kafka/ca.pem', certFile: '/etc/kafka/client.pem', keyFile: '/etc/kafka/client.key' },
       sasl: { mechanism: 'scram-sha-512', username: 'compensation', password: 's3cret' },
     });
     expect(describeAdapters(selected).bus).toBe('kafka (tls, sasl scram-sha-512)');
     expect(JSON.stringify(describeAdapters(selected))).not.toContain('s3cret');
-    expect(plan({ KAFKA_BROKERS: 'kafka:9093', KAFKA_SSL: 'yes' }).bus).toEqual({ kind: 'kafka', brokers: ['kafka:9093'], clientId: 'parcelwatch', tls: {} });
+    expect(plan({ KAFKA_BROKERS: 'kafka:9093', KAFKA_SSL: 'yes' }).bus).toEqual({ kind: 'kafka', brokers: ['kafka:9093'], clientId: 'parcelwatch', client: 'kafkajs', tls: {} });
+  });
+
+  it('chooses the Kafka client library from KAFKA_CLIENT, kafkajs unless told, and refuses another', () => {
+    const selected = plan({ KAFKA_BROKERS: 'kafka:9092', KAFKA_CLIENT: ' Platformatic ' });
+    expect(selected.bus).toEqual({ kind: 'kafka', brokers: ['kafka:9092'], clientId: 'parcelwatch', client: 'platformatic' });
+    expect(describeAdapters(selected).bus).toBe('kafka (platformatic)');
+    expect(() => plan({ KAFKA_BROKERS: 'kafka:9092', KAFKA_CLIENT: 'rdkafka' })).toThrow(/KAFKA_CLIENT/);
   });
 
   it('refuses Kafka security settings that would be ignored or weaker than asked, every one at once, values never echoed', () => {

@@ -26,8 +26,11 @@ export interface KafkaSaslConfig {
   password: string;
 }
 
+/** The Kafka client library the bus is built on (KAFKA_CLIENT). */
+export type KafkaClientName = 'kafkajs' | 'platformatic';
+
 export type BusConfig =
-  | { kind: 'kafka'; brokers: string[]; clientId: string; tls?: KafkaTlsConfig; sasl?: KafkaSaslConfig }
+  | { kind: 'kafka'; brokers: string[]; clientId: string; client: KafkaClientName; tls?: KafkaTlsConfig; sasl?: KafkaSaslConfig }
   | { kind: 'embedded' };
 
 /** Same shape as packages/db's DbConfig, so it can be passed to createDb directly. */
@@ -55,7 +58,7 @@ export interface AdapterPlan {
 
 export function busConfig(settings: KafkaSettings): BusConfig {
   if (settings.KAFKA_BROKERS === undefined) return { kind: 'embedded' };
-  const config: BusConfig = { kind: 'kafka', brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID };
+  const config: BusConfig = { kind: 'kafka', brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, client: settings.KAFKA_CLIENT };
   if (settings.KAFKA_SSL) config.tls = kafkaTlsConfig(settings);
   // The schema guarantees username and password whenever a mechanism is set.
   const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = settings;
@@ -108,9 +111,13 @@ export function describeAdapters(plan: AdapterPlan): { bus: string; database: st
   return { bus: describeBus(plan.bus), database: plan.database.kind, blobStore: plan.blobStore.kind };
 }
 
-/** `kafka`, or e.g. `kafka (tls, sasl scram-sha-512)`: an operator sees at start whether the broker link is secured. */
+/**
+ * `kafka`, or e.g. `kafka (platformatic, tls, sasl scram-sha-512)`: an operator sees at start
+ * whether the broker link is secured, and which client it runs on when not the default.
+ */
 function describeBus(bus: BusConfig): string {
-  if (bus.kind === 'embedded' || (bus.tls === undefined && bus.sasl === undefined)) return bus.kind;
-  const parts = [...(bus.tls ? ['tls'] : []), ...(bus.sasl ? [`sasl ${bus.sasl.mechanism}`] : [])];
+  if (bus.kind === 'embedded') return bus.kind;
+  const parts = [...(bus.client !== 'kafkajs' ? [bus.client] : []), ...(bus.tls ? ['tls'] : []), ...(bus.sasl ? [`sasl ${bus.sasl.mechanism}`] : [])];
+  if (parts.length === 0) return bus.kind;
   return `kafka (${parts.join(', ')})`;
 }

@@ -11,6 +11,12 @@ import { envBool, envHostPortList, envInt, envUrl, logLevelSchema, nodeEnvSchema
 export const kafkaEnv = {
   KAFKA_BROKERS: envHostPortList().optional(),
   KAFKA_CLIENT_ID: z.string().trim().min(1).default('parcelwatch'),
+  /** The client library under the bus; both pass the bus contract suite (docs/benchmarks.md). */
+  KAFKA_CLIENT: z
+    .string()
+    .transform((raw) => raw.trim().toLowerCase())
+    .pipe(z.enum(['kafkajs', 'platformatic'], { error: 'must be kafkajs or platformatic' }))
+    .default('kafkajs'),
   KAFKA_SSL: envBool().default(false),
   /** Unset with KAFKA_SSL: the system's trusted CAs. */
   KAFKA_SSL_CA_FILE: z.string().trim().min(1).optional(),

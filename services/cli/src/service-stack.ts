@@ -3,7 +3,7 @@ import path from 'node:path';
 import { apiConfigSchema, buildApi, type ApiService } from '@parcelwatch/api';
 import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
 import { archiverConfigSchema, buildArchiver } from '@parcelwatch/archiver';
-import { databaseDeadLetters, EmbeddedBus, KafkaBus, OutboxRelay, kafkaBusOptions, type DeadLetterStore, type EventBus } from '@parcelwatch/bus';
+import { createKafkaBus, databaseDeadLetters, EmbeddedBus, OutboxRelay, kafkaBusOptions, type DeadLetterStore, type EventBus } from '@parcelwatch/bus';
 import { createCarrierSandboxService, sandboxClientEnv, type CarrierSandboxOptions, type CarrierSandboxService } from '@parcelwatch/carrier-sandbox';
 import { buildCompensation, compensationConfigSchema, type CompensationService } from '@parcelwatch/compensation';
 import { describeAdapters, parseEnvAll, selectAdapters, type AdapterPlan, type Env } from '@parcelwatch/config';
@@ -81,7 +81,7 @@ export interface StackOptions {
 
 async function openBus(plan: AdapterPlan, logger: Logger, topicsFile: string, deadLetters: DeadLetterStore): Promise<EventBus> {
   if (plan.bus.kind === 'embedded') return new EmbeddedBus({ logger: logger.child({ component: 'embedded-bus' }), deadLetters });
-  const bus = new KafkaBus({ ...kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })), deadLetters });
+  const bus = createKafkaBus(plan.bus.client, { ...kafkaBusOptions(plan.bus, logger.child({ component: 'kafka-bus' })), deadLetters });
   const admin = bus.topicAdmin();
   try {
     await admin.ensureTopicsFromFile(topicsFile);

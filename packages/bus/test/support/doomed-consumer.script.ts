@@ -1,5 +1,5 @@
 /**
- * A KafkaBus consumer that the integration test kills with SIGKILL. It applies its chunks with
+ * A Kafka bus consumer (on the client KAFKA_CLIENT names) that the integration test kills with SIGKILL. It applies its chunks with
  * the idempotent effects handler; on chunk HANG_ON_CHUNK it commits the database transaction,
  * reports the chunk's ids on stdout and hangs before the offsets are committed.
  *
@@ -7,7 +7,7 @@
  */
 import { createDb } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
-import { KafkaBus } from '../../src/index.js';
+import { createKafkaBus, KAFKA_CLIENTS, type KafkaClientName } from '../../src/index.js';
 import { effectsHandler } from './effects.js';
 
 function env(name: string): string {
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const hangOnChunk = Number(env('HANG_ON_CHUNK'));
   const logger = createLogger({ name: 'doomed-consumer', level: process.env.LOG_LEVEL ?? 'warn', destination: process.stderr });
   const db = await createDb({ kind: 'postgres', url: env('DATABASE_URL') });
-  const bus = new KafkaBus({
+  const client = env('KAFKA_CLIENT') as KafkaClientName;
+  if (!KAFKA_CLIENTS.includes(client)) throw new Error(`KAFKA_CLIENT ${client} is not a known client`);
+  const bus = createKafkaBus(client, {
     brokers: env('KAFKA_BROKERS').split(','),
     clientId: 'doomed-consumer',
     logger,
