@@ -25,6 +25,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { sql, type Kysely } from 'kysely';
 import { benchDatabase, benchKafka } from './bench-infra.js';
 import { percentile, SCANS_PER_SNAPSHOT, seedWorkload, snapshotEnvelopes, workloadShipment, type WorkloadShipment } from './pipeline-workload.js';
+import { stageBreakdown } from './pipeline-stages.js';
 import { record, scaled } from './results.js';
 
 const THROUGHPUT_SNAPSHOTS = Number(process.env['BENCH_PIPELINE_SNAPSHOTS'] ?? scaled(1000, 100));
@@ -221,6 +222,8 @@ export async function run(): Promise<void> {
       const latencies = shipments.map((s, i) => sentAt.get(s.shipmentId)! - run.due[i]!).sort((a, b) => a - b);
       const raw = await rawKafka(kafka.brokers, tag, latencyEnvelopes.map((e) => JSON.stringify(e)), snapshotsPerSecond);
       const rawLatencies = [...raw.latencies].sort((a, b) => a - b);
+      const stages = await stageBreakdown(db, `bench-normalizer-${tag}`, topics.shipmentEvents, shipments.map((s, i) => ({ shipmentId: s.shipmentId, snapshotEventId: latencyEnvelopes[i]!.id, due: run.due[i]! })));
+      log(`${rate} checkpoints/s, where the time goes (p50 / p99 ms): ${Object.entries(stages).map(([stage, f]) => `${stage} ${f.p50} / ${f.p99}`).join('; ')}`);
       const context = {
         offeredCheckpointsPerSecond: rate,
         achievedCheckpointsPerSecond: Math.round(achieved),
@@ -229,6 +232,7 @@ export async function run(): Promise<void> {
         seconds: LATENCY_SECONDS,
         dispatchIdleMs: DISPATCH_IDLE_MS,
         maxMs: Math.round(latencies.at(-1) ?? 0),
+        stages,
       };
       for (const p of [50, 99]) {
         record({

@@ -11,11 +11,11 @@ export interface OutboxRelayOptions {
   db: TransactionalDb;
   bus: Pick<EventBus, 'send'>;
   logger?: Logger;
-  /** Rows per claim. Default 200. */
+  /** Rows per claim (and per publish, split by the bus into requests of its size). Default 1,000. */
   batchSize?: number;
   /**
    * How long to sleep when the outbox is empty; `wake()` cuts it short, as does every commit in
-   * this process that enqueued rows through `createIdempotentHandler`. Default 500 ms.
+   * this process that enqueued rows (`createIdempotentHandler`, `transactionWithOutbox`). Default 500 ms.
    */
   pollIntervalMs?: number;
   /** Backoff after a failed round, doubling up to the max. */
@@ -90,7 +90,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? createLogger({ name: 'outbox-relay' });
-    this.batchSize = options.batchSize ?? 200;
+    // Large rounds: one claim, one produce request and one update carry a whole backlog.
+    this.batchSize = options.batchSize ?? 1_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.minDelayMs = options.backoff?.minDelayMs ?? 200;
     this.maxDelayMs = options.backoff?.maxDelayMs ?? 30_000;

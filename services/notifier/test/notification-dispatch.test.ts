@@ -121,6 +121,11 @@ describe('notification dispatch', () => {
         seen.push({ event, rowsVisible: rows.length });
         return 1;
       },
+      async enqueueMany(trx, batch) {
+        let enqueued = 0;
+        for (const event of batch) enqueued += await this.enqueue(trx, event);
+        return enqueued;
+      },
       worker: { name: 'w', start: async () => undefined, stop: async () => undefined, isHealthy: () => true, runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }), wake: () => undefined },
       registerRoutes: () => undefined,
     };
