@@ -42,6 +42,9 @@ function acknowledging(bus: Pick<EventBus, 'send'>): AcknowledgingBus | undefine
   return typeof (bus as Partial<AcknowledgingBus>).handOver === 'function' ? (bus as unknown as AcknowledgingBus) : undefined;
 }
 
+/** How soon a relay that found the lock taken looks again. */
+const LOCK_BUSY_RETRY_MS = 50;
+
 /** The last claim-and-hand-over of each bus: the next one waits for it. */
 const turns = new WeakMap<object, Promise<void>>();
 
@@ -87,6 +90,8 @@ export class OutboxRelay {
   private wakeRequested = false;
   private unsubscribe: (() => void) | undefined;
   private stopSignal = new AbortController();
+  /** The last round found another relay publishing (the advisory lock taken). */
+  private lockBusy = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? createLogger({ name: 'outbox-relay' });
@@ -133,7 +138,8 @@ export class OutboxRelay {
     const tracked = acknowledging(this.options.bus);
     if (tracked) return this.handOverOnce(tracked);
     return this.options.db.transaction().execute(async (trx) => {
-      if (!(await tryLockOutboxRelay(trx))) return 0;
+      this.lockBusy = !(await tryLockOutboxRelay(trx));
+      if (this.lockBusy) return 0;
       const rows = await claimOutboxBatch(trx, this.batchSize);
       if (rows.length === 0) return 0;
       await this.options.bus.send(rows.map(toRecord));
@@ -206,8 +212,10 @@ export class OutboxRelay {
         await this.sleep(delay, false);
         continue;
       }
-      // A full batch means more is waiting: go again at once.
-      if (published < this.batchSize) await this.sleep(this.pollIntervalMs, true);
+      // A full batch means more is waiting: go again at once. Another relay (often in another
+      // process) holding the lock may have claimed its rows before ours committed: look again
+      // soon rather than a whole poll later.
+      if (published < this.batchSize) await this.sleep(this.lockBusy ? Math.min(LOCK_BUSY_RETRY_MS, this.pollIntervalMs) : this.pollIntervalMs, true);
     }
   }
 
