@@ -21,7 +21,8 @@ export async function stageBreakdown(db: Kysely<Database>, normalizerGroup: stri
     SELECT i.shipment_id, p.processed_at AS normalized, o.published AS published, n.created_at AS planned, n.sent_at AS sent
     FROM jsonb_to_recordset(${JSON.stringify(items.map((i) => ({ shipment_id: i.shipmentId, event_id: i.snapshotEventId })))}::jsonb) AS i(shipment_id uuid, event_id text)
     JOIN processed_messages p ON p.consumer_group = ${normalizerGroup} AND p.message_id = i.event_id
-    JOIN LATERAL (SELECT max(published_at) AS published FROM outbox WHERE topic = ${shipmentEventsTopic} AND message_key = i.shipment_id::text) o ON true
+    -- One pass over the topic's rows (outbox has no index by key): a hash join, not a scan per shipment.
+    JOIN (SELECT message_key, max(published_at) AS published FROM outbox WHERE topic = ${shipmentEventsTopic} GROUP BY message_key) o ON o.message_key = i.shipment_id::text
     JOIN notifications n ON n.shipment_id = i.shipment_id AND n.status = 'sent'`.execute(db);
   const due = new Map(items.map((i) => [i.shipmentId, i.due]));
   const spans: Record<string, number[]> = { 'Kafka + normalizer queue': [], 'normalizer handler + relay wait': [], 'Kafka + notifier queue': [], 'notifier planning + dispatch (wait, claim, send)': [], total: [] };
