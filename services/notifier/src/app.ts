@@ -13,7 +13,7 @@ import { createMarketplaceMessageSender } from './channels/marketplace-message.s
 import { createSmsSender } from './channels/sms.sender.js';
 import type { NotifierConfig } from './config.js';
 import { countClaimLost, createDispatchMetrics } from './dispatch/dispatch.metrics.js';
-import { createNotificationDispatcher, DEFAULT_DISPATCH_BATCH, DEFAULT_SEND_CONCURRENCY, type DispatchRound } from './dispatch/notification-dispatcher.js';
+import { createNotificationDispatcher, DEFAULT_DISPATCH_BATCH, type DispatchRound } from './dispatch/notification-dispatcher.js';
 import type { BuyerChannel } from './domain/notification-planner.js';
 import { notifierEventParser } from './notification-event.parser.js';
 import { createNotificationApplier, type PlannedNow } from './notification.handler.js';
