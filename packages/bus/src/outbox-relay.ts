@@ -42,6 +42,9 @@ function acknowledging(bus: Pick<EventBus, 'send'>): AcknowledgingBus | undefine
   return typeof (bus as Partial<AcknowledgingBus>).handOver === 'function' ? (bus as unknown as AcknowledgingBus) : undefined;
 }
 
+/** Bytes of values per produce request: under Kafka's default 1 MiB per record batch, whatever the partitioning. */
+const MAX_PUBLISH_BYTES = 512 * 1024;
+
 /** How soon a relay that found the lock taken looks again. */
 const LOCK_BUSY_RETRY_MS = 50;
 
@@ -142,7 +145,9 @@ export class OutboxRelay {
       if (this.lockBusy) return 0;
       const rows = await claimOutboxBatch(trx, this.batchSize);
       if (rows.length === 0) return 0;
-      await this.options.bus.send(rows.map(toRecord));
+      // In order, a request at a time: a large round must not become one record batch over the
+      // broker's size limit (snapshots carry whole carrier responses).
+      for (const records of bySize(rows.map(toRecord), MAX_PUBLISH_BYTES)) await this.options.bus.send(records);
       await this.options.afterPublish?.(rows);
       await markOutboxPublished(
         trx,
@@ -238,6 +243,25 @@ export class OutboxRelay {
       };
     });
   }
+}
+
+/** Consecutive runs of records whose values add up to at most `maxBytes` (a larger record goes alone). */
+function bySize(records: readonly OutgoingRecord[], maxBytes: number): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [];
+  let current: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = Buffer.byteLength(record.value);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function toRecord(row: OutboxMessage): OutgoingRecord {
