@@ -9,8 +9,8 @@
 //      through a bare Kafka round trip (produce -> consume);
 //   3. the same at 300 checkpoints/s (BENCH_PIPELINE_LIGHT_RATE), below what this machine can
 //      carry: the time one message takes when no queue has formed.
-// Each service runs as main.ts wires it (its consumer settings, one outbox relay each at its
-// default poll); the notifier's own dispatch loop runs rounds back to back while they are full and
+// Each service runs as main.ts wires it (its consumer settings, its own database pool, one outbox
+// relay each at its default poll); the notifier's own dispatch loop runs rounds back to back while they are full and
 // waits BENCH_DISPATCH_IDLE_MS (default 5 s, NOTIFIER_DISPATCH_INTERVAL_MS's default) after one that is not.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +25,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { sql, type Kysely } from 'kysely';
 import { benchDatabase, benchKafka } from './bench-infra.js';
 import { percentile, SCANS_PER_SNAPSHOT, seedWorkload, snapshotEnvelopes, workloadShipment, type WorkloadShipment } from './pipeline-workload.js';
+import { stageBreakdown } from './pipeline-stages.js';
 import { record, scaled } from './results.js';
 
 const THROUGHPUT_SNAPSHOTS = Number(process.env['BENCH_PIPELINE_SNAPSHOTS'] ?? scaled(1000, 100));
@@ -164,11 +165,17 @@ export async function run(): Promise<void> {
     cleanups.unshift(() => bus.disconnect());
     await bus.ensureTopics(Object.values(topics).map((name) => ({ name, partitions: PARTITIONS, dlq: true })));
 
-    const deps = { logger, clock: systemClock, db, bus };
-    const normalizer = createNormalizerService({ ...deps, topics, groupId: `bench-normalizer-${tag}` });
-    const detector = createDetectorService({ ...deps, topics, groupId: `bench-detector-${tag}`, sweep: { enabled: false } });
+    // A pool per service (createDb's default size), as each service's main.ts opens its own: one
+    // stage's connections in use do not make another stage wait.
+    const pools = await Promise.all([0, 1, 2].map(() => createDb({ kind: 'postgres', url: database.url })));
+    cleanups.unshift(() => Promise.all(pools.map((pool) => pool.destroy())));
+    const [normalizerDb, detectorDb, notifierDb] = pools as [Kysely<Database>, Kysely<Database>, Kysely<Database>];
+    const deps = { logger, clock: systemClock, bus };
+    const normalizer = createNormalizerService({ ...deps, db: normalizerDb, topics, groupId: `bench-normalizer-${tag}` });
+    const detector = createDetectorService({ ...deps, db: detectorDb, topics, groupId: `bench-detector-${tag}`, sweep: { enabled: false } });
     const notifier = createNotifierService({
       ...deps,
+      db: notifierDb,
       senders: [createEmailSender({ smtpUrl: smtp.url, defaultFrom: 'notifications@bench.example' })],
       topics: { shipmentEvents: topics.shipmentEvents, exceptions: topics.shipmentExceptions, delays: topics.shipmentDelays, compensations: topics.compensations, notifications: topics.notifications },
       groupId: `bench-notifier-${tag}`,
@@ -176,7 +183,7 @@ export async function run(): Promise<void> {
       dispatchIntervalMs: DISPATCH_IDLE_MS,
     });
     // One relay per service, as each service's main.ts opens one (default 500 ms poll).
-    const relays = [0, 1, 2].map(() => new OutboxRelay({ db, bus, logger }));
+    const relays = pools.map((pool) => new OutboxRelay({ db: pool, bus, logger }));
     for (const relay of relays) relay.start();
     cleanups.unshift(() => Promise.all(relays.map((relay) => relay.stop())));
     for (const service of [normalizer, detector, notifier]) {
@@ -221,6 +228,8 @@ export async function run(): Promise<void> {
       const latencies = shipments.map((s, i) => sentAt.get(s.shipmentId)! - run.due[i]!).sort((a, b) => a - b);
       const raw = await rawKafka(kafka.brokers, tag, latencyEnvelopes.map((e) => JSON.stringify(e)), snapshotsPerSecond);
       const rawLatencies = [...raw.latencies].sort((a, b) => a - b);
+      const stages = await stageBreakdown(db, `bench-normalizer-${tag}`, topics.shipmentEvents, shipments.map((s, i) => ({ shipmentId: s.shipmentId, snapshotEventId: latencyEnvelopes[i]!.id, due: run.due[i]! })));
+      log(`${rate} checkpoints/s, where the time goes (p50 / p99 ms): ${Object.entries(stages).map(([stage, f]) => `${stage} ${f.p50} / ${f.p99}`).join('; ')}`);
       const context = {
         offeredCheckpointsPerSecond: rate,
         achievedCheckpointsPerSecond: Math.round(achieved),
@@ -229,6 +238,7 @@ export async function run(): Promise<void> {
         seconds: LATENCY_SECONDS,
         dispatchIdleMs: DISPATCH_IDLE_MS,
         maxMs: Math.round(latencies.at(-1) ?? 0),
+        stages,
       };
       for (const p of [50, 99]) {
         record({

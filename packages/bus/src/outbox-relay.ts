@@ -11,11 +11,11 @@ export interface OutboxRelayOptions {
   db: TransactionalDb;
   bus: Pick<EventBus, 'send'>;
   logger?: Logger;
-  /** Rows per claim. Default 200. */
+  /** Rows per claim (and per publish, split by the bus into requests of its size). Default 1,000. */
   batchSize?: number;
   /**
    * How long to sleep when the outbox is empty; `wake()` cuts it short, as does every commit in
-   * this process that enqueued rows through `createIdempotentHandler`. Default 500 ms.
+   * this process that enqueued rows (`createIdempotentHandler`, `transactionWithOutbox`). Default 500 ms.
    */
   pollIntervalMs?: number;
   /** Backoff after a failed round, doubling up to the max. */
@@ -41,6 +41,12 @@ export interface AcknowledgingBus {
 function acknowledging(bus: Pick<EventBus, 'send'>): AcknowledgingBus | undefined {
   return typeof (bus as Partial<AcknowledgingBus>).handOver === 'function' ? (bus as unknown as AcknowledgingBus) : undefined;
 }
+
+/** Bytes of values per produce request: under Kafka's default 1 MiB per record batch, whatever the partitioning. */
+const MAX_PUBLISH_BYTES = 512 * 1024;
+
+/** How soon a relay that found the lock taken looks again. */
+const LOCK_BUSY_RETRY_MS = 50;
 
 /** The last claim-and-hand-over of each bus: the next one waits for it. */
 const turns = new WeakMap<object, Promise<void>>();
@@ -87,10 +93,13 @@ export class OutboxRelay {
   private wakeRequested = false;
   private unsubscribe: (() => void) | undefined;
   private stopSignal = new AbortController();
+  /** The last round found another relay publishing (the advisory lock taken). */
+  private lockBusy = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = options.logger ?? createLogger({ name: 'outbox-relay' });
-    this.batchSize = options.batchSize ?? 200;
+    // Large rounds: one claim, one produce request and one update carry a whole backlog.
+    this.batchSize = options.batchSize ?? 1_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.minDelayMs = options.backoff?.minDelayMs ?? 200;
     this.maxDelayMs = options.backoff?.maxDelayMs ?? 30_000;
@@ -132,10 +141,13 @@ export class OutboxRelay {
     const tracked = acknowledging(this.options.bus);
     if (tracked) return this.handOverOnce(tracked);
     return this.options.db.transaction().execute(async (trx) => {
-      if (!(await tryLockOutboxRelay(trx))) return 0;
+      this.lockBusy = !(await tryLockOutboxRelay(trx));
+      if (this.lockBusy) return 0;
       const rows = await claimOutboxBatch(trx, this.batchSize);
       if (rows.length === 0) return 0;
-      await this.options.bus.send(rows.map(toRecord));
+      // In order, a request at a time: a large round must not become one record batch over the
+      // broker's size limit (snapshots carry whole carrier responses).
+      for (const records of bySize(rows.map(toRecord), MAX_PUBLISH_BYTES)) await this.options.bus.send(records);
       await this.options.afterPublish?.(rows);
       await markOutboxPublished(
         trx,
@@ -205,8 +217,10 @@ export class OutboxRelay {
         await this.sleep(delay, false);
         continue;
       }
-      // A full batch means more is waiting: go again at once.
-      if (published < this.batchSize) await this.sleep(this.pollIntervalMs, true);
+      // A full batch means more is waiting: go again at once. Another relay (often in another
+      // process) holding the lock may have claimed its rows before ours committed: look again
+      // soon rather than a whole poll later.
+      if (published < this.batchSize) await this.sleep(this.lockBusy ? Math.min(LOCK_BUSY_RETRY_MS, this.pollIntervalMs) : this.pollIntervalMs, true);
     }
   }
 
@@ -229,6 +243,25 @@ export class OutboxRelay {
       };
     });
   }
+}
+
+/** Consecutive runs of records whose values add up to at most `maxBytes` (a larger record goes alone). */
+function bySize(records: readonly OutgoingRecord[], maxBytes: number): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = [];
+  let current: OutgoingRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = Buffer.byteLength(record.value);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function toRecord(row: OutboxMessage): OutgoingRecord {

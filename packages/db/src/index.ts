@@ -10,6 +10,7 @@ export { migrateToLatest, migrateDownAll, MigrationError } from './migrate.js';
 export { DatabaseUnreachableError, describeDatabaseUrl, isConnectionLost, waitForDatabase, type DatabaseWait } from './database-wait.js';
 export * from './normalizer/checkpoint-partition.repository.js';
 export * from './messaging/outbox.repository.js';
+export * from './messaging/outbox-commits.js';
 export * from './messaging/processed-message.repository.js';
 export * from './messaging/dead-letter.repository.js';
 export * from './poller/poll-schedule.repository.js';
@@ -37,6 +38,7 @@ export * from './archiver/proof.repository.js';
 export * from './archiver/proof-evidence.repository.js';
 // notifier (issue 6)
 export * from './notifier/notification.repository.js';
+export * from './notifier/notification-round.repository.js';
 // issue 7 reports
 export * from './api/report.repository.js';
 export * from './api/report-analytics.repository.js';

@@ -13,6 +13,7 @@ import {
   type Database,
   type Proof,
   type ProofShipment,
+  transactionWithOutbox,
 } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock } from '@parcelwatch/service-kit';
@@ -184,7 +185,7 @@ export function createProofArchive(deps: ProofArchiveDeps): ProofArchive {
     },
 
     async createAppealBundle(shipmentId, requestedBy, merchantScope = null, inTransaction) {
-      return deps.db.transaction().execute(async (trx) => {
+      return transactionWithOutbox(deps.db, async (trx) => {
         await lockProofChain(trx, shipmentId);
         const shipment = await loadProofShipment(trx, shipmentId);
         if (shipment === undefined || (merchantScope !== null && !merchantScope.includes(shipment.merchant_id))) throw new UnknownShipmentError(shipmentId);

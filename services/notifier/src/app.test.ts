@@ -20,7 +20,7 @@ describe('notifier service', () => {
       runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }),
       wake: () => undefined,
     };
-    const merchantWebhooks: MerchantWebhooks = { enqueue: async () => 0, worker: workerService, registerRoutes: () => undefined };
+    const merchantWebhooks: MerchantWebhooks = { enqueue: async () => 0, enqueueMany: async () => 0, worker: workerService, registerRoutes: () => undefined };
     try {
       const service = createNotifierService({ logger, clock: fixedClock('2025-03-01T00:00:00Z'), db, bus, senders: [], merchantWebhooks, dispatchIntervalMs: 0 });
       expect(await service.isHealthy()).toBe(false);

@@ -13,7 +13,7 @@ import { createMarketplaceMessageSender } from './channels/marketplace-message.s
 import { createSmsSender } from './channels/sms.sender.js';
 import type { NotifierConfig } from './config.js';
 import { countClaimLost, createDispatchMetrics } from './dispatch/dispatch.metrics.js';
-import { createNotificationDispatcher, type DispatchRound } from './dispatch/notification-dispatcher.js';
+import { createNotificationDispatcher, DEFAULT_DISPATCH_BATCH, type DispatchRound } from './dispatch/notification-dispatcher.js';
 import type { BuyerChannel } from './domain/notification-planner.js';
 import { notifierEventParser } from './notification-event.parser.js';
 import { createNotificationApplier, type PlannedNow } from './notification.handler.js';
@@ -23,8 +23,6 @@ import { createWebhookSecretResealJob } from './webhooks/webhook-secret-reseal.j
 import { secretBoxOf } from '@parcelwatch/secrets';
 
 export const NOTIFIER_GROUP = 'notifier';
-/** Messages claimed per dispatch round. */
-const DISPATCH_BATCH = 20;
 
 /** Everything the notifier service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface NotifierDeps {
@@ -48,6 +46,10 @@ export interface NotifierDeps {
   dispatchLeaseMs?: number;
   /** Attempts before a retriable failure becomes final (default 8). */
   maxAttempts?: number;
+  /** Messages claimed per dispatch round (default 100). */
+  dispatchBatch?: number;
+  /** Sends in flight at once in a round (default 8); give each sender as many pooled connections. */
+  sendConcurrency?: number;
   /** Where the dispatch metrics go (served at /metrics); default a registry of its own. */
   registry?: Registry;
 }
@@ -77,6 +79,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
   };
   const groupId = deps.groupId ?? NOTIFIER_GROUP;
   const senders = new Map<BuyerChannel, ChannelSender>(deps.senders.map((sender) => [sender.channel, sender]));
+  const dispatchBatch = deps.dispatchBatch ?? DEFAULT_DISPATCH_BATCH;
   const apply = createNotificationApplier({
     notificationsTopic: topics.notifications,
     now: () => deps.clock.now(),
@@ -91,7 +94,8 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
     notificationsTopic: topics.notifications,
     leaseMs: deps.dispatchLeaseMs,
     maxAttempts: deps.maxAttempts,
-    batchSize: DISPATCH_BATCH,
+    batchSize: dispatchBatch,
+    sendConcurrency: deps.sendConcurrency,
     onClaimLost: countClaimLost(createDispatchMetrics(deps.registry)),
   });
   const intervalMs = deps.dispatchIntervalMs ?? 5_000;
@@ -136,7 +140,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
           intervalMs,
           round: () => dispatcher.runOnce(),
           // A full batch means more is due: send it now rather than one batch per interval.
-          again: (round) => round.sent + round.failed + round.retryLater + round.deferred + round.lost >= DISPATCH_BATCH,
+          again: (round) => round.sent + round.failed + round.retryLater + round.deferred + round.lost >= dispatchBatch,
           onError: (err) => logger.error({ err }, 'notification dispatch round failed; next round retries'),
         });
       }
@@ -160,7 +164,8 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
 /** The buyer channels the configuration turns on; none when nothing is configured (buyers are then told nothing, and the start says so). */
 export function channelSenders(config: NotifierConfig, nowSeconds: () => number): ChannelSender[] {
   const senders: ChannelSender[] = [];
-  if (config.SMTP_URL !== undefined) senders.push(createEmailSender({ smtpUrl: config.SMTP_URL, defaultFrom: config.SMTP_FROM }));
+  // One pooled SMTP connection per send a dispatch round may have in flight.
+  if (config.SMTP_URL !== undefined) senders.push(createEmailSender({ smtpUrl: config.SMTP_URL, defaultFrom: config.SMTP_FROM, maxConnections: config.NOTIFIER_SEND_CONCURRENCY }));
   const { SMS_API_URL: smsUrl, SMS_ACCOUNT_SID: accountSid, SMS_AUTH_TOKEN: authToken, SMS_FROM: from } = config;
   if (smsUrl !== undefined && accountSid !== undefined && authToken !== undefined && from !== undefined) {
     senders.push(createSmsSender({ baseUrl: smsUrl, accountSid, authToken, from }));
@@ -200,6 +205,8 @@ export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapter
     dispatchIntervalMs: config.NOTIFIER_DISPATCH_INTERVAL_MS,
     dispatchLeaseMs: config.NOTIFIER_DISPATCH_LEASE_MS,
     maxAttempts: config.NOTIFIER_MAX_ATTEMPTS,
+    dispatchBatch: config.NOTIFIER_DISPATCH_BATCH,
+    sendConcurrency: config.NOTIFIER_SEND_CONCURRENCY,
     registry: adapters.registry,
   });
   const jobs = secrets === null ? [] : [createWebhookSecretResealJob({ db: adapters.db, secrets, logger: host.logger })];

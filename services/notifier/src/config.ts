@@ -24,6 +24,10 @@ export const notifierConfigSchema = serviceConfigSchema(
     NOTIFIER_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
     /** How long a claimed message may wait in its batch before another notifier instance may take it. */
     NOTIFIER_DISPATCH_LEASE_MS: z.coerce.number().int().min(500).default(120_000),
+    /** Messages one dispatch round claims; a full round is followed by the next at once. */
+    NOTIFIER_DISPATCH_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
+    /** Sends in flight at once per notifier (and pooled SMTP connections): a provider's round trips overlap. */
+    NOTIFIER_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
     SMTP_FROM: z.email().default('notifications@parcelwatch.local'),
     SMS_API_URL: z.url().optional(),

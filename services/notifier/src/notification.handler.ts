@@ -62,17 +62,21 @@ export function createNotificationApplier(options: NotificationApplierOptions) {
     const planned = await loadIntentTimes(trx, shipmentIds);
 
     const rows: NewNotification[] = [];
-    let webhookDeliveries = 0;
+    // One delivery per event and subscribed endpoint, for the whole batch at once.
+    const webhookDeliveries =
+      (await options.merchantWebhooks?.enqueueMany(
+        trx,
+        events.map((event) => ({
+          merchantId: facts.get(event.subject)!.merchantId,
+          shipmentId: event.subject,
+          sourceEventId: event.id,
+          eventType: event.type,
+          occurredAt: new Date(event.time).toISOString(),
+          data: event.data as Record<string, unknown>,
+        })),
+      )) ?? 0;
     for (const event of events) {
       const f = facts.get(event.subject)!;
-      webhookDeliveries += (await options.merchantWebhooks?.enqueue(trx, {
-        merchantId: f.merchantId,
-        shipmentId: f.shipmentId,
-        sourceEventId: event.id,
-        eventType: event.type,
-        occurredAt: new Date(event.time).toISOString(),
-        data: event.data as Record<string, unknown>,
-      })) ?? 0;
       const { settings, problem } = notificationSettingsOf(f.merchantSettings);
       if (problem !== null) context?.logger.warn({ merchantId: f.merchantId, problem }, 'invalid notification settings: using the defaults');
       const intents = planNotifications(event as NotifierEvent, plannerFacts(f), settings, options.channels);

@@ -47,6 +47,7 @@ describe('notifier wake on planning', () => {
     const wakes: { committed: number }[] = [];
     const merchantWebhooks: MerchantWebhooks = {
       enqueue: async () => 1,
+      enqueueMany: async () => 1,
       worker: {
         name: 'merchant-webhooks',
         start: async () => undefined,

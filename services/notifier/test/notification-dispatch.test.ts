@@ -84,6 +84,27 @@ describe('notification dispatch', () => {
     expect(sms.received()).toHaveLength(0);
   });
 
+  it('sends a whole round with sends in flight at once and records each outcome once', async () => {
+    const shipments = [];
+    for (let i = 0; i < 12; i += 1) shipments.push(await seedBuyerShipment(db, { name: `round-${i}`, merchantId, locale: 'en', timezone: 'Europe/Berlin' }));
+    await plan(shipments.map((s) => milestoneEvent(s, 'delivered', '2026-11-23T11:00:00Z')));
+    const [emailsBefore, smsBefore] = [smtp.received().length, sms.received().length];
+    const d = createNotificationDispatcher({ db, clock, logger, senders: senders(), notificationsTopic: 'notifications', batchSize: 50, sendConcurrency: 4 });
+    // Email and SMS of each shipment: 24 messages in one round, a shipment's two one after the other.
+    expect(await d.runOnce()).toEqual({ sent: 24, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
+    expect(await d.runOnce()).toEqual({ sent: 0, failed: 0, retryLater: 0, deferred: 0, lost: 0 });
+    expect(smtp.received().length - emailsBefore).toBe(12);
+    expect(sms.received().length - smsBefore).toBe(12);
+    const ids = shipments.map((s) => s.shipmentId);
+    const rows = await db.selectFrom('notifications').select(['id', 'status', 'claim_token', 'lease_until', 'attempts']).where('shipment_id', 'in', ids).execute();
+    expect(rows).toHaveLength(24);
+    expect(rows.every((row) => row.status === 'sent' && row.claim_token === null && row.lease_until === null && row.attempts === 1)).toBe(true);
+    const attempts = await db.selectFrom('notification_attempts').select('notification_id').where('notification_id', 'in', rows.map((row) => row.id)).execute();
+    expect(attempts.map((a) => a.notification_id).sort()).toEqual(rows.map((row) => row.id).sort());
+    const events = await db.selectFrom('outbox').select('event').where('topic', '=', 'notifications').where('message_key', 'in', ids).execute();
+    expect(events.filter((e) => (e.event as { type: string }).type.includes('sent'))).toHaveLength(24);
+  });
+
   it('fails at once, without sending, when the buyer address is gone by send time', async () => {
     const s = await seedBuyerShipment(db, { name: 'erased', merchantId, locale: 'en', timezone: 'Europe/Berlin', phone: null });
     await plan([milestoneEvent(s, 'shipped', '2026-11-23T09:00:00Z')]);
@@ -120,6 +141,11 @@ describe('notification dispatch', () => {
         const rows = await trx.selectFrom('processed_messages').select('message_id').where('consumer_group', '=', 'notifier').where('message_id', '=', event.sourceEventId).execute();
         seen.push({ event, rowsVisible: rows.length });
         return 1;
+      },
+      async enqueueMany(trx, batch) {
+        let enqueued = 0;
+        for (const event of batch) enqueued += await this.enqueue(trx, event);
+        return enqueued;
       },
       worker: { name: 'w', start: async () => undefined, stop: async () => undefined, isHealthy: () => true, runOnce: async () => ({ sent: 0, failed: 0, retryLater: 0 }), wake: () => undefined },
       registerRoutes: () => undefined,

@@ -1,6 +1,6 @@
 import { newId, type Provider } from '@parcelwatch/contracts';
 import type { TrackOutcome } from '@parcelwatch/carriers';
-import { applyPollSchedules, claimDueShipments, enqueueOutbox, type NewOutboxMessage, type PollableShipment, type PollScheduleUpdate } from '@parcelwatch/db';
+import { applyPollSchedules, claimDueShipments, enqueueOutbox, type NewOutboxMessage, type PollableShipment, type PollScheduleUpdate, transactionWithOutbox } from '@parcelwatch/db';
 import { groupByChoice, type ClientChoice } from './carrier-account.directory.js';
 import { buildTrackingSnapshot } from './domain/tracking-snapshot.builder.js';
 import type { PollerClient } from './poller.clients.js';
@@ -115,7 +115,7 @@ async function pollGroup(ctx: PollRoundContext, choice: ClientChoice, shipments:
       ctx.logger.info({ shipmentId: shipment.id, reason: decision.reason }, 'polling stopped');
     }
   }
-  const written = await ctx.db.transaction().execute(async (trx) => {
+  const written = await transactionWithOutbox(ctx.db, async (trx) => {
     const ids = new Set(await applyPollSchedules(trx, updates));
     // Only for rows this poller still held: a lapsed lease means another poller took over.
     await enqueueOutbox(trx, [...answered].filter(([id]) => ids.has(id)).map(([, message]) => message));

@@ -39,6 +39,19 @@ export async function listSubscribedEndpoints(db: WebhookDbExecutor, merchantId:
     .execute();
 }
 
+/** The merchants' endpoints that are not deleted, with the event types each takes (null: all): one read for a batch of events. */
+export async function listMerchantsEndpointSubscriptions(db: WebhookDbExecutor, merchantIds: readonly string[]): Promise<Array<{ id: string; merchantId: string; eventTypes: string[] | null }>> {
+  if (merchantIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'merchant_id', 'event_types'])
+    .where('merchant_id', 'in', [...new Set(merchantIds)])
+    .where('status', '<>', 'deleted')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, merchantId: row.merchant_id, eventTypes: row.event_types }));
+}
+
 export async function updateWebhookEndpoint(
   db: WebhookDbExecutor,
   id: string,

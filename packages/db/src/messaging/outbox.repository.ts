@@ -88,7 +88,8 @@ export async function markOutboxPublished(trx: OutboxExecutor, ids: readonly num
   if (ids.length === 0) return;
   await trx
     .updateTable('outbox')
-    .set({ published_at: sql<Date>`now()` })
+    // The time of the broker's ack, not the round's start: the relay's delay shows as it is.
+    .set({ published_at: sql<Date>`clock_timestamp()` })
     .where('id', 'in', [...ids])
     .execute();
 }

@@ -14,6 +14,7 @@ import {
   type Database,
   type NewShipmentRegistration,
   type RegisteredShipment,
+  transactionWithOutbox,
 } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { BuyerFigures } from './buyer-figures.js';
@@ -91,7 +92,7 @@ export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRe
       if (accepted.length > 0) {
         const now = deps.clock.now();
         const rows = accepted.map((item) => toRegistration(item, now.toJSDate()));
-        await deps.db.transaction().execute(async (trx) => {
+        await transactionWithOutbox(deps.db, async (trx) => {
           await insertItemBuyers(trx, accepted);
           const outcome = await registerShipments(trx, rows);
           const buyers = await recordRegisteredBuyers(trx, accepted, outcome, now.toJSDate());

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { normalizeTrackingNumber } from '@parcelwatch/carriers';
 import { buildTrackingSnapshotEvent, encodeSnapshotPayload, fitsJsonb, idFromName, snapshotSha256, type SnapshotPayload } from '@parcelwatch/contracts';
-import { enqueueOutbox, findShipmentsByTrackingNumber, recordWebhookReceipt, type Database } from '@parcelwatch/db';
+import { enqueueOutbox, findShipmentsByTrackingNumber, recordWebhookReceipt, type Database, transactionWithOutbox } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
 import { isWebhookProvider, SIGNATURE_HEADERS, verifySignature, type WebhookProvider } from './webhook-signature.js';
 
@@ -146,7 +146,7 @@ export function createWebhookIntake(deps: WebhookIntakeDeps): WebhookIntake {
       const replayKey = facts.eventId === null ? `sha256:${sha256}` : `event:${facts.eventId}`;
       const fetchedAt = now.toISOString();
       try {
-        await deps.db.transaction().execute(async (trx) => {
+        await transactionWithOutbox(deps.db, async (trx) => {
           const fresh = await recordWebhookReceipt(trx, { provider, replayKey, bodySha256: sha256, signedAt: facts.signedAt, receivedAt: now });
           if (!fresh) throw new ReplayRefused(`${provider} webhook ${replayKey} was already accepted`);
           const payload = snapshotPayload(body, rawBody, headers['content-type']);

@@ -1,5 +1,5 @@
 import type { Compensation, Database } from '@parcelwatch/db';
-import { enqueueOutbox, findCompensation, listCompensations, lockCompensation, recordApproval, recordRejection, type CompensationStatus } from '@parcelwatch/db';
+import { enqueueOutbox, findCompensation, listCompensations, lockCompensation, recordApproval, recordRejection, type CompensationStatus, transactionWithOutbox } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely, Transaction } from 'kysely';
 import { approvedEvent, rejectedEvent, toOutbox } from '../compensation-events.js';
@@ -31,7 +31,7 @@ export interface ApprovalWorkflow {
  */
 export function createApprovalWorkflow(deps: { db: Kysely<Database>; clock: Clock; compensationsTopic: string }): ApprovalWorkflow {
   async function decide(compensationId: string, approver: Approver, verdict: { approve: true; evidence: readonly string[] } | { approve: false; reason: string }, inDecision?: InDecision) {
-    return deps.db.transaction().execute(async (trx) => {
+    return transactionWithOutbox(deps.db, async (trx) => {
       const row = await lockCompensation(trx, compensationId);
       if (row === undefined) throw new ApprovalError('not_found', `no compensation ${compensationId}`);
       assertMayDecide({ compensationId, level: approvalFromDb(row.approval_level), status: row.status, role: approver.role });

@@ -1,5 +1,5 @@
 import type { Database, DueExecution } from '@parcelwatch/db';
-import { cancelExecution, claimDueExecutions, enqueueOutbox, markExecuted, markExecutionFailed } from '@parcelwatch/db';
+import { cancelExecution, claimDueExecutions, enqueueOutbox, markExecuted, markExecutionFailed, transactionWithOutbox } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
@@ -69,7 +69,7 @@ export function createExecutionWorker(deps: ExecutionWorkerDeps) {
       const at = () => deps.clock.now().toJSDate();
       if (row.cancel_on_delivery && row.shipment_status === 'delivered') {
         // Delivered before it was paid: a refund for a lost parcel is void (see the policy).
-        await deps.db.transaction().execute(async (trx) => {
+        await transactionWithOutbox(deps.db, async (trx) => {
           const cancelled = await cancelExecution(trx, row.id, 'delivered_before_execution', at());
           if (cancelled) await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [rejectedEvent(cancelled, 'delivered_before_execution', at(), SYSTEM_ACTOR)]));
         });
@@ -78,7 +78,7 @@ export function createExecutionWorker(deps: ExecutionWorkerDeps) {
       }
       try {
         const result = await dispatchExecution(deps.executor, orderOf(row));
-        await deps.db.transaction().execute(async (trx) => {
+        await transactionWithOutbox(deps.db, async (trx) => {
           const executed = await markExecuted(trx, row.id, { externalRef: result.externalRef, at: at() });
           if (executed) await enqueueOutbox(trx, toOutbox(deps.compensationsTopic, [executedEvent(executed)]));
         });

@@ -8,6 +8,8 @@ export interface EmailSenderOptions {
   defaultFrom: string;
   /** Connection, greeting and socket timeouts (default 10 s); a timeout is retriable. */
   timeoutMs?: number;
+  /** Pooled SMTP connections, so concurrent sends do not queue for one (default 8, NOTIFIER_SEND_CONCURRENCY's default). */
+  maxConnections?: number;
 }
 
 /** The Message-ID of a notification: derived from its id, so the mail log and ours point at each other. */
@@ -25,6 +27,9 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender {
   const transport = nodemailer.createTransport({
     url: options.smtpUrl,
     pool: true,
+    maxConnections: options.maxConnections ?? 8,
+    // A relay's greeting is slow; a connection is reused for many messages before it is renewed.
+    maxMessages: 500,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

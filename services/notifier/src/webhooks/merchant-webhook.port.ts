@@ -28,6 +28,8 @@ export interface MerchantWebhookEvent {
 export interface MerchantWebhooks {
   /** Records one delivery per enabled or disabled (not deleted) endpoint of the merchant; idempotent. Returns how many were new. */
   enqueue(trx: Transaction<Database> | Kysely<Database>, event: MerchantWebhookEvent): Promise<number>;
+  /** The same for a consumer's batch of events, in one read and one insert. */
+  enqueueMany(trx: Transaction<Database> | Kysely<Database>, events: readonly MerchantWebhookEvent[]): Promise<number>;
   /**
    * The delivery loop (claims due deliveries, sends, retries); started and stopped with the
    * notifier. `wake` runs a round now (deliveries were just committed), else every interval.

@@ -1,5 +1,5 @@
 import { TOPIC, newId } from '@parcelwatch/contracts';
-import { insertWebhookDeliveries, listSubscribedEndpoints, type Database } from '@parcelwatch/db';
+import { insertWebhookDeliveries, listMerchantsEndpointSubscriptions, type Database } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { SecretBox } from '@parcelwatch/secrets';
 import { createOutboundClient, type OutboundAllowList, type Resolve } from '@parcelwatch/outbound';
@@ -31,28 +31,35 @@ export interface MerchantWebhooksDeps {
 
 export type MerchantWebhooksSubsystem = MerchantWebhooks & { readonly worker: WebhookWorker; readonly admin: WebhookAdmin };
 
-/** Records the deliveries of one event, in the caller's transaction: one per subscribed endpoint, none twice. */
-async function enqueueDeliveries(trx: Parameters<MerchantWebhooks['enqueue']>[0], clock: Clock, event: MerchantWebhookEvent): Promise<number> {
-  const endpoints = await listSubscribedEndpoints(trx, event.merchantId, event.eventType);
+/**
+ * Records the deliveries of a batch of events, in the caller's transaction: one per subscribed
+ * endpoint, none twice. One read of the merchants' endpoints and one insert, whatever the batch.
+ */
+async function enqueueDeliveries(trx: Parameters<MerchantWebhooks['enqueue']>[0], clock: Clock, events: readonly MerchantWebhookEvent[]): Promise<number> {
+  const endpoints = await listMerchantsEndpointSubscriptions(trx, events.map((event) => event.merchantId));
   if (endpoints.length === 0) return 0;
   const at = clock.now();
-  const rows = endpoints.map((endpoint) => {
-    const id = newId(at.toMillis());
-    const body = webhookBody(id, event);
-    return {
-      id,
-      endpoint_id: endpoint.id,
-      merchant_id: event.merchantId,
-      shipment_id: event.shipmentId,
-      source_event_id: event.sourceEventId,
-      event_type: event.eventType,
-      occurred_at: event.occurredAt,
-      body,
-      body_sha256: sha256Hex(body),
-      next_attempt_at: at.toJSDate(),
-      created_at: at.toJSDate(),
-    };
-  });
+  const rows = events.flatMap((event) =>
+    endpoints
+      .filter((endpoint) => endpoint.merchantId === event.merchantId && (endpoint.eventTypes === null || endpoint.eventTypes.includes(event.eventType)))
+      .map((endpoint) => {
+        const id = newId(at.toMillis());
+        const body = webhookBody(id, event);
+        return {
+          id,
+          endpoint_id: endpoint.id,
+          merchant_id: event.merchantId,
+          shipment_id: event.shipmentId,
+          source_event_id: event.sourceEventId,
+          event_type: event.eventType,
+          occurred_at: event.occurredAt,
+          body,
+          body_sha256: sha256Hex(body),
+          next_attempt_at: at.toJSDate(),
+          created_at: at.toJSDate(),
+        };
+      }),
+  );
   return (await insertWebhookDeliveries(trx, rows)).length;
 }
 
@@ -71,7 +78,8 @@ export function createMerchantWebhooks(deps: MerchantWebhooksDeps): MerchantWebh
   return {
     admin,
     worker,
-    enqueue: (trx, event) => enqueueDeliveries(trx, deps.clock, event),
+    enqueue: (trx, event) => enqueueDeliveries(trx, deps.clock, [event]),
+    enqueueMany: (trx, events) => enqueueDeliveries(trx, deps.clock, events),
     registerRoutes: (app) => registerWebhookEndpointRoutes(app, admin, deps.allow),
   };
 }

@@ -8,6 +8,7 @@ import {
   releaseWebhookDelivery,
   type ClaimedDelivery,
   type Database,
+  transactionWithOutbox,
 } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { OutboundClient, OutboundResult } from '@parcelwatch/outbound';
@@ -130,7 +131,7 @@ export function createWebhookDeliveryWorker(deps: WebhookWorkerDeps): WebhookWor
   async function record(row: ClaimedDelivery, result: SendResult): Promise<'sent' | 'retry' | 'disabled'> {
     const at = deps.clock.now();
     const attempt = row.attempts + 1;
-    return deps.db.transaction().execute(async (trx) => {
+    return transactionWithOutbox(deps.db, async (trx) => {
       const outcome = { delivery: row, attempt, at: at.toJSDate(), error: result.error };
       await enqueueOutbox(trx, [attemptOutboxMessage(deps.notificationsTopic, outcome)]);
       if (result.error === null) {
