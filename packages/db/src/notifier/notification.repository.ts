@@ -218,27 +218,6 @@ export interface NotificationRecipient {
   estimatedDeliveryAt: Date | null;
 }
 
-export async function loadNotificationRecipient(trx: NotificationDbExecutor, shipmentId: string): Promise<NotificationRecipient | undefined> {
-  const row = await trx
-    .selectFrom('shipments as s')
-    .innerJoin('merchants as m', 'm.id', 's.merchant_id')
-    .leftJoin('buyers as b', 'b.id', 's.buyer_id')
-    .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null).on('b.purged_at', 'is', null))
-    .select([
-      'c.email',
-      'c.phone',
-      sql<string>`CASE WHEN c.timezone IS NULL OR c.timezone = 'UTC' THEN s.buyer_timezone ELSE c.timezone END`.as('timezone'),
-      'm.name as merchant_name',
-      'm.settings',
-      's.order_id',
-      's.estimated_delivery_at',
-    ])
-    .where('s.id', '=', shipmentId)
-    .executeTakeFirst();
-  if (row === undefined) return undefined;
-  return { email: row.email, phone: row.phone, timezone: row.timezone, merchantName: row.merchant_name, merchantSettings: row.settings, orderId: row.order_id, estimatedDeliveryAt: row.estimated_delivery_at };
-}
-
 export async function listShipmentNotifications(trx: NotificationDbExecutor, shipmentId: string): Promise<Notification[]> {
   return trx.selectFrom('notifications').selectAll().where('shipment_id', '=', shipmentId).orderBy('occurred_at').orderBy('seq').execute();
 }
