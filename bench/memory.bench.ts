@@ -142,7 +142,7 @@ export async function run(): Promise<void> {
     cleanups.unshift(async () => rmSync(blobDir, { recursive: true, force: true }));
     const settings = { notifications: { channels: { email: true, sms: false }, quietHours: null, dailyCap: 50 } };
     await db.insertInto('merchants').values({ id: MERCHANT_ID, name: 'Memory bench shop', settings: JSON.stringify(settings) }).execute();
-    const common = { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: database.url, HOST: '127.0.0.1' };
+    const common = { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: database.url, HOST: '127.0.0.1', NODE_OPTIONS: IMAGE_NODE_OPTIONS };
 
     // Baseline: node itself, nothing imported.
     const bare = startChild('bare node', ['-e', 'setInterval(() => {}, 1000)'], {});
@@ -299,8 +299,15 @@ function recordService(service: string, after: Memory, ready: Memory, bare: Memo
     unit: 'MiB',
     better: 'lower',
     baseline: { name: 'bare node process, nothing imported', value: mib(bare.rssBytes) },
-    context: { workload, shipments: SHIPMENTS, peakRssMiB: mib(after.peakRssBytes), readyRssMiB: mib(ready.rssBytes), ...heap },
+    context: { workload, shipments: SHIPMENTS, nodeOptions: IMAGE_NODE_OPTIONS, peakRssMiB: mib(after.peakRssBytes), readyRssMiB: mib(ready.rssBytes), ...heap },
   });
 }
+
+/**
+ * The services run here with the node options their image sets (the Dockerfile's runtime
+ * NODE_OPTIONS, which compose and the Kubernetes manifests inherit), read from the Dockerfile
+ * itself so that the figures describe what is deployed.
+ */
+const IMAGE_NODE_OPTIONS = /^\s*NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(path.resolve(import.meta.dirname, '../Dockerfile'), 'utf8'))?.[1] ?? '';
 
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
