@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../database.js';
 import type { PerformanceQuery, PerformanceRow } from './report-analytics.repository.js';
 import { scopeCondition } from './report.repository.js';
+import { compareText, interpolate, performanceOfAllMerchants } from './lane-performance.repository.js';
 import { cohortRows, shipmentsOfPairs } from './report-rollup.repository.js';
 
 const DAY_MS = 86_400_000;
@@ -42,7 +43,6 @@ async function performanceIn(trx: Kysely<Database>, q: PerformanceQuery): Promis
   const staleDays = stale.rows.map((row) => row.day);
   const stalePairs = sql`SELECT * FROM unnest(${staleDays}::date[], ${staleMerchants}::uuid[]) AS u(day, merchant_id)`;
   const rollupConditions: RawBuilder<unknown>[] = [days(sql`r.day`), scopeCondition(sql`r.merchant_id`, q.scope)];
-  if (stale.rows.length > 0) rollupConditions.push(sql`(r.day, r.merchant_id) NOT IN (${stalePairs})`);
   const edgeConditions: RawBuilder<unknown>[] = [
     edges.length === 0 ? sql`false` : sql`(${sql.join(edges.map(([a, b]) => sql`(s.created_at >= ${a} AND s.created_at < ${b})`), sql` OR `)})`,
     scopeCondition(sql`s.merchant_id`, q.scope),
@@ -57,19 +57,30 @@ async function performanceIn(trx: Kysely<Database>, q: PerformanceQuery): Promis
   filter('carrier', q.carrier);
   filter('origin_country', q.originCountry);
   filter('destination_country', q.destinationCountry);
+  const filters = rollupConditions.slice(2);
+  if (stale.rows.length > 0) rollupConditions.push(sql`(r.day, r.merchant_id) NOT IN (${stalePairs})`);
+  // Shipments read directly: the partial days at the edges and the stale pairs.
+  const edge = sql`
+      ${cohortRows(sql`shipments s`, sql.join(edgeConditions, sql` AND `))}
+      ${stale.rows.length === 0 ? sql`` : sql`UNION ALL ${cohortRows(shipmentsOfPairs(stalePairs), staleConditions.length === 0 ? sql`true` : sql.join(staleConditions, sql` AND `))}`}`;
+  await sql`SET LOCAL jit = off`.execute(trx);
+  if (q.scope === null) {
+    const removedConditions = [sql`(r.day, r.merchant_id) IN (${stalePairs})`, ...filters];
+    return performanceOfAllMerchants(trx, q, {
+      days: hasDays ? { from: isoDay(fullFrom), to: isoDay(fullTo) } : null,
+      added: edge,
+      removed: stale.rows.length === 0 ? null : sql`SELECT r.* FROM carrier_performance_daily r WHERE ${sql.join(removedConditions, sql` AND `)}`,
+    });
+  }
   const lane = q.groupBy === 'lane';
   const origin = (t: string) => (lane ? sql`${sql.ref(`${t}.origin_country`)}::text` : sql`NULL::text`);
   const destination = (t: string) => (lane ? sql`${sql.ref(`${t}.destination_country`)}::text` : sql`NULL::text`);
   const parts = sql`
     rollup AS (SELECT r.* FROM carrier_performance_daily r WHERE ${sql.join(rollupConditions, sql` AND `)}),
-    edge AS (
-      ${cohortRows(sql`shipments s`, sql.join(edgeConditions, sql` AND `))}
-      ${stale.rows.length === 0 ? sql`` : sql`UNION ALL ${cohortRows(shipmentsOfPairs(stalePairs), staleConditions.length === 0 ? sql`true` : sql.join(staleConditions, sql` AND `))}`}
-    )`;
+    edge AS (${edge})`;
 
   type Counts = Omit<PerformanceRow, 'median_transit_days' | 'p90_transit_days'>;
   type Ranks = { carrier: string; origin_country: string | null; destination_country: string | null; total: number; lo0: number; hi0: number; lo1: number; hi1: number };
-  await sql`SET LOCAL jit = off`.execute(trx);
   // The histogram merge takes ~370,000 (group, hour) entries on 90 days of 1M shipments: with the
   // default 4MB the planner sorted them on disk instead of hashing them into ~50,000 groups.
   await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
@@ -132,13 +143,3 @@ async function performanceIn(trx: Kysely<Database>, q: PerformanceQuery): Promis
     })
     .sort((a, b) => compareText(a.carrier, b.carrier) || compareText(a.origin_country ?? '', b.origin_country ?? '') || compareText(a.destination_country ?? '', b.destination_country ?? ''));
 }
-
-/** PostgreSQL's percentile_cont over values in days: first + (second - first) * fraction, in float8. */
-function interpolate(p: number, total: number, loHours: number, hiHours: number): number {
-  const position = p * (total - 1);
-  const first = Number(loHours) / 24;
-  const second = Number(hiHours) / 24;
-  return first + (second - first) * (position - Math.floor(position));
-}
-
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
