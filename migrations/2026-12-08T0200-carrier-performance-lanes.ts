@@ -8,8 +8,9 @@ import { sql, type Kysely } from 'kysely';
 //   day up to and including it, and a histogram of transit time in whole days (index 1 = 0 days).
 //   A range of days is one row minus another per lane: the counts, and the day bucket that holds
 //   each percentile's rank.
-// - carrier_performance_transit: per carrier, lane, whole transit day and registration day, the
-//   hour entries of that bucket: a percentile reads only its bucket's entries.
+// - carrier_performance_transit: per carrier, lane and whole transit day, the same running totals
+//   of that bucket's hour entries, on each registration day that added to it: a percentile reads
+//   two rows of its bucket per lane, as the counts read two rows per lane.
 // Unknown countries are '' here (primary key columns), null in the report.
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -40,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       transit_day int NOT NULL,
       day date NOT NULL,
       transit_hours int[] NOT NULL,
-      transit_counts int[] NOT NULL,
+      transit_counts bigint[] NOT NULL,
       PRIMARY KEY (carrier, origin_country, destination_country, transit_day, day)
     )`.execute(db);
   await sql`CREATE INDEX carrier_performance_transit_day_idx ON carrier_performance_transit (day)`.execute(db);

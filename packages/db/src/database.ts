@@ -455,7 +455,7 @@ export interface CarrierPerformanceCumulativeTable {
   transit_days: ColumnType<string[], number[], number[]>;
 }
 
-/* issue 18: per carrier, lane, whole transit day and registration day, that bucket's hour entries (migration 2026-12-08T0200). */
+/* issue 18: per carrier, lane and whole transit day, that bucket's hour entries up to a registration day (migration 2026-12-08T0200). */
 export interface CarrierPerformanceTransitTable {
   carrier: string;
   origin_country: string;
@@ -463,7 +463,7 @@ export interface CarrierPerformanceTransitTable {
   transit_day: number;
   day: ColumnType<string, string, string>;
   transit_hours: number[];
-  transit_counts: number[];
+  transit_counts: ColumnType<string[], number[], number[]>;
 }
 
 /* (merchant, registration day) pairs whose rollup rows are out of date; appended by triggers. */

@@ -8,9 +8,9 @@ import type { PerformanceQuery, PerformanceRow } from './report-analytics.reposi
  * Per lane, the whole days of the range are the cumulative row of its last day minus that of the
  * day before it; the corrections (partial edge days and still-stale pairs from shipments, minus
  * the stale pairs' daily rows, which the cumulative rows still hold) come from one small
- * statement. The summed day histogram locates the whole transit day holding each percentile's
- * rank; only that bucket's hour entries are read, so a request reads ~2 rows per lane plus the
- * entries of ~2 buckets per group instead of every delivered shipment's entry.
+ * statement. The day histogram locates the whole transit day holding each percentile's rank;
+ * only that bucket's running hour totals are read, the same way: a request reads ~2 rows per lane
+ * and ~4 per lane and percentile bucket instead of one histogram entry per delivered shipment.
  */
 
 export interface LaneSources {
@@ -33,6 +33,13 @@ interface Group {
 }
 
 const PERCENTILES = [0.5, 0.9] as const;
+
+/** The newest running totals before `day` of the lane and bucket of probe `w`. */
+const bucketTotals = (w: RawBuilder<unknown>, day: string) => sql`
+  SELECT t.transit_hours, t.transit_counts FROM carrier_performance_transit t
+  WHERE t.carrier = ${w}.carrier AND t.origin_country = ${w}.origin_country AND t.destination_country = ${w}.destination_country
+    AND t.transit_day = ${w}.bucket AND t.day < ${day}::date
+  ORDER BY t.day DESC LIMIT 1`;
 
 export async function performanceOfAllMerchants(trx: Kysely<Database>, q: PerformanceQuery, sources: LaneSources): Promise<PerformanceRow[]> {
   const byLane = q.groupBy === 'lane';
@@ -142,19 +149,19 @@ export async function performanceOfAllMerchants(trx: Kysely<Database>, q: Perfor
   const probes = [...wanted].flatMap(([group, ranks]) => [...new Set(ranks.map((r) => r.bucket))].flatMap((bucket) => group.lanes.map((lane) => ({ lane, bucket }))));
   const fine = new Map<string, Map<number, number>>();
   if (sources.days !== null && probes.length > 0) {
-    const entries = await sql<Lane & { hours: number; n: number }>`
-      SELECT t.carrier, t.origin_country, t.destination_country, h.hours, sum(h.n)::int AS n
+    const totals = await sql<{ probe: string; hi_hours: number[]; hi_counts: string[]; lo_hours: number[] | null; lo_counts: string[] | null }>`
+      SELECT w.probe, hi.transit_hours AS hi_hours, hi.transit_counts AS hi_counts, lo.transit_hours AS lo_hours, lo.transit_counts AS lo_counts
       FROM unnest(${probes.map((p) => p.lane.carrier)}::text[], ${probes.map((p) => p.lane.origin_country)}::text[],
-          ${probes.map((p) => p.lane.destination_country)}::text[], ${probes.map((p) => p.bucket)}::int[]) AS w(carrier, origin_country, destination_country, bucket)
-        JOIN carrier_performance_transit t ON t.carrier = w.carrier AND t.origin_country = w.origin_country
-          AND t.destination_country = w.destination_country AND t.transit_day = w.bucket
-          AND t.day >= ${sources.days.from}::date AND t.day < ${sources.days.to}::date
-        CROSS JOIN LATERAL unnest(t.transit_hours, t.transit_counts) AS h(hours, n)
-      GROUP BY 1, 2, 3, 4`.execute(trx);
-    for (const e of entries.rows) {
-      const key = `${e.carrier}|${e.origin_country}|${e.destination_country}`;
+          ${probes.map((p) => p.lane.destination_country)}::text[], ${probes.map((p) => p.bucket)}::int[])
+          WITH ORDINALITY AS w(carrier, origin_country, destination_country, bucket, probe)
+        JOIN LATERAL (${bucketTotals(sql`w`, sources.days.to)}) hi ON true
+        LEFT JOIN LATERAL (${bucketTotals(sql`w`, sources.days.from)}) lo ON true`.execute(trx);
+    for (const r of totals.rows) {
+      const { lane } = probes[Number(r.probe) - 1]!;
+      const key = `${lane.carrier}|${lane.origin_country}|${lane.destination_country}`;
       const hours = fine.get(key) ?? new Map<number, number>();
-      hours.set(e.hours, (hours.get(e.hours) ?? 0) + e.n);
+      r.hi_hours.forEach((h, i) => hours.set(h, (hours.get(h) ?? 0) + Number(r.hi_counts[i])));
+      (r.lo_hours ?? []).forEach((h, i) => hours.set(h, (hours.get(h) ?? 0) - Number(r.lo_counts![i])));
       fine.set(key, hours);
     }
   }
