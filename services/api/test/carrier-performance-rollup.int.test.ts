@@ -78,6 +78,9 @@ describe('carrier performance from the daily rollup (PostgreSQL 15)', () => {
     { name: '30 days to now (mid-day edges)', from: new Date(now - 30 * DAY), to: new Date(now) },
     { name: 'from before the first shipment to after the last', from: new Date(now - 60 * DAY - 5 * HOUR), to: new Date(now + 3 * DAY) },
     { name: 'whole days', from: new Date('2026-01-25T00:00:00Z'), to: new Date('2026-02-20T00:00:00Z') },
+    // All merchants: an edge near its day's far end takes in the whole day and subtracts the rest.
+    { name: 'whole days minus an hour at each end', from: new Date('2026-01-25T01:00:00Z'), to: new Date('2026-02-04T23:00:00Z') },
+    { name: 'whole days minus an hour, then plus an hour', from: new Date('2026-01-25T01:00:00Z'), to: new Date('2026-02-04T01:00:00Z') },
     { name: 'within one day', from: new Date('2026-02-10T03:00:00Z'), to: new Date('2026-02-10T21:30:00Z') },
     { name: 'across one midnight', from: new Date('2026-02-10T20:00:00Z'), to: new Date('2026-02-11T05:00:00Z') },
   ];

@@ -16,7 +16,7 @@ import type { PerformanceQuery, PerformanceRow } from './report-analytics.reposi
 export interface LaneSources {
   /** Whole UTC days [from, to) as ISO dates, or null when the range holds none. */
   days: { from: string; to: string } | null;
-  /** A CTE body of cohort rows (cohortRows) to add: edge days and stale pairs. */
+  /** A CTE body of cohort rows (cohortRows) with a `sign`: edge pieces and stale pairs added (1), edge pieces taken away (-1). */
   added: RawBuilder<unknown>;
   /** A CTE body of carrier_performance_daily rows to take away (stale pairs inside the days), or null. */
   removed: RawBuilder<unknown> | null;
@@ -103,9 +103,9 @@ export async function performanceOfAllMerchants(trx: Kysely<Database>, q: Perfor
     SELECT carrier, origin_country, destination_country, hours, ${sql.join(COUNT_COLUMNS.map((c) => sql`sum(${sql.ref(c)})::int AS ${sql.ref(c)}`))}
     FROM (
       SELECT a.carrier, coalesce(a.origin_country::text, '') AS origin_country, coalesce(a.destination_country::text, '') AS destination_country,
-        a.transit_hours AS hours, 1 AS shipments, a.delivered::int AS delivered, a.delivered_with_promise::int AS delivered_with_promise,
-        a.delivered_on_time::int AS delivered_on_time, (a.transit_hours IS NOT NULL)::int AS transit_measured, a.with_exception::int AS with_exception,
-        a.customs_hold::int AS customs_holds, a.lost::int AS lost
+        a.transit_hours AS hours, a.sign AS shipments, a.delivered::int * a.sign AS delivered, a.delivered_with_promise::int * a.sign AS delivered_with_promise,
+        a.delivered_on_time::int * a.sign AS delivered_on_time, (a.transit_hours IS NOT NULL)::int * a.sign AS transit_measured,
+        a.with_exception::int * a.sign AS with_exception, a.customs_hold::int * a.sign AS customs_holds, a.lost::int * a.sign AS lost
       FROM added a
       ${
         sources.removed === null
