@@ -27,10 +27,10 @@ const PROVIDERS: Record<Provider, { fixture: string; put: (payload: Json, event:
   },
   fedex: {
     fixture: 'fedex/track-delivered.json',
-    put: (payload, { code, text }) => {
+    put: (payload, { code, text, extra }) => {
       const result = payload.output.completeTrackResults[0].trackResults[0];
       const first = clone(result.scanEvents.at(-1));
-      Object.assign(first, { eventType: code, eventDescription: text, derivedStatusCode: code });
+      Object.assign(first, { eventType: code, eventDescription: text, derivedStatusCode: code, ...extra });
       result.scanEvents = [first];
       result.latestStatusDetail = { code, derivedCode: code, description: text, statusByLocale: text };
     },
@@ -165,6 +165,14 @@ describe('customs events of every provider', () => {
 
   it.each(BY_TEXT)('%s code %s with "%s" -> %s', (provider, code, text, reason) => {
     expect(mapOne(provider, { code, text })).toMatchObject({ milestone: MILESTONE[reason], reason });
+  });
+
+  it('reads FedEx\'s delayDetail: a CLEARANCE delay is a customs hold, any other delay is not', () => {
+    const clearance = { delayDetail: { type: 'CLEARANCE', subType: 'IMPORT', status: 'DELAYED' } };
+    expect(mapOne('fedex', { code: 'DY', text: 'Delay', extra: clearance })).toMatchObject({ milestone: 'exception', reason: 'customs_hold' });
+    expect(mapOne('fedex', { code: 'IT', text: 'In transit', extra: clearance })).toMatchObject({ milestone: 'exception', reason: 'customs_hold' });
+    expect(mapOne('fedex', { code: 'DY', text: 'Delay', extra: { delayDetail: { type: 'WEATHER', status: 'DELAYED' } } })).toMatchObject({ reason: 'delayed_carrier' });
+    expect(mapOne('fedex', { code: 'DY', text: 'Delay', extra: { delayDetail: 'garbage' } })).toMatchObject({ reason: 'delayed_carrier' });
   });
 
   it('keeps a delivery a delivery when its text mentions duties paid', () => {
