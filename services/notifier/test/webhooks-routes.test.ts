@@ -73,7 +73,7 @@ describe('webhook endpoint admin routes', () => {
     const created = await call('POST', '/v1/webhook-endpoints', { merchantId: merchant, url: 'http://127.0.0.1:9/x', eventTypes: [EXCEPTION] });
     expect(created.statusCode).toBe(201);
     const endpoint = created.json() as { id: string; secret: string };
-    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const fetched = (await call('GET', `/v1/webhook-endpoints/${endpoint.id}`)).json();
     expect(fetched).toMatchObject({ id: endpoint.id, merchantId: merchant, status: 'enabled', eventTypes: [EXCEPTION] });
     expect(fetched).not.toHaveProperty('secret');
