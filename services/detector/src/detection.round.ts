@@ -121,7 +121,12 @@ export async function detectAndWrite(
   deps: DetectionRoundDeps,
 ): Promise<DetectionCounts> {
   const active = shipments.filter((shipment) => shipment.active);
-  if (active.length === 0) return emptyCounts();
+  // A shipment no longer tracked has no time check left: its schedule row (if any) goes.
+  const untracked = shipments.flatMap((shipment) => (shipment.active ? [] : [{ id: shipment.id, nextCheckAt: null }]));
+  if (active.length === 0) {
+    await setNextCheckAt(trx, untracked);
+    return emptyCounts();
+  }
   const ids = active.map((shipment) => shipment.id);
   const causes = await returnCauses(trx, active);
   const states = active.map((shipment) => toTrackingState(shipment, causes.get(shipment.id) ?? null));
@@ -137,7 +142,7 @@ export async function detectAndWrite(
   const escalations: ExceptionEscalation[] = [];
   const resolutions: ExceptionResolution[] = [];
   const delays: NewDelayRow[] = [];
-  const checks: Array<{ id: string; nextCheckAt: Date | null }> = [];
+  const checks: Array<{ id: string; nextCheckAt: Date | null }> = untracked;
   const announcements: Announcement[] = [];
   const exceptionsTopic = deps.topics.shipmentExceptions;
 
