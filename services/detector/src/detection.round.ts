@@ -100,10 +100,13 @@ export function toTrackingState(row: DetectionShipment, returnCause: ReturnCause
   };
 }
 
-/** An event and the row write it announces: it is published only if that write happened. */
+/**
+ * An event and the row write it announces: it is built and published only if that write
+ * happened (a replayed batch whose rows exist already builds nothing).
+ */
 interface Announcement {
   topic: string;
-  event: Envelope;
+  event: () => Envelope;
   written: () => boolean;
 }
 
@@ -165,7 +168,7 @@ export async function detectAndWrite(
     // Per shipment: what ends, then what starts, then how it grows, then the delay.
     for (const { exception, resolution } of evaluation.resolve) {
       resolutions.push({ id: exception.id, resolution, resolvedAt: at });
-      announcements.push({ topic: exceptionsTopic, event: exceptionResolvedEvent({ ...base, exceptionId: exception.id, kind: exception.kind, resolution }), written: () => resolvedIds.has(exception.id) });
+      announcements.push({ topic: exceptionsTopic, event: () => exceptionResolvedEvent({ ...base, exceptionId: exception.id, kind: exception.kind, resolution }), written: () => resolvedIds.has(exception.id) });
     }
     const openedIds = new Map<string, string>();
     for (const opening of evaluation.open) {
@@ -186,7 +189,7 @@ export async function detectAndWrite(
       });
       announcements.push({
         topic: exceptionsTopic,
-        event: exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt, facts: opening.facts }),
+        event: () => exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt, facts: opening.facts }),
         written: () => insertedIds.has(id),
       });
     }
@@ -198,7 +201,7 @@ export async function detectAndWrite(
       }
       announcements.push({
         topic: exceptionsTopic,
-        event: exceptionEscalatedEvent({ ...base, exceptionId: id, kind: step.kind, fromSeverity: step.fromSeverity, toSeverity: step.toSeverity, level: step.toLevel, ruleFired: step.ruleFired, facts: step.facts }),
+        event: () => exceptionEscalatedEvent({ ...base, exceptionId: id, kind: step.kind, fromSeverity: step.fromSeverity, toSeverity: step.toSeverity, level: step.toLevel, ruleFired: step.ruleFired, facts: step.facts }),
         written: () => (step.exception === null ? insertedIds.has(id) : escalatedIds.has(id)),
       });
     }
@@ -207,7 +210,7 @@ export async function detectAndWrite(
       const against = delay.reference.against;
       delays.push({ id: newId(nowMs), shipmentId: state.shipmentId, merchantId: state.merchantId, against, referenceAt: new Date(delay.deadline).toISOString(), daysLate: delay.daysLate, tier: delay.tier ?? 0, computedAt: at });
       const key = delayKey(state.shipmentId, against, delay.daysLate);
-      announcements.push({ topic: deps.topics.shipmentDelays, event: delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt }), written: () => recordedKeys.has(key) });
+      announcements.push({ topic: deps.topics.shipmentDelays, event: () => delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt }), written: () => recordedKeys.has(key) });
     }
   }
 
@@ -216,8 +219,12 @@ export async function detectAndWrite(
   const escalatedIds = await escalateExceptions(trx, escalations);
   const recordedKeys = await recordDelays(trx, delays);
   await setNextCheckAt(trx, checks);
-  const outgoing = announcements.filter((announcement) => announcement.written());
-  await enqueueOutbox(trx, outgoing.map(({ topic, event }) => ({ topic, key: event.subject, event })));
+  const outgoing = announcements.flatMap(({ topic, event, written }) => {
+    if (!written()) return [];
+    const built = event();
+    return [{ topic, key: built.subject, event: built }];
+  });
+  await enqueueOutbox(trx, outgoing);
   return {
     shipments: active.length,
     opened: insertedIds.size,
