@@ -2,7 +2,6 @@ import {
   createEvent,
   EVENT_TYPES,
   idFromName,
-  parseExceptionFacts,
   REASONS_BY_MILESTONE,
   type Envelope,
   type ExceptionEscalatedEvent,
@@ -46,13 +45,14 @@ interface Base {
 }
 
 /**
- * Only the facts are checked against the contract as an event is built: each rule computes its
- * own, so a rule that emits the wrong facts for its kind fails here, in the detector, not in every
- * consumer's dead-letter queue. The rest of the data fits the contract by construction (ids minted
- * by newId or read from uuid columns, instants from toISOString, the status pair from eventStatus,
- * kinds and severities typed): parsing every event whole (uuid and instant patterns, the union of
- * kinds) cost a sweep ten times the facts' own check for each of its thousands of events. The
- * detector's tests parse what it publishes with the contract's event schemas.
+ * The data is built, not parsed: it fits the contract by construction. Ids are minted by newId
+ * or read from uuid columns, instants come from toISOString, the status pair from eventStatus,
+ * and each rule's facts are typed as its kind's schema reads them (Rule<K> in
+ * detection.types.ts), so a rule that emits the wrong facts fails to compile rather than in
+ * every consumer's dead-letter queue. Parsing every event whole (uuid and instant patterns, the
+ * union of kinds) showed in a sweep's CPU profile, for thousands of events a batch. The tests
+ * parse what the rules and the detector produce with the contract's schemas; consumers parse
+ * what they receive.
  */
 export function exceptionOpenedEvent(input: Base & {
   exceptionId: string;
@@ -74,7 +74,7 @@ export function exceptionOpenedEvent(input: Base & {
     status: eventStatus(input.status, input.statusReason),
     lastCheckpointAt: input.lastCheckpointAt,
     checkpointId: null,
-    facts: parseExceptionFacts(input.kind, input.facts),
+    facts: input.facts,
   } as ExceptionOpenedEvent['data'];
   return createEvent(EVENT_TYPES.exceptionOpened, {
     id: idFromName('exception-opened', input.exceptionId),
@@ -103,7 +103,7 @@ export function exceptionEscalatedEvent(input: Base & {
     level: input.level,
     escalatedAt: input.at,
     ruleFired: input.ruleFired,
-    facts: parseExceptionFacts(input.kind, input.facts),
+    facts: input.facts,
   } as ExceptionEscalatedEvent['data'];
   return createEvent(EVENT_TYPES.exceptionEscalated, {
     id: idFromName('exception-escalated', input.exceptionId, String(input.level)),

@@ -10,6 +10,7 @@ const MAX_MEMO = 50_000;
 const validZones = new Map<string, boolean>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const dayStarts = new Map<string, number>();
+const lastDays = new Map<string, { date: string; from: number; to: number }>();
 
 function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
   if (memo.size >= MAX_MEMO) memo.clear();
@@ -23,8 +24,20 @@ export function safeZone(zone: string): string {
   return known ? zone : 'UTC';
 }
 
-/** The local calendar date ("2025-03-14") at instant `ms` in `zone`. */
+/**
+ * The local calendar date ("2025-03-14") at instant `ms` in `zone`. The last day found in each
+ * zone is kept with its bounds: a batch asks mostly about one "now" and nearby instants, and
+ * an instant within those bounds needs no Intl formatting.
+ */
 export function localDateOf(ms: number, zone: string): string {
+  const last = lastDays.get(zone);
+  if (last !== undefined && ms >= last.from && ms < last.to) return last.date;
+  const date = formatLocalDate(ms, zone);
+  remember(lastDays, zone, { date, from: startOfLocalDay(date, zone), to: startOfLocalDay(addDays(date, 1), zone) });
+  return date;
+}
+
+function formatLocalDate(ms: number, zone: string): string {
   let format = dateFormats.get(zone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn' });
