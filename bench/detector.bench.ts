@@ -86,10 +86,11 @@ async function baseline(db: Awaited<ReturnType<typeof createDb>>, limit: number)
     .transaction()
     .execute(async (trx) => {
       const result = await sql`
-        SELECT ${COLUMNS} FROM detection_schedule d JOIN shipments s ON s.id = d.shipment_id
-        WHERE d.next_check_at <= ${new Date(NOW)}
-        ORDER BY d.next_check_at LIMIT ${limit}
-        FOR UPDATE OF s, d SKIP LOCKED`.execute(trx);
+        SELECT ${COLUMNS} FROM shipments s
+        WHERE s.id = ANY (ARRAY(
+          SELECT shipment_id FROM detection_schedule WHERE next_check_at <= ${new Date(NOW)}
+          ORDER BY next_check_at LIMIT ${limit} FOR UPDATE SKIP LOCKED))
+        FOR UPDATE OF s SKIP LOCKED`.execute(trx);
       rows = result.rows.length;
       throw new Rollback();
     })

@@ -162,7 +162,8 @@ export async function detectAndWrite(
       recordedDaysLate: recorded.get(state.shipmentId) ?? { promised: 0, estimated: 0 },
     });
     const base = { shipmentId: state.shipmentId, merchantId: state.merchantId, at };
-    const lastCheckpointAt = isoOrNull(state.lastCheckpointAt);
+    // Formatted only for an event that is built.
+    const lastCheckpointAt = () => isoOrNull(state.lastCheckpointAt);
     checks.push({ id: state.shipmentId, nextCheckAt: evaluation.nextCheckAt === null ? null : new Date(evaluation.nextCheckAt) });
 
     // Per shipment: what ends, then what starts, then how it grows, then the delay.
@@ -189,7 +190,7 @@ export async function detectAndWrite(
       });
       announcements.push({
         topic: exceptionsTopic,
-        event: () => exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt, facts: opening.facts }),
+        event: () => exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt: lastCheckpointAt(), facts: opening.facts }),
         written: () => insertedIds.has(id),
       });
     }
@@ -210,7 +211,7 @@ export async function detectAndWrite(
       const against = delay.reference.against;
       delays.push({ id: newId(nowMs), shipmentId: state.shipmentId, merchantId: state.merchantId, against, referenceAt: new Date(delay.deadline).toISOString(), daysLate: delay.daysLate, tier: delay.tier ?? 0, computedAt: at });
       const key = delayKey(state.shipmentId, against, delay.daysLate);
-      announcements.push({ topic: deps.topics.shipmentDelays, event: () => delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt }), written: () => recordedKeys.has(key) });
+      announcements.push({ topic: deps.topics.shipmentDelays, event: () => delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt: lastCheckpointAt() }), written: () => recordedKeys.has(key) });
     }
   }
 

@@ -8,7 +8,7 @@ import { jsonRecords } from '../json-records.js';
  * no row. It is a narrow table of its own, not a column of the wide, many-indexed shipments
  * table, so writing a batch's deadlines costs two small index entries a row. The sweep claims
  * due rows through detection_schedule_due_idx with FOR NO KEY UPDATE SKIP LOCKED on both the
- * schedule and the shipment row, so it reads only the due rows and concurrent detectors never
+ * schedule row and the shipment, so it reads only the due rows and concurrent detectors never
  * take the same one; the locks are held until the batch's transaction commits with the new deadlines.
  */
 export type DetectionExecutor = Kysely<Database> | Transaction<Database>;
@@ -94,10 +94,14 @@ function toShipment(row: DetectionRow): DetectionShipment {
 }
 
 /**
- * Claims up to `limit` shipments whose check is due, most overdue first, locking them and their
- * schedule rows until the transaction ends; rows another detector holds are skipped, not waited
- * for. The schedule row is locked too so that a claim racing a batch that has just committed
- * rechecks that row's new deadline (and skips it) instead of evaluating the shipment twice.
+ * Claims up to `limit` shipments whose check is due, most overdue first, locking their schedule
+ * rows and then the shipments until the transaction ends; rows another detector (or an event
+ * being handled) holds are skipped, not waited for, so the claim never waits on anyone. Locking
+ * the schedule row makes a claim that races a batch which has just committed recheck the new
+ * deadline (and skip the row) rather than evaluate the shipment twice.
+ * The due ids are read first and the shipments fetched by primary key: as a join, the planner
+ * switches to a sequential scan of all shipments once a batch nears the due rows' estimate
+ * (measured: 1 s for 10,000 due of 1M, against 78 ms for 2,500 through the index).
  * Inactive shipments are claimed as well: the caller takes them off the schedule.
  * NO KEY UPDATE, not UPDATE: an insert elsewhere that references the shipment (a checkpoint, a
  * notification, a proof) takes KEY SHARE on it, which FOR UPDATE would conflict with, so
@@ -105,11 +109,14 @@ function toShipment(row: DetectionRow): DetectionShipment {
  */
 export async function claimDueDetections(trx: Transaction<Database>, options: { now: Date; limit: number }): Promise<DetectionShipment[]> {
   const result = await sql<DetectionRow>`
-    SELECT ${COLUMNS} FROM detection_schedule d JOIN shipments s ON s.id = d.shipment_id
-    WHERE d.next_check_at <= ${options.now}
-    ORDER BY d.next_check_at
-    LIMIT ${options.limit}
-    FOR NO KEY UPDATE OF s, d SKIP LOCKED`.execute(trx);
+    SELECT ${COLUMNS} FROM shipments s
+    WHERE s.id = ANY (ARRAY(
+      SELECT shipment_id FROM detection_schedule
+      WHERE next_check_at <= ${options.now}
+      ORDER BY next_check_at
+      LIMIT ${options.limit}
+      FOR NO KEY UPDATE SKIP LOCKED))
+    FOR NO KEY UPDATE OF s SKIP LOCKED`.execute(trx);
   return result.rows.map(toShipment);
 }
 
@@ -129,8 +136,9 @@ export async function lockDetectionShipments(trx: Transaction<Database>, ids: re
 
 /**
  * Writes every evaluated shipment's next deadline in one statement: a deadline is upserted, null
- * takes the shipment off the schedule. The caller holds the shipments' row locks, so the schedule
- * rows are always locked after their shipment's, in every writer. Returns the rows written.
+ * takes the shipment off the schedule. The caller holds the shipments' row locks: every writer
+ * that waits for a lock takes the shipment's before its schedule row's (the claim, which takes
+ * them the other way round, never waits). Returns the rows written.
  */
 export async function setNextCheckAt(db: DetectionExecutor, checks: ReadonlyArray<{ id: string; nextCheckAt: Date | null }>): Promise<number> {
   if (checks.length === 0) return 0;

@@ -164,7 +164,7 @@ export async function applyPollSchedules(trx: PollScheduleExecutor, updates: rea
     RETURNING s.id`.execute(trx);
   const written = result.rows.map((row) => row.id);
   // A shipment no longer tracked leaves the detector's schedule too (after its row was updated:
-  // every writer locks the shipment before its schedule row, so none waits on the other in reverse).
+  // every writer that waits locks the shipment before its schedule row, so none waits on the other in reverse).
   const writtenIds = new Set(written);
   const stopped = updates.filter((u) => !u.active && writtenIds.has(u.id)).map((u) => u.id);
   if (stopped.length > 0) await sql`DELETE FROM detection_schedule WHERE shipment_id = ANY(${stopped}::uuid[])`.execute(trx);

@@ -10,7 +10,9 @@ const MAX_MEMO = 50_000;
 const validZones = new Map<string, boolean>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const dayStarts = new Map<string, number>();
-const lastDays = new Map<string, { date: string; from: number; to: number }>();
+const shiftedDates = new Map<string, string>();
+const RECENT_DAYS = 16;
+const recentDays = new Map<string, Array<{ date: string; from: number; to: number }>>();
 
 function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
   if (memo.size >= MAX_MEMO) memo.clear();
@@ -25,15 +27,17 @@ export function safeZone(zone: string): string {
 }
 
 /**
- * The local calendar date ("2025-03-14") at instant `ms` in `zone`. The last day found in each
- * zone is kept with its bounds: a batch asks mostly about one "now" and nearby instants, and
- * an instant within those bounds needs no Intl formatting.
+ * The local calendar date ("2025-03-14") at instant `ms` in `zone`. The last few days found in
+ * each zone are kept with their bounds: a batch asks about one "now" and a handful of other days
+ * (the ends of the lanes' transit times), and an instant within known bounds needs no Intl
+ * formatting.
  */
 export function localDateOf(ms: number, zone: string): string {
-  const last = lastDays.get(zone);
-  if (last !== undefined && ms >= last.from && ms < last.to) return last.date;
+  const known = recentDays.get(zone) ?? remember(recentDays, zone, []);
+  for (const day of known) if (ms >= day.from && ms < day.to) return day.date;
   const date = formatLocalDate(ms, zone);
-  remember(lastDays, zone, { date, from: startOfLocalDay(date, zone), to: startOfLocalDay(addDays(date, 1), zone) });
+  if (known.length >= RECENT_DAYS) known.shift();
+  known.push({ date, from: startOfLocalDay(date, zone), to: startOfLocalDay(addDays(date, 1), zone) });
   return date;
 }
 
@@ -68,5 +72,6 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export function addDays(date: string, days: number): string {
-  return new Date((utcDays(date) + days) * 86_400_000).toISOString().slice(0, 10);
+  const key = `${date}|${days}`;
+  return shiftedDates.get(key) ?? remember(shiftedDates, key, new Date((utcDays(date) + days) * 86_400_000).toISOString().slice(0, 10));
 }
