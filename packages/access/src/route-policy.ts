@@ -39,6 +39,8 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['POST'], pattern: '/v1/shipments/import', access: INGEST },
   { methods: ['POST'], pattern: '/v1/shipments/:id/appeal-bundles', access: DECIDERS },
   { methods: ['GET'], pattern: '/v1/shipments*', access: READERS },
+  // Detection reads no merchant data; any merchant's key may ask (an ingest key before registering).
+  { methods: ['POST'], pattern: '/v1/couriers/detect', access: [...READERS, 'ingest'] },
   { methods: ['GET'], pattern: '/v1/reports/*', access: READERS },
   { methods: ['GET'], pattern: '/compensations*', access: READERS },
   { methods: ['POST'], pattern: '/compensations/:id/approve', access: DECIDERS },

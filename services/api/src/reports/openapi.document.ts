@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bulkInputSchema, shipmentInputSchema } from '../shipments/shipment-input.schema.js';
 import { CSV_COLUMNS } from '../shipments/shipment-csv.js';
+import { courierDetectRequest, courierDetectResponse } from '../couriers/courier-detect.schema.js';
 import { causesQuerySchema, performanceQuerySchema, queueQuerySchema, rangeQuerySchema, stuckQuerySchema } from './report-query.schema.js';
 import {
   causesReport,
@@ -55,7 +56,7 @@ export function buildOpenApiDocument(): JsonSchema {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'parcelwatch api', version: '1', description: `Shipment registration and ops reports. ${reportsDoc}` },
-    tags: [{ name: 'shipments' }, { name: 'reports' }],
+    tags: [{ name: 'shipments' }, { name: 'couriers' }, { name: 'reports' }],
     paths: {
       '/v1/shipments': {
         post: {
@@ -79,6 +80,14 @@ export function buildOpenApiDocument(): JsonSchema {
           summary: 'Shipment detail: timeline with local times, exceptions, notifications, compensations, proofs with presigned links (300 s)',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
           responses: { 200: json(shipmentDetail, 'The shipment'), 400: badRequest, 404: json(errorResponse, 'No such shipment, or another merchant\'s') },
+        },
+      },
+      '/v1/couriers/detect': {
+        post: {
+          tags: ['couriers'],
+          summary: 'Detect the carrier of up to 1,000 tracking numbers: ranked candidates with the reason, and the carrier registration would take',
+          requestBody: { required: true, content: { 'application/json': { schema: toSchema(courierDetectRequest, 'input') } } },
+          responses: { 200: json(courierDetectResponse, 'One result per number, in the order given'), 400: badRequest },
         },
       },
       '/v1/reports/stuck': {
