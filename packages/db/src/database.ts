@@ -97,11 +97,19 @@ export interface ShipmentsTable {
   last_polled_at: Timestamp | null;
   poll_attempts: Generated<number>;
   next_poll_at: Timestamp | null;
-  next_check_at: Timestamp | null;
   /** Added by 2026-12-07T1250: why the poller cannot poll it (no carrier account), null when it can. */
   poll_problem: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/**
+ * The detector's schedule (migration 2026-12-08T0100): one row per tracked shipment with a time
+ * check pending, the earliest instant a time rule can change its verdict.
+ */
+export interface DetectionScheduleTable {
+  shipment_id: string;
+  next_check_at: Timestamp;
 }
 
 /** A buyer's identity per merchant (migration 2026-12-07T1020): no PII, the id is an HMAC of the email or phone. */
@@ -494,6 +502,7 @@ export interface Database {
   buyer_spend: BuyerSpendTable;
   buyer_orders: BuyerOrdersTable;
   shipments: ShipmentsTable;
+  detection_schedule: DetectionScheduleTable;
   tracking_snapshots: TrackingSnapshotsTable;
   checkpoints: CheckpointsTable;
   exceptions: ExceptionsTable;

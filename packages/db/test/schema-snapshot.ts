@@ -14,7 +14,7 @@ export const EXPECTED_TABLES = [
 
 /** The indexes behind the access paths in ARCHITECTURE.md. */
 export const EXPECTED_INDEXES = [
-  'shipments_due_poll_idx', 'shipments_due_check_idx', 'shipments_stuck_idx', 'shipments_lane_perf_idx',
+  'shipments_due_poll_idx', 'detection_schedule_due_idx', 'shipments_stuck_idx', 'shipments_lane_perf_idx',
   'shipments_tracking_number_idx', 'checkpoints_timeline_idx', 'checkpoints_fingerprint_key', 'exceptions_one_open_idx',
   'exceptions_open_by_kind_idx', 'exceptions_shipment_idx', 'notifications_due_idx', 'compensations_pending_idx',
   'outbox_unpublished_idx', 'proofs_once_idx',

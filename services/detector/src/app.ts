@@ -55,7 +55,7 @@ const fixedPolicy = (policy: ReturnType<typeof defaultPolicy>): PolicySource => 
 /**
  * Turns parcel state into exceptions and delay events: re-evaluates a shipment whenever
  * shipment.events (or shipments) says something about it, and sweeps the shipments whose
- * `next_check_at` deadline has come. Events leave through the outbox; the relay that publishes
+ * deadline on the detection schedule has come. Events leave through the outbox; the relay that publishes
  * them is wired next to the service, not in it.
  */
 export function createDetectorService(deps: DetectorDeps): DetectorService {

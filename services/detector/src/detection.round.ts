@@ -100,10 +100,13 @@ export function toTrackingState(row: DetectionShipment, returnCause: ReturnCause
   };
 }
 
-/** An event and the row write it announces: it is published only if that write happened. */
+/**
+ * An event and the row write it announces: it is built and published only if that write
+ * happened (a replayed batch whose rows exist already builds nothing).
+ */
 interface Announcement {
   topic: string;
-  event: Envelope;
+  event: () => Envelope;
   written: () => boolean;
 }
 
@@ -121,7 +124,12 @@ export async function detectAndWrite(
   deps: DetectionRoundDeps,
 ): Promise<DetectionCounts> {
   const active = shipments.filter((shipment) => shipment.active);
-  if (active.length === 0) return emptyCounts();
+  // A shipment no longer tracked has no time check left: its schedule row (if any) goes.
+  const untracked = shipments.flatMap((shipment) => (shipment.active ? [] : [{ id: shipment.id, nextCheckAt: null }]));
+  if (active.length === 0) {
+    await setNextCheckAt(trx, untracked);
+    return emptyCounts();
+  }
   const ids = active.map((shipment) => shipment.id);
   const causes = await returnCauses(trx, active);
   const states = active.map((shipment) => toTrackingState(shipment, causes.get(shipment.id) ?? null));
@@ -137,7 +145,7 @@ export async function detectAndWrite(
   const escalations: ExceptionEscalation[] = [];
   const resolutions: ExceptionResolution[] = [];
   const delays: NewDelayRow[] = [];
-  const checks: Array<{ id: string; nextCheckAt: Date | null }> = [];
+  const checks: Array<{ id: string; nextCheckAt: Date | null }> = untracked;
   const announcements: Announcement[] = [];
   const exceptionsTopic = deps.topics.shipmentExceptions;
 
@@ -154,13 +162,14 @@ export async function detectAndWrite(
       recordedDaysLate: recorded.get(state.shipmentId) ?? { promised: 0, estimated: 0 },
     });
     const base = { shipmentId: state.shipmentId, merchantId: state.merchantId, at };
-    const lastCheckpointAt = isoOrNull(state.lastCheckpointAt);
+    // Formatted only for an event that is built.
+    const lastCheckpointAt = () => isoOrNull(state.lastCheckpointAt);
     checks.push({ id: state.shipmentId, nextCheckAt: evaluation.nextCheckAt === null ? null : new Date(evaluation.nextCheckAt) });
 
     // Per shipment: what ends, then what starts, then how it grows, then the delay.
     for (const { exception, resolution } of evaluation.resolve) {
       resolutions.push({ id: exception.id, resolution, resolvedAt: at });
-      announcements.push({ topic: exceptionsTopic, event: exceptionResolvedEvent({ ...base, exceptionId: exception.id, kind: exception.kind, resolution }), written: () => resolvedIds.has(exception.id) });
+      announcements.push({ topic: exceptionsTopic, event: () => exceptionResolvedEvent({ ...base, exceptionId: exception.id, kind: exception.kind, resolution }), written: () => resolvedIds.has(exception.id) });
     }
     const openedIds = new Map<string, string>();
     for (const opening of evaluation.open) {
@@ -181,7 +190,7 @@ export async function detectAndWrite(
       });
       announcements.push({
         topic: exceptionsTopic,
-        event: exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt, facts: opening.facts }),
+        event: () => exceptionOpenedEvent({ ...base, exceptionId: id, kind: opening.kind, severity: opening.severity, ruleFired: opening.ruleFired, status: state.status, statusReason: state.statusReason, lastCheckpointAt: lastCheckpointAt(), facts: opening.facts }),
         written: () => insertedIds.has(id),
       });
     }
@@ -193,7 +202,7 @@ export async function detectAndWrite(
       }
       announcements.push({
         topic: exceptionsTopic,
-        event: exceptionEscalatedEvent({ ...base, exceptionId: id, kind: step.kind, fromSeverity: step.fromSeverity, toSeverity: step.toSeverity, level: step.toLevel, ruleFired: step.ruleFired, facts: step.facts }),
+        event: () => exceptionEscalatedEvent({ ...base, exceptionId: id, kind: step.kind, fromSeverity: step.fromSeverity, toSeverity: step.toSeverity, level: step.toLevel, ruleFired: step.ruleFired, facts: step.facts }),
         written: () => (step.exception === null ? insertedIds.has(id) : escalatedIds.has(id)),
       });
     }
@@ -202,7 +211,7 @@ export async function detectAndWrite(
       const against = delay.reference.against;
       delays.push({ id: newId(nowMs), shipmentId: state.shipmentId, merchantId: state.merchantId, against, referenceAt: new Date(delay.deadline).toISOString(), daysLate: delay.daysLate, tier: delay.tier ?? 0, computedAt: at });
       const key = delayKey(state.shipmentId, against, delay.daysLate);
-      announcements.push({ topic: deps.topics.shipmentDelays, event: delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt }), written: () => recordedKeys.has(key) });
+      announcements.push({ topic: deps.topics.shipmentDelays, event: () => delayDetectedEvent({ ...base, delay, status: state.status, statusReason: state.statusReason, lastCheckpointAt: lastCheckpointAt() }), written: () => recordedKeys.has(key) });
     }
   }
 
@@ -211,8 +220,12 @@ export async function detectAndWrite(
   const escalatedIds = await escalateExceptions(trx, escalations);
   const recordedKeys = await recordDelays(trx, delays);
   await setNextCheckAt(trx, checks);
-  const outgoing = announcements.filter((announcement) => announcement.written());
-  await enqueueOutbox(trx, outgoing.map(({ topic, event }) => ({ topic, key: event.subject, event })));
+  const outgoing = announcements.flatMap(({ topic, event, written }) => {
+    if (!written()) return [];
+    const built = event();
+    return [{ topic, key: built.subject, event: built }];
+  });
+  await enqueueOutbox(trx, outgoing);
   return {
     shipments: active.length,
     opened: insertedIds.size,

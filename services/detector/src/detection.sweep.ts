@@ -14,7 +14,7 @@ export interface SweepOptions extends DetectionRoundDeps {
  * One sweep: claims the shipments due at `nowMs` batch after batch until none is left, each
  * batch claimed, evaluated and written in one transaction. Every written deadline is after
  * `nowMs` (or null), so a sweep never claims a shipment twice and ends. Its cost is the due
- * shipments, read through the partial index on next_check_at, whatever the table's size.
+ * shipments, read through the schedule's index on next_check_at, whatever the table's size.
  */
 export async function sweepDue(nowMs: number, options: SweepOptions): Promise<DetectionCounts> {
   const now = new Date(nowMs);

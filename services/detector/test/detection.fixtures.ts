@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { parseExceptionFacts } from '@parcelwatch/contracts';
 import { defaultPolicy } from '@parcelwatch/policy';
 import type { DelayAgainst, DelayTiers } from '../src/domain/delay.policy.js';
 import { evaluateShipment, type DetectionInput, type Evaluation } from '../src/domain/detection.js';
@@ -65,7 +66,10 @@ export function evaluate(scenario: Scenario): Evaluation {
     estimate: { p50Days: 12, p90Days: 20, samples: 0, source: 'default' },
     recordedDaysLate: { promised: 0, estimated: 0, ...scenario.recorded },
   };
-  return evaluateShipment(input);
+  const evaluation = evaluateShipment(input);
+  // The events carry the facts unparsed: every scenario checks them against the contract here.
+  for (const step of [...evaluation.open, ...evaluation.escalate]) parseExceptionFacts(step.kind, step.facts);
+  return evaluation;
 }
 
 export function openException(kind: OpenException['kind'], level = 0, severity: OpenException['severity'] = 'medium'): OpenException {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EmbeddedBus } from '@parcelwatch/bus';
 import { EVENT_TYPES, idFromName, parseAnyEvent } from '@parcelwatch/contracts';
-import { createDb, migrateToLatest, upsertDetectionOverride, type Database } from '@parcelwatch/db';
+import { createDb, migrateToLatest, setNextCheckAt, upsertDetectionOverride, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
 import type { Kysely } from 'kysely';
@@ -32,7 +32,7 @@ describe('the detector sweep on PGlite', () => {
       // A label 4 days old, never scanned, on a merchant whose override gives 120 h.
       { id: id('label'), status: 'info_received', status_reason: 'label_created', info_received_at: '2025-03-06T10:00:00Z', last_checkpoint_at: '2025-03-06T10:00:00Z',
         next_check_at: '2025-03-09T10:00:00Z' },
-      // Inactive shipments are never swept.
+      // Inactive shipments are never swept: the poller's stop takes them off the schedule.
       { id: id('inactive'), active: false, status: 'in_transit', last_checkpoint_at: '2025-01-01T00:00:00Z', picked_up_at: '2025-01-01T00:00:00Z', next_check_at: '2025-01-02T00:00:00Z' },
     ]);
     await upsertDetectionOverride(db, { rule: 'not_picked_up', carrier: null, originCountry: null, destinationCountry: null, merchantId: STORE_MERCHANT_ID, threshold: { hours: 120 } });
@@ -74,7 +74,7 @@ describe('the detector sweep on PGlite', () => {
 
     // Nothing is due any more at the same instant; the same state evaluated again writes nothing.
     expect(await detector.sweepOnce()).toMatchObject({ shipments: 0, events: 0 });
-    await db.updateTable('shipments').set({ next_check_at: '2025-03-01T00:00:00Z' }).where('id', '=', id('stalled')).execute();
+    await setNextCheckAt(db, [{ id: id('stalled'), nextCheckAt: new Date('2025-03-01T00:00:00Z') }]);
     expect(await detector.sweepOnce()).toMatchObject({ shipments: 1, opened: 0, escalated: 0, resolved: 0, delays: 0, events: 0 });
     expect(await outboxEvents(db)).toHaveLength(4);
   });
@@ -88,7 +88,7 @@ describe('the detector sweep on PGlite', () => {
 
     // The normalizer records a new scan and the detector hears of it: the stall resolves as progressed.
     await db.updateTable('shipments').set({ status_reason: 'departed_hub', status_at: '2025-03-11T11:00:00Z', last_checkpoint_at: '2025-03-11T11:00:00Z' }).where('id', '=', id('stalled')).execute();
-    await db.updateTable('shipments').set({ next_check_at: '2025-03-11T12:00:00Z' }).where('id', '=', id('stalled')).execute();
+    await setNextCheckAt(db, [{ id: id('stalled'), nextCheckAt: new Date('2025-03-11T12:00:00Z') }]);
     expect(await detector.sweepOnce()).toMatchObject({ shipments: 1, resolved: 1 });
     expect((await exceptionRows(db)).find((e) => e.shipment_id === id('stalled') && e.kind === 'stalled')).toMatchObject({ status: 'resolved', resolution: 'progressed' });
     const last = (await outboxEvents(db)).at(-1);
@@ -110,5 +110,16 @@ describe('the detector sweep on PGlite', () => {
     // 1 Feb + 32 days = 5 March (Berlin); on 11 March it is 6 days late. The defaults (p90 20 days) would say 18.
     expect((await delayRows(db)).filter((d) => d.shipment_id === id('estimated'))).toEqual([{ shipment_id: id('estimated'), against: 'estimated', days_late: 6, tier: 1 }]);
     expect((await outboxEvents(db)).at(-1)?.event.data).toMatchObject({ against: 'estimated', referenceDate: '2025-03-05', timeZone: 'Europe/Berlin', daysLate: 6 });
+  });
+
+  it('keeps shipments the poller stopped off the schedule, and drops a deadline left behind when it comes due', async () => {
+    expect(await nextCheckAt(db, id('inactive'))).toBeNull();
+    // A deadline written for it anyway (by hand here) is claimed once and removed, with nothing evaluated.
+    await setNextCheckAt(db, [{ id: id('inactive'), nextCheckAt: new Date('2025-03-01T00:00:00Z') }]);
+    expect(await nextCheckAt(db, id('inactive'))).toBe('2025-03-01T00:00:00.000Z');
+    const detector = createDetectorService({ logger, clock, db, bus, sweep: { enabled: false } });
+    await detector.sweepOnce();
+    expect(await nextCheckAt(db, id('inactive'))).toBeNull();
+    expect((await exceptionRows(db)).filter((e) => e.shipment_id === id('inactive'))).toEqual([]);
   });
 });

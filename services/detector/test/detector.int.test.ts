@@ -195,7 +195,7 @@ describe('detector on Kafka and PostgreSQL', () => {
     expect(stalls.every((r) => r.kind === 'stalled' && r.status === 'open')).toBe(true);
     expect((await outboxEvents(db)).length - outboxBefore).toBe(due.length);
     // Nothing is left due at this instant.
-    const left = await db.selectFrom('shipments').select('id').where('active', '=', true).where('next_check_at', '<=', new Date(NOW)).execute();
+    const left = await db.selectFrom('detection_schedule').select('shipment_id').where('next_check_at', '<=', new Date(NOW)).execute();
     expect(left).toEqual([]);
   });
 

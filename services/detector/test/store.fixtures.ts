@@ -57,7 +57,8 @@ export async function outboxEvents(db: Kysely<Database>) {
   return rows.map((row) => ({ topic: row.topic, key: row.message_key, event: row.event as { id: string; type: string; subject: string; data: Record<string, unknown> } }));
 }
 
+/** The shipment's deadline on the detector's schedule; null when it has none. */
 export async function nextCheckAt(db: Kysely<Database>, id: string): Promise<string | null> {
-  const row = await db.selectFrom('shipments').select('next_check_at').where('id', '=', id).executeTakeFirstOrThrow();
-  return row.next_check_at?.toISOString() ?? null;
+  const row = await db.selectFrom('detection_schedule').select('next_check_at').where('shipment_id', '=', id).executeTakeFirst();
+  return row?.next_check_at.toISOString() ?? null;
 }

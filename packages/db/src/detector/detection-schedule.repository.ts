@@ -3,11 +3,13 @@ import type { Database, MilestoneColumn } from '../database.js';
 import { jsonRecords } from '../json-records.js';
 
 /**
- * The detector's schedule on the shipments table: `next_check_at` is the earliest instant one
- * of a shipment's time rules can change its verdict. The sweep claims due rows with
- * FOR NO KEY UPDATE SKIP LOCKED through shipments_due_check_idx (active AND next_check_at IS NOT NULL),
- * so it reads only the due rows and concurrent detectors never take the same one; the lock
- * is held until the batch's transaction commits with the new deadlines.
+ * The detector's schedule: `detection_schedule.next_check_at` is the earliest instant one of a
+ * shipment's time rules can change its verdict; a shipment with none (or no longer tracked) has
+ * no row. It is a narrow table of its own, not a column of the wide, many-indexed shipments
+ * table, so writing a batch's deadlines costs two small index entries a row. The sweep claims
+ * due rows through detection_schedule_due_idx with FOR NO KEY UPDATE SKIP LOCKED on both the
+ * schedule row and the shipment, so it reads only the due rows and concurrent detectors never
+ * take the same one; the locks are held until the batch's transaction commits with the new deadlines.
  */
 export type DetectionExecutor = Kysely<Database> | Transaction<Database>;
 
@@ -61,9 +63,9 @@ interface DetectionRow {
   active: boolean;
 }
 
-const COLUMNS = sql.raw(`id, merchant_id, carrier, origin_country, destination_country, status, status_reason, status_at,
-  last_checkpoint_at, created_at, info_received_at, picked_up_at, customs_cleared_at, out_for_delivery_at,
-  available_for_pickup_at, delivered_at, returned_at, failed_attempts, promised_delivery_date, buyer_timezone, active`);
+const COLUMNS = sql.raw(`s.id, s.merchant_id, s.carrier, s.origin_country, s.destination_country, s.status, s.status_reason, s.status_at,
+  s.last_checkpoint_at, s.created_at, s.info_received_at, s.picked_up_at, s.customs_cleared_at, s.out_for_delivery_at,
+  s.available_for_pickup_at, s.delivered_at, s.returned_at, s.failed_attempts, s.promised_delivery_date, s.buyer_timezone, s.active`);
 
 function toShipment(row: DetectionRow): DetectionShipment {
   return {
@@ -92,19 +94,29 @@ function toShipment(row: DetectionRow): DetectionShipment {
 }
 
 /**
- * Claims up to `limit` active shipments whose check is due, most overdue first, locking them
- * until the transaction ends; rows another detector holds are skipped, not waited for.
+ * Claims up to `limit` shipments whose check is due, most overdue first, locking their schedule
+ * rows and then the shipments until the transaction ends; rows another detector (or an event
+ * being handled) holds are skipped, not waited for, so the claim never waits on anyone. Locking
+ * the schedule row makes a claim that races a batch which has just committed recheck the new
+ * deadline (and skip the row) rather than evaluate the shipment twice.
+ * The due ids are read first and the shipments fetched by primary key: as a join, the planner
+ * switches to a sequential scan of all shipments once a batch nears the due rows' estimate
+ * (measured: 1 s for 10,000 due of 1M, against 78 ms for 2,500 through the index).
+ * Inactive shipments are claimed as well: the caller takes them off the schedule.
  * NO KEY UPDATE, not UPDATE: an insert elsewhere that references the shipment (a checkpoint, a
  * notification, a proof) takes KEY SHARE on it, which FOR UPDATE would conflict with, so
  * SKIP LOCKED would pass over a due shipment for a whole sweep because of an unrelated insert.
  */
 export async function claimDueDetections(trx: Transaction<Database>, options: { now: Date; limit: number }): Promise<DetectionShipment[]> {
   const result = await sql<DetectionRow>`
-    SELECT ${COLUMNS} FROM shipments
-    WHERE active AND next_check_at IS NOT NULL AND next_check_at <= ${options.now}
-    ORDER BY next_check_at
-    LIMIT ${options.limit}
-    FOR NO KEY UPDATE SKIP LOCKED`.execute(trx);
+    SELECT ${COLUMNS} FROM shipments s
+    WHERE s.id = ANY (ARRAY(
+      SELECT shipment_id FROM detection_schedule
+      WHERE next_check_at <= ${options.now}
+      ORDER BY next_check_at
+      LIMIT ${options.limit}
+      FOR NO KEY UPDATE SKIP LOCKED))
+    FOR NO KEY UPDATE OF s SKIP LOCKED`.execute(trx);
   return result.rows.map(toShipment);
 }
 
@@ -115,20 +127,34 @@ export async function claimDueDetections(trx: Transaction<Database>, options: { 
 export async function lockDetectionShipments(trx: Transaction<Database>, ids: readonly string[]): Promise<DetectionShipment[]> {
   if (ids.length === 0) return [];
   const result = await sql<DetectionRow>`
-    SELECT ${COLUMNS} FROM shipments
+    SELECT ${COLUMNS} FROM shipments s
     WHERE id IN (${sql.join([...new Set(ids)])})
     ORDER BY id
     FOR NO KEY UPDATE`.execute(trx);
   return result.rows.map(toShipment);
 }
 
-/** Writes every evaluated shipment's next deadline in one statement; null takes it off the schedule. */
+/**
+ * Writes every evaluated shipment's next deadline in one statement: a deadline is upserted, null
+ * takes the shipment off the schedule. The caller holds the shipments' row locks: every writer
+ * that waits for a lock takes the shipment's before its schedule row's (the claim, which takes
+ * them the other way round, never waits). Returns the rows written.
+ */
 export async function setNextCheckAt(db: DetectionExecutor, checks: ReadonlyArray<{ id: string; nextCheckAt: Date | null }>): Promise<number> {
   if (checks.length === 0) return 0;
   const records = checks.map((check) => ({ id: check.id, next_check_at: check.nextCheckAt?.toISOString() ?? null }));
-  const result = await sql`
-    UPDATE shipments AS s SET next_check_at = v.next_check_at
-    FROM ${jsonRecords(records, sql`id uuid, next_check_at timestamptz`)}
-    WHERE s.id = v.id`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+  const result = await sql<{ n: number }>`
+    WITH v AS (SELECT * FROM ${jsonRecords(records, sql`id uuid, next_check_at timestamptz`)}),
+    cleared AS (
+      DELETE FROM detection_schedule d USING v WHERE d.shipment_id = v.id AND v.next_check_at IS NULL RETURNING 1
+    ),
+    scheduled AS (
+      INSERT INTO detection_schedule (shipment_id, next_check_at)
+      SELECT id, next_check_at FROM v WHERE next_check_at IS NOT NULL
+      ON CONFLICT (shipment_id) DO UPDATE SET next_check_at = excluded.next_check_at
+      WHERE detection_schedule.next_check_at IS DISTINCT FROM excluded.next_check_at
+      RETURNING 1
+    )
+    SELECT ((SELECT count(*) FROM cleared) + (SELECT count(*) FROM scheduled))::int AS n`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }

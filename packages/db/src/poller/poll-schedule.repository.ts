@@ -162,5 +162,11 @@ export async function applyPollSchedules(trx: PollScheduleExecutor, updates: rea
       poll_attempts integer, polled_at timestamptz, registered_at timestamptz, problem text`)}
     WHERE s.id = v.id AND s.next_poll_at = v.lease_until
     RETURNING s.id`.execute(trx);
-  return result.rows.map((row) => row.id);
+  const written = result.rows.map((row) => row.id);
+  // A shipment no longer tracked leaves the detector's schedule too (after its row was updated:
+  // every writer that waits locks the shipment before its schedule row, so none waits on the other in reverse).
+  const writtenIds = new Set(written);
+  const stopped = updates.filter((u) => !u.active && writtenIds.has(u.id)).map((u) => u.id);
+  if (stopped.length > 0) await sql`DELETE FROM detection_schedule WHERE shipment_id = ANY(${stopped}::uuid[])`.execute(trx);
+  return written;
 }

@@ -7,7 +7,7 @@ import { reminderLevel } from './reminder-level.js';
  * lasts, the level rises every `reminderHours` (up to `maxReminders`): each level is a reminder
  * to the buyer, who often is the one who must act (duties, documents).
  */
-export const customsHoldRule: Rule = {
+export const customsHoldRule: Rule<'customs_hold'> = {
   kind: 'customs_hold',
   severities: ['medium', 'high'],
   evaluate({ state, thresholds, now }) {

@@ -2,7 +2,7 @@ import type { ExceptionFactsInput } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, HOUR_MS, roundTo1, type Rule } from './detection.types.js';
 
 /** Out for delivery, and not delivered 24 h later. */
-export const deliveryOverdueRule: Rule = {
+export const deliveryOverdueRule: Rule<'delivery_overdue'> = {
   kind: 'delivery_overdue',
   severities: ['medium'],
   evaluate({ state, thresholds, now }) {

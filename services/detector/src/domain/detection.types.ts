@@ -1,4 +1,4 @@
-import type { AnyExceptionFactsInput, ExceptionKind, Milestone, Severity } from '@parcelwatch/contracts';
+import type { AnyExceptionFactsInput, ExceptionFactsOf, ExceptionKind, Milestone, Severity } from '@parcelwatch/contracts';
 import type { ReturnCauseFinding } from './return-cause.js';
 import type { Thresholds } from './thresholds.js';
 import type { DelayAssessment } from './delay.policy.js';
@@ -55,15 +55,17 @@ export type Facts = AnyExceptionFactsInput;
 /**
  * A rule's verdict on one shipment: `fire` (the exception should be open, at `level`),
  * `clear` (it should not be: resolve an open one), or `hold` (no opinion: keep what exists,
- * e.g. damage does not go away when the parcel moves on).
+ * e.g. damage does not go away when the parcel moves on). A rule of kind K fires with K's facts
+ * as the contract reads them (defaults included), so the compiler checks each rule's facts
+ * against its kind's schema and the events need no parse of them.
  */
-export type Finding =
-  | { verdict: 'fire'; level: number; ruleFired: string; facts: Facts }
+export type Finding<K extends ExceptionKind = ExceptionKind> =
+  | { verdict: 'fire'; level: number; ruleFired: string; facts: ExceptionFactsOf<K> }
   | { verdict: 'clear' }
   | { verdict: 'hold' };
 
-export interface RuleResult {
-  finding: Finding;
+export interface RuleResult<K extends ExceptionKind = ExceptionKind> {
+  finding: Finding<K>;
   /** The next instant at which this rule's verdict can change by time alone; null: only a new event can change it. */
   nextCheckAt: number | null;
 }
@@ -76,16 +78,16 @@ export interface RuleContext {
   delay: DelayAssessment | null;
 }
 
-export interface Rule {
-  kind: ExceptionKind;
+export interface Rule<K extends ExceptionKind = ExceptionKind> {
+  kind: K;
   /** Severity by escalation level; a level past the end keeps the last one. */
   severities: readonly [Severity, ...Severity[]];
-  evaluate(context: RuleContext): RuleResult;
+  evaluate(context: RuleContext): RuleResult<K>;
 }
 
-export const FIRE = (level: number, ruleFired: string, facts: Facts): Finding => ({ verdict: 'fire', level, ruleFired, facts });
-export const CLEAR: Finding = { verdict: 'clear' };
-export const HOLD: Finding = { verdict: 'hold' };
+export const FIRE = <F extends Facts>(level: number, ruleFired: string, facts: F) => ({ verdict: 'fire' as const, level, ruleFired, facts });
+export const CLEAR = { verdict: 'clear' } as const;
+export const HOLD = { verdict: 'hold' } as const;
 
 export const isReturned = (state: TrackingState): boolean => state.status === 'exception' && state.statusReason === 'returned';
 export const isDelivered = (state: TrackingState): boolean => state.status === 'delivered';

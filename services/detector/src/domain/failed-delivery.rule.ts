@@ -9,7 +9,7 @@ const SETTLED = new Set(['delivered', 'available_for_pickup']);
  * the courier twice and the carrier will soon return the parcel). Resolved once the parcel is
  * delivered, waits at a pickup point (pickup_uncollected takes over) or goes back to the sender.
  */
-export const failedDeliveryRule: Rule = {
+export const failedDeliveryRule: Rule<'failed_delivery'> = {
   kind: 'failed_delivery',
   severities: ['medium', 'high'],
   evaluate({ state, thresholds }) {

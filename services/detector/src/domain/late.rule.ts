@@ -6,7 +6,7 @@ import { CLEAR, FIRE, isReturned, type Rule } from './detection.types.js';
  * with the delay tier (level 1 at tier 1, level 2 at tier 2). A late delivery resolves it as
  * delivered, a return as returned; the days it was late stay on record in the delays table.
  */
-export const lateRule: Rule = {
+export const lateRule: Rule<'late'> = {
   kind: 'late',
   severities: ['low', 'medium', 'high'],
   evaluate({ state, delay }) {

@@ -10,6 +10,9 @@ const MAX_MEMO = 50_000;
 const validZones = new Map<string, boolean>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const dayStarts = new Map<string, number>();
+const shiftedDates = new Map<string, string>();
+const RECENT_DAYS = 16;
+const recentDays = new Map<string, Array<{ date: string; from: number; to: number }>>();
 
 function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
   if (memo.size >= MAX_MEMO) memo.clear();
@@ -23,8 +26,22 @@ export function safeZone(zone: string): string {
   return known ? zone : 'UTC';
 }
 
-/** The local calendar date ("2025-03-14") at instant `ms` in `zone`. */
+/**
+ * The local calendar date ("2025-03-14") at instant `ms` in `zone`. The last few days found in
+ * each zone are kept with their bounds: a batch asks about one "now" and a handful of other days
+ * (the ends of the lanes' transit times), and an instant within known bounds needs no Intl
+ * formatting.
+ */
 export function localDateOf(ms: number, zone: string): string {
+  const known = recentDays.get(zone) ?? remember(recentDays, zone, []);
+  for (const day of known) if (ms >= day.from && ms < day.to) return day.date;
+  const date = formatLocalDate(ms, zone);
+  if (known.length >= RECENT_DAYS) known.shift();
+  known.push({ date, from: startOfLocalDay(date, zone), to: startOfLocalDay(addDays(date, 1), zone) });
+  return date;
+}
+
+function formatLocalDate(ms: number, zone: string): string {
   let format = dateFormats.get(zone);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'iso8601', numberingSystem: 'latn' });
@@ -55,5 +72,6 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export function addDays(date: string, days: number): string {
-  return new Date((utcDays(date) + days) * 86_400_000).toISOString().slice(0, 10);
+  const key = `${date}|${days}`;
+  return shiftedDates.get(key) ?? remember(shiftedDates, key, new Date((utcDays(date) + days) * 86_400_000).toISOString().slice(0, 10));
 }

@@ -9,7 +9,7 @@ const NOT_IN_CARRIER_HANDS = new Set(['pending', 'info_received', 'not_found', '
  * 30 days. A newer scan (the parcel is found) or a delivery resolves it. When it fires, an open
  * stall is superseded (see detection.ts).
  */
-export const lostRule: Rule = {
+export const lostRule: Rule<'lost'> = {
   kind: 'lost',
   severities: ['critical'],
   evaluate({ state, thresholds, now }) {

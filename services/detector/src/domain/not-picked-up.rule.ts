@@ -4,7 +4,7 @@ import { CLEAR, FIRE, HOUR_MS, roundTo1, type Rule } from './detection.types.js'
 const AWAITING_PICKUP = new Set(['pending', 'info_received', 'not_found']);
 
 /** Label or info received, no carrier scan for 72 h (counted from the label, else registration). */
-export const notPickedUpRule: Rule = {
+export const notPickedUpRule: Rule<'not_picked_up'> = {
   kind: 'not_picked_up',
   severities: ['medium'],
   evaluate({ state, thresholds, now }) {

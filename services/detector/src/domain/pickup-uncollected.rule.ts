@@ -6,7 +6,7 @@ import { reminderLevel } from './reminder-level.js';
  * Waiting at a pickup point for 3 days: the buyer may not know, and the point will return it.
  * Still waiting `reminderDays` later (up to `maxReminders` times): a level up, the last call.
  */
-export const pickupUncollectedRule: Rule = {
+export const pickupUncollectedRule: Rule<'pickup_uncollected'> = {
   kind: 'pickup_uncollected',
   severities: ['medium', 'high'],
   evaluate({ state, thresholds, now }) {

@@ -1,8 +1,8 @@
-import type { ExceptionFactsInput } from '@parcelwatch/contracts';
+import type { ExceptionFactsOf } from '@parcelwatch/contracts';
 import { CLEAR, FIRE, HOLD, type Rule, type TrackingState } from './detection.types.js';
 
 /** The cause the classifier read from the checkpoints; unknown (not the carrier's fault) without one. */
-function returnFacts(state: TrackingState): ExceptionFactsInput<'returning'> {
+function returnFacts(state: TrackingState): ExceptionFactsOf<'returning'> {
   const found = state.returnCause;
   return found === null ? { cause: 'unknown', carrierFault: false, causeCode: null } : { ...found };
 }
@@ -13,7 +13,7 @@ function returnFacts(state: TrackingState): ExceptionFactsInput<'returning'> {
  * except a newer delivery to the buyer. Its facts say why (see return-cause.ts): compensation
  * pays tier 3 when the carrier is at fault.
  */
-export const returningRule: Rule = {
+export const returningRule: Rule<'returning'> = {
   kind: 'returning',
   severities: ['medium', 'high'],
   evaluate({ state }) {

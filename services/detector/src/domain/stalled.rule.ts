@@ -6,7 +6,7 @@ import { isPostalCarrier } from './postal-carriers.js';
  * In transit with no new checkpoint for 5 days (7 on postal lanes). Any newer scan resets the
  * clock and resolves it; a stall that reaches the lost threshold is superseded by `lost`.
  */
-export const stalledRule: Rule = {
+export const stalledRule: Rule<'stalled'> = {
   kind: 'stalled',
   severities: ['medium'],
   evaluate({ state, thresholds, now }) {
