@@ -33,11 +33,18 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/dashboard*', access: 'open' },
   // Proof downloads of the filesystem archive: the URL itself is the credential (HMAC-signed, expiring).
   { methods: ['GET'], pattern: '/v1/blobs/*', access: 'open' },
+  // The buyer's tracking pages: the token in the URL is the credential; the lookup asks two factors.
+  { methods: ['GET'], pattern: '/t', access: 'open' },
+  { methods: ['GET'], pattern: '/t/:token', access: 'open' },
+  { methods: ['POST'], pattern: '/t/:token/contact', access: 'open' },
+  { methods: ['POST'], pattern: '/t/lookup', access: 'open' },
   // Carrier pushes are signed by the carrier (HMAC per provider), not by an API key.
   { methods: '*', pattern: '/v1/webhooks/*', access: 'open' },
   { methods: ['POST'], pattern: '/v1/shipments', access: INGEST },
   { methods: ['POST'], pattern: '/v1/shipments/import', access: INGEST },
   { methods: ['POST'], pattern: '/v1/shipments/:id/appeal-bundles', access: DECIDERS },
+  // A buyer's tracking link: readers see it (to resend it), deciders revoke it or issue a new one.
+  { methods: ['POST', 'DELETE'], pattern: '/v1/shipments/:id/tracking-link', access: DECIDERS },
   { methods: ['GET'], pattern: '/v1/shipments*', access: READERS },
   { methods: ['GET'], pattern: '/v1/reports/*', access: READERS },
   { methods: ['GET'], pattern: '/compensations*', access: READERS },

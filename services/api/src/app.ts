@@ -22,6 +22,10 @@ import type { MailCopies } from './buyers/mail-copies.js';
 import { registerCarrierAccountRoutes } from './carrier-accounts/carrier-account.routes.js';
 import { registerDeadLetterRoutes } from './dead-letters/dead-letter.routes.js';
 import type { SecretBox } from '@parcelwatch/secrets';
+import { registerBuyerPageRoutes } from './tracking/buyer-page.routes.js';
+import { createFormNonces } from './tracking/form-nonce.js';
+import { registerTrackingLinkRoutes } from './tracking/tracking-link.routes.js';
+import type { TrackingLinkDeps } from './tracking/tracking-links.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -64,6 +68,10 @@ export interface ApiDeps {
   secrets?: SecretBox | null;
   /** Kept copies of buyer mail (MAIL_COPY_DIR): a buyer's erasure deletes theirs. */
   mailCopies?: MailCopies | null;
+  /** The public base of buyer tracking pages (`<base>/t/<token>`); default this api's own URL. */
+  trackingPageBaseUrl?: string;
+  /** Signs the tracking page's contact form nonces; default a random key per process (set it when several api instances serve the pages). */
+  trackingFormKey?: string;
 }
 
 export interface ApiService extends Service {
@@ -141,8 +149,15 @@ export function createApiService(deps: ApiDeps): ApiService {
   });
   registerShipmentRoutes(
     app,
-    createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
+    createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments', secrets: deps.secrets ?? null }),
   );
+  const trackingLinks: TrackingLinkDeps = {
+    db: deps.db,
+    secrets: deps.secrets ?? null,
+    baseUrl: () => deps.trackingPageBaseUrl ?? baseUrl ?? '',
+  };
+  registerTrackingLinkRoutes(app, { ...trackingLinks, clock: deps.clock });
+  registerBuyerPageRoutes(app, { db: deps.db, clock: deps.clock, links: trackingLinks, nonces: createFormNonces(deps.trackingFormKey) });
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });
   registerBuyerRoutes(app, { db: deps.db, clock: deps.clock, mailCopies: deps.mailCopies ?? null });

@@ -51,6 +51,8 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
     access: { enabled: true, rateLimits, ...(bootstrap !== undefined ? { bootstrapKeyHash: hashApiKey(bootstrap) } : {}) },
     secrets,
     mailCopies,
+    ...(config.TRACKING_PAGE_BASE_URL ?? config.PUBLIC_URL ? { trackingPageBaseUrl: (config.TRACKING_PAGE_BASE_URL ?? config.PUBLIC_URL) as string } : {}),
+    ...(config.TRACKING_FORM_KEY !== undefined ? { trackingFormKey: config.TRACKING_FORM_KEY } : {}),
     ...(adapters.checks ? { checks: adapters.checks } : {}),
     ...(adapters.registry ? { registry: adapters.registry } : {}),
     ...proofs,
