@@ -14,6 +14,7 @@ import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, me
 import { compensationsRetryCommand } from './commands/compensations.command.js';
 import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './commands/dlq.command.js';
 import { buyersEraseCommand } from './commands/buyers.command.js';
+import { linksIssueCommand, linksRevokeCommand } from './commands/links.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -75,6 +76,10 @@ commands:
                         marked replayed and audited; exit 1 if any was refused
   buyers erase <id>     erase a buyer's personal data (contacts, unsent messages,
                         stored provider errors, kept mail copies); audited
+  links revoke <shipment-id>
+                        revoke a buyer's tracking page link (its page answers 404); audited
+  links issue <shipment-id>
+                        a new tracking page link where none is live, printed; audited
   checkpoints partitions
                         the month partitions of checkpoints and their bounds
   checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
@@ -214,6 +219,14 @@ async function main(argv: string[]): Promise<number> {
         return buyersEraseCommand(positionals[0]);
       }
       throw new UsageError(`unknown buyers command '${sub ?? ''}': use erase`);
+    }
+    case 'links': {
+      const [sub, ...args] = rest;
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new UsageError(`links ${sub ?? ''} takes one shipment id`);
+      if (sub === 'revoke') return linksRevokeCommand(positionals[0]);
+      if (sub === 'issue') return linksIssueCommand(positionals[0]);
+      throw new UsageError(`unknown links command '${sub ?? ''}': use revoke or issue`);
     }
     case 'checkpoints': {
       const [sub, ...args] = rest;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '@parcelwatch/contracts';
-import { findLiveTrackingLinks, insertTrackingLinks, revokeTrackingLink, type Database, type NewTrackingLink } from '@parcelwatch/db';
+import { appendAudit, findLiveTrackingLinks, findShipmentMerchant, insertTrackingLinks, revokeTrackingLink, type Database, type NewTrackingLink } from '@parcelwatch/db';
+import type { Clock } from '@parcelwatch/service-kit';
 import { newTrackingToken, openTrackingToken, storedTrackingToken, trackingPageUrl, trackingTokenHash, type SecretBox } from '@parcelwatch/secrets';
 
 /** A fresh link for each shipment: a new random token, stored sealed (or clear without a key) and by hash. */
@@ -52,4 +53,24 @@ export function revokeLink(deps: TrackingLinkDeps, shipmentId: string, at: Date,
 export async function issueLink(deps: TrackingLinkDeps, shipment: { id: string; merchantId: string }, at: Date): Promise<TrackingLinkView> {
   await insertTrackingLinks(deps.db, newTrackingLinks([shipment], deps.secrets, at));
   return trackingLinkView(deps, shipment.id);
+}
+
+/** Revokes a shipment's link as an operator's command (audited); what DELETE /v1/shipments/:id/tracking-link does. */
+export async function revokeTrackingLinkOf(deps: { db: Kysely<Database>; clock: Clock }, input: { shipmentId: string; actor: string }): Promise<'revoked' | 'none' | 'no_shipment'> {
+  const shipment = await findShipmentMerchant(deps.db, input.shipmentId);
+  if (shipment === undefined) return 'no_shipment';
+  const at = deps.clock.now().toJSDate();
+  if (!(await revokeTrackingLink(deps.db, shipment.id, at, input.actor))) return 'none';
+  await appendAudit(deps.db, { at, actor: input.actor, action: 'tracking_link.revoked', targetType: 'shipment', targetId: shipment.id, merchantId: shipment.merchantId, details: {} });
+  return 'revoked';
+}
+
+/** Issues a link where none is live, as an operator's command (audited); undefined for an unknown shipment. */
+export async function issueTrackingLink(deps: TrackingLinkDeps & { clock: Clock }, input: { shipmentId: string; actor: string }): Promise<TrackingLinkView | undefined> {
+  const shipment = await findShipmentMerchant(deps.db, input.shipmentId);
+  if (shipment === undefined) return undefined;
+  const at = deps.clock.now().toJSDate();
+  const view = await issueLink(deps, shipment, at);
+  await appendAudit(deps.db, { at, actor: input.actor, action: 'tracking_link.issued', targetType: 'shipment', targetId: shipment.id, merchantId: shipment.merchantId, details: {} });
+  return view;
 }
