@@ -21,7 +21,9 @@ const DECIDERS: readonly Role[] = ['approver', 'admin'];
 const INGEST: readonly Role[] = ['ingest', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
 // The operator may also ask who it is.
-const ANY_KEY: readonly Principal[] = [...READERS, 'ingest', OPERATOR];
+const ANY_KEY: readonly Principal[] = [...READERS, 'ingest', 'bot', OPERATOR];
+// Chat bots and help desks answering "where is my order" for a merchant's buyers.
+const BOTS: readonly Role[] = ['bot', 'admin'];
 
 export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/healthz', access: 'open' },
@@ -46,6 +48,7 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   // A buyer's tracking link: readers see it (to resend it), deciders revoke it or issue a new one.
   { methods: ['POST', 'DELETE'], pattern: '/v1/shipments/:id/tracking-link', access: DECIDERS },
   { methods: ['GET'], pattern: '/v1/shipments*', access: READERS },
+  { methods: ['POST'], pattern: '/v1/wismo', access: BOTS },
   { methods: ['GET'], pattern: '/v1/reports/*', access: READERS },
   { methods: ['GET'], pattern: '/compensations*', access: READERS },
   { methods: ['POST'], pattern: '/compensations/:id/approve', access: DECIDERS },

@@ -50,3 +50,4 @@ export * from './api/audit.repository.js';
 export * from './api/carrier-account.repository.js';
 export * from './api/tracking-link.repository.js';
 export * from './api/buyer-page.repository.js';
+export * from './api/wismo-answer.repository.js';

@@ -26,6 +26,7 @@ import { registerBuyerPageRoutes } from './tracking/buyer-page.routes.js';
 import { createFormNonces } from './tracking/form-nonce.js';
 import { registerTrackingLinkRoutes } from './tracking/tracking-link.routes.js';
 import type { TrackingLinkDeps } from './tracking/tracking-links.js';
+import { registerWismoRoutes } from './wismo/wismo.routes.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -72,6 +73,8 @@ export interface ApiDeps {
   trackingPageBaseUrl?: string;
   /** Signs the tracking page's contact form nonces; default a random key per process (set it when several api instances serve the pages). */
   trackingFormKey?: string;
+  /** WISMO questions a minute per key (WISMO_REQUESTS_PER_MINUTE); default 30. */
+  wismoPerMinute?: number;
 }
 
 export interface ApiService extends Service {
@@ -157,6 +160,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     baseUrl: () => deps.trackingPageBaseUrl ?? baseUrl ?? '',
   };
   registerTrackingLinkRoutes(app, { ...trackingLinks, clock: deps.clock });
+  registerWismoRoutes(app, { db: deps.db, clock: deps.clock, links: trackingLinks, ...(deps.wismoPerMinute !== undefined ? { perMinute: deps.wismoPerMinute } : {}) });
   registerBuyerPageRoutes(app, { db: deps.db, clock: deps.clock, links: trackingLinks, nonces: createFormNonces(deps.trackingFormKey) });
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });

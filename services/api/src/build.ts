@@ -52,6 +52,7 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
     secrets,
     mailCopies,
     ...(config.TRACKING_PAGE_BASE_URL ?? config.PUBLIC_URL ? { trackingPageBaseUrl: (config.TRACKING_PAGE_BASE_URL ?? config.PUBLIC_URL) as string } : {}),
+    wismoPerMinute: config.WISMO_REQUESTS_PER_MINUTE,
     ...(config.TRACKING_FORM_KEY !== undefined ? { trackingFormKey: config.TRACKING_FORM_KEY } : {}),
     ...(adapters.checks ? { checks: adapters.checks } : {}),
     ...(adapters.registry ? { registry: adapters.registry } : {}),

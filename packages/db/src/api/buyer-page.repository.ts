@@ -75,16 +75,16 @@ export async function findShipmentsByOrderFactor(db: Kysely<Database>, input: { 
     .map((row) => ({ id: row.id, merchantId: row.merchant_id }));
 }
 
-/** A merchant's shipments by tracking number, newest first. */
-export async function findMerchantShipmentsByTrackingNumber(db: Kysely<Database>, input: { trackingNumber: string; merchantIds: readonly string[] }): Promise<{ id: string; merchantId: string }[]> {
-  if (input.merchantIds.length === 0) return [];
-  const rows = await db
+/** Shipments by tracking number, newest first; `merchantIds` limits the search (null: any merchant). */
+export async function findMerchantShipmentsByTrackingNumber(db: Kysely<Database>, input: { trackingNumber: string; merchantIds: readonly string[] | null }): Promise<{ id: string; merchantId: string }[]> {
+  if (input.merchantIds !== null && input.merchantIds.length === 0) return [];
+  let query = db
     .selectFrom('shipments')
     .select(['id', 'merchant_id'])
     .where('tracking_number', '=', input.trackingNumber.replace(/[\s.-]/g, '').toUpperCase())
-    .where('merchant_id', 'in', [...input.merchantIds])
     .orderBy('created_at', 'desc')
-    .limit(5)
-    .execute();
+    .limit(5);
+  if (input.merchantIds !== null) query = query.where('merchant_id', 'in', [...input.merchantIds]);
+  const rows = await query.execute();
   return rows.map((row) => ({ id: row.id, merchantId: row.merchant_id }));
 }

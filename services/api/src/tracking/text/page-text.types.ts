@@ -60,6 +60,10 @@ export interface PageText {
   lookupFailed: string;
   notFoundTitle: string;
   notFoundText: string;
+  /** The WISMO answer's frame: "Your order X: <status>. …", the link, and the one answer for no match. */
+  answerIntro: (order: string) => string;
+  answerFollow: string;
+  answerNotFound: string;
   languageLabel: string;
   support: (email: string) => string;
   localTimeNote: (zone: string) => string;
