@@ -24,7 +24,7 @@ section{background:#fff;border-radius:8px;padding:1rem;margin:0 0 1rem}
 h1{font-size:1.5rem;margin:0 0 .25rem}
 h2{font-size:1.125rem;margin:0 0 .5rem}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem;margin:.5rem 0}
-dt{color:#4a4a4a}dd{margin:0;word-break:break-all}
+dt{color:#4a4a4a}dd{margin:0;overflow-wrap:anywhere}
 a{color:var(--accent)}
 ol.progress{display:flex;list-style:none;padding:0;margin:1rem 0 0;gap:4px}
 ol.progress li{flex:1;font-size:.8125rem;text-align:center;padding-top:.5rem;border-top:6px solid #c4c8cf;color:#4a4a4a}
@@ -136,10 +136,11 @@ ${customs}${problem}${remediesAlone}
 
 const PLAIN: Branding = { logoUrl: null, primary: '#1f4e79', onPrimary: '#ffffff', accent: '#1f4e79' };
 
-export function renderLookupPage(text: PageText, locale: string, options: { nonce: string; failed: boolean; orderNumber?: string }): string {
+/** `chosenLanguage`: set when the buyer picked one; the parcel's page then opens in it too (else in the buyer's own). */
+export function renderLookupPage(text: PageText, locale: string, options: { nonce: string; failed: boolean; orderNumber?: string; chosenLanguage?: string | null }): string {
   const body = `<section aria-labelledby="lookup"><h1 id="lookup">${esc(text.lookupTitle)}</h1><p>${esc(text.lookupIntro)}</p>
 ${options.failed ? `<p class="err" role="alert">${esc(text.lookupFailed)}</p>` : ''}
-<form method="post" action="/t/lookup?lang=${text.language}">
+<form method="post" action="/t/lookup${options.chosenLanguage ? `?lang=${esc(options.chosenLanguage)}` : ''}">
 <label for="order">${esc(text.orderNumber)}</label>
 <input id="order" name="order" required maxlength="128" autocomplete="off" value="${esc(options.orderNumber ?? '')}">
 <label for="factor">${esc(text.emailOrPostcode)}</label>

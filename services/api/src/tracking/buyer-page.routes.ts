@@ -82,7 +82,7 @@ export function registerBuyerPageRoutes(app: FastifyInstance, deps: BuyerPageDep
   app.get('/t', async (request, reply) => {
     const nonce = styleNonce();
     const { locale, text } = pageLocale(queryLang(request), acceptLanguage(request));
-    return html(reply, 200, nonce, renderLookupPage(text, locale, { nonce, failed: false }));
+    return html(reply, 200, nonce, renderLookupPage(text, locale, { nonce, failed: false, chosenLanguage: queryLang(request) }));
   });
 
   app.register(async (forms) => {
@@ -126,16 +126,16 @@ export function registerBuyerPageRoutes(app: FastifyInstance, deps: BuyerPageDep
       const nonce = styleNonce();
       const { locale, text } = pageLocale(queryLang(request), acceptLanguage(request));
       const form = lookupSchema.safeParse(request.body);
-      if (!form.success) return html(reply, 400, nonce, renderLookupPage(text, locale, { nonce, failed: true }));
-      const failed = () => html(reply, 404, nonce, renderLookupPage(text, locale, { nonce, failed: true, orderNumber: form.data.order }));
+      const chosenLanguage = queryLang(request);
+      if (!form.success) return html(reply, 400, nonce, renderLookupPage(text, locale, { nonce, failed: true, chosenLanguage }));
+      const failed = () => html(reply, 404, nonce, renderLookupPage(text, locale, { nonce, failed: true, orderNumber: form.data.order, chosenLanguage }));
       if (!limiter.take(`lookup-ip:${request.ip}`, LOOKUPS_PER_ADDRESS).allowed) return failed();
       const factor = form.data.factor.includes('@') ? { email: form.data.factor } : { postcode: form.data.factor };
       const [match] = await findShipmentsByOrderFactor(deps.db, { orderId: form.data.order, factor, merchantIds: null });
       const url = match === undefined ? undefined : (await trackingUrls(deps.links, [match.id])).get(match.id);
       if (url === undefined) return failed();
       const token = url.slice(url.lastIndexOf('/') + 1);
-      const lang = queryLang(request);
-      return reply.code(303).header('location', `/t/${token}${lang === null ? '' : `?lang=${lang}`}`).send();
+      return reply.code(303).header('location', `/t/${token}${chosenLanguage === null ? '' : `?lang=${chosenLanguage}`}`).send();
     });
   });
 }
