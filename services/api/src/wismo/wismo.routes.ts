@@ -23,7 +23,7 @@ export const DEFAULT_WISMO_PER_MINUTE = 30;
 const PER_ORDER_PER_MINUTE = 5;
 
 const localeSchema = z.string().refine((tag) => notificationLanguageOf(tag) !== null, { message: 'must be a locale in en, es, de, fr or it' });
-const questionSchema = z.union([
+export const wismoQuestionSchema = z.union([
   z.strictObject({ orderNumber: z.string().trim().min(1).max(128), email: z.email().max(254), locale: localeSchema.optional() }),
   z.strictObject({ orderNumber: z.string().trim().min(1).max(128), postcode: z.string().trim().min(2).max(20), locale: localeSchema.optional() }),
   z.strictObject({ trackingNumber: z.string().trim().min(4).max(64), locale: localeSchema.optional() }),
@@ -41,7 +41,7 @@ export function registerWismoRoutes(app: FastifyInstance, deps: WismoDeps): void
   const perMinute = deps.perMinute ?? DEFAULT_WISMO_PER_MINUTE;
 
   app.post('/v1/wismo', async (request, reply) => {
-    const question = questionSchema.safeParse(request.body);
+    const question = wismoQuestionSchema.safeParse(request.body);
     if (!question.success) {
       return reply.code(400).send({ error: 'invalid_request', message: 'ask with { orderNumber, email } or { orderNumber, postcode } or { trackingNumber }, optionally with a locale (en, es, de, fr, it)' });
     }
