@@ -32,6 +32,11 @@ export function storedTrackingToken(box: SecretBox | null, shipmentId: string, t
   return box === null ? `${CLEAR_PREFIX}${token}` : box.seal(token, contextOf(shipmentId));
 }
 
+/** Whether a stored token should be sealed (again): kept in clear, or sealed under a key other than the current one. */
+export function trackingTokenNeedsReseal(box: SecretBox, stored: string): boolean {
+  return stored.startsWith(CLEAR_PREFIX) || box.needsReseal(stored);
+}
+
 /** The token of a stored value; null when it is sealed and cannot be opened here (no key, unknown key, altered). */
 export function openTrackingToken(box: SecretBox | null, shipmentId: string, stored: string): string | null {
   if (stored.startsWith(CLEAR_PREFIX)) return stored.slice(CLEAR_PREFIX.length);

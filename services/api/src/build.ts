@@ -12,6 +12,7 @@ import { mailCopiesIn } from './buyers/mail-copies.js';
 import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
 import { webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
 import { createCarrierAccountResealJob } from './carrier-accounts/carrier-account-reseal.job.js';
+import { createTrackingLinkResealJob } from './tracking/tracking-link-reseal.job.js';
 import { NO_SECRET_KEY_MESSAGE, secretBoxOf } from '@parcelwatch/secrets';
 
 /**
@@ -62,7 +63,9 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
   const jobs = [
     createPerformanceRollupJob({ db: adapters.db, logger: host.logger }),
     createRetentionJob({ db: adapters.db, logger: host.logger, clock: host.clock, policy: retentionOf(config), mailCopies }),
-    ...(secrets === null ? [] : [createCarrierAccountResealJob({ db: adapters.db, clock: host.clock, secrets, logger: host.logger })]),
+    ...(secrets === null
+      ? []
+      : [createCarrierAccountResealJob({ db: adapters.db, clock: host.clock, secrets, logger: host.logger }), createTrackingLinkResealJob({ db: adapters.db, secrets, logger: host.logger })]),
   ];
   return { service, jobs };
 }

@@ -101,3 +101,17 @@ export async function findShipmentMerchant(db: Executor, shipmentId: string): Pr
   const row = await db.selectFrom('shipments').select(['id', 'merchant_id']).where('id', '=', shipmentId).executeTakeFirst();
   return row === undefined ? undefined : { id: row.id, merchantId: row.merchant_id };
 }
+
+/** Live links' stored tokens by id, a page at a time (the reseal round after a key rotation). */
+export async function listTrackingLinkTokens(db: Executor, page: { afterId: string | null; limit: number }): Promise<{ id: string; shipmentId: string; token: string }[]> {
+  let query = db.selectFrom('tracking_links').select(['id', 'shipment_id', 'token']).where('revoked_at', 'is', null).orderBy('id').limit(page.limit);
+  if (page.afterId !== null) query = query.where('id', '>', page.afterId);
+  const rows = await query.execute();
+  return rows.map((row) => ({ id: row.id, shipmentId: row.shipment_id, token: row.token }));
+}
+
+/** Replaces a stored token if it is still `expected` (a concurrent round wins once); true when replaced. */
+export async function replaceTrackingLinkToken(db: Executor, id: string, change: { expected: string; token: string }): Promise<boolean> {
+  const rows = await db.updateTable('tracking_links').set({ token: change.token }).where('id', '=', id).where('token', '=', change.expected).returning('id').execute();
+  return rows.length > 0;
+}
