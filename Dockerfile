@@ -36,7 +36,11 @@ FROM base AS runtime
 ARG SERVICE
 # One port per container: the health/metrics listener (and the api's own routes) on 8080
 # unless PORT says otherwise; HOST=0.0.0.0 because the loopback default is unreachable from outside.
+# NODE_OPTIONS: V8's young generation at 4 MiB semi-spaces instead of 16: each service keeps
+# ~25 MiB less resident for the same work (npm run bench -- memory runs the services with these
+# options, read from here). A service's own NODE_OPTIONS replaces it.
 ENV NODE_ENV=production \
+    NODE_OPTIONS="--max-semi-space-size=4" \
     HOST=0.0.0.0 \
     PORT=8080 \
     SERVICE=${SERVICE} \

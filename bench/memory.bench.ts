@@ -11,6 +11,7 @@
 // baseline: a bare node process that imports nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -141,7 +142,7 @@ export async function run(): Promise<void> {
     cleanups.unshift(async () => rmSync(blobDir, { recursive: true, force: true }));
     const settings = { notifications: { channels: { email: true, sms: false }, quietHours: null, dailyCap: 50 } };
     await db.insertInto('merchants').values({ id: MERCHANT_ID, name: 'Memory bench shop', settings: JSON.stringify(settings) }).execute();
-    const common = { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: database.url, HOST: '127.0.0.1' };
+    const common = { KAFKA_BROKERS: kafka.brokers.join(','), DATABASE_URL: database.url, HOST: '127.0.0.1', NODE_OPTIONS: IMAGE_NODE_OPTIONS };
 
     // Baseline: node itself, nothing imported.
     const bare = startChild('bare node', ['-e', 'setInterval(() => {}, 1000)'], {});
@@ -221,15 +222,18 @@ export async function run(): Promise<void> {
     for (const stage of stages) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const child = startChild(stage.service, [`services/${stage.service}/dist/main.js`], { ...common, ...providers, PORT: String(port), ...stage.env });
+      const snapshots = process.env['BENCH_MEMORY_HEAP_SNAPSHOTS'];
+      const child = startChild(stage.service, [...(snapshots ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshots}`] : []), `services/${stage.service}/dist/main.js`], { ...common, ...providers, PORT: String(port), ...stage.env });
       try {
         await waitUntil(`${stage.service} /healthz`, child, () => healthy(url));
         const ready = memoryOf(child.pid);
         const started = performance.now();
         const did = await stage.work(url, child);
         const after = memoryOf(child.pid);
-        log(`${stage.service}: ${did} in ${Math.round(performance.now() - started)} ms; RSS ${mib(after.rssBytes)} MiB`);
-        recordService(stage.service, after, ready, bareMemory, did);
+        const heap = await heapOf(url);
+        if (snapshots) await heapSnapshot(child, snapshots);
+        log(`${stage.service}: ${did} in ${Math.round(performance.now() - started)} ms; RSS ${mib(after.rssBytes)} MiB; ${Object.entries(heap).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        recordService(stage.service, after, ready, bareMemory, did, heap);
       } finally {
         await child.stop();
       }
@@ -248,15 +252,62 @@ export async function run(): Promise<void> {
   }
 }
 
-function recordService(service: string, after: Memory, ready: Memory, bare: Memory, workload: string): void {
+/** BENCH_MEMORY_HEAP_SNAPSHOTS=<dir>: a V8 heap snapshot of each service after its workload, for a closer look. */
+async function heapSnapshot(child: Child, dir: string): Promise<void> {
+  const before = new Set(await readdir(dir).catch(() => []));
+  child.process.kill('SIGUSR2');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const written = (await readdir(dir)).filter((file) => !before.has(file) && file.endsWith('.heapsnapshot'));
+    if (written.length > 0) {
+      // Written in one go once the file appears; wait until its size stops changing.
+      let size = -1;
+      for (let now = (await stat(path.join(dir, written[0]!))).size; now !== size; now = (await stat(path.join(dir, written[0]!))).size) {
+        size = now;
+        await sleep(1_000);
+      }
+      log(`heap snapshot ${path.join(dir, written[0]!)}`);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error('no heap snapshot within 2 minutes');
+    await sleep(500);
+  }
+}
+
+/**
+ * Where the RSS is, from the service's own /metrics (prom-client's default process metrics), in
+ * MiB: the V8 heap used and reserved, its new space, and memory held outside the heap (buffers).
+ */
+async function heapOf(url: string): Promise<Record<string, number>> {
+  const text = await fetch(`${url}/metrics`).then((response) => response.text()).catch(() => '');
+  const metric = (pattern: RegExp) => {
+    const match = pattern.exec(text);
+    return match ? mib(Number(match[1])) : -1;
+  };
+  return {
+    heapUsedMiB: metric(/^\w*nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m),
+    heapTotalMiB: metric(/^\w*nodejs_heap_size_total_bytes(?:\{[^}]*\})? (\S+)/m),
+    newSpaceMiB: metric(/^\w*nodejs_heap_space_size_total_bytes\{[^}]*space="new"[^}]*\} (\S+)/m),
+    externalMiB: metric(/^\w*nodejs_external_memory_bytes(?:\{[^}]*\})? (\S+)/m),
+  };
+}
+
+function recordService(service: string, after: Memory, ready: Memory, bare: Memory, workload: string, heap: Record<string, number> = {}): void {
   record({
     name: `${service} RSS after its workload`,
     value: mib(after.rssBytes),
     unit: 'MiB',
     better: 'lower',
     baseline: { name: 'bare node process, nothing imported', value: mib(bare.rssBytes) },
-    context: { workload, shipments: SHIPMENTS, peakRssMiB: mib(after.peakRssBytes), readyRssMiB: mib(ready.rssBytes) },
+    context: { workload, shipments: SHIPMENTS, nodeOptions: IMAGE_NODE_OPTIONS, peakRssMiB: mib(after.peakRssBytes), readyRssMiB: mib(ready.rssBytes), ...heap },
   });
 }
+
+/**
+ * The services run here with the node options their image sets (the Dockerfile's runtime
+ * NODE_OPTIONS, which compose and the Kubernetes manifests inherit), read from the Dockerfile
+ * itself so that the figures describe what is deployed.
+ */
+const IMAGE_NODE_OPTIONS = /^\s*NODE_OPTIONS="([^"]*)"/m.exec(readFileSync(path.resolve(import.meta.dirname, '../Dockerfile'), 'utf8'))?.[1] ?? '';
 
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;

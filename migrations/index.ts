@@ -30,6 +30,7 @@ import * as claimTokensAndErasure from './2026-12-07T1430-claim-tokens-and-erasu
 import * as deadLetters from './2026-12-07T1440-dead-letters.js';
 import * as exceptionMarksPerStatement from './2026-12-07T1500-exception-marks-per-statement.js';
 import * as outboxLz4 from './2026-12-07T1520-outbox-lz4.js';
+import * as carrierPerformanceLanes from './2026-12-08T0200-carrier-performance-lanes.js';
 import * as buyerTrackingPages from './2026-12-08T0300-buyer-tracking-pages.js';
 import * as wismoAnswers from './2026-12-08T0310-wismo-answers.js';
 
@@ -69,6 +70,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1440-dead-letters': deadLetters,
   '2026-12-07T1500-exception-marks-per-statement': exceptionMarksPerStatement,
   '2026-12-07T1520-outbox-lz4': outboxLz4,
+  '2026-12-08T0200-carrier-performance-lanes': carrierPerformanceLanes,
   '2026-12-08T0300-buyer-tracking-pages': buyerTrackingPages,
   '2026-12-08T0310-wismo-answers': wismoAnswers,
 };

@@ -49,6 +49,8 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['POST', 'DELETE'], pattern: '/v1/shipments/:id/tracking-link', access: DECIDERS },
   { methods: ['GET'], pattern: '/v1/shipments*', access: READERS },
   { methods: ['POST'], pattern: '/v1/wismo', access: BOTS },
+  // Detection reads no merchant data; any merchant's key may ask (an ingest key before registering).
+  { methods: ['POST'], pattern: '/v1/couriers/detect', access: [...READERS, 'ingest'] },
   { methods: ['GET'], pattern: '/v1/reports/*', access: READERS },
   { methods: ['GET'], pattern: '/compensations*', access: READERS },
   { methods: ['POST'], pattern: '/compensations/:id/approve', access: DECIDERS },

@@ -1,9 +1,9 @@
 import type { Logger } from '@parcelwatch/logger';
 import { ConsumerHaltedError, describeError, isRetriable } from './errors.js';
 import { deadLetterRecord, storedLetter, type DeadLetter, type DeadLetterStore } from './dead-letter.js';
-import type { BatchContext, BatchHandler, OutgoingRecord, RawMessage, ReceivedMessage } from './event-bus.js';
-import type { MessageParser } from './message-parsers.js';
-import { withRetry, type RetryPolicy } from './retry-policy.js';
+import type { BatchContext, BatchHandler, OutgoingRecord, RawMessage, ReceivedMessage, SubscribeOptions } from './event-bus.js';
+import { envelopeParser, type MessageParser } from './message-parsers.js';
+import { retryPolicy, withRetry, type RetryPolicy } from './retry-policy.js';
 
 /**
  * What both adapters do with one chunk of one partition. Shared so that KafkaBus and
@@ -22,6 +22,24 @@ export interface ChunkProcessor<T> {
   /** Aborted when the consumer stops: pending retries give up and the chunk stays uncommitted. */
   signal?: AbortSignal;
   now?: () => Date;
+}
+
+/** A Kafka consumer session's processor: the subscription's handler and parser, dead letters through its bus. */
+export function sessionProcessor<T>(
+  bus: { send: ChunkProcessor<T>['send']; store?: DeadLetterStore | undefined; logger: Logger },
+  options: SubscribeOptions<T>,
+  signal: AbortSignal,
+): ChunkProcessor<T> {
+  return {
+    groupId: options.groupId,
+    handler: options.handler,
+    parse: options.parse ?? (envelopeParser() as unknown as MessageParser<T>),
+    retry: retryPolicy(options.retry),
+    send: bus.send,
+    ...(bus.store ? { store: bus.store } : {}),
+    logger: bus.logger,
+    signal,
+  };
 }
 
 export interface ChunkResult {

@@ -1,15 +1,13 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, Partitioners, type Message, type Producer, type SASLOptions } from 'kafkajs';
-import type { Envelope } from '@parcelwatch/contracts';
-import { createLogger, type Logger } from '@parcelwatch/logger';
-import { SupervisedConsumer } from './consumer-supervisor.js';
-import { PublishError, isRetriable } from './errors.js';
-import type { BusConsumer, EventBus, OutgoingRecord, PublishOptions, SubscribeOptions } from './event-bus.js';
+import type { Logger } from '@parcelwatch/logger';
+import type { ConsumerSession, SessionHooks } from './consumer-supervisor.js';
+import type { OutgoingRecord, SubscribeOptions } from './event-bus.js';
+import { KafkaBusCore, type SessionBase } from './kafka-bus-core.js';
 import { kafkaLogLevel, pinoLogCreator } from './kafka-logging.js';
 import { openKafkaSession, type KafkaConsumerSettings } from './kafka-session.js';
-import { envelopeRecords } from './outgoing-records.js';
 import type { DeadLetterStore } from './dead-letter.js';
-import { TopicAdmin, type TopicSpecInput } from './topic-admin.js';
+import { TopicAdmin } from './topic-admin.js';
 
 export interface KafkaBusOptions {
   brokers: readonly string[];
@@ -27,29 +25,19 @@ export interface KafkaBusOptions {
   deadLetters?: DeadLetterStore;
 }
 
-/** What both Kafka adapters offer besides the EventBus port: topic creation. */
-export interface KafkaEventBus extends EventBus {
-  /** A topic admin on this bus's connection settings; disconnect it when done. */
-  topicAdmin(): TopicAdmin;
-  /** Creates the topics (and their `.dlq` when asked) that do not exist yet. */
-  ensureTopics(specs: readonly TopicSpecInput[]): Promise<void>;
-}
+export type { KafkaEventBus } from './kafka-bus-core.js';
 
 /**
  * EventBus on Kafka (kafkajs). The producer is idempotent (acks=all, one request in flight), so
  * a retried send neither duplicates nor reorders a partition's messages.
  */
-export class KafkaBus implements KafkaEventBus {
+export class KafkaBus extends KafkaBusCore {
   readonly kafka: Kafka;
   private readonly producer: Producer;
-  private readonly logger: Logger;
-  private readonly consumers = new Set<BusConsumer>();
-  private readonly maxRecordsPerRequest: number;
   private connecting: Promise<void> | undefined;
 
-  constructor(private readonly options: KafkaBusOptions) {
-    this.logger = options.logger ?? createLogger({ name: 'kafka-bus' });
-    this.maxRecordsPerRequest = options.maxRecordsPerRequest ?? 1_000;
+  constructor(options: KafkaBusOptions) {
+    super(options);
     this.kafka = kafkajsClient(options, this.logger);
     this.producer = this.kafka.producer({
       idempotent: true,
@@ -67,66 +55,24 @@ export class KafkaBus implements KafkaEventBus {
     return this.connecting;
   }
 
-  async disconnect(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
-    this.consumers.clear();
+  protected async closeProducer(): Promise<void> {
     if (this.connecting) {
       this.connecting = undefined;
       await this.producer.disconnect();
     }
   }
 
-  async publish(topic: string, events: readonly Envelope[], options: PublishOptions = {}): Promise<void> {
-    await this.send(envelopeRecords(topic, events, options.headers));
+  protected async produce(records: readonly OutgoingRecord[]): Promise<void> {
+    await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(records) });
   }
 
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.connect();
-    for (let start = 0; start < records.length; start += this.maxRecordsPerRequest) {
-      const slice = records.slice(start, start + this.maxRecordsPerRequest);
-      try {
-        await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(slice) });
-      } catch (err) {
-        throw new PublishError(`could not publish ${slice.length} message(s) to Kafka`, isRetriable(err), { cause: err });
-      }
-    }
-  }
-
-  subscribe<T = Envelope>(options: SubscribeOptions<T>): BusConsumer {
-    const logger = (options.logger ?? this.logger).child({ groupId: options.groupId });
-    const consumer = new SupervisedConsumer({
-      groupId: options.groupId,
-      logger,
-      restart: options.restart,
-      onHalt: options.onHalt,
-      open: async (hooks) => {
-        // The DLQ writer shares the idempotent producer.
-        await this.connect();
-        return openKafkaSession(
-          { kafka: this.kafka, send: (records) => this.send(records), store: this.options.deadLetters, settings: this.options.consumer ?? {}, logger },
-          options,
-          hooks,
-        );
-      },
-    });
-    this.consumers.add(consumer);
-    return consumer;
+  protected openSession<T>(base: SessionBase, options: SubscribeOptions<T>, hooks: SessionHooks): Promise<ConsumerSession> {
+    return openKafkaSession({ ...base, kafka: this.kafka }, options, hooks);
   }
 
   /** A topic admin on this bus's client; disconnect it when done. */
   topicAdmin(): TopicAdmin {
     return new TopicAdmin(this.kafka, this.logger);
-  }
-
-  /** Creates the topics (and their `.dlq` when asked) that do not exist yet. */
-  async ensureTopics(specs: readonly TopicSpecInput[]): Promise<void> {
-    const admin = this.topicAdmin();
-    try {
-      await admin.ensureTopics(specs);
-    } finally {
-      await admin.disconnect();
-    }
   }
 }
 

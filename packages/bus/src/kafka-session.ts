@@ -1,13 +1,10 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '@parcelwatch/logger';
-import { processChunk, type ChunkProcessor } from './batch-processor.js';
-import type { DeadLetterStore } from './dead-letter.js';
+import { processChunk, sessionProcessor, type ChunkProcessor } from './batch-processor.js';
 import type { ConsumerSession, SessionHooks } from './consumer-supervisor.js';
+import type { SessionBase } from './kafka-bus-core.js';
 import { ConsumerHaltedError, RetriableError } from './errors.js';
-import { topicList, type BatchContext, type OutgoingRecord, type RawMessage, type SubscribeOptions } from './event-bus.js';
-import { envelopeParser, type MessageParser } from './message-parsers.js';
+import { topicList, type BatchContext, type RawMessage, type SubscribeOptions } from './event-bus.js';
 import { commitResolvedOffsets, CoordinatorTimeoutError, within } from './offset-commit.js';
-import { retryPolicy } from './retry-policy.js';
 
 export interface KafkaConsumerSettings {
   sessionTimeoutMs?: number;
@@ -52,12 +49,8 @@ export function toRawMessage(topic: string, partition: number, message: KafkaMes
   };
 }
 
-export interface KafkaSessionDeps {
+export interface KafkaSessionDeps extends SessionBase {
   kafka: Kafka;
-  send: (records: readonly OutgoingRecord[]) => Promise<void>;
-  store?: DeadLetterStore | undefined;
-  settings: KafkaConsumerSettings;
-  logger: Logger;
 }
 
 /**
@@ -87,16 +80,7 @@ export async function openKafkaSession<T>(
   let abandoned = false;
   let halted = false;
 
-  const processor: ChunkProcessor<T> = {
-    groupId: options.groupId,
-    handler: options.handler,
-    parse: options.parse ?? (envelopeParser() as unknown as MessageParser<T>),
-    retry: retryPolicy(options.retry),
-    send: deps.send,
-    ...(deps.store ? { store: deps.store } : {}),
-    logger,
-    signal: controller.signal,
-  };
+  const processor: ChunkProcessor<T> = sessionProcessor(deps, options, controller.signal);
   const maxBatchSize = options.maxBatchSize ?? 100;
   const coordinatorTimeoutMs = settings.coordinatorTimeoutMs ?? 60_000;
 

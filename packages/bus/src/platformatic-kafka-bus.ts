@@ -1,14 +1,11 @@
 import { compatibilityPartitioner, ProduceAcks, Producer, stringSerializer, type MessageToProduce } from '@platformatic/kafka';
-import type { Envelope } from '@parcelwatch/contracts';
-import { createLogger, type Logger } from '@parcelwatch/logger';
-import { SupervisedConsumer } from './consumer-supervisor.js';
-import { PublishError, isRetriable } from './errors.js';
-import type { BusConsumer, OutgoingRecord, PublishOptions, SubscribeOptions } from './event-bus.js';
-import { kafkajsClient, type KafkaBusOptions, type KafkaEventBus } from './kafka-bus.js';
-import { envelopeRecords } from './outgoing-records.js';
+import type { ConsumerSession, SessionHooks } from './consumer-supervisor.js';
+import type { OutgoingRecord, SubscribeOptions } from './event-bus.js';
+import { kafkajsClient, type KafkaBusOptions } from './kafka-bus.js';
+import { KafkaBusCore, type SessionBase } from './kafka-bus-core.js';
 import { platformaticConnection, type PlatformaticConnection } from './platformatic-connection.js';
 import { openPlatformaticSession } from './platformatic-session.js';
-import { TopicAdmin, type TopicSpecInput } from './topic-admin.js';
+import { TopicAdmin } from './topic-admin.js';
 
 type OutgoingMessage = MessageToProduce<string, Buffer, string, string>;
 
@@ -22,17 +19,13 @@ type OutgoingMessage = MessageToProduce<string, Buffer, string, string>;
  * Topic creation stays on the kafkajs admin (same connection settings): it is an operator's
  * step at start-up, not on the message path.
  */
-export class PlatformaticKafkaBus implements KafkaEventBus {
+export class PlatformaticKafkaBus extends KafkaBusCore {
   private readonly connection: PlatformaticConnection;
   private readonly producer: Producer<string, Buffer, string, string>;
-  private readonly logger: Logger;
-  private readonly consumers = new Set<BusConsumer>();
-  private readonly maxRecordsPerRequest: number;
   private connecting: Promise<void> | undefined;
 
-  constructor(private readonly options: KafkaBusOptions) {
-    this.logger = options.logger ?? createLogger({ name: 'kafka-bus' });
-    this.maxRecordsPerRequest = options.maxRecordsPerRequest ?? 1_000;
+  constructor(options: KafkaBusOptions) {
+    super(options);
     this.connection = platformaticConnection(options);
     this.producer = new Producer({
       ...this.connection,
@@ -59,62 +52,21 @@ export class PlatformaticKafkaBus implements KafkaEventBus {
     return this.connecting;
   }
 
-  async disconnect(): Promise<void> {
-    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
-    this.consumers.clear();
+  protected async closeProducer(): Promise<void> {
     this.connecting = undefined;
     await this.producer.close();
   }
 
-  async publish(topic: string, events: readonly Envelope[], options: PublishOptions = {}): Promise<void> {
-    await this.send(envelopeRecords(topic, events, options.headers));
+  protected async produce(records: readonly OutgoingRecord[]): Promise<void> {
+    await this.producer.send({ messages: records.map(toMessage) });
   }
 
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.connect();
-    for (let start = 0; start < records.length; start += this.maxRecordsPerRequest) {
-      const slice = records.slice(start, start + this.maxRecordsPerRequest);
-      try {
-        await this.producer.send({ messages: slice.map(toMessage) });
-      } catch (err) {
-        throw new PublishError(`could not publish ${slice.length} message(s) to Kafka`, isRetriable(err), { cause: err });
-      }
-    }
-  }
-
-  subscribe<T = Envelope>(options: SubscribeOptions<T>): BusConsumer {
-    const logger = (options.logger ?? this.logger).child({ groupId: options.groupId });
-    const consumer = new SupervisedConsumer({
-      groupId: options.groupId,
-      logger,
-      restart: options.restart,
-      onHalt: options.onHalt,
-      open: async (hooks) => {
-        // The DLQ writer shares the idempotent producer.
-        await this.connect();
-        return openPlatformaticSession(
-          { connection: this.connection, send: (records) => this.send(records), store: this.options.deadLetters, settings: this.options.consumer ?? {}, logger },
-          options,
-          hooks,
-        );
-      },
-    });
-    this.consumers.add(consumer);
-    return consumer;
+  protected openSession<T>(base: SessionBase, options: SubscribeOptions<T>, hooks: SessionHooks): Promise<ConsumerSession> {
+    return openPlatformaticSession({ ...base, connection: this.connection }, options, hooks);
   }
 
   topicAdmin(): TopicAdmin {
     return new TopicAdmin(kafkajsClient(this.options, this.logger), this.logger);
-  }
-
-  async ensureTopics(specs: readonly TopicSpecInput[]): Promise<void> {
-    const admin = this.topicAdmin();
-    try {
-      await admin.ensureTopics(specs);
-    } finally {
-      await admin.disconnect();
-    }
   }
 }
 

@@ -1,24 +1,16 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from '@platformatic/kafka';
-import type { Logger } from '@parcelwatch/logger';
-import { processChunk, type ChunkProcessor } from './batch-processor.js';
+import { processChunk, sessionProcessor, type ChunkProcessor } from './batch-processor.js';
 import type { ConsumerSession, SessionHooks } from './consumer-supervisor.js';
-import type { DeadLetterStore } from './dead-letter.js';
+import type { SessionBase } from './kafka-bus-core.js';
 import { RetriableError } from './errors.js';
-import { topicList, type BatchContext, type OutgoingRecord, type RawMessage, type SubscribeOptions } from './event-bus.js';
-import type { KafkaConsumerSettings } from './kafka-session.js';
-import { envelopeParser, type MessageParser } from './message-parsers.js';
+import { topicList, type BatchContext, type RawMessage, type SubscribeOptions } from './event-bus.js';
 import { commitResolvedOffsets, CoordinatorTimeoutError } from './offset-commit.js';
 import type { PlatformaticConnection } from './platformatic-connection.js';
-import { retryPolicy } from './retry-policy.js';
 
 type Incoming = Message<Buffer, Buffer, Buffer, Buffer>;
 
-export interface PlatformaticSessionDeps {
+export interface PlatformaticSessionDeps extends SessionBase {
   connection: PlatformaticConnection;
-  send: (records: readonly OutgoingRecord[]) => Promise<void>;
-  store?: DeadLetterStore | undefined;
-  settings: KafkaConsumerSettings;
-  logger: Logger;
 }
 
 export function toRawMessage(message: Incoming): RawMessage {
@@ -87,16 +79,7 @@ export async function openPlatformaticSession<T>(
   const ready: PartitionQueue[] = [];
   const inFlight = new Set<Promise<void>>();
 
-  const processor: ChunkProcessor<T> = {
-    groupId: options.groupId,
-    handler: options.handler,
-    parse: options.parse ?? (envelopeParser() as unknown as MessageParser<T>),
-    retry: retryPolicy(options.retry),
-    send: deps.send,
-    ...(deps.store ? { store: deps.store } : {}),
-    logger,
-    signal: controller.signal,
-  };
+  const processor: ChunkProcessor<T> = sessionProcessor(deps, options, controller.signal);
 
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   const halt = (error: Error) => {

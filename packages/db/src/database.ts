@@ -437,6 +437,35 @@ export interface CarrierPerformanceDailyTable {
   transit_counts: number[];
 }
 
+/* issue 18: per carrier, lane and registration day, the counts of every day up to it (migration 2026-12-08T0200); '' = unknown country. */
+export interface CarrierPerformanceCumulativeTable {
+  carrier: string;
+  origin_country: string;
+  destination_country: string;
+  day: ColumnType<string, string, string>;
+  shipments: ColumnType<string, number, number>;
+  delivered: ColumnType<string, number, number>;
+  delivered_with_promise: ColumnType<string, number, number>;
+  delivered_on_time: ColumnType<string, number, number>;
+  transit_measured: ColumnType<string, number, number>;
+  with_exception: ColumnType<string, number, number>;
+  customs_holds: ColumnType<string, number, number>;
+  lost: ColumnType<string, number, number>;
+  /** Deliveries by whole transit days (index 1 = under 24 hours), cumulative like the counts. */
+  transit_days: ColumnType<string[], number[], number[]>;
+}
+
+/* issue 18: per carrier, lane and whole transit day, that bucket's hour entries up to a registration day (migration 2026-12-08T0200). */
+export interface CarrierPerformanceTransitTable {
+  carrier: string;
+  origin_country: string;
+  destination_country: string;
+  transit_day: number;
+  day: ColumnType<string, string, string>;
+  transit_hours: number[];
+  transit_counts: ColumnType<string[], number[], number[]>;
+}
+
 /* (merchant, registration day) pairs whose rollup rows are out of date; appended by triggers. */
 export interface CarrierPerformanceStaleTable {
   id: Generated<string>;
@@ -488,6 +517,8 @@ export interface Database {
   // issue 7 carrier performance rollup
   carrier_performance_daily: CarrierPerformanceDailyTable;
   carrier_performance_stale: CarrierPerformanceStaleTable;
+  carrier_performance_cumulative: CarrierPerformanceCumulativeTable;
+  carrier_performance_transit: CarrierPerformanceTransitTable;
   tracking_links: TrackingLinksTable;
   buyer_page_contacts: BuyerPageContactsTable;
   wismo_answers: WismoAnswersTable;

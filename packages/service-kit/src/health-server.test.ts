@@ -66,7 +66,8 @@ describe('createHealthServer', () => {
     expect(response.headers.get('content-type')).toContain('text/plain');
     const body = await response.text();
     expect(body).toContain('parcelwatch_exceptions_opened_total{service="detector"} 3');
-    expect(body).toMatch(/parcelwatch_process_resident_memory_bytes\{service="detector"\} \d+/);
+    expect(body).toMatch(/^process_resident_memory_bytes\{service="detector"\} \d+/m);
+    expect(body).toMatch(/^nodejs_eventloop_lag_seconds\{service="detector"\} /m);
   });
 
   it('keeps two services in one process apart: separate registries, no clash', async () => {

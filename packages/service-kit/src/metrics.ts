@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 export interface MetricsRegistryOptions {
   /** Becomes the `service` label on every metric of this registry. */
   service: string;
-  /** Process metrics (CPU, memory, event loop lag, GC). Default true. */
+  /** Process metrics (CPU, memory, event loop lag, GC), unprefixed. Default true. */
   defaultMetrics?: boolean;
 }
 
@@ -17,7 +17,9 @@ export const METRIC_PREFIX = 'parcelwatch_';
 export function createMetricsRegistry(options: MetricsRegistryOptions): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: options.service });
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  // Node's process metrics under their stock names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...):
+  // the community's Node.js dashboards and alert rules read them as they are; the service label tells services apart.
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   return registry;
 }
 

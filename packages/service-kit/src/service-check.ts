@@ -24,7 +24,7 @@ export async function checkServiceLifecycle(service: Service, logger: Logger = c
     const healthz = (await fetch(`${url}/healthz`)).status;
     const readyz = (await fetch(`${url}/readyz`)).status;
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    const metricsLabelled = metrics.includes(`parcelwatch_process_cpu_seconds_total{service="${service.name}"}`);
+    const metricsLabelled = metrics.includes(`process_cpu_seconds_total{service="${service.name}"}`);
     await lifecycle.stop();
     return { healthz, readyz, metricsLabelled, exitCode };
   } finally {

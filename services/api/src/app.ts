@@ -8,6 +8,7 @@ import type { Logger } from '@parcelwatch/logger';
 import { createMetricsRegistry, METRIC_PREFIX, registerDeadLetterMetric, registerHealthRoutes, type Clock, type ReadinessCheck, type Service } from '@parcelwatch/service-kit';
 import { createShipmentRegistrar } from './shipments/shipment-registrar.js';
 import { registerShipmentRoutes } from './shipments/shipment.routes.js';
+import { registerCourierDetectRoutes } from './couriers/courier-detect.routes.js';
 import { registerReportRoutes, type ProofLinks } from './reports/report.routes.js';
 import { createWebhookIntake, type WebhookSecrets } from './webhooks/webhook-intake.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
@@ -154,6 +155,7 @@ export function createApiService(deps: ApiDeps): ApiService {
     app,
     createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments', secrets: deps.secrets ?? null }),
   );
+  registerCourierDetectRoutes(app);
   const trackingLinks: TrackingLinkDeps = {
     db: deps.db,
     secrets: deps.secrets ?? null,

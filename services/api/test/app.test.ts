@@ -15,7 +15,7 @@ describe('api service', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ok', checks: { api: { status: 'ok' }, database: { status: 'ok' } } });
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
-    expect(metrics).toContain('parcelwatch_process_cpu_seconds_total{service="api"}');
+    expect(metrics).toContain('process_cpu_seconds_total{service="api"}');
     const missing = await fetch(`${t.url}/v1/nothing`);
     expect(missing.status).toBe(404);
     await t.api.stop();

@@ -76,7 +76,11 @@ describe('carrier performance from the daily rollup (PostgreSQL 15)', () => {
   const now = Date.parse(NOW);
   const ranges: Array<{ name: string; from: Date; to: Date }> = [
     { name: '30 days to now (mid-day edges)', from: new Date(now - 30 * DAY), to: new Date(now) },
+    { name: 'from before the first shipment to after the last', from: new Date(now - 60 * DAY - 5 * HOUR), to: new Date(now + 3 * DAY) },
     { name: 'whole days', from: new Date('2026-01-25T00:00:00Z'), to: new Date('2026-02-20T00:00:00Z') },
+    // All merchants: an edge near its day's far end takes in the whole day and subtracts the rest.
+    { name: 'whole days minus an hour at each end', from: new Date('2026-01-25T01:00:00Z'), to: new Date('2026-02-04T23:00:00Z') },
+    { name: 'whole days minus an hour, then plus an hour', from: new Date('2026-01-25T01:00:00Z'), to: new Date('2026-02-04T01:00:00Z') },
     { name: 'within one day', from: new Date('2026-02-10T03:00:00Z'), to: new Date('2026-02-10T21:30:00Z') },
     { name: 'across one midnight', from: new Date('2026-02-10T20:00:00Z'), to: new Date('2026-02-11T05:00:00Z') },
   ];
@@ -156,13 +160,58 @@ describe('carrier performance from the daily rollup (PostgreSQL 15)', () => {
   });
 
   it('is idempotent: rolling every pair up again writes the same rows', async () => {
-    const snapshot = () =>
-      sql<Record<string, unknown>>`SELECT * FROM carrier_performance_daily ORDER BY day, merchant_id, carrier, origin_country, destination_country`.execute(db).then((r) => r.rows);
+    const snapshot = async () => [
+      (await sql<Record<string, unknown>>`SELECT * FROM carrier_performance_daily ORDER BY day, merchant_id, carrier, origin_country, destination_country`.execute(db)).rows,
+      (await sql<Record<string, unknown>>`SELECT * FROM carrier_performance_cumulative ORDER BY carrier, origin_country, destination_country, day`.execute(db)).rows,
+      (await sql<Record<string, unknown>>`SELECT * FROM carrier_performance_transit ORDER BY carrier, origin_country, destination_country, transit_day, day`.execute(db)).rows,
+    ];
     const first = await snapshot();
     await sql`INSERT INTO carrier_performance_stale (merchant_id, day) SELECT merchant_id, day FROM carrier_performance_daily`.execute(db);
     await drainCarrierPerformanceRollup(db);
     await refreshCarrierPerformanceRollup(db);
     expect(await snapshot()).toEqual(first);
+  });
+
+  it('keeps the merchant-free running totals equal to the daily rows of every merchant', async () => {
+    // Each lane's newest running row (counts and transit-day histogram) and each (lane, transit
+    // day)'s newest hour totals, against the daily rows of every merchant and day summed directly.
+    const LANE = (t: string) => sql.raw(`${t}.carrier || '|' || coalesce(${t}.origin_country, '') || '|' || coalesce(${t}.destination_country, '')`);
+    const newest = await sql<{ lane: string; shipments: string; lost: string; transit_measured: string; days: string[] }>`
+      SELECT DISTINCT ON (carrier, origin_country, destination_country) ${LANE('c')} AS lane, shipments::text, lost::text, transit_measured::text, transit_days::text[] AS days
+      FROM carrier_performance_cumulative c ORDER BY carrier, origin_country, destination_country, day DESC`.execute(db);
+    const summed = await sql<{ lane: string; shipments: string; lost: string; transit_measured: string }>`
+      SELECT ${LANE('d')} AS lane, sum(shipments)::text AS shipments, sum(lost)::text AS lost, sum(transit_measured)::text AS transit_measured
+      FROM carrier_performance_daily d GROUP BY 1`.execute(db);
+    const byLane = <T extends { lane: string }>(rows: T[]) => [...rows].sort((a, b) => (a.lane < b.lane ? -1 : 1));
+    expect(summed.rows.length).toBeGreaterThan(8);
+    expect(byLane(newest.rows).map(({ days: _, ...counts }) => counts)).toEqual(byLane(summed.rows));
+    const buckets = await sql<{ lane: string; bucket: number; n: string }>`
+      SELECT ${LANE('d')} AS lane, x.hours / 24 AS bucket, sum(x.n)::text AS n
+      FROM carrier_performance_daily d CROSS JOIN LATERAL unnest(d.transit_hours, d.transit_counts) AS x(hours, n) GROUP BY 1, 2`.execute(db);
+    const days = new Map<string, string[]>();
+    for (const { lane, bucket, n } of buckets.rows) {
+      const histogram = days.get(lane) ?? [];
+      while (histogram.length <= bucket) histogram.push('0');
+      histogram[bucket] = n;
+      days.set(lane, histogram);
+    }
+    expect(Object.fromEntries(newest.rows.map((r) => [r.lane, r.days.every((n) => n === '0') ? [] : r.days]))).toEqual(
+      Object.fromEntries(summed.rows.map((r) => [r.lane, days.get(r.lane) ?? []])),
+    );
+    const hours = await sql<{ merchant_free: string; daily: string }>`
+      SELECT
+        (SELECT string_agg(k, ',' ORDER BY k) FROM (
+          SELECT DISTINCT ON (carrier, origin_country, destination_country, transit_day) *
+          FROM carrier_performance_transit ORDER BY carrier, origin_country, destination_country, transit_day, day DESC
+        ) t CROSS JOIN LATERAL unnest(t.transit_hours, t.transit_counts) AS x(hours, n)
+          CROSS JOIN LATERAL (SELECT ${LANE('t')} || '|' || x.hours || '=' || x.n AS k) e WHERE x.n <> 0) AS merchant_free,
+        (SELECT string_agg(k, ',' ORDER BY k) FROM (
+          SELECT ${LANE('d')} || '|' || x.hours || '=' || sum(x.n) AS k
+          FROM carrier_performance_daily d CROSS JOIN LATERAL unnest(d.transit_hours, d.transit_counts) AS x(hours, n)
+          GROUP BY d.carrier, d.origin_country, d.destination_country, x.hours
+        ) e) AS daily`.execute(db);
+    expect(hours.rows[0]!.daily.length).toBeGreaterThan(100);
+    expect(hours.rows[0]!.merchant_free).toEqual(hours.rows[0]!.daily);
   });
 
   it('leaves the round to one job at a time', async () => {

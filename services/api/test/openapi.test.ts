@@ -14,7 +14,7 @@ describe('GET /openapi.json', () => {
     const doc = response.body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/v1/reports/carrier-performance', '/v1/reports/compensations/cost', '/v1/reports/compensations/queue', '/v1/reports/exception-causes',
+      '/v1/couriers/detect', '/v1/reports/carrier-performance', '/v1/reports/compensations/cost', '/v1/reports/compensations/queue', '/v1/reports/exception-causes',
       '/v1/reports/response-sla', '/v1/reports/stuck', '/v1/shipments', '/v1/shipments/import', '/v1/shipments/{id}', '/v1/shipments/{id}/tracking-link', '/v1/wismo',
     ]);
     const stuck = doc.paths['/v1/reports/stuck'].get;
@@ -34,5 +34,10 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(history.properties)).toEqual(['orders', 'spend']);
     expect(history.description).toContain('the greater of the known and the given value');
     expect(doc.paths['/v1/shipments/import'].post.requestBody.content['text/csv'].schema.description).toContain('buyerHistoryOrders, buyerHistorySpendMinor, buyerHistorySpendCurrency');
+    const detect = doc.paths['/v1/couriers/detect'].post;
+    expect(detect.requestBody.content['application/json'].schema.properties.trackingNumbers).toMatchObject({ type: 'array', minItems: 1, maxItems: 1000 });
+    expect(detect.responses['200'].content['application/json'].schema.properties.results.items.properties.candidates.items.required).toEqual(
+      expect.arrayContaining(['carrier', 'confidence', 'checkDigitValid', 'reason']),
+    );
   });
 });

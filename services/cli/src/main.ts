@@ -39,7 +39,7 @@ commands:
   bench [name]          run a benchmark (bench/run.ts), or all of them
   carriers detect <number>
                         which carrier a tracking number belongs to: ranked
-                        candidates [{carrier, confidence, checkDigitValid}]
+                        candidates [{carrier, confidence, checkDigitValid, format, reason}]
   carriers map --provider <17track|aftership|usps|ups|fedex|dhl|tiktok>
                [--tracking-number <n>] <file>
                         read one raw provider response into the status taxonomy

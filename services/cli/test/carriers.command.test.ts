@@ -21,7 +21,7 @@ describe('parcelwatch carriers detect', () => {
     const spaced = `${number.slice(0, 2)} ${number.slice(2, 6)}-${number.slice(6)}`;
     const candidates = JSON.parse(carriersDetect(spaced)) as { carrier: string; confidence: number; checkDigitValid: boolean | null }[];
     expect(candidates[0]).toMatchObject({ checkDigitValid: true });
-    expect(Object.keys(candidates[0]!).sort()).toEqual(['carrier', 'checkDigitValid', 'confidence']);
+    expect(Object.keys(candidates[0]!).sort()).toEqual(['carrier', 'checkDigitValid', 'confidence', 'format', 'reason']);
     const flipped = number.replace(/(\d)(\d)([A-Z]{2})$/, (_m, a, b, c) => `${a}${(Number(b) + 1) % 10}${c}`);
     const wrong = JSON.parse(carriersDetect(flipped)) as { checkDigitValid: boolean | null; confidence: number }[];
     expect(wrong.every((c) => c.checkDigitValid !== true)).toBe(true);

@@ -85,7 +85,7 @@ describe('parcelwatch CLI', () => {
       expect(unknown.stderr).toContain("unknown command 'launch'");
       const detect = parcelwatch(['carriers', 'detect', '1Z999AA10123456784'], dir);
       expect(detect.status).toBe(0);
-      expect(JSON.parse(detect.stdout)[0]).toEqual({ carrier: 'ups', confidence: expect.any(Number), checkDigitValid: true });
+      expect(JSON.parse(detect.stdout)[0]).toEqual({ carrier: 'ups', confidence: expect.any(Number), checkDigitValid: true, format: 'ups-1z', reason: expect.stringContaining('check digit valid') });
       writeFileSync(path.join(dir, 'garbage.json'), '{"output": 42}');
       const unreadable = parcelwatch(['carriers', 'map', '--provider', 'fedex', 'garbage.json'], dir);
       expect(unreadable.status).toBe(1);

@@ -36,13 +36,25 @@ export function upsCheckDigit(body15: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** FedEx Express 12 digits: weights 1,3,7 repeating from the rightmost data digit; sum mod 11, 10 -> 0. */
+/**
+ * FedEx Express 12 digits: weights 1,3,7 repeating from the rightmost data digit; sum mod 11,
+ * 10 -> 0. The 34-digit Express and Ground GSN barcodes check their 13-digit serial the same way.
+ */
 export function fedex12CheckDigit(body11: string): number {
   const weights = [1, 3, 7];
   const digits = digitsOf(body11).reverse();
   const sum = digits.reduce((acc, digit, index) => acc + digit * (weights[index % 3] ?? 0), 0);
   const check = sum % 11;
   return check === 10 ? 0 : check;
+}
+
+/**
+ * UPS waybills of a letter and 10 digits (K1506235620): over the 9 digits after the letter,
+ * weights 1,2 alternating from the first, check = (10 - sum mod 10) mod 10 (no digit sums).
+ */
+export function upsWaybillCheckDigit(body9: string): number {
+  const sum = digitsOf(body9).reduce((acc, digit, index) => acc + digit * (index % 2 === 0 ? 1 : 2), 0);
+  return (10 - (sum % 10)) % 10;
 }
 
 /**
@@ -54,10 +66,10 @@ export function dhlPaketCheckDigit(body11: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-/** DHL Express 10-digit waybill: the first nine digits, read as a number, mod 7. */
-export function dhlExpressCheckDigit(body9: string): number {
-  digitsOf(body9);
-  return Number(body9) % 7;
+/** DHL Express 10- and 11-digit waybills: the digits before the check, read as a number, mod 7. */
+export function dhlExpressCheckDigit(body: string): number {
+  digitsOf(body);
+  return Number(body) % 7;
 }
 
 /**

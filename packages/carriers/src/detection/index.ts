@@ -6,5 +6,7 @@ export {
   mod10Weight31,
   s10CheckDigit,
   upsCheckDigit,
+  upsWaybillCheckDigit,
 } from './check-digits.js';
+export { FORMATS, type FormatId } from './formats.js';
 export { S10_OPERATORS, s10OperatorFor } from './s10-operators.js';

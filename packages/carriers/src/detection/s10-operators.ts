@@ -34,6 +34,11 @@ export const S10_OPERATORS: Readonly<Record<string, string>> = {
   TH: 'thailand-post',
 };
 
-export function s10OperatorFor(countryCode: string): string {
+/**
+ * China Post's EMS items (service indicator E*) are tracked as China EMS; every other CN
+ * service, ePacket (L*) included, as China Post.
+ */
+export function s10OperatorFor(countryCode: string, serviceIndicator = ''): string {
+  if (countryCode === 'CN' && serviceIndicator.startsWith('E')) return 'china-ems';
   return S10_OPERATORS[countryCode] ?? `upu-${countryCode.toLowerCase()}`;
 }

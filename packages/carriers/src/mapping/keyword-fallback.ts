@@ -1,4 +1,5 @@
 import type { MilestoneStatus } from '@parcelwatch/contracts';
+import { customsStatusFromText } from './customs-wording.js';
 
 type Rule = readonly [RegExp, MilestoneStatus];
 
@@ -16,7 +17,7 @@ const IN_TRANSIT_OTHER: MilestoneStatus = { milestone: 'in_transit', reason: 'in
  * "delivered" counts only when it is not negated ("not delivered", "could not be delivered")
  * or in the future ("will be delivered today", "expected to be delivered").
  */
-const RULES: readonly Rule[] = [
+const BEFORE_CUSTOMS: readonly Rule[] = [
   // Amazon-style "returned to the delivery station" is a failed delivery, not a return to sender.
   [/returned to (the )?(delivery station|station|depot|facility|hub|post office|branch|local office)/i, { milestone: 'failed_attempt', reason: 'other' }],
   [/\b(being|be|been scheduled to be) returned\b|\breturning\b|\breturn (to (sender|shipper)|in progress|initiated|requested)/i, RETURNING],
@@ -25,12 +26,10 @@ const RULES: readonly Rule[] = [
   [/\b(destroyed|disposed)\b/i, { milestone: 'exception', reason: 'destroyed' }],
   [/\bdamage(d)?\b/i, { milestone: 'exception', reason: 'damaged' }],
   [/\bcancel(l)?ed\b/i, { milestone: 'exception', reason: 'cancelled' }],
-  [/customs.*((documents?|documentation|information|invoices?|paperwork) (required|needed|missing|requested)|(requires?|needs?|awaiting|missing|provide|requests?) (the )?(further |additional |more )?(documents?|documentation|information|invoices?|paperwork))|(documents?|documentation|information) (required|requested).*customs/i, { milestone: 'exception', reason: 'customs_documents_required' }],
-  [/\b(duties|duty|import tax|vat)\b.*\b(unpaid|due|payment|pay)\b|\b(unpaid|payment|pay)\b.*\b(duties|duty|import tax|vat)\b/i, { milestone: 'exception', reason: 'duties_unpaid' }],
-  [/customs.*\b(held|hold|detained|seized|delay(ed)?)\b|\b(held|hold|detained|seized|delay(ed)?)\b.*customs|clearance delay/i, { milestone: 'exception', reason: 'customs_hold' }],
-  [/customs.*\b(released|cleared|clearance (processing )?(completed?|finished|success(ful)?))\b|\b(released|cleared) (by |through |from )?customs|clearance (processing )?(completed?|finished|success(ful)?)|(international|import) (shipment )?release/i, { milestone: 'in_transit', reason: 'customs_released' }],
-  [/customs|clearance/i, { milestone: 'in_transit', reason: 'customs_processing' }],
-  // After the customs rules: "missing documents" is a customs problem, not a lost parcel.
+];
+
+// After the customs wording: "missing documents" is a customs problem, not a lost parcel.
+const AFTER_CUSTOMS: readonly Rule[] = [
   [/\blost\b|\b(package|parcel|item|shipment) (is |was |reported )?missing|missing (package|parcel|item|shipment)|(cannot|can't|could not|unable to) (be )?locate/i, { milestone: 'exception', reason: 'lost' }],
   [/\brefused\b|\brejected by (the )?(recipient|consignee|addressee)/i, { milestone: 'failed_attempt', reason: 'refused' }],
   [/business (was |is )?closed|closed (on|for) (arrival|delivery)/i, { milestone: 'failed_attempt', reason: 'business_closed' }],
@@ -73,9 +72,7 @@ function chineseRules(): Rule[] {
     [/退回|退件|退运|退还/, RETURNING],
     [/丢失|遗失/, { milestone: 'exception', reason: 'lost' }],
     [/破损/, { milestone: 'exception', reason: 'damaged' }],
-    [/扣留|扣关|扣押|查验/, { milestone: 'exception', reason: 'customs_hold' }],
-    [/清关(完成|成功)|海关放行|已放行/, { milestone: 'in_transit', reason: 'customs_released' }],
-    [/清关|海关/, { milestone: 'in_transit', reason: 'customs_processing' }],
+    [/扣留|扣押|查验/, { milestone: 'exception', reason: 'customs_hold' }],
     [/拒收/, { milestone: 'failed_attempt', reason: 'refused' }],
     [/(投递|派送|签收)失败|未妥投|无法投递/, { milestone: 'failed_attempt', reason: 'other' }],
     [/签收|妥投|已投递/, { milestone: 'delivered', reason: 'other' }],
@@ -92,12 +89,18 @@ function chineseRules(): Rule[] {
  * in_transit/in_transit_other; it is never dropped.
  */
 export function statusFromKeywords(text: string | null | undefined): MilestoneStatus {
-  if (!text) return IN_TRANSIT_OTHER;
-  for (const [pattern, status] of RULES) if (pattern.test(text)) return status;
-  return IN_TRANSIT_OTHER;
+  return text ? (keywordStatus(text) ?? IN_TRANSIT_OTHER) : IN_TRANSIT_OTHER;
+}
+
+function keywordStatus(text: string): MilestoneStatus | null {
+  for (const [pattern, status] of BEFORE_CUSTOMS) if (pattern.test(text)) return status;
+  const customs = customsStatusFromText(text);
+  if (customs) return customs;
+  for (const [pattern, status] of AFTER_CUSTOMS) if (pattern.test(text)) return status;
+  return null;
 }
 
 /** Whether any keyword rule matched (for tests and diagnostics). */
 export function hasKeywordMatch(text: string): boolean {
-  return RULES.some(([pattern]) => pattern.test(text));
+  return keywordStatus(text) !== null;
 }

@@ -1,4 +1,5 @@
 import type { MilestoneStatus } from '@parcelwatch/contracts';
+import { CUSTOMS_REASONS, customsStatusFromText } from './customs-wording.js';
 import { hasKeywordMatch, statusFromKeywords } from './keyword-fallback.js';
 
 /** A provider's published codes -> taxonomy. Data, not logic: one file per provider. */
@@ -28,6 +29,26 @@ function refineReason(status: MilestoneStatus, text: string | null | undefined):
   return worded.milestone === status.milestone && !GENERIC_REASONS.has(worded.reason) ? worded : status;
 }
 
+/** Stages a code may name that a customs event's wording overrides: the coarse and the early ones. */
+const CUSTOMS_OVERRIDABLE: ReadonlySet<string> = new Set(['pending', 'info_received', 'in_transit']);
+const GENERIC_EXCEPTIONS: ReadonlySet<string | null> = new Set(['other', 'delayed_carrier']);
+
+/**
+ * A customs event is never filed under another stage: when the wording names a customs stage
+ * and the code gave a coarse or pre-customs one (in transit, label created, a bare exception),
+ * the wording's customs stage wins; a generic customs code (processing) takes the wording's
+ * more precise one (held, released, documents). Delivered, failed attempts, returns and the
+ * code's own precise customs stage stay as the code says.
+ */
+export function keepCustoms(status: MilestoneStatus, text: string | null | undefined): MilestoneStatus {
+  const customs = customsStatusFromText(text);
+  if (!customs) return status;
+  if (status.reason === 'customs_processing') return customs;
+  if (CUSTOMS_REASONS.has(status.reason)) return status;
+  const coarse = CUSTOMS_OVERRIDABLE.has(status.milestone) || (status.milestone === 'exception' && GENERIC_EXCEPTIONS.has(status.reason));
+  return coarse ? customs : status;
+}
+
 export function createStatusResolver(table: CodeTable, normalizeCode: (code: string) => string = (code) => code.trim()): StatusResolver {
   const unknownCodes: string[] = [];
   return {
@@ -36,11 +57,11 @@ export function createStatusResolver(table: CodeTable, normalizeCode: (code: str
       const key = code ? normalizeCode(code) : '';
       if (key) {
         const known = table[key];
-        if (known) return refineReason(known, text);
+        if (known) return keepCustoms(refineReason(known, text), text);
         unknownCodes.push(key);
       }
       if (text && hasKeywordMatch(text)) return statusFromKeywords(text);
-      return fallback ?? statusFromKeywords(text);
+      return keepCustoms(fallback ?? statusFromKeywords(text), text);
     },
   };
 }

@@ -84,11 +84,11 @@ describe('USPS IMpb', () => {
     const certified = impb('7112345678912345678');
     expect(top(certified)).toMatchObject({ carrier: 'usps', format: 'usps-20', checkDigitValid: true });
     const withoutIdentifier = `${'7196901075600307738'}${mod10Weight31('917196901075600307738')}`;
-    expect(top(withoutIdentifier)).toMatchObject({ carrier: 'usps', format: 'usps-20', checkDigitValid: true });
+    expect(top(withoutIdentifier)).toMatchObject({ carrier: 'usps', format: 'usps-20-91', checkDigitValid: true });
   });
 
-  it('lists FedEx Ground Economy second for a valid 92 number, never first', () => {
-    const number = impb('923461090000000000001');
+  it('lists FedEx Ground Economy second for a valid 92 number with service type 29, never first', () => {
+    const number = impb('926129090000000000001');
     const candidates = detectCarrier(number);
     expect(candidates.map((c) => c.carrier)).toEqual(['usps', 'fedex']);
   });

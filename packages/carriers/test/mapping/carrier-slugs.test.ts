@@ -6,7 +6,7 @@ const { slugs } = loadFixture('aftership/couriers-all.slugs.json') as { slugs: s
 const AFTERSHIP = new Set(slugs);
 
 /** Carriers newer than the recorded couriers list (2021); their slugs follow AfterShip's style. */
-const NOT_IN_RECORDING = new Set(['cainiao', 'evri', 'amazon-shipping', 'tiktok-shipping']);
+const NOT_IN_RECORDING = new Set(['cainiao', 'evri', 'amazon-shipping', 'tiktok-shipping', 'jd-logistics']);
 
 describe('carrier slugs', () => {
   it('names S10 postal operators by their AfterShip slugs', () => {
@@ -20,8 +20,10 @@ describe('carrier slugs', () => {
   });
 
   it('gives detection candidates the same slugs', () => {
-    for (const number of ['470800204932', '1Z023E2X0214323462', '9400109104250532908587', '794843185271', '3318810025', 'YT2229521272164446', '4PX3001234567890CN', 'UG123456789YP']) {
-      for (const { carrier } of detectCarrier(number)) expect([number, carrier, AFTERSHIP.has(carrier)]).toEqual([number, carrier, true]);
+    const numbers = ['470800204932', '1Z023E2X0214323462', '9400109104250532908587', '794843185271', '3318810025', 'YT2229521272164446', '4PX3001234567890CN', 'UG123456789YP',
+      'K1506235620', 'JJD0099999999', 'GM2951173225174494', '01234567890128', '73891051146', 'SF1234567890123', 'JDVA00081960923', '3SKAAG5995399', '6A12345678901', 'EA123456785CN', '1001921334250001000300779017972697'];
+    for (const number of numbers) {
+      for (const { carrier } of detectCarrier(number)) expect([number, carrier, AFTERSHIP.has(carrier) || NOT_IN_RECORDING.has(carrier)]).toEqual([number, carrier, true]);
     }
   });
 });

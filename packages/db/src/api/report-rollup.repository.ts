@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
+import { refreshLaneRollups } from './lane-rollup.repository.js';
 
 /*
  * The carrier/lane performance rollup (migration 2026-11-23T1700): one row per registration day
@@ -105,6 +106,7 @@ export async function refreshCarrierPerformanceRollup(db: Kysely<Database>, opti
         coalesce(array_agg(shipments ORDER BY transit_hours) FILTER (WHERE transit_hours IS NOT NULL), '{}')
       FROM per_hour
       GROUP BY 1, 2, 3, 4, 5`.execute(trx);
+    await refreshLaneRollups(trx, [...new Set(days)]);
     return { locked: true, markers: claimed.rows.length, pairs: pairs.size };
   });
 }

@@ -114,17 +114,23 @@ export async function insertNotifications(trx: NotificationDbExecutor, rows: rea
  * messages go out in event order; a claimed row is 'sending' until its lease ends, when another
  * worker may take it again (with a new token, which voids the old one). SKIP LOCKED lets
  * several dispatchers share the work.
+ *
+ * The due rows are walked in `scheduled_for` order (`notifications_due_idx`) and each is kept
+ * only when no earlier unsent row of its (shipment, channel) exists (`notifications_unsent_idx`):
+ * a round reads about as many rows as it claims, however long the backlog of unsent rows is.
  */
 export async function claimDueNotifications(trx: Transaction<Database>, options: { now: Date; leaseUntil: Date; limit: number; claimToken: string }): Promise<Notification[]> {
   const due = await sql<Notification>`
     SELECT n.* FROM notifications n
-    WHERE n.id IN (
-        SELECT DISTINCT ON (shipment_id, channel) id FROM notifications
-        WHERE status IN ('scheduled', 'deferred', 'sending')
-        ORDER BY shipment_id, channel, occurred_at, seq)
+    WHERE n.status IN ('scheduled', 'deferred', 'sending')
       AND ((n.status IN ('scheduled', 'deferred') AND n.scheduled_for <= ${options.now})
         OR (n.status = 'sending' AND n.lease_until < ${options.now}))
-    ORDER BY n.scheduled_for, n.seq
+      AND NOT EXISTS (
+        SELECT 1 FROM notifications earlier
+        WHERE earlier.shipment_id = n.shipment_id AND earlier.channel = n.channel
+          AND earlier.status IN ('scheduled', 'deferred', 'sending')
+          AND (earlier.occurred_at, earlier.seq) < (n.occurred_at, n.seq))
+    ORDER BY n.scheduled_for
     LIMIT ${options.limit}
     FOR NO KEY UPDATE OF n SKIP LOCKED`.execute(trx);
   if (due.rows.length === 0) return [];

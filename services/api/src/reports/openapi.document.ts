@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bulkInputSchema, shipmentInputSchema } from '../shipments/shipment-input.schema.js';
 import { CSV_COLUMNS } from '../shipments/shipment-csv.js';
 import { wismoQuestionSchema } from '../wismo/wismo.routes.js';
+import { courierDetectRequest, courierDetectResponse } from '../couriers/courier-detect.schema.js';
 import { causesQuerySchema, performanceQuerySchema, queueQuerySchema, rangeQuerySchema, stuckQuerySchema } from './report-query.schema.js';
 import {
   causesReport,
@@ -56,7 +57,7 @@ export function buildOpenApiDocument(): JsonSchema {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'parcelwatch api', version: '1', description: `Shipment registration and ops reports. ${reportsDoc}` },
-    tags: [{ name: 'shipments' }, { name: 'reports' }, { name: 'buyers' }],
+    tags: [{ name: 'shipments' }, { name: 'couriers' }, { name: 'reports' }, { name: 'buyers' }],
     paths: {
       '/v1/shipments': {
         post: {
@@ -99,6 +100,14 @@ export function buildOpenApiDocument(): JsonSchema {
           description: 'Both factors must match; a wrong one answers exactly like an unknown order (404). Answers the status, EDD, open exceptions, remedies, the tracking page link and `answer.text` ready to send in the buyer\'s locale (or `locale`). Rate-limited per key and per order number; every answer is recorded.',
           requestBody: { required: true, content: { 'application/json': { schema: toSchema(wismoQuestionSchema, 'input') } } },
           responses: { 200: { description: '{ found: true, shipments: [...], answer: { locale, text } }' }, 400: badRequest, 404: { description: '{ found: false, answer }: no order matches' }, 429: { description: 'Too many questions' } },
+          },
+        },
+      '/v1/couriers/detect': {
+        post: {
+          tags: ['couriers'],
+          summary: 'Detect the carrier of up to 1,000 tracking numbers: ranked candidates with the reason, and the carrier registration would take',
+          requestBody: { required: true, content: { 'application/json': { schema: toSchema(courierDetectRequest, 'input') } } },
+          responses: { 200: json(courierDetectResponse, 'One result per number, in the order given'), 400: badRequest },
         },
       },
       '/v1/reports/stuck': {

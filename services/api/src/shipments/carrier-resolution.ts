@@ -1,4 +1,4 @@
-import { detectCarrier } from '@parcelwatch/carriers';
+import { detectCarrier, type DetectionCandidate } from '@parcelwatch/carriers';
 
 export interface CarrierCandidateView {
   carrier: string;
@@ -19,11 +19,14 @@ const CLEAR_LEAD = 0.2;
 /** Below this the only reading is a failed check digit or a bare length match: more likely a typo than that carrier. */
 const MIN_CONFIDENCE = 0.5;
 
-/** The merchant's carrier when given; otherwise the detector's, refusing to guess between close readings. */
-export function resolveCarrier(trackingNumber: string, given: string | undefined): CarrierResolution {
+/**
+ * The merchant's carrier when given; otherwise the detector's, refusing to guess between close
+ * readings. `detected` saves a second detection when the caller already ran it.
+ */
+export function resolveCarrier(trackingNumber: string, given: string | undefined, detected?: readonly DetectionCandidate[]): CarrierResolution {
   if (given !== undefined) return { ok: true, carrier: given };
   const best = new Map<string, CarrierCandidateView>();
-  for (const candidate of detectCarrier(trackingNumber)) {
+  for (const candidate of detected ?? detectCarrier(trackingNumber)) {
     if (!best.has(candidate.carrier)) {
       best.set(candidate.carrier, { carrier: candidate.carrier, confidence: candidate.confidence, format: candidate.format });
     }

@@ -16,7 +16,7 @@ export const PROVIDER_NAMES = ['17track', 'aftership', 'usps', 'ups', 'fedex', '
 /** `parcelwatch carriers detect <number>`: ranked candidates, most likely first. */
 export function carriersDetect(number: string | undefined): string {
   if (number === undefined || number.trim() === '') throw new UsageError('carriers detect needs a tracking number');
-  const candidates = detectCarrier(number).map(({ carrier, confidence, checkDigitValid }) => ({ carrier, confidence, checkDigitValid }));
+  const candidates = detectCarrier(number).map(({ carrier, confidence, checkDigitValid, format, reason }) => ({ carrier, confidence, checkDigitValid, format, reason }));
   return JSON.stringify(candidates, null, 2);
 }
 

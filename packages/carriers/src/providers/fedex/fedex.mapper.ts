@@ -7,13 +7,22 @@ import type { MapOptions, MappedTracking, NormalizedCheckpoint } from '../../map
 import { parseWith, PayloadError } from '../../mapping/payload-error.js';
 import { createStatusResolver, type CodeTable } from '../../mapping/status-resolver.js';
 import { FEDEX_NOT_FOUND_CODES, FEDEX_STATUS_CODES } from './fedex.codes.js';
-import { requestErrorSchema, trackResponseSchema, type FedexTrackResult } from './fedex.schemas.js';
+import { requestErrorSchema, trackResponseSchema, type FedexDelayDetail, type FedexTrackResult } from './fedex.schemas.js';
 
 const PROVIDER = 'fedex';
 const CODES: CodeTable = FEDEX_STATUS_CODES;
 
 function joinText(...parts: Array<string | null | undefined>): string {
   return parts.map((part) => part?.trim()).filter(Boolean).join('. ');
+}
+
+/**
+ * The wording the status is read from: the carrier's text, plus "clearance delay" when FedEx's
+ * delayDetail says customs is what delays it (the text alone often says only "Delay").
+ */
+function statusText(text: string, delay: FedexDelayDetail): string {
+  const clearance = delay?.type?.toUpperCase() === 'CLEARANCE' && delay.status?.toUpperCase() === 'DELAYED';
+  return clearance ? joinText(text, 'Clearance delay') : text;
 }
 
 /** The latest instant the result mentions: its scans, else its actual dates. */
@@ -35,7 +44,7 @@ function mapResult(result: FedexTrackResult, trackingNumber: string, path: strin
     if (!event) continue;
     const where = event.scanLocation;
     const text = joinText(event.eventDescription, event.exceptionDescription);
-    const status = resolver.resolve(event.eventType, text, CODES[event.derivedStatusCode ?? ''] ?? null);
+    const status = resolver.resolve(event.eventType, statusText(text, event.delayDetail), CODES[event.derivedStatusCode ?? ''] ?? null);
     const time = requireTime(PROVIDER, `${path}.scanEvents[${index}].date`, resolveCarrierTime(event.date, toCountryCode(where?.countryCode)), event.date);
     const location = makeLocation({ city: where?.city, region: where?.stateOrProvinceCode, postalCode: where?.postalCode, country: where?.countryCode });
     checkpoints.push(buildCheckpoint(status, time, location, event.eventType ?? null, text));
@@ -43,7 +52,7 @@ function mapResult(result: FedexTrackResult, trackingNumber: string, path: strin
   const latest = result.latestStatusDetail;
   const summaryResolver = createStatusResolver(FEDEX_STATUS_CODES, (code) => code.trim().toUpperCase());
   const summary = latest?.code || latest?.derivedCode
-    ? summaryResolver.resolve(latest.code ?? latest.derivedCode, latest.description, CODES[latest.derivedCode ?? ''] ?? null)
+    ? summaryResolver.resolve(latest.code ?? latest.derivedCode, statusText(latest.description ?? '', latest.delayDetail), CODES[latest.derivedCode ?? ''] ?? null)
     : null;
   return assembleTracking({
     provider: PROVIDER,

@@ -74,5 +74,19 @@ export const UPS_ACTIVITY_TYPES = {
   U: { milestone: 'in_transit', reason: 'in_transit_other' },
 } as const satisfies CodeTable;
 
+/**
+ * The customs activities of UPS's exception table (ups.md section 8), keyed `type:code`, for
+ * activities that come without a 3-digit status code. RZ ("pending or released by a government
+ * agency") and BB ("clearance information requested or received") say two things: the wording
+ * decides between them (status-resolver keepCustoms), these are the readings without one.
+ */
+export const UPS_CUSTOMS_ACTIVITIES: CodeTable = {
+  'X:RZ': { milestone: 'in_transit', reason: 'customs_processing' },
+  'X:BB': { milestone: 'exception', reason: 'customs_documents_required' },
+  'X:DA': { milestone: 'in_transit', reason: 'customs_released' },
+  'I:RZ': { milestone: 'in_transit', reason: 'customs_processing' },
+  'I:DA': { milestone: 'in_transit', reason: 'customs_released' },
+};
+
 /** Error and warning codes that mean "no such number" rather than a failed request. */
 export const UPS_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['TW0001', 'TV1002', '151018', '151044']);

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import type { MilestoneStatus } from '@parcelwatch/contracts';
 import { assembleTracking, notFoundTracking } from '../../mapping/assemble-tracking.js';
 import { deliveryEstimate, firstEstimate, type DeliveryEstimate } from '../../mapping/delivery-estimate.js';
 import { buildCheckpoint, requireTime, sameTrackingNumber } from '../../mapping/build-checkpoint.js';
@@ -6,8 +7,8 @@ import { resolveCarrierTime, resolveLocalWithOffset, type CarrierTime } from '..
 import { makeLocation, toCountryCode } from '../../mapping/location.js';
 import type { MapOptions, MappedTracking, NormalizedCheckpoint } from '../../mapping/mapped-tracking.js';
 import { parseWith, PayloadError } from '../../mapping/payload-error.js';
-import { createStatusResolver, type CodeTable } from '../../mapping/status-resolver.js';
-import { UPS_ACTIVITY_TYPES, UPS_NOT_FOUND_CODES, UPS_STATUS_CODES } from './ups.codes.js';
+import { createStatusResolver, keepCustoms, type CodeTable } from '../../mapping/status-resolver.js';
+import { UPS_ACTIVITY_TYPES, UPS_CUSTOMS_ACTIVITIES, UPS_NOT_FOUND_CODES, UPS_STATUS_CODES } from './ups.codes.js';
 import { errorResponseSchema, trackResponseSchema, type UpsActivity, type UpsPackage } from './ups.schemas.js';
 
 const PROVIDER = 'ups';
@@ -40,6 +41,11 @@ function activityTime(activity: UpsActivity, country: string | null): CarrierTim
   return resolveCarrierTime(local, country);
 }
 
+/** The activity's own code where it names a customs stage, else its type: the fallback when the 3-digit code is missing or new. */
+function activityStatus(type: string | null | undefined, code: string | null | undefined): MilestoneStatus | null {
+  return UPS_CUSTOMS_ACTIVITIES[`${type ?? ''}:${code ?? ''}`] ?? TYPES[type ?? ''] ?? null;
+}
+
 function mapPackage(pkg: UpsPackage, path: string): MappedTracking {
   const resolver = createStatusResolver(UPS_STATUS_CODES, (code) => code.trim().padStart(3, '0'));
   const activities = pkg.activity ?? [];
@@ -51,7 +57,7 @@ function mapPackage(pkg: UpsPackage, path: string): MappedTracking {
     const address = activity.location?.address;
     const country = toCountryCode(address?.countryCode ?? address?.country);
     const { type, code, statusCode, description } = activity.status;
-    const status = resolver.resolve(statusCode, description, TYPES[type ?? ''] ?? null);
+    const status = resolver.resolve(statusCode, description, activityStatus(type, code));
     const time = requireTime(PROVIDER, `${path}.activity[${index}]`, activityTime(activity, country), { date: activity.date, time: activity.time });
     const location = makeLocation({
       city: address?.city,
@@ -69,7 +75,7 @@ function mapPackage(pkg: UpsPackage, path: string): MappedTracking {
   const summary = current
     ? /^\d+$/.test(current.code ?? '')
       ? summaryResolver.resolve(current.code, current.description)
-      : (TYPES[current.type ?? ''] ?? summaryResolver.resolve(null, current.description))
+      : keepCustoms(activityStatus(current.type, current.code) ?? summaryResolver.resolve(null, current.description), current.description)
     : null;
   return assembleTracking({
     provider: PROVIDER,
