@@ -32,6 +32,8 @@ import * as exceptionMarksPerStatement from './2026-12-07T1500-exception-marks-p
 import * as outboxLz4 from './2026-12-07T1520-outbox-lz4.js';
 import * as detectionSchedule from './2026-12-08T0100-detection-schedule.js';
 import * as carrierPerformanceLanes from './2026-12-08T0200-carrier-performance-lanes.js';
+import * as buyerTrackingPages from './2026-12-08T0300-buyer-tracking-pages.js';
+import * as wismoAnswers from './2026-12-08T0310-wismo-answers.js';
 
 /**
  * Every migration by name, in order. A static list rather than a folder scan, so the same
@@ -71,4 +73,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07T1520-outbox-lz4': outboxLz4,
   '2026-12-08T0100-detection-schedule': detectionSchedule,
   '2026-12-08T0200-carrier-performance-lanes': carrierPerformanceLanes,
+  '2026-12-08T0300-buyer-tracking-pages': buyerTrackingPages,
+  '2026-12-08T0310-wismo-answers': wismoAnswers,
 };

@@ -10,7 +10,7 @@ import type { AuditExecutor } from '@parcelwatch/db';
  * turned off (`enabled: false`, a route tested alone) says so explicitly with ACCESS_OFF_CALLER.
  */
 
-export const ROLES = ['viewer', 'approver', 'admin', 'ingest'] as const;
+export const ROLES = ['viewer', 'approver', 'admin', 'ingest', 'bot'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**

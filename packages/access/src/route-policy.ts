@@ -21,7 +21,9 @@ const DECIDERS: readonly Role[] = ['approver', 'admin'];
 const INGEST: readonly Role[] = ['ingest', 'admin'];
 const ADMIN: readonly Role[] = ['admin'];
 // The operator may also ask who it is.
-const ANY_KEY: readonly Principal[] = [...READERS, 'ingest', OPERATOR];
+const ANY_KEY: readonly Principal[] = [...READERS, 'ingest', 'bot', OPERATOR];
+// Chat bots and help desks answering "where is my order" for a merchant's buyers.
+const BOTS: readonly Role[] = ['bot', 'admin'];
 
 export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/healthz', access: 'open' },
@@ -33,12 +35,20 @@ export const ROUTE_POLICY: readonly PolicyRule[] = [
   { methods: ['GET'], pattern: '/dashboard*', access: 'open' },
   // Proof downloads of the filesystem archive: the URL itself is the credential (HMAC-signed, expiring).
   { methods: ['GET'], pattern: '/v1/blobs/*', access: 'open' },
+  // The buyer's tracking pages: the token in the URL is the credential; the lookup asks two factors.
+  { methods: ['GET'], pattern: '/t', access: 'open' },
+  { methods: ['GET'], pattern: '/t/:token', access: 'open' },
+  { methods: ['POST'], pattern: '/t/:token/contact', access: 'open' },
+  { methods: ['POST'], pattern: '/t/lookup', access: 'open' },
   // Carrier pushes are signed by the carrier (HMAC per provider), not by an API key.
   { methods: '*', pattern: '/v1/webhooks/*', access: 'open' },
   { methods: ['POST'], pattern: '/v1/shipments', access: INGEST },
   { methods: ['POST'], pattern: '/v1/shipments/import', access: INGEST },
   { methods: ['POST'], pattern: '/v1/shipments/:id/appeal-bundles', access: DECIDERS },
+  // A buyer's tracking link: readers see it (to resend it), deciders revoke it or issue a new one.
+  { methods: ['POST', 'DELETE'], pattern: '/v1/shipments/:id/tracking-link', access: DECIDERS },
   { methods: ['GET'], pattern: '/v1/shipments*', access: READERS },
+  { methods: ['POST'], pattern: '/v1/wismo', access: BOTS },
   // Detection reads no merchant data; any merchant's key may ask (an ingest key before registering).
   { methods: ['POST'], pattern: '/v1/couriers/detect', access: [...READERS, 'ingest'] },
   { methods: ['GET'], pattern: '/v1/reports/*', access: READERS },

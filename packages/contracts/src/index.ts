@@ -23,3 +23,4 @@ export { localTimeSchema, NOTIFICATION_LANGUAGES, notificationLanguageOf, notifi
 export { canonicalJson } from './snapshot/canonical-json.js';
 export { canonicalSnapshotSha256, encodeSnapshotPayload, snapshotPayloadBytes, snapshotPayloadSize, snapshotSha256, type SnapshotBody } from './snapshot/snapshot-payload.js';
 export { buildTrackingSnapshotEvent, type SnapshotBuild, type SnapshotFacts, type SnapshotShipment } from './snapshot/tracking-snapshot.builder.js';
+export { brandingOf, LOGO_MAX_CHARS, merchantBrandingSchema, type MerchantBranding } from './merchant-branding.js';

@@ -399,7 +399,7 @@ export interface ApiKeysTable {
   name: string;
   key_hash: string;
   prefix: string;
-  role: 'viewer' | 'approver' | 'admin' | 'ingest';
+  role: 'viewer' | 'approver' | 'admin' | 'ingest' | 'bot';
   merchant_ids: string[];
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
@@ -528,6 +528,49 @@ export interface Database {
   carrier_performance_stale: CarrierPerformanceStaleTable;
   carrier_performance_cumulative: CarrierPerformanceCumulativeTable;
   carrier_performance_transit: CarrierPerformanceTransitTable;
+  tracking_links: TrackingLinksTable;
+  buyer_page_contacts: BuyerPageContactsTable;
+  wismo_answers: WismoAnswersTable;
+}
+
+/** The buyer's tracking page link of a shipment (migration 2026-12-08T0300); `token` sealed or clear. */
+export interface TrackingLinksTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  token_hash: string;
+  token: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export type BuyerContactCategory = 'where_is_my_parcel' | 'delivery_problem' | 'damaged' | 'customs' | 'address_change' | 'other';
+
+/** A buyer's "contact the seller" message from the tracking page; message and reply address are PII. */
+export interface BuyerPageContactsTable {
+  id: string;
+  shipment_id: string;
+  merchant_id: string;
+  carrier: string;
+  category: BuyerContactCategory;
+  message: string;
+  reply_email: string | null;
+  locale: string;
+  created_at: Timestamp;
+}
+
+/** One answer of the WISMO api (migration 2026-12-08T0310): never the factors asked with. */
+export interface WismoAnswersTable {
+  id: string;
+  merchant_id: string;
+  api_key_id: string;
+  asked_by: 'order_email' | 'order_postcode' | 'tracking_number';
+  outcome: 'answered' | 'not_found';
+  shipment_id: string | null;
+  status: string | null;
+  locale: string;
+  answered_at: Timestamp;
 }
 
 export type Shipment = Selectable<ShipmentsTable>;

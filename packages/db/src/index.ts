@@ -48,3 +48,6 @@ export * from './api/carrier-performance.repository.js';
 export * from './api/api-key.repository.js';
 export * from './api/audit.repository.js';
 export * from './api/carrier-account.repository.js';
+export * from './api/tracking-link.repository.js';
+export * from './api/buyer-page.repository.js';
+export * from './api/wismo-answer.repository.js';

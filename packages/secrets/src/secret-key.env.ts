@@ -21,6 +21,9 @@ export const secretKeyEnv = {
   PARCELWATCH_SECRET_KEY_PREVIOUS: keySchema.optional(),
 };
 
+/** The keys alone, for a command that reads only them from the environment. */
+export const secretKeySettingsSchema = z.object(secretKeyEnv);
+
 export type SecretKeySettings = { PARCELWATCH_SECRET_KEY?: SecretKey | undefined; PARCELWATCH_SECRET_KEY_PREVIOUS?: SecretKey | undefined };
 
 /** A previous key alone would open values but seal new ones under nothing: a mistake to report. */

@@ -23,6 +23,11 @@ import type { MailCopies } from './buyers/mail-copies.js';
 import { registerCarrierAccountRoutes } from './carrier-accounts/carrier-account.routes.js';
 import { registerDeadLetterRoutes } from './dead-letters/dead-letter.routes.js';
 import type { SecretBox } from '@parcelwatch/secrets';
+import { registerBuyerPageRoutes } from './tracking/buyer-page.routes.js';
+import { createFormNonces } from './tracking/form-nonce.js';
+import { registerTrackingLinkRoutes } from './tracking/tracking-link.routes.js';
+import type { TrackingLinkDeps } from './tracking/tracking-links.js';
+import { registerWismoRoutes } from './wismo/wismo.routes.js';
 
 /** Everything the api service needs, passed in by main.ts (or a test, or the embedded runner). */
 export interface ApiDeps {
@@ -65,6 +70,12 @@ export interface ApiDeps {
   secrets?: SecretBox | null;
   /** Kept copies of buyer mail (MAIL_COPY_DIR): a buyer's erasure deletes theirs. */
   mailCopies?: MailCopies | null;
+  /** The public base of buyer tracking pages (`<base>/t/<token>`); default this api's own URL. */
+  trackingPageBaseUrl?: string;
+  /** Signs the tracking page's contact form nonces; default a random key per process (set it when several api instances serve the pages). */
+  trackingFormKey?: string;
+  /** WISMO questions a minute per key (WISMO_REQUESTS_PER_MINUTE); default 30. */
+  wismoPerMinute?: number;
 }
 
 export interface ApiService extends Service {
@@ -142,9 +153,17 @@ export function createApiService(deps: ApiDeps): ApiService {
   });
   registerShipmentRoutes(
     app,
-    createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments' }),
+    createShipmentRegistrar({ db: deps.db, clock: deps.clock, shipmentsTopic: deps.topics?.shipments ?? 'shipments', secrets: deps.secrets ?? null }),
   );
   registerCourierDetectRoutes(app);
+  const trackingLinks: TrackingLinkDeps = {
+    db: deps.db,
+    secrets: deps.secrets ?? null,
+    baseUrl: () => deps.trackingPageBaseUrl ?? baseUrl ?? '',
+  };
+  registerTrackingLinkRoutes(app, { ...trackingLinks, clock: deps.clock });
+  registerWismoRoutes(app, { db: deps.db, clock: deps.clock, links: trackingLinks, ...(deps.wismoPerMinute !== undefined ? { perMinute: deps.wismoPerMinute } : {}) });
+  registerBuyerPageRoutes(app, { db: deps.db, clock: deps.clock, links: trackingLinks, nonces: createFormNonces(deps.trackingFormKey) });
   registerApiKeyRoutes(app, { db: deps.db, clock: deps.clock });
   registerMerchantRoutes(app, { db: deps.db, clock: deps.clock });
   registerBuyerRoutes(app, { db: deps.db, clock: deps.clock, mailCopies: deps.mailCopies ?? null });

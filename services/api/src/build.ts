@@ -12,6 +12,7 @@ import { mailCopiesIn } from './buyers/mail-copies.js';
 import { createPerformanceRollupJob } from './reports/performance-rollup.job.js';
 import { webhookSecretsOf } from './webhooks/webhook-secrets.config.js';
 import { createCarrierAccountResealJob } from './carrier-accounts/carrier-account-reseal.job.js';
+import { createTrackingLinkResealJob } from './tracking/tracking-link-reseal.job.js';
 import { NO_SECRET_KEY_MESSAGE, secretBoxOf } from '@parcelwatch/secrets';
 
 /**
@@ -51,6 +52,9 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
     access: { enabled: true, rateLimits, ...(bootstrap !== undefined ? { bootstrapKeyHash: hashApiKey(bootstrap) } : {}) },
     secrets,
     mailCopies,
+    ...(config.TRACKING_PAGE_BASE_URL ?? config.PUBLIC_URL ? { trackingPageBaseUrl: (config.TRACKING_PAGE_BASE_URL ?? config.PUBLIC_URL) as string } : {}),
+    wismoPerMinute: config.WISMO_REQUESTS_PER_MINUTE,
+    ...(config.TRACKING_FORM_KEY !== undefined ? { trackingFormKey: config.TRACKING_FORM_KEY } : {}),
     ...(adapters.checks ? { checks: adapters.checks } : {}),
     ...(adapters.registry ? { registry: adapters.registry } : {}),
     ...proofs,
@@ -59,7 +63,9 @@ export async function buildApi(config: ApiConfig, host: ServiceHost, adapters: {
   const jobs = [
     createPerformanceRollupJob({ db: adapters.db, logger: host.logger }),
     createRetentionJob({ db: adapters.db, logger: host.logger, clock: host.clock, policy: retentionOf(config), mailCopies }),
-    ...(secrets === null ? [] : [createCarrierAccountResealJob({ db: adapters.db, clock: host.clock, secrets, logger: host.logger })]),
+    ...(secrets === null
+      ? []
+      : [createCarrierAccountResealJob({ db: adapters.db, clock: host.clock, secrets, logger: host.logger }), createTrackingLinkResealJob({ db: adapters.db, secrets, logger: host.logger })]),
   ];
   return { service, jobs };
 }

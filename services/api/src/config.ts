@@ -19,6 +19,12 @@ export const apiConfigSchema = serviceConfigSchema(
     ...webhookSecretEnv,
     ...retentionEnv,
     PUBLIC_URL: z.url().optional(),
+    /** Where buyers reach their tracking pages (`<base>/t/<token>`): PUBLIC_URL when unset. */
+    TRACKING_PAGE_BASE_URL: z.url().optional(),
+    /** Signs the tracking page's contact form; every api instance serving the pages needs the same one. */
+    /** Questions a minute one bot key may ask POST /v1/wismo (each order number at most 5). */
+    WISMO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+    TRACKING_FORM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Where kept buyer mail copies (.eml) are: pruned by retention, deleted by a buyer's erasure. `parcelwatch start` sets it to its local mail sink's. */
     MAIL_COPY_DIR: z.string().trim().min(1).optional(),
     BLOB_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -28,3 +28,5 @@ export { ROUTE_POLICY, accessFor } from '@parcelwatch/access';
 export { DASHBOARD_CSP } from './dashboard/dashboard.routes.js';
 export { type SignedBlobs } from './blobs/blob-download.routes.js';
 export { openApiProofStore, type ApiProofStore } from './blobs/proof-store.js';
+// The buyer tracking links: `parcelwatch links`, the demo's printed link and the WISMO answers.
+export { issueTrackingLink, revokeTrackingLinkOf, trackingUrls, type TrackingLinkDeps, type TrackingLinkView } from './tracking/tracking-links.js';

@@ -11,8 +11,8 @@ import { NOW } from './api-test-kit.js';
  * so a new route cannot slip past.
  */
 
-/** Routes without a key: probes, carrier pushes (signed by the carrier), static pages, signed links. */
-const KEYLESS = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/dashboard/, /^\/v1\/webhooks\//, /^\/v1\/blobs\//];
+/** Routes without a key: probes, carrier pushes (signed by the carrier), static pages, signed links, buyer tracking pages (the token is the credential). */
+const KEYLESS = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/dashboard/, /^\/v1\/webhooks\//, /^\/v1\/blobs\//, /^\/t(\/|$)/];
 
 const DAY_MS = 86_400_000;
 const range = `from=${new Date(Date.parse(NOW) - 30 * DAY_MS).toISOString()}&to=${new Date(Date.parse(NOW) + DAY_MS).toISOString()}`;
@@ -66,6 +66,7 @@ function aimAt(route: ApiRoute, b: Foreign): { url: string; body?: unknown }[] {
     'POST /compensations/:id/approve': { evidence: ['proof:x'] },
     'POST /compensations/:id/reject': { reason: 'foreign' },
     'POST /v1/dead-letters/replay': { ids: [Number(b.deadLetterId)] },
+    'POST /v1/wismo': { trackingNumber: 'RR123456785CN' },
   };
   return [{ url: plain, body: bodies[`${route.method} ${route.url}`] ?? {} }];
 }

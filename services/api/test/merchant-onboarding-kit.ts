@@ -3,7 +3,7 @@ import { hashApiKey, type RateLimits } from '@parcelwatch/access';
 import { createDb, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock, type FixedClock } from '@parcelwatch/service-kit';
-import { createApiService, type ApiService } from '../src/app.js';
+import { createApiService, type ApiDeps, type ApiService } from '../src/app.js';
 import { NOW, type ResponseBody } from './api-test-kit.js';
 
 const GENEROUS: RateLimits = { readsPerMinute: 100_000, writesPerMinute: 100_000, webhooksPerMinute: 100_000 };
@@ -35,7 +35,7 @@ export interface OnboardingApi {
 }
 
 /** The api on a fresh, migrated PGlite with API keys on and the bootstrap key configured (unless `bootstrap: false`). */
-export async function startOnboardingApi(options: { bootstrap?: boolean } = {}): Promise<OnboardingApi> {
+export async function startOnboardingApi(options: { bootstrap?: boolean; overrides?: Partial<ApiDeps> } = {}): Promise<OnboardingApi> {
   const db = await createDb({ kind: 'pglite' });
   await migrateToLatest(db);
   const clock = fixedClock(NOW);
@@ -44,6 +44,7 @@ export async function startOnboardingApi(options: { bootstrap?: boolean } = {}):
     clock,
     logger: createLogger({ name: 'merchants-test', level: 'silent' }),
     access: { enabled: true, rateLimits: GENEROUS, ...(options.bootstrap === false ? {} : { bootstrapKeyHash: hashApiKey(BOOTSTRAP_KEY) }) },
+    ...options.overrides,
   });
   await api.start();
   const url = api.url();

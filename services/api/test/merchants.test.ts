@@ -37,6 +37,7 @@ describe('merchant onboarding over HTTP', () => {
       quietHours: { start: '22:00', end: '07:30' },
       marketplaceShop: { shopId: '7000714532876273420', cipher: 'GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3' },
       compensationPolicyVersion: '2026-11-23.1',
+      branding: { logoUrl: null, primaryColor: null, accentColor: null },
       createdAt: '2026-03-02T10:00:00.000Z',
       updatedAt: null,
     });

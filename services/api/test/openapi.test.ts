@@ -15,7 +15,7 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/couriers/detect', '/v1/reports/carrier-performance', '/v1/reports/compensations/cost', '/v1/reports/compensations/queue', '/v1/reports/exception-causes',
-      '/v1/reports/response-sla', '/v1/reports/stuck', '/v1/shipments', '/v1/shipments/import', '/v1/shipments/{id}',
+      '/v1/reports/response-sla', '/v1/reports/stuck', '/v1/shipments', '/v1/shipments/import', '/v1/shipments/{id}', '/v1/shipments/{id}/tracking-link', '/v1/wismo',
     ]);
     const stuck = doc.paths['/v1/reports/stuck'].get;
     expect(stuck.parameters.map((p: { name: string }) => p.name)).toEqual([

@@ -14,6 +14,8 @@ import { MERCHANT_FLAG_OPTIONS, merchantsCreateCommand, merchantsListCommand, me
 import { compensationsRetryCommand } from './commands/compensations.command.js';
 import { dlqListCommand, dlqReplayCommand, dlqShowCommand } from './commands/dlq.command.js';
 import { buyersEraseCommand } from './commands/buyers.command.js';
+import { linksIssueCommand, linksRevokeCommand } from './commands/links.command.js';
+import { wismoCommand } from './commands/wismo.command.js';
 import { checkpointsArchiveCommand, checkpointsPartitionsCommand, checkpointsRestoreCommand } from './commands/checkpoints.command.js';
 
 const USAGE = `usage: parcelwatch <command> [options]
@@ -58,7 +60,7 @@ commands:
   merchants list        every merchant: id, name, locale, zone, quiet hours, shop, policy
   merchants update <id> [the create flags] [--clear sender-name,sender-email,shop,policy-version]
                         change a merchant's profile (audited)
-  keys create --name <name> --role <viewer|approver|admin|ingest>
+  keys create --name <name> --role <viewer|approver|admin|ingest|bot>
               --merchant <uuid>[,<uuid>...]
                         make an API key; it is printed once, only its hash is kept
   keys list             every key: id, prefix, role, merchants, last use, revoked
@@ -75,6 +77,15 @@ commands:
                         marked replayed and audited; exit 1 if any was refused
   buyers erase <id>     erase a buyer's personal data (contacts, unsent messages,
                         stored provider errors, kept mail copies); audited
+  wismo <order> --email <email> | --postcode <postcode> [--locale <tag>] [--json]
+  wismo --tracking-number <n> [--locale <tag>] [--json]
+                        ask the api "where is my order" as a help desk bot does (a bot
+                        key in PARCELWATCH_API_KEY, the api at PARCELWATCH_API_URL) and
+                        print the answer to send; exit 1 when no order matches
+  links revoke <shipment-id>
+                        revoke a buyer's tracking page link (its page answers 404); audited
+  links issue <shipment-id>
+                        a new tracking page link where none is live, printed; audited
   checkpoints partitions
                         the month partitions of checkpoints and their bounds
   checkpoints archive --before <YYYY-MM> [--chunk-rows <n>] [--force]
@@ -214,6 +225,30 @@ async function main(argv: string[]): Promise<number> {
         return buyersEraseCommand(positionals[0]);
       }
       throw new UsageError(`unknown buyers command '${sub ?? ''}': use erase`);
+    }
+    case 'wismo': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { email: { type: 'string' }, postcode: { type: 'string' }, 'tracking-number': { type: 'string' }, locale: { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
+      if (positionals.length > 1) throw new UsageError('wismo takes one order number');
+      return wismoCommand({
+        ...(positionals[0] !== undefined ? { order: positionals[0] } : {}),
+        ...(values.email !== undefined ? { email: values.email } : {}),
+        ...(values.postcode !== undefined ? { postcode: values.postcode } : {}),
+        ...(values['tracking-number'] !== undefined ? { trackingNumber: values['tracking-number'] } : {}),
+        ...(values.locale !== undefined ? { locale: values.locale } : {}),
+        json: values.json ?? false,
+      });
+    }
+    case 'links': {
+      const [sub, ...args] = rest;
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) throw new UsageError(`links ${sub ?? ''} takes one shipment id`);
+      if (sub === 'revoke') return linksRevokeCommand(positionals[0]);
+      if (sub === 'issue') return linksIssueCommand(positionals[0]);
+      throw new UsageError(`unknown links command '${sub ?? ''}': use revoke or issue`);
     }
     case 'checkpoints': {
       const [sub, ...args] = rest;

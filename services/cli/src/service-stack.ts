@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { apiConfigSchema, buildApi, type ApiService } from '@parcelwatch/api';
+import { apiConfigSchema, buildApi, type ApiService, type TrackingLinkDeps } from '@parcelwatch/api';
+import { secretBoxOf } from '@parcelwatch/secrets';
 import { openBlobStore, type BlobStore } from '@parcelwatch/archive';
 import { archiverConfigSchema, buildArchiver } from '@parcelwatch/archiver';
 import { createKafkaBus, databaseDeadLetters, EmbeddedBus, OutboxRelay, kafkaBusOptions, type DeadLetterStore, type EventBus } from '@parcelwatch/bus';
@@ -40,6 +41,8 @@ export interface Stack {
   parts: DemoParts;
   /** Where buyer messages go, per channel (local sinks or the configured providers). */
   channels: Record<string, string>;
+  /** The buyer tracking links as the api and the notifier quote them (the demo prints one). */
+  trackingLinks: TrackingLinkDeps;
   close(): Promise<void>;
 }
 
@@ -111,7 +114,8 @@ export async function openStack(options: StackOptions): Promise<Stack> {
   const sinks = await openMessageSinks(options.outboxDir ?? 'data/outbox', options.env, logger, clock);
   closers.push(() => sinks.close());
   const secretKey = await embeddedSecretKey(options);
-  const env: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...secretKey, ...options.overrides };
+  const composed: Env = { ...options.env, ...sinks.env, ...(sandbox ? sandboxClientEnv(sandbox.url) : {}), ...secretKey, ...options.overrides };
+  const env: Env = { ...composed, ...trackingPageBase(composed) };
   // Every service's configuration, every problem of all of them reported at once.
   const configs = parseEnvAll(
     {
@@ -175,12 +179,27 @@ export async function openStack(options: StackOptions): Promise<Stack> {
     services,
     parts: { bus, sandbox, poller: poller.service, detector: detector.service, notifier: notifier.service, compensation: compensation.service, relay },
     channels: sinks.describe(),
+    trackingLinks: { db, secrets: secretBoxOf(configs.api), baseUrl: () => configs.api.TRACKING_PAGE_BASE_URL ?? configs.api.PUBLIC_URL ?? api.service.url() },
     async close() {
       for (const close of closers.reverse()) await close();
       await bus.disconnect();
       await db.destroy();
     },
   };
+}
+
+/**
+ * Buyer messages link the tracking pages this api serves: unless the environment names their
+ * public base (TRACKING_PAGE_BASE_URL, or PUBLIC_URL), the api's own address when its port is
+ * fixed (an ephemeral port is known only once listening, too late for the notifier's settings).
+ */
+function trackingPageBase(env: Env): Env {
+  if (env['TRACKING_PAGE_BASE_URL'] !== undefined) return {};
+  if (env['PUBLIC_URL'] !== undefined) return { TRACKING_PAGE_BASE_URL: env['PUBLIC_URL'] };
+  const port = env['PORT'] ?? '3000';
+  if (port === '0') return {};
+  const host = env['HOST'] === undefined || env['HOST'] === '0.0.0.0' || env['HOST'] === '::' ? '127.0.0.1' : env['HOST'];
+  return { TRACKING_PAGE_BASE_URL: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
 }
 
 /** PARCELWATCH_SECRET_KEY from the stack's key file, when the stack runs embedded and the environment sets none. */

@@ -16,7 +16,7 @@ function parcelwatch(args: string[], cwd: string) {
   const { KAFKA_BROKERS: _k, DATABASE_URL: _d, S3_ENDPOINT: _s, S3_BUCKET: _b, PGLITE_DATA_DIR: _p, ...inherited } = process.env;
   return spawnSync(process.execPath, ['--import', TSX, '--import', LOOPBACK_GUARD, MAIN, ...args], {
     cwd,
-    env: { ...inherited, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'error' },
+    env: { ...inherited, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'error', TRACKING_PAGE_BASE_URL: 'https://track.demo.example' },
     encoding: 'utf8',
     timeout: 3_000_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -51,6 +51,10 @@ describe('parcelwatch start --exit-after-demo (embedded)', () => {
       const mails = readdirSync(mailDir).filter((name) => name.endsWith('.eml'));
       expect(mails.length).toBeGreaterThan(0);
       expect(readFileSync(path.join(mailDir, mails[0]!), 'utf8')).toMatch(/@buyers\.example/);
+      // Every buyer message links the buyer's tracking page, and the demo prints one.
+      // (quoted-printable soft line breaks undone: a long line may be folded inside the link)
+      expect(readFileSync(path.join(mailDir, mails[0]!), 'utf8').replace(/=\r?\n/g, '')).toMatch(/https:\/\/track\.demo\.example\/t\/[A-Za-z0-9_-]{32}/);
+      expect(run.stdout).toMatch(/buyer tracking page \(order [^)]+\): https:\/\/track\.demo\.example\/t\/[A-Za-z0-9_-]{32}/);
       // No buyer contact in the progress or the summary.
       expect(run.stdout).not.toMatch(/@buyers\.example|\+1 ?555/);
 

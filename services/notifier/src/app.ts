@@ -13,7 +13,7 @@ import { createMarketplaceMessageSender } from './channels/marketplace-message.s
 import { createSmsSender } from './channels/sms.sender.js';
 import type { NotifierConfig } from './config.js';
 import { countClaimLost, createDispatchMetrics } from './dispatch/dispatch.metrics.js';
-import { createNotificationDispatcher, DEFAULT_DISPATCH_BATCH, type DispatchRound } from './dispatch/notification-dispatcher.js';
+import { createNotificationDispatcher, DEFAULT_DISPATCH_BATCH, type DispatchRound, type TrackingLinkSettings } from './dispatch/notification-dispatcher.js';
 import type { BuyerChannel } from './domain/notification-planner.js';
 import { notifierEventParser } from './notification-event.parser.js';
 import { createNotificationApplier, type PlannedNow } from './notification.handler.js';
@@ -52,6 +52,8 @@ export interface NotifierDeps {
   sendConcurrency?: number;
   /** Where the dispatch metrics go (served at /metrics); default a registry of its own. */
   registry?: Registry;
+  /** The buyer tracking pages' base and the key their tokens are sealed under; absent: messages carry no link. */
+  trackingLinks?: TrackingLinkSettings | null;
 }
 
 export interface NotifierService extends Service {
@@ -97,6 +99,7 @@ export function createNotifierService(deps: NotifierDeps): NotifierService {
     batchSize: dispatchBatch,
     sendConcurrency: deps.sendConcurrency,
     onClaimLost: countClaimLost(createDispatchMetrics(deps.registry)),
+    trackingLinks: deps.trackingLinks ?? null,
   });
   const intervalMs = deps.dispatchIntervalMs ?? 5_000;
   let consumer: BusConsumer | null = null;
@@ -208,6 +211,7 @@ export function buildNotifier(config: NotifierConfig, host: ServiceHost, adapter
     dispatchBatch: config.NOTIFIER_DISPATCH_BATCH,
     sendConcurrency: config.NOTIFIER_SEND_CONCURRENCY,
     registry: adapters.registry,
+    trackingLinks: config.TRACKING_PAGE_BASE_URL === undefined ? null : { baseUrl: config.TRACKING_PAGE_BASE_URL, secrets },
   });
   const jobs = secrets === null ? [] : [createWebhookSecretResealJob({ db: adapters.db, secrets, logger: host.logger })];
   return { service, routes: (app) => service.registerRoutes(app), jobs };

@@ -34,6 +34,8 @@ export const notifierConfigSchema = serviceConfigSchema(
     SMS_ACCOUNT_SID: z.string().trim().min(1).optional(),
     SMS_AUTH_TOKEN: z.string().trim().min(1).optional(),
     SMS_FROM: z.string().trim().min(1).optional(),
+    /** Where buyers reach their tracking pages (the api's `/t/`): every buyer message carries the link. Unset: no link. */
+    TRACKING_PAGE_BASE_URL: z.url().optional(),
     ...marketplaceEnv,
     ...rateLimitEnv,
     // Merchant webhooks reach public addresses only, but for these (on-premises receivers).

@@ -136,3 +136,28 @@ describe('template library', () => {
     expect(bodySha256(null, 'B')).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('the buyer tracking page link', () => {
+  const url = 'https://track.kettle.example/t/Zm9vYmFyYmF6cXV4X19fLS0tMTIzNDU2';
+  const withLink = (template: TemplateId, locale: string) =>
+    renderNotification(template, { ...common, ...SAMPLES[template] }, { locale, timeZone: 'Europe/Berlin', senderName: 'Kettle & Co', trackingUrl: url });
+
+  it('is in every template on every channel, introduced in the buyer language', () => {
+    const labels = { en: 'Follow your parcel', es: 'Sigue tu paquete', de: 'Sendung verfolgen', fr: 'Suivre votre colis', it: 'Segui il tuo pacco' } as const;
+    for (const language of SUPPORTED_LANGUAGES) {
+      for (const template of TEMPLATE_IDS) {
+        const rendered = withLink(template, language);
+        expect(rendered.email).toContain(`${labels[language]}: ${url}`);
+        expect(rendered.marketplace).toContain(`${labels[language]}: ${url}`);
+        expect(rendered.sms.endsWith(` ${url}`)).toBe(true);
+        expect(isGsm7(rendered.sms)).toBe(true);
+      }
+    }
+  });
+
+  it('is left out where the shipment has no live link', () => {
+    const rendered = render('shipped', 'en');
+    expect(rendered.email).not.toContain('/t/');
+    expect(rendered.email).not.toContain('Follow your parcel');
+  });
+});

@@ -9,6 +9,7 @@ import type { Database } from '../database.js';
  * - notifications and notification_attempts: no address or body is stored (bodies are kept as a
  *   SHA-256, addresses read at send time), but provider error texts written before redaction
  *   may quote the address: blanked. Messages not yet sent are skipped, so nothing more goes out.
+ * - tracking_links: revoked; buyer_page_contacts: message and reply address blanked.
  * The buyer row (an HMAC id, counts and spend, no PII) stays, marked purged: later shipments of
  * the same buyer are not written to either. Webhook delivery bodies and events carry ids only.
  */
@@ -66,6 +67,10 @@ export async function eraseBuyerPersonalData(trx: Executor, input: { buyerId: st
   const notifications = await trx.updateTable('notifications').set({ error: null }).where('shipment_id', 'in', shipmentIds).returning('id').execute();
   const notificationIds = notifications.map((n) => n.id);
   if (notificationIds.length > 0) await trx.updateTable('notification_attempts').set({ error: null }).where('notification_id', 'in', notificationIds).execute();
+  // The tracking page shows the buyer's parcel to whoever holds the link: it stops answering. What
+  // the buyer wrote through it is theirs: the category stays for the carrier reports.
+  await trx.updateTable('tracking_links').set({ revoked_at: input.at, revoked_by: 'buyer-erasure' }).where('shipment_id', 'in', shipmentIds).where('revoked_at', 'is', null).execute();
+  await trx.updateTable('buyer_page_contacts').set({ message: '', reply_email: null }).where('shipment_id', 'in', shipmentIds).execute();
   return {
     buyerId: buyer.id,
     merchantId: buyer.merchant_id,

@@ -17,6 +17,7 @@ export async function loadNotificationRecipients(db: NotificationDbExecutor, shi
     // An erased buyer (GDPR erasure) is written to no more, whatever contact a shipment holds.
     .leftJoin('buyers as b', 'b.id', 's.buyer_id')
     .leftJoin('buyer_contacts as c', (join) => join.onRef('c.id', '=', 's.buyer_contact_id').on('c.purged_at', 'is', null).on('b.purged_at', 'is', null))
+    .leftJoin('tracking_links as tl', (join) => join.onRef('tl.shipment_id', '=', 's.id').on('tl.revoked_at', 'is', null))
     .select([
       's.id',
       'c.email',
@@ -26,13 +27,14 @@ export async function loadNotificationRecipients(db: NotificationDbExecutor, shi
       'm.settings',
       's.order_id',
       's.estimated_delivery_at',
+      'tl.token as tracking_token',
     ])
     .where('s.id', 'in', [...new Set(shipmentIds)])
     .execute();
   return new Map(
     rows.map((row) => [
       row.id,
-      { email: row.email, phone: row.phone, timezone: row.timezone, merchantName: row.merchant_name, merchantSettings: row.settings, orderId: row.order_id, estimatedDeliveryAt: row.estimated_delivery_at },
+      { email: row.email, phone: row.phone, timezone: row.timezone, merchantName: row.merchant_name, merchantSettings: row.settings, orderId: row.order_id, estimatedDeliveryAt: row.estimated_delivery_at, trackingToken: row.tracking_token },
     ]),
   );
 }

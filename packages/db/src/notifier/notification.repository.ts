@@ -222,6 +222,8 @@ export interface NotificationRecipient {
   orderId: string;
   /** The shipment's estimate as of sending (it may arrive or be revised after the message was planned). */
   estimatedDeliveryAt: Date | null;
+  /** The buyer tracking page's token as stored (sealed or clear); null when the link is revoked or was never issued. */
+  trackingToken: string | null;
 }
 
 export async function listShipmentNotifications(trx: NotificationDbExecutor, shipmentId: string): Promise<Notification[]> {

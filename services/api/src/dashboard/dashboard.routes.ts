@@ -18,20 +18,25 @@ export const DASHBOARD_ASSETS_DIR = fileURLToPath(new URL('./assets/', import.me
 /**
  * Scripts only from this origin and no inline script at all; Trusted Types makes any
  * `innerHTML`-style sink throw, so page code can only build the DOM from text nodes. Data calls
- * go to this origin only; proof downloads are navigations (not limited by connect-src).
+ * go to this origin only; proof downloads are navigations (not limited by connect-src). A page
+ * served elsewhere (the buyer's tracking page) narrows scripts and styles further, nothing else.
  */
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  'trusted-types',
-].join('; ');
+export function contentSecurityPolicy(sources: { script?: string; style?: string } = {}): string {
+  return [
+    "default-src 'none'",
+    `script-src ${sources.script ?? "'self'"}`,
+    `style-src ${sources.style ?? "'self'"}`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "require-trusted-types-for 'script'",
+    'trusted-types',
+  ].join('; ');
+}
+
+export const DASHBOARD_CSP = contentSecurityPolicy();
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,9 +62,10 @@ export function loadDashboardAssets(dir: string = DASHBOARD_ASSETS_DIR): Map<str
   return assets;
 }
 
-function secured(reply: FastifyReply): FastifyReply {
+/** The security headers of every page the api serves; `csp` narrows the dashboard's policy for other pages. */
+export function secured(reply: FastifyReply, csp: string = DASHBOARD_CSP): FastifyReply {
   return reply
-    .header('content-security-policy', DASHBOARD_CSP)
+    .header('content-security-policy', csp)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('x-frame-options', 'DENY')

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { newId, notificationSettingsSchema, type NotificationSettings } from '@parcelwatch/contracts';
+import { brandingOf, newId, notificationSettingsSchema, type MerchantBranding, type NotificationSettings } from '@parcelwatch/contracts';
 import { appendAudit, findMerchant, findMerchantIdByShop, insertMerchant, listMerchants, updateMerchantProfile, type Database, type MerchantProfileRecord, type MerchantRecord } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
 import { issueApiKeyIn, type IssuedApiKey } from '../access/api-key-admin.js';
@@ -47,6 +47,13 @@ function withNotifications(settings: Record<string, unknown>, part: { senderName
   return { ...settings, notifications };
 }
 
+/** The settings with the given branding fields merged over the stored ones (null clears a field). */
+function withBranding(settings: Record<string, unknown>, branding: MerchantBranding | undefined): Record<string, unknown> {
+  if (branding === undefined) return settings;
+  const merged = Object.fromEntries(Object.entries({ ...brandingOf(settings), ...branding }).filter(([, value]) => value !== null && value !== undefined));
+  return { ...settings, branding: merged };
+}
+
 export function merchantView(row: MerchantRecord) {
   const parsed = notificationSettingsSchema.safeParse(notificationsOf(row.settings));
   const notifications = parsed.success ? parsed.data : notificationSettingsSchema.parse({});
@@ -61,6 +68,7 @@ export function merchantView(row: MerchantRecord) {
     quietHours: notifications.quietHours,
     marketplaceShop: row.marketplace_shop_id === null ? null : { shopId: row.marketplace_shop_id, cipher: row.marketplace_shop_cipher },
     compensationPolicyVersion: row.compensation_policy_version,
+    branding: { logoUrl: null, primaryColor: null, accentColor: null, ...brandingOf(row.settings) },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at?.toISOString() ?? null,
   };
@@ -97,7 +105,7 @@ export async function createMerchant(
       supportEmail: profile.supportEmail,
       defaultLocale: profile.defaultLocale,
       defaultTimezone: profile.timeZone,
-      settings: withNotifications({}, { senderName: profile.sender?.name, fromAddress: profile.sender?.email, quietHours: profile.quietHours }),
+      settings: withBranding(withNotifications({}, { senderName: profile.sender?.name, fromAddress: profile.sender?.email, quietHours: profile.quietHours }), profile.branding),
       marketplaceShopId: profile.marketplaceShop?.shopId ?? null,
       marketplaceShopCipher: profile.marketplaceShop?.cipher ?? null,
       compensationPolicyVersion: profile.compensationPolicyVersion ?? null,
@@ -135,7 +143,7 @@ export async function updateMerchant(
       supportEmail: patch.supportEmail ?? existing.support_email,
       defaultLocale: patch.defaultLocale ?? existing.default_locale,
       defaultTimezone: patch.timeZone ?? existing.default_timezone,
-      settings: withNotifications(existing.settings, { senderName: patch.sender?.name, fromAddress: patch.sender?.email, quietHours: patch.quietHours }),
+      settings: withBranding(withNotifications(existing.settings, { senderName: patch.sender?.name, fromAddress: patch.sender?.email, quietHours: patch.quietHours }), patch.branding),
       marketplaceShopId: shop?.shopId ?? null,
       marketplaceShopCipher: shop?.cipher ?? null,
       compensationPolicyVersion: patch.compensationPolicyVersion === undefined ? existing.compensation_policy_version : patch.compensationPolicyVersion,

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { localeSchema, localTimeSchema, NOTIFICATION_LANGUAGES, notificationLanguageOf, storableStringSchema, timeZoneSchema } from '@parcelwatch/contracts';
+import { localeSchema, localTimeSchema, merchantBrandingSchema, NOTIFICATION_LANGUAGES, notificationLanguageOf, storableStringSchema, timeZoneSchema } from '@parcelwatch/contracts';
 
 /*
  * A merchant's profile as onboarding takes it (POST /v1/merchants, PATCH /v1/merchants/:id and
@@ -46,6 +46,8 @@ export const merchantCreateSchema = z.strictObject({
   quietHours: quietHours.nullable().optional(),
   marketplaceShop: marketplaceShop.nullable().optional(),
   compensationPolicyVersion: policyVersion.nullable().optional(),
+  /** The buyer tracking page's logo and colours. */
+  branding: merchantBrandingSchema.optional(),
 });
 export type MerchantCreate = z.output<typeof merchantCreateSchema>;
 
@@ -60,6 +62,8 @@ export const merchantPatchSchema = z
     quietHours: quietHours.nullable().optional(),
     marketplaceShop: marketplaceShop.nullable().optional(),
     compensationPolicyVersion: policyVersion.nullable().optional(),
+    /** Fields given replace the stored ones; null clears one. */
+    branding: merchantBrandingSchema.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, { message: 'names no field to change' });
 export type MerchantPatch = z.output<typeof merchantPatchSchema>;

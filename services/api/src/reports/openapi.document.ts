@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bulkInputSchema, shipmentInputSchema } from '../shipments/shipment-input.schema.js';
 import { CSV_COLUMNS } from '../shipments/shipment-csv.js';
+import { wismoQuestionSchema } from '../wismo/wismo.routes.js';
 import { courierDetectRequest, courierDetectResponse } from '../couriers/courier-detect.schema.js';
 import { causesQuerySchema, performanceQuerySchema, queueQuerySchema, rangeQuerySchema, stuckQuerySchema } from './report-query.schema.js';
 import {
@@ -56,7 +57,7 @@ export function buildOpenApiDocument(): JsonSchema {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     info: { title: 'parcelwatch api', version: '1', description: `Shipment registration and ops reports. ${reportsDoc}` },
-    tags: [{ name: 'shipments' }, { name: 'couriers' }, { name: 'reports' }],
+    tags: [{ name: 'shipments' }, { name: 'couriers' }, { name: 'reports' }, { name: 'buyers' }],
     paths: {
       '/v1/shipments': {
         post: {
@@ -82,6 +83,25 @@ export function buildOpenApiDocument(): JsonSchema {
           responses: { 200: json(shipmentDetail, 'The shipment'), 400: badRequest, 404: json(errorResponse, 'No such shipment, or another merchant\'s') },
         },
       },
+      '/v1/shipments/{id}/tracking-link': {
+        get: {
+          tags: ['buyers'],
+          summary: "The buyer tracking page's URL (`<base>/t/<token>`), to resend it; `problem` says why there is none",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { 200: { description: '{ shipmentId, url, problem, createdAt }' }, 404: json(errorResponse, "No such shipment, or another merchant's") },
+        },
+        delete: { tags: ['buyers'], summary: 'Revoke the link: its page answers 404 from now on and messages carry none (approver, admin)', responses: { 200: { description: '{ shipmentId, revoked }' }, 404: json(errorResponse, 'No such shipment') } },
+        post: { tags: ['buyers'], summary: 'Issue a new link where none is live (approver, admin)', responses: { 201: { description: '{ shipmentId, url, problem, createdAt }' }, 404: json(errorResponse, 'No such shipment') } },
+      },
+      '/v1/wismo': {
+        post: {
+          tags: ['buyers'],
+          summary: '"Where is my order" for chat bots (role bot): by order number plus email or postcode, or by tracking number',
+          description: 'Both factors must match; a wrong one answers exactly like an unknown order (404). Answers the status, EDD, open exceptions, remedies, the tracking page link and `answer.text` ready to send in the buyer\'s locale (or `locale`). Rate-limited per key and per order number; every answer is recorded.',
+          requestBody: { required: true, content: { 'application/json': { schema: toSchema(wismoQuestionSchema, 'input') } } },
+          responses: { 200: { description: '{ found: true, shipments: [...], answer: { locale, text } }' }, 400: badRequest, 404: { description: '{ found: false, answer }: no order matches' }, 429: { description: 'Too many questions' } },
+          },
+        },
       '/v1/couriers/detect': {
         post: {
           tags: ['couriers'],

@@ -10,6 +10,7 @@ import {
 import {
   enqueueOutbox,
   findMerchantBuyerKeys,
+  insertTrackingLinks,
   registerShipments,
   type Database,
   type NewShipmentRegistration,
@@ -17,6 +18,8 @@ import {
   transactionWithOutbox,
 } from '@parcelwatch/db';
 import type { Clock } from '@parcelwatch/service-kit';
+import type { SecretBox } from '@parcelwatch/secrets';
+import { newTrackingLinks } from '../tracking/tracking-links.js';
 import type { BuyerFigures } from './buyer-figures.js';
 import { buyerIdentityOf, deriveBuyerId, type BuyerIdentity } from './buyer-identity.js';
 import { insertItemBuyers, recordRegisteredBuyers } from './buyer-registration.js';
@@ -47,6 +50,8 @@ export interface ShipmentRegistrarDeps {
   db: Kysely<Database>;
   clock: Clock;
   shipmentsTopic: string;
+  /** Seals the buyer tracking page tokens (PARCELWATCH_SECRET_KEY); without it they are kept in clear. */
+  secrets?: SecretBox | null;
 }
 
 const EVENT_SOURCE = 'parcelwatch/api';
@@ -96,6 +101,9 @@ export function createShipmentRegistrar(deps: ShipmentRegistrarDeps): ShipmentRe
           await insertItemBuyers(trx, accepted);
           const outcome = await registerShipments(trx, rows);
           const buyers = await recordRegisteredBuyers(trx, accepted, outcome, now.toJSDate());
+          // Every new shipment gets its buyer tracking page, whichever door it came in by.
+          const created = outcome.results.filter((result) => result.created).map((result) => result.shipment);
+          await insertTrackingLinks(trx, newTrackingLinks(created, deps.secrets ?? null, now.toJSDate()));
           const messages = outcome.results.flatMap((result, position) => {
             const item = accepted[position];
             if (!result.created || item === undefined) return [];

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { secretBoxOf, secretKeySettingsSchema } from '@parcelwatch/secrets';
 import { createShipmentRegistrar, CsvImportError, importShipmentCsv } from '@parcelwatch/api';
 import { databaseConfig, databaseSettingsSchema, parseEnv } from '@parcelwatch/config';
 import { TOPIC } from '@parcelwatch/contracts';
@@ -35,7 +36,7 @@ export async function importCommand(
   });
   const db = await createDb(databaseConfig(parseEnv(databaseSettingsSchema)));
   try {
-    const registrar = createShipmentRegistrar({ db, clock: systemClock, shipmentsTopic: TOPIC.shipments });
+    const registrar = createShipmentRegistrar({ db, clock: systemClock, shipmentsTopic: TOPIC.shipments, secrets: secretBoxOf(parseEnv(secretKeySettingsSchema)) });
     let result;
     try {
       result = await importShipmentCsv(registrar, text, null);

@@ -26,7 +26,7 @@ function merchantList(value: string | undefined): string[] {
 
 export async function keysCreateCommand(input: { name?: string; role?: string; merchants?: string }, out: Output = process.stdout): Promise<number> {
   if (input.name === undefined || input.name.trim() === '') throw new UsageError('keys create needs --name <name>');
-  if (input.role === undefined) throw new UsageError('keys create needs --role <viewer|approver|admin|ingest>');
+  if (input.role === undefined) throw new UsageError('keys create needs --role <viewer|approver|admin|ingest|bot>');
   const merchantIds = merchantList(input.merchants);
   return withDb(async (db) => {
     try {

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RATE_LIMITS } from '@parcelwatch/carrier-sandbox';
-import { loadApiConfig } from '@parcelwatch/api';
+import { loadApiConfig, trackingUrls } from '@parcelwatch/api';
 import { describeAdapters, selectAdapters } from '@parcelwatch/config';
 import { createLogger } from '@parcelwatch/logger';
 import { createLifecycle } from '@parcelwatch/service-kit';
@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import { openStack, type Stack } from '../service-stack.js';
 import { demoClock } from '../demo/demo-clock.js';
 import { STEP_HOURS, demoMerchantIds, demoStart, ensureDemoMerchants, findDemoRecord, restoreDemoJourneys, runDemo } from '../demo/demo-runner.js';
-import { formatSummary, readSummary } from '../demo/demo-summary.js';
+import { formatSummary, readSummary, showcaseShipment } from '../demo/demo-summary.js';
 import { DEMO_SEED } from '../demo/demo-workload.js';
 import { PipelineStuckError } from '../demo/pipeline-drain.js';
 import { UsageError } from './carriers.command.js';
@@ -139,6 +139,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
     process.stdout.write(`\nthis database already holds a demo (${previous.shipments} shipments from ${previous.start.slice(0, 10)}); not seeding again (--fresh starts over)\n`);
     const summary = await readSummary(stack.db, demoMerchantIds());
     process.stdout.write(formatSummary(summary, { dashboard: `${stack.api.url()}/dashboard`, outbox: stack.channels['email'] ?? null, wallSeconds: null, simulated: `${previous.start.slice(0, 10)} to ${previous.end.slice(0, 10)}` }));
+    await printTrackingLink(stack);
   }
   if (options.exitAfterDemo) {
     await lifecycle.stop();
@@ -146,6 +147,14 @@ export async function startCommand(options: StartOptions): Promise<number> {
   }
   process.stdout.write(`serving until Ctrl-C on ${stack.api.url()} (dashboard ${stack.api.url()}/dashboard); the clock runs in real time now\n`);
   return new Promise<number>(() => undefined); // runs until a signal; the lifecycle exits the process
+}
+
+/** One demo shipment's buyer tracking page, as its buyer got it in every message. */
+async function printTrackingLink(stack: Stack): Promise<void> {
+  const shipment = await showcaseShipment(stack.db, demoMerchantIds());
+  if (shipment === undefined) return;
+  const url = (await trackingUrls(stack.trackingLinks, [shipment.id])).get(shipment.id);
+  if (url !== undefined) process.stdout.write(`  buyer tracking page (order ${shipment.orderId}): ${url}\n`);
 }
 
 /** Runs the demo and prints its summary; 0 when the pipeline drained and every stage is healthy. */
@@ -165,6 +174,7 @@ async function demo(stack: Stack, clock: ReturnType<typeof demoClock>, options: 
         simulated: `${result.record.start.slice(0, 10)} to ${end.toISODate()}`,
       }),
     );
+    await printTrackingLink(stack);
     if (ready.status !== 200) {
       process.stderr.write(`parcelwatch: a stage is not healthy after the demo: ${JSON.stringify(await ready.json())}\n`);
       return 1;

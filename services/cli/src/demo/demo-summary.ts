@@ -203,3 +203,17 @@ export function formatSummary(s: DemoSummary, where: { dashboard: string; outbox
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/** A shipment whose tracking page shows the most: one with an open exception, else the latest delivered, else any. */
+export async function showcaseShipment(db: Kysely<Database>, merchantIds: readonly string[]): Promise<{ id: string; orderId: string } | undefined> {
+  if (merchantIds.length === 0) return undefined;
+  const row = await db
+    .selectFrom('shipments as s')
+    .select(['s.id', 's.order_id'])
+    .where('s.merchant_id', 'in', merchantIds)
+    .orderBy(sql<number>`CASE WHEN EXISTS (SELECT 1 FROM exceptions e WHERE e.shipment_id = s.id AND e.status <> 'resolved') THEN 0 WHEN s.status = 'delivered' THEN 1 ELSE 2 END`)
+    .orderBy('s.last_checkpoint_at', (ob) => ob.desc().nullsLast())
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : { id: row.id, orderId: row.order_id };
+}

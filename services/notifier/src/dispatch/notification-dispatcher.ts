@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { claimDueNotifications, loadNotificationRecipients, loadSentTriggers, renewNotificationClaim, type NotificationClaim } from '@parcelwatch/db';
 import type { Logger } from '@parcelwatch/logger';
 import type { Clock } from '@parcelwatch/service-kit';
+import { openTrackingToken, trackingPageUrl, type SecretBox } from '@parcelwatch/secrets';
 import type { Kysely } from 'kysely';
 import type { DateTime } from 'luxon';
 import { SendError, type ChannelSender, type OutgoingMessage } from '../channels/channel-sender.js';
@@ -39,6 +40,20 @@ export interface DispatcherDeps {
   maxAttempts?: number;
   /** Told when a claim turned out to be lost: before sending (skipped) or after (not finished here). */
   onClaimLost?: (stage: ClaimLostStage) => void;
+  /** Where buyer tracking pages are (TRACKING_PAGE_BASE_URL) and the key their tokens are sealed under; absent: messages carry no link. */
+  trackingLinks?: TrackingLinkSettings | null;
+}
+
+export interface TrackingLinkSettings {
+  baseUrl: string;
+  secrets: SecretBox | null;
+}
+
+/** The buyer's tracking page, when the shipment has a live link this notifier can open. */
+function trackingUrlOf(recipient: NotificationRecipient, settings: TrackingLinkSettings | null, shipmentId: string): string | null {
+  if (settings === null || recipient.trackingToken === null) return null;
+  const token = openTrackingToken(settings.secrets, shipmentId, recipient.trackingToken);
+  return token === null ? null : trackingPageUrl(settings.baseUrl, token);
 }
 
 export type ClaimLostStage = 'before_send' | 'after_send';
@@ -140,7 +155,8 @@ export function createNotificationDispatcher(deps: DispatcherDeps) {
   }
 
   function contentFor(row: Notification, recipient: NotificationRecipient, senderName: string, now: DateTime): Content {
-    const rendered = renderNotification(row.template, paramsAtSend(row, recipient, now), { locale: row.locale, timeZone: recipient.timezone, senderName });
+    const trackingUrl = trackingUrlOf(recipient, deps.trackingLinks ?? null, row.shipment_id);
+    const rendered = renderNotification(row.template, paramsAtSend(row, recipient, now), { locale: row.locale, timeZone: recipient.timezone, senderName, trackingUrl });
     if (row.channel === 'email') return { subject: rendered.subject, body: rendered.email };
     if (row.channel === 'sms') return { subject: null, body: rendered.sms };
     return { subject: null, body: rendered.marketplace };

@@ -13,6 +13,7 @@ const ACTIONS: Record<string, string> = {
 export const de: LocaleCatalogue = {
   language: 'de',
   greeting: 'Hallo,',
+  trackingLink: 'Sendung verfolgen',
   closing: (merchant) => `Viele Grüße\n${merchant}`,
   reference: (p) => `Bestellung ${p.orderRef} · Sendungsnummer ${p.trackingNumber}`,
   offer(offer, f) {

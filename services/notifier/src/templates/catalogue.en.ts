@@ -13,6 +13,7 @@ const ACTIONS: Record<string, string> = {
 export const en: LocaleCatalogue = {
   language: 'en',
   greeting: 'Hello,',
+  trackingLink: 'Follow your parcel',
   closing: (merchant) => `Kind regards,\n${merchant}`,
   reference: (p) => `Order ${p.orderRef} · tracking number ${p.trackingNumber}`,
   offer(offer, f) {

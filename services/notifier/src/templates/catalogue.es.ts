@@ -13,6 +13,7 @@ const ACTIONS: Record<string, string> = {
 export const es: LocaleCatalogue = {
   language: 'es',
   greeting: 'Hola:',
+  trackingLink: 'Sigue tu paquete',
   closing: (merchant) => `Un saludo,\n${merchant}`,
   reference: (p) => `Pedido ${p.orderRef} · número de seguimiento ${p.trackingNumber}`,
   offer(offer, f) {

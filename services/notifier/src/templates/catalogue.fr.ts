@@ -13,6 +13,7 @@ const ACTIONS: Record<string, string> = {
 export const fr: LocaleCatalogue = {
   language: 'fr',
   greeting: 'Bonjour,',
+  trackingLink: 'Suivre votre colis',
   closing: (merchant) => `Cordialement,\n${merchant}`,
   reference: (p) => `Commande ${p.orderRef} · numéro de suivi ${p.trackingNumber}`,
   offer(offer, f) {

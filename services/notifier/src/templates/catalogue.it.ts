@@ -13,6 +13,7 @@ const ACTIONS: Record<string, string> = {
 export const it: LocaleCatalogue = {
   language: 'it',
   greeting: 'Buongiorno,',
+  trackingLink: 'Segui il tuo pacco',
   closing: (merchant) => `Cordiali saluti,\n${merchant}`,
   reference: (p) => `Ordine ${p.orderRef} · numero di tracciamento ${p.trackingNumber}`,
   offer(offer, f) {

@@ -33,6 +33,8 @@ export type SupportedLanguage = NotificationLanguage;
 export interface LocaleCatalogue {
   language: SupportedLanguage;
   greeting: string;
+  /** Before the buyer tracking page's link, e.g. "Follow your parcel: https://…/t/…". */
+  trackingLink: string;
   closing(merchantName: string): string;
   reference(params: CommonParams): string;
   /** The compensation in words, e.g. "a 5.00 USD coupon" / "a free replacement". */

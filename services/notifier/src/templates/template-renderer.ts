@@ -60,6 +60,8 @@ export interface RenderOptions {
   locale: string;
   timeZone: string;
   senderName: string;
+  /** The buyer's tracking page; every channel carries it when there is one. */
+  trackingUrl?: string | null;
 }
 
 /** Renders a stored notification: validates its params, picks the catalogue, formats for the buyer. */
@@ -75,13 +77,16 @@ export function renderNotification(template: string, params: unknown, options: R
   const body = text.body(p, f);
   const reference = catalogue.reference(common.data);
   const sms = text.sms(p, f);
+  const url = options.trackingUrl ?? null;
+  const link = url === null ? '' : `\n\n${catalogue.trackingLink}: ${url}`;
   return {
     template,
     locale: options.locale,
     subject: text.subject(p, f),
-    email: `${catalogue.greeting}\n\n${body}\n\n${reference}\n\n${catalogue.closing(options.senderName)}\n`,
-    sms: toGsm7(`${options.senderName}: ${sms}`),
-    marketplace: `${body}\n\n${reference}`,
+    email: `${catalogue.greeting}\n\n${body}${link}\n\n${reference}\n\n${catalogue.closing(options.senderName)}\n`,
+    // The link is never folded: its characters are all in the GSM alphabet already.
+    sms: `${toGsm7(`${options.senderName}: ${sms}`)}${url === null ? '' : ` ${url}`}`,
+    marketplace: `${body}${link}\n\n${reference}`,
   };
 }
 
