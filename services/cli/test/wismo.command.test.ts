@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApiService, createShipmentRegistrar, hashApiKey, type ApiService } from '@parcelwatch/api';
-import { newId } from '@parcelwatch/contracts';
+import { createApiService, createMerchant, createShipmentRegistrar, hashApiKey, parseMerchantCreate, type ApiService } from '@parcelwatch/api';
 import { createDb, listAudit, migrateToLatest, type Database } from '@parcelwatch/db';
 import { createLogger } from '@parcelwatch/logger';
 import { fixedClock } from '@parcelwatch/service-kit';
@@ -79,8 +78,10 @@ describe('parcelwatch links', () => {
     const db = await createDb({ kind: 'pglite', dataDir });
     try {
       await migrateToLatest(db);
-      const merchantId = newId();
-      await db.insertInto('merchants').values({ id: merchantId, name: 'Kettle & Co' }).execute();
+      // Onboarded as `parcelwatch merchants create` does it.
+      const profile = parseMerchantCreate({ name: 'Kettle & Co', supportEmail: 'help@kettle.example', defaultLocale: 'en-GB', timeZone: 'Europe/London' });
+      if (!profile.ok) throw new Error('merchant profile refused');
+      const merchantId = (await createMerchant({ db, clock: fixedClock('2026-11-23T12:00:00Z') }, { profile: profile.value, actor: 'cli', adminKey: false })).merchant.id;
       const registrar = createShipmentRegistrar({ db, clock: fixedClock('2026-11-23T12:00:00Z'), shipmentsTopic: 'shipments' });
       const [result] = await registrar.register([{ merchantId, orderId: 'cli-link-1', trackingNumber: 'LX123456785CN', destinationCountry: 'DE' }], 'api');
       if (result?.status !== 'created') throw new Error(`registration failed: ${JSON.stringify(result)}`);
